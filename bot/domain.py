@@ -1,0 +1,66 @@
+"""The employee's stored dialog state: where they are and what they answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+START = "__start__"
+DONE = "__done__"
+
+# How many delivery ids are remembered per employee to drop duplicates: far
+# more than any platform retries, small enough to keep the record short.
+SEEN_DELIVERIES = 50
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    value: Any = None  # str | int | list[str] | list[dict] — None when skipped
+    skipped: bool = False
+    version: str = ""  # the script version that asked it
+    at: datetime | None = None
+
+
+class Pending(BaseModel):
+    """A side question the engine asked that is not part of the script's flow."""
+
+    kind: Literal["restart_confirm", "edit_select", "smart_follow_up", "group_more"]
+    check: str | None = None  # for smart_follow_up: which check failed
+    field: str | None = None
+
+
+class GroupProgress(BaseModel):
+    """A goal being filled in; kept so a half-entered goal survives a crash."""
+
+    index: int = 0  # which item (0-based); equals len(items) for a new one
+    field: int = 0  # which field of the item
+    item: dict[str, Any] = {}
+    editing: bool = False  # re-asking an existing item's fields
+
+
+class EmployeeRecord(BaseModel):
+    """Everything popbot keeps about one employee's preparation."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    employee_id: str
+    language: str = "nl"
+    script_id: str = "pop"
+    script_version: str = ""
+    state: str = START
+    answers: dict[str, Answer] = {}
+    history: list[str] = []  # questions passed through, for 'back'
+    return_to: str | None = None  # where to go after editing an earlier answer
+    pending: Pending | None = None
+    group: GroupProgress | None = None
+    paused: bool = False
+    seen: list[str] = Field(default_factory=list)  # recent delivery ids
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def values(self) -> dict[str, Any]:
+        """Answer values by question id, for conditions."""
+        return {k: a.value for k, a in self.answers.items() if not a.skipped}

@@ -1,0 +1,72 @@
+"""What crosses the boundary between an adapter and the engine.
+
+The engine sees only these dataclasses, never a platform object. An adapter
+keeps the platform payload in `raw` for its own logs; the engine ignores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing the employee did.
+
+    kind:
+      text        — a typed message (commands are recognised from the words)
+      choice      — a button press: `question_id` and `option_id` say which
+      unsupported — a sticker, photo, voice message… (`text` may name it)
+    `delivery_id` is the platform's id for the delivery; a second delivery
+    with the same id is ignored, so a retry never records an answer twice.
+    """
+
+    kind: Literal["text", "choice", "unsupported"] = "text"
+    text: str = ""
+    question_id: str | None = None
+    option_id: str | None = None
+    delivery_id: str | None = None
+    raw: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def say(cls, text: str, delivery_id: str | None = None) -> Incoming:
+        return cls(kind="text", text=text, delivery_id=delivery_id)
+
+    @classmethod
+    def press(cls, question_id: str, option_id: str, delivery_id: str | None = None) -> Incoming:
+        return cls(kind="choice", question_id=question_id, option_id=option_id, delivery_id=delivery_id)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question to show; adapters render options as buttons or numbers."""
+
+    question_id: str
+    text: str
+    kind: str
+    options: tuple[Option, ...] = ()
+    hint: str = ""
+    current: str = ""  # the present answer, shown when the employee edits
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: str
+    mime: str = "text/markdown"
+    caption: str = ""
+
+
+Outgoing = Text | Question | Document

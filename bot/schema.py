@@ -1,0 +1,349 @@
+"""The dialog script format, defined once.
+
+HR writes YAML; these pydantic models say what that YAML may contain. Every
+model forbids unknown keys so a typo is reported instead of silently ignored.
+The meaning checks that need the whole script (ids that must exist, ids that
+must be unique) live in `bot.script`, next to the loader that knows lines.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- conditions
+
+
+class Condition(Strict):
+    """A test on an earlier answer, or a combination of tests.
+
+    Exactly one form is used: `answer` with one comparison, or `all`/`any`/`not`.
+    """
+
+    answer: Id | None = None
+    equals: str | int | bool | None = None
+    not_equals: str | int | bool | None = None
+    one_of: list[str | int] | None = None
+    includes: str | None = None  # for multiple choice: the option was picked
+    answered: bool | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        combos = [x for x in (self.all, self.any, self.not_) if x is not None]
+        tests = [
+            x
+            for x in (self.equals, self.not_equals, self.one_of, self.includes, self.answered)
+            if x is not None
+        ]
+        if self.answer is not None:
+            if combos or len(tests) != 1:
+                raise ValueError(
+                    "a condition on 'answer' needs exactly one of "
+                    "equals, not_equals, one_of, includes, answered"
+                )
+        elif len(combos) != 1 or tests:
+            raise ValueError("a condition needs 'answer' with a test, or one of all, any, not")
+        return self
+
+    def referenced_ids(self) -> list[str]:
+        ids = [self.answer] if self.answer else []
+        for sub in (self.all or []) + (self.any or []) + ([self.not_] if self.not_ else []):
+            ids.extend(sub.referenced_ids())
+        return ids
+
+
+# ---------------------------------------------------------------- questions
+
+
+class Option(Strict):
+    id: Id
+    label: str = Field(min_length=1)
+    synonyms: list[str] = []  # other words that pick this option
+
+
+class Validation(Strict):
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    future: bool = False  # dates: must be after today
+    min_choices: int | None = Field(default=None, ge=0)
+    max_choices: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Validation:
+        if self.min_length is not None and self.max_length is not None:
+            if self.min_length > self.max_length:
+                raise ValueError("min_length is larger than max_length")
+        if self.min_choices is not None and self.max_choices is not None:
+            if self.min_choices > self.max_choices:
+                raise ValueError("min_choices is larger than max_choices")
+        return self
+
+
+class SmartCheck(Strict):
+    """A SMART check on a goal field; a failed check asks `follow_up` once."""
+
+    check: Literal["has_date", "observable"]
+    follow_up: str = Field(min_length=1)
+
+
+class Messages(Strict):
+    """Per-question overrides of the script's re-ask messages (same keys)."""
+
+    empty: str | None = None
+    too_short: str | None = None
+    too_long: str | None = None
+    no_words: str | None = None
+    not_an_option: str | None = None
+    out_of_range: str | None = None
+    not_a_date: str | None = None
+    date_in_past: str | None = None
+    too_few_choices: str | None = None
+    too_many_choices: str | None = None
+    not_yes_no: str | None = None
+
+
+class GotoRule(Strict):
+    to: Id
+    when: Condition | None = None
+
+
+class QuestionBase(Strict):
+    id: Id
+    text: str = Field(min_length=1)
+    help: str | None = None
+    required: bool = True
+    private: bool = False  # never leaves the employee: not in the draft, not sent
+    draft: Id | None = None  # the draft section this answer is shown in
+    when: Condition | None = None  # asked only when this holds
+    goto: list[GotoRule] = []
+    validation: Validation = Validation()
+    messages: Messages = Messages()
+    source: str | None = None  # where in the seeds the question comes from
+
+
+class TextQuestion(QuestionBase):
+    kind: Literal["text"]
+    smart: list[SmartCheck] = []
+
+
+class ChoiceQuestion(QuestionBase):
+    kind: Literal["choice", "multi"]
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> ChoiceQuestion:
+        ids = [o.id for o in self.options]
+        labels = [o.label.casefold() for o in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two options have the same id")
+        if len(set(labels)) != len(labels):
+            raise ValueError("two options have the same label")
+        return self
+
+
+class YesNoQuestion(QuestionBase):
+    kind: Literal["yesno"]
+
+
+class DateQuestion(QuestionBase):
+    kind: Literal["date"]
+
+
+class ScaleQuestion(QuestionBase):
+    kind: Literal["scale"]
+    min: int = 1
+    max: int = 5
+    labels: dict[int, str] = {}  # e.g. {1: "weinig", 5: "veel"}
+
+    @model_validator(mode="after")
+    def _range(self) -> ScaleQuestion:
+        if self.min >= self.max:
+            raise ValueError(f"a scale needs min < max (got min {self.min}, max {self.max})")
+        return self
+
+
+FieldQuestion = Annotated[
+    TextQuestion | ChoiceQuestion | YesNoQuestion | DateQuestion | ScaleQuestion,
+    Field(discriminator="kind"),
+]
+
+
+class GroupQuestion(QuestionBase):
+    """A repeating group: the same fields asked once per item (e.g. goals)."""
+
+    kind: Literal["group"]
+    fields: list[FieldQuestion] = Field(min_length=1)
+    item_label: str = Field(min_length=1)  # "Doel {n}"
+    more: str = Field(min_length=1)  # "Nog een doel toevoegen?"
+    min_items: int = Field(default=1, ge=0)
+    max_items: int = Field(default=10, ge=1)
+
+    @model_validator(mode="after")
+    def _items(self) -> GroupQuestion:
+        if self.min_items > self.max_items:
+            raise ValueError("min_items is larger than max_items")
+        return self
+
+
+Question = Annotated[
+    TextQuestion | ChoiceQuestion | YesNoQuestion | DateQuestion | ScaleQuestion | GroupQuestion,
+    Field(discriminator="kind"),
+]
+
+
+class Step(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    intro: str | None = None
+    when: Condition | None = None
+    questions: list[Question] = Field(min_length=1)
+    source: str | None = None
+
+
+# ---------------------------------------------------------------- the rest
+
+
+class Commands(Strict):
+    """The words that steer the dialog; HR may change them per language."""
+
+    back: list[str] = Field(min_length=1)
+    skip: list[str] = Field(min_length=1)
+    progress: list[str] = Field(min_length=1)
+    draft: list[str] = Field(min_length=1)
+    edit: list[str] = Field(min_length=1)
+    restart: list[str] = Field(min_length=1)
+    help: list[str] = Field(min_length=1)
+    stop: list[str] = Field(min_length=1)
+    faq: list[str] = Field(min_length=1)
+
+
+class Words(Strict):
+    yes: list[str] = Field(min_length=1)
+    no: list[str] = Field(min_length=1)
+    months: list[str] = Field(min_length=12, max_length=12)
+    months_short: list[str] = Field(default=[], max_length=12)
+    list_separators: list[str] = [",", ";"]
+    observable: list[str] = []  # words that make a desired result observable
+
+
+class Limits(Strict):
+    max_message_length: int = Field(default=2000, ge=10)
+
+
+class ScriptMessages(Strict):
+    """Every sentence the engine says that is not a question."""
+
+    welcome: str
+    welcome_back: str
+    done: str
+    already_done: str
+    step_intro: str  # "Stap {number} van {total}: {title}"
+    hint_choice: str
+    hint_multi: str
+    hint_yesno: str
+    hint_scale: str
+    hint_date: str
+    current_answer: str  # "Je huidige antwoord: {answer}"
+    empty: str
+    too_short: str
+    too_long: str
+    no_words: str
+    not_an_option: str
+    out_of_range: str
+    not_a_date: str
+    date_incomplete: str
+    date_in_past: str
+    too_few_choices: str
+    too_many_choices: str
+    not_yes_no: str
+    unknown_command: str
+    unsupported: str
+    cannot_skip: str
+    skipped: str
+    nothing_to_go_back_to: str
+    paused: str
+    progress_header: str
+    progress_line: str  # "{marker} Stap {number}: {title} — {answered}/{total}"
+    progress_done_marker: str
+    progress_open_marker: str
+    edit_choose: str
+    edit_nothing: str
+    edit_not_found: str
+    restart_confirm: str
+    restart_done: str
+    restart_cancelled: str
+    help: str  # "{commands}" and "{faq}" are filled in
+    help_question: str  # "Bij deze vraag: {help}"
+    faq_list_line: str
+    faq_not_found: str
+    stale_choice: str
+    group_item: str  # "{label}" heading when a new item starts
+    group_max_reached: str
+    group_need_more: str
+    draft_caption: str
+
+
+class FaqEntry(Strict):
+    id: Id
+    question: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    source: str | None = None
+
+
+class DraftSection(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+
+
+class DraftLayout(Strict):
+    """Headings and labels of the draft POP (seed 001 §4.11)."""
+
+    title: str
+    employee_label: str
+    date_label: str
+    conversation_label: str
+    status_complete: str
+    status_incomplete: str
+    missing_label: str
+    sections: list[DraftSection] = Field(min_length=1)
+    goals_title: str
+    goals_question: Id  # the group question that holds the goals
+    goal_columns: dict[Id, str]  # field id -> column header, in column order
+    smart_hint_title: str
+    smart_hints: dict[str, str]  # check -> "planning zonder datum"
+    support_title: str
+    support_questions: list[Id] = []
+    signatures_title: str
+    signature_lines: list[str] = Field(min_length=1)
+    empty_answer: str
+    skipped_answer: str
+
+
+class Script(Strict):
+    """A whole dialog script in one language."""
+
+    id: Id
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    title: str
+    limits: Limits = Limits()
+    commands: Commands
+    words: Words
+    messages: ScriptMessages
+    faq: list[FaqEntry] = []
+    steps: list[Step] = Field(min_length=1)
+    draft: DraftLayout
+
+    # Convenience built once; never part of the YAML.
+    def questions(self) -> list[tuple[Step, Any]]:
+        return [(step, q) for step in self.steps for q in step.questions]

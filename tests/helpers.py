@@ -1,0 +1,122 @@
+"""A small driver that talks to the engine like a person: say(...), then look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from bot import Engine, Incoming, load_script
+from bot.messages import Document, Outgoing, Question, Text
+from bot.script import bundled_script_path
+from storage import TinyDBStore
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+NL = load_script(bundled_script_path("pop", "nl"))
+
+
+def make_engine(data_dir: object, now: datetime = NOW) -> Engine:
+    return Engine({"nl": NL}, TinyDBStore(str(data_dir)), clock=lambda: now)
+
+
+def text_of(out: list[Outgoing]) -> str:
+    parts: list[str] = []
+    for o in out:
+        if isinstance(o, Text):
+            parts.append(o.text)
+        elif isinstance(o, Question):
+            parts.append(o.text)
+        elif isinstance(o, Document):
+            parts.append(o.content)
+    return "\n".join(parts)
+
+
+@dataclass
+class Chat:
+    engine: Engine
+    user: str = "emp1"
+    last: list[Outgoing] = field(default_factory=list)
+
+    async def start(self) -> list[Outgoing]:
+        self.last = await self.engine.start(self.user)
+        return self.last
+
+    async def say(self, text: str, delivery_id: str | None = None) -> list[Outgoing]:
+        self.last = await self.engine.handle(self.user, Incoming.say(text, delivery_id))
+        return self.last
+
+    async def press(self, question_id: str, option_id: str) -> list[Outgoing]:
+        self.last = await self.engine.handle(self.user, Incoming.press(question_id, option_id))
+        return self.last
+
+    @property
+    def text(self) -> str:
+        return text_of(self.last)
+
+    @property
+    def question(self) -> Question:
+        qs = [o for o in self.last if isinstance(o, Question)]
+        assert qs, f"no question in the last reply: {self.text!r}"
+        return qs[-1]
+
+    @property
+    def document(self) -> Document:
+        docs = [o for o in self.last if isinstance(o, Document)]
+        assert docs, f"no document in the last reply: {self.text!r}"
+        return docs[-1]
+
+    async def record(self):  # type: ignore[no-untyped-def]
+        return self.engine.store.load(self.user)
+
+
+# One answer per question of the full route, chosen so each is findable in the draft.
+FULL_ROUTE: list[str] = [
+    "1",  # route: volledig
+    "Plannen en klanten helpen",  # goed_in
+    "Puzzelen met roosters; dat wil ik vaker doen",  # leukste
+    "Waar krijg ik energie van: samenwerken met collega's",  # energie
+    "4",  # energie_score
+    "Het klantcontact",  # gemotiveerd
+    "De nieuwe planning die ik opzette",  # tevreden
+    "Het project Zonnebloem op tijd afgerond",  # successen
+    "Administratie",  # niet_graag
+    "GEHEIM-tegenop-marker",  # tegenop (private)
+    "Drukte in december",  # uitdaging
+    "Beter delegeren",  # ontwikkelpunten
+    "Goed, met ruimte voor groei",  # functioneren
+    "GEHEIM-hobby-marker",  # buiten_werk (private)
+    "Meer ruimte om te plannen",  # plezier
+    "Senior planner worden",  # ambities_functie
+    "Over vijf jaar teamleider",  # ambities_lang
+    "Richting leidinggeven",  # richting
+    "Trainingen geven",  # andere_werkzaamheden
+    "Teamleider",  # functies
+    "Coachen",  # talenten
+    "Leidinggeven en Excel",  # leren
+    "Een cursus Excel",  # nodig_werk
+    "Betere planning voor de afdeling",  # afdelingsplan
+    "Een mentor en tijd",  # loopbaanwensen
+    "2, 6, 13",  # ontwikkeltools
+    "Lid worden van de OR",  # andere_acties
+    # doelen: one goal, then "nee"
+    "Klantgericht werken",
+    "Zes donderdagmiddagen meewerken op de servicebalie",
+    "Ik kan zelfstandig klanten te woord staan",
+    "15 maart tot 1 mei 2027",
+    "24 werkuren supervisie",
+    "kort",
+    "nee",  # geen doel meer
+    "14-12-2026",  # gespreksdatum
+    "Mijn doorgroei naar teamleider",  # bespreken
+    "Budget voor een cursus",  # steun
+    "2",  # evaluatiemoment: kwartaal
+    "In een logboek",  # bijhouden
+    "ja",  # afspraak_klaar
+]
+
+SHORT_ROUTE: list[str] = [
+    "kort",
+    "Minder vergaderingen en meer klantcontact",  # plezier
+    "overslaan",  # gespreksdatum (optional)
+    "Hoe het gaat met de nieuwe collega's",  # bespreken
+    "overslaan",  # steun
+]
