@@ -35,7 +35,9 @@ def render(out: list[Outgoing], width: int) -> str:
             if item.current:
                 lines.append(_wrap(item.current, width))
             for n, option in enumerate(item.options, start=1):
-                lines.append(textwrap.fill(option.label, width, initial_indent=f"  {n}. ", subsequent_indent="     "))
+                lines.append(
+                    textwrap.fill(option.label, width, initial_indent=f"  {n}. ", subsequent_indent="     ")
+                )
             if item.hint:
                 lines.append(_wrap(item.hint, width))
             parts.append("\n".join(lines))

@@ -159,7 +159,7 @@ class _MonthNames(dateparser.parserinfo):
         super().__init__(dayfirst=True)
 
 
-def parse_date(text: str, words: Words) -> date | None | str:
+def parse_date(text: str, words: Words) -> date | str | None:
     """A full date, None if not a date, or "incomplete" if day/month/year is missing."""
     info = _MonthNames(words)
     try:

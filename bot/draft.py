@@ -38,9 +38,7 @@ def render_draft(loaded: LoadedScript, record: EmployeeRecord, flow: Flow, now: 
     values = record.values()
     asked = [qid for qid in loaded.order if flow.applies(qid, values)]
     missing = [
-        loaded.questions[qid]
-        for qid in asked
-        if loaded.questions[qid].required and qid not in record.answers
+        loaded.questions[qid] for qid in asked if loaded.questions[qid].required and qid not in record.answers
     ]
 
     lines: list[str] = [f"# {d.title}", ""]
@@ -124,10 +122,12 @@ def _goals(loaded: LoadedScript, g: GroupQuestion, record: EmployeeRecord) -> li
             if isinstance(f, TextQuestion) and value:
                 for check in f.smart:
                     if not smart.passes(check.check, str(value), loaded.script.words):
-                        hints.append(f"- {fmt(g.item_label, n=n)}: {d.smart_hints.get(check.check, check.check)}")
+                        hints.append(
+                            f"- {fmt(g.item_label, n=n)}: {d.smart_hints.get(check.check, check.check)}"
+                        )
         out.append(f"| {n} | " + " | ".join(cells) + " |")
     if not items:
-        out.append(f"| – | " + " | ".join(d.empty_answer for _ in columns) + " |")
+        out.append("| – | " + " | ".join(d.empty_answer for _ in columns) + " |")
     out.append("")
     if hints:
         out.extend([f"**{d.smart_hint_title}**", "", *hints, ""])

@@ -56,9 +56,7 @@ class Flow:
                 self._add(source, DONE, None)
 
     def _add(self, source: str, dest: str, cond: Callable[[Values], bool] | None) -> None:
-        self.machine.add_transition(
-            "advance", source, dest, conditions=[cond] if cond is not None else []
-        )
+        self.machine.add_transition("advance", source, dest, conditions=[cond] if cond is not None else [])
 
     @staticmethod
     def _holds(cond: Any) -> Callable[[Values], bool]:

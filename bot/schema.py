@@ -81,12 +81,12 @@ class Validation(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Validation:
-        if self.min_length is not None and self.max_length is not None:
-            if self.min_length > self.max_length:
-                raise ValueError("min_length is larger than max_length")
-        if self.min_choices is not None and self.max_choices is not None:
-            if self.min_choices > self.max_choices:
-                raise ValueError("min_choices is larger than max_choices")
+        lo, hi = self.min_length, self.max_length
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError("min_length is larger than max_length")
+        lo, hi = self.min_choices, self.max_choices
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError("min_choices is larger than max_choices")
         return self
 
 

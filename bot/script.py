@@ -52,11 +52,11 @@ def load_script(path: str | Path) -> LoadedScript:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScriptError([ScriptProblem(name, 0, 0, f"cannot read the file: {exc.strerror}")])
+        raise ScriptError([ScriptProblem(name, 0, 0, f"cannot read the file: {exc.strerror}")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScriptError([ScriptProblem(name, 0, 0, f"the file is not UTF-8 text ({exc.reason})")])
+        raise ScriptError([ScriptProblem(name, 0, 0, f"the file is not UTF-8 text ({exc.reason})")]) from None
     return parse_script(text, name)
 
 
@@ -201,9 +201,7 @@ def _meaning_problems(script: Script, data: Any, name: str) -> Iterator[ScriptPr
             if rule.to not in ids:
                 yield at((*loc, "goto", gi, "to"), f"goto names '{rule.to}', which is not a question")
             if rule.when:
-                yield from _condition_problems(
-                    rule.when, (*loc, "goto", gi, "when"), ids, order, q.id, at
-                )
+                yield from _condition_problems(rule.when, (*loc, "goto", gi, "when"), ids, order, q.id, at)
     for si, step in enumerate(script.steps):
         if step.when:
             first = step.questions[0].id

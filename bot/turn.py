@@ -178,9 +178,7 @@ class Turn:
         self._move(self.flow.next_state(r.state, values))
 
     def _store(self, qid: str, value: Any, skipped: bool = False) -> None:
-        self.r.answers[qid] = Answer(
-            value=value, skipped=skipped, version=self.loaded.version, at=self.now
-        )
+        self.r.answers[qid] = Answer(value=value, skipped=skipped, version=self.loaded.version, at=self.now)
 
     # ------------------------------------------------------------ answering
 
@@ -453,13 +451,12 @@ class Turn:
             r.pending = Pending(kind="group_more")
             self.ask_current()
             return
-        target = r.history.pop() if r.history else None
-        if target is None:
+        if not r.history:
             self.say(self.msgs.nothing_to_go_back_to)
             self.ask_current()
             return
         r.group = None
-        r.state = target
+        r.state = r.history.pop()
         self.ask_current()
 
     def cmd_skip(self, _arg: str | None) -> None:
@@ -521,8 +518,14 @@ class Turn:
             done = sum(1 for qid in asked if qid in self.r.answers)
             marker = self.msgs.progress_done_marker if done == len(asked) else self.msgs.progress_open_marker
             lines.append(
-                fmt(self.msgs.progress_line, marker=marker, number=number, title=step.title,
-                    answered=done, total=len(asked))
+                fmt(
+                    self.msgs.progress_line,
+                    marker=marker,
+                    number=number,
+                    title=step.title,
+                    answered=done,
+                    total=len(asked),
+                )
             )
         self.say("\n".join(lines))
         self.ask_current()

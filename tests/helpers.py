@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import Engine, Incoming, load_script
 from bot.messages import Document, Outgoing, Question, Text
 from bot.script import bundled_script_path
 from storage import TinyDBStore
 
-NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 NL = load_script(bundled_script_path("pop", "nl"))
 
 
@@ -21,9 +21,7 @@ def make_engine(data_dir: object, now: datetime = NOW) -> Engine:
 def text_of(out: list[Outgoing]) -> str:
     parts: list[str] = []
     for o in out:
-        if isinstance(o, Text):
-            parts.append(o.text)
-        elif isinstance(o, Question):
+        if isinstance(o, Text | Question):
             parts.append(o.text)
         elif isinstance(o, Document):
             parts.append(o.content)

@@ -15,16 +15,25 @@ async def test_full_route_reaches_a_draft_with_the_answers(chat: Chat) -> None:
     # Every non-private text answer is in the draft, under the form's headings.
     for heading in ("Waar sta ik nu?", "Waar wil ik naartoe?", "Ontwikkeldoelen", "Handtekeningen"):
         assert f"## {heading}" in draft
-    for answer in ("Plannen en klanten helpen", "Over vijf jaar teamleider", "Lid worden van de OR",
-                   "Budget voor een cursus", "In een logboek"):
+    for answer in (
+        "Plannen en klanten helpen",
+        "Over vijf jaar teamleider",
+        "Lid worden van de OR",
+        "Budget voor een cursus",
+        "In een logboek",
+    ):
         assert answer in draft
     assert "Dit concept is compleet." in draft
     # The goals table: five columns of the POP form plus the term.
-    assert ("| 1 | Klantgericht werken | Zes donderdagmiddagen meewerken op de servicebalie | "
-            "Ik kan zelfstandig klanten te woord staan | 15 maart tot 1 mei 2027 | 24 werkuren supervisie | "
-            "Korte termijn (binnen een jaar) |") in draft
-    assert "Gehele of gedeeltelijke banenruil (jobrotation), Iemand zoeken die wil en kan coachen, " \
+    assert (
+        "| 1 | Klantgericht werken | Zes donderdagmiddagen meewerken op de servicebalie | "
+        "Ik kan zelfstandig klanten te woord staan | 15 maart tot 1 mei 2027 | 24 werkuren supervisie | "
+        "Korte termijn (binnen een jaar) |"
+    ) in draft
+    assert (
+        "Gehele of gedeeltelijke banenruil (jobrotation), Iemand zoeken die wil en kan coachen, "
         "Een cursus, training of opleiding" in draft
+    )
     assert "**POP-gesprek:** 14-12-2026" in draft
     assert "Medewerker: ____" in draft and "Leidinggevende: ____" in draft
 

@@ -1,0 +1,104 @@
+"""The console adapter, driven as a person would from a shell: piped input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console import render
+from bot.messages import Option, Question, Text
+from tests.helpers import FULL_ROUTE, SHORT_ROUTE
+
+
+def popbot_command() -> list[str]:
+    """The installed `popbot` script beside this Python, else the module."""
+    script = Path(sys.executable).parent / "popbot"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def run(
+    args: list[str], data: Path, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "POPBOT_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [*popbot_command(), *args], input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
+
+
+def test_a_scripted_run_reaches_the_draft_and_popbot_draft_prints_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    chat = run(["chat", "--user", "anna"], data, "\n".join(FULL_ROUTE) + "\n", cwd=tmp_path)
+    assert chat.returncode == 0, chat.stderr
+    assert "Stap 1 van 7: Iedereen kan meedoen" in chat.stdout
+    assert "Klaar! Je hebt je POP-gesprek voorbereid." in chat.stdout
+    assert "| 1 | Klantgericht werken |" in chat.stdout
+    assert chat.stderr == ""
+    draft = run(["draft", "anna"], data, cwd=tmp_path)
+    assert draft.returncode == 0, draft.stderr
+    assert draft.stdout.startswith("# Persoonlijk Ontwikkelingsplan (concept)")
+    for answer in ("Plannen en klanten helpen", "Over vijf jaar teamleider", "24 werkuren supervisie"):
+        assert answer in draft.stdout
+    assert "GEHEIM" not in draft.stdout
+
+
+def test_end_of_input_mid_dialog_then_resume(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = run(["chat", "--user", "bob"], data, "kort\n", cwd=tmp_path)
+    assert first.returncode == 0 and "Wat moet er gebeuren zodat jij" in first.stdout
+    second = run(["chat", "--user", "bob"], data, "\n".join(SHORT_ROUTE[1:]) + "\n", cwd=tmp_path)
+    assert second.returncode == 0
+    assert "Welkom terug" in second.stdout
+    assert "Minder vergaderingen en meer klantcontact" in second.stdout  # in the draft at the end
+
+
+def test_popbot_draft_for_someone_unknown(tmp_path: Path) -> None:
+    result = run(["draft", "niemand"], tmp_path / "data", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no data for employee 'niemand'" in result.stderr
+
+
+def test_the_installed_copy_finds_its_scripts_from_anywhere(tmp_path: Path) -> None:
+    # Run from an empty folder so the source tree is not on the path: the
+    # scripts must come from the installed package data.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = "from bot.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__)"
+    probe = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        timeout=60,
+    )
+    assert probe.returncode == 0, probe.stderr
+    script_path, _module = probe.stdout.splitlines()
+    assert Path(script_path).is_file()
+    ok = run(["dialogs", "validate", script_path], tmp_path / "d", cwd=elsewhere)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_rendering_wraps_long_text_and_numbers_options() -> None:
+    out = render(
+        [
+            Text("een " * 40 + "🎉"),
+            Question(
+                "q",
+                "Kies?",
+                "choice",
+                (Option("a", "Eerste"), Option("b", "Tweede")),
+                "Antwoord met het nummer.",
+            ),
+        ],
+        width=40,
+    )
+    assert all(len(line) <= 40 for line in out.splitlines())
+    assert "  1. Eerste\n  2. Tweede" in out
+    assert "🎉" in out
+
+
+def test_popbot_is_on_the_path_of_the_virtualenv() -> None:
+    assert shutil.which("popbot", path=str(Path(sys.executable).parent)) is not None
