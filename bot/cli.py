@@ -9,46 +9,68 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.errors import PopbotError, ScriptError
-from bot.script import LoadedScript, bundled_script_path, load_script
+from bot.errors import PopbotError, ScriptError, ScriptProblem
+from bot.registry import ScriptRegistry
+from bot.schema import Script
+from bot.script import LoadedScript, bundled_script_path, load_script, translation_problems
 
 DEFAULT_DATA_DIR = "./data"
-LANGUAGES = ("nl",)
+LANGUAGES = ("nl", "en")
 
 
 def _data_dir() -> Path:
     return Path(os.environ.get("POPBOT_DATA_DIR", DEFAULT_DATA_DIR))
 
 
-def _scripts(script: str | None, language: str) -> dict[str, LoadedScript]:
-    if script is not None:
-        loaded = load_script(script)
-        return {loaded.script.language: loaded}
-    return {lang: load_script(bundled_script_path("pop", lang)) for lang in LANGUAGES}
+def _registry(script: str | None, language: str, data_dir: Path) -> ScriptRegistry:
+    paths = [Path(script)] if script else [bundled_script_path("pop", lang) for lang in LANGUAGES]
+    return ScriptRegistry(paths, archive=data_dir / "scripts", default_language=language)
 
 
-def _engine(script: str | None, language: str) -> Engine:
+def _engine(script: str | None, language: str, data_dir: Path | None = None) -> Engine:
     from storage import TinyDBStore
 
-    scripts = _scripts(script, language)
-    default = language if language in scripts else next(iter(scripts))
-    return Engine(scripts, TinyDBStore(_data_dir()), default_language=default)
+    data_dir = data_dir or _data_dir()
+    return Engine(_registry(script, language, data_dir), TinyDBStore(data_dir))
+
+
+async def _chat(engine: Engine, user: str, language: str) -> None:
+    from adapters.console import run_console
+    from bot.reload import watch_scripts
+
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_scripts(engine.scripts, stop))
+    try:
+        await run_console(engine, user, language=language)
+    finally:
+        stop.set()
+        await watcher
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from adapters.console import run_console
-
     engine = _engine(args.script, args.lang)
     try:
-        asyncio.run(run_console(engine, args.user, language=args.lang))
+        asyncio.run(_chat(engine, args.user, args.lang))
     except KeyboardInterrupt:
         print()
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    # A throw-away store: HR walks through a change without touching real data.
+    with tempfile.TemporaryDirectory(prefix="popbot-preview-") as tmp:
+        loaded = load_script(args.file)
+        engine = _engine(args.file, loaded.script.language, Path(tmp))
+        asyncio.run(_chat(engine, "preview", loaded.script.language))
     return 0
 
 
@@ -63,17 +85,57 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    failed = False
+    from bot.problems import say
+
+    problems: list[ScriptProblem] = []
+    loaded: list[LoadedScript] = []
     for path in args.files:
         try:
-            load_script(path)
+            loaded.append(load_script(path))
         except ScriptError as exc:
-            failed = True
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-        else:
-            print(f"{path}: ok")
-    return 1 if failed else 0
+            problems.extend(exc.problems)
+    problems.extend(translation_problems(loaded))
+    warnings = [w for ls in loaded for w in ls.warnings]
+    for p in problems + warnings:
+        print(p.render(args.lang), file=sys.stderr)
+    failing = {p.file for p in problems}
+    for ls in loaded:
+        if ls.path not in failing:
+            print(say("_ok", args.lang, file=ls.path))
+    return 1 if problems else 0
+
+
+def schema_json() -> str:
+    """The JSON Schema of the script format, generated from the pydantic models."""
+    schema = Script.model_json_schema(by_alias=True)
+    schema.pop("$schema", None)  # yaml-language-server understands draft 7 best without it
+    schema["title"] = "popbot dialog script"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    out = Path(args.output) if args.output else bundled_script_path().parent / "schema.json"
+    out.write_text(schema_json(), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from bot.diagram import draw
+
+    try:
+        draw(load_script(args.file), Path(args.output))
+    except ValueError as exc:
+        print(f"popbot: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # graphviz missing: say what to install, not a trace
+        if type(exc).__name__ != "ExecutableNotFound":
+            raise
+        print("popbot: SVG and PNG need Graphviz ('apt-get install graphviz'); .mmd works without it",
+              file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -82,13 +144,13 @@ def parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="the dialog in this terminal (reads piped input too)")
     chat.add_argument("--user", required=True, help="the employee id to answer as")
-    chat.add_argument("--lang", default="nl", help="language for someone new (default nl)")
-    chat.add_argument("--script", help="a script file instead of the bundled one")
+    chat.add_argument("--lang", default="nl", choices=LANGUAGES, help="language for someone new (default nl)")
+    chat.add_argument("--script", help="a script file instead of the bundled ones")
     chat.set_defaults(func=cmd_chat)
 
     draft = sub.add_parser("draft", help="print an employee's draft POP as Markdown")
     draft.add_argument("employee")
-    draft.add_argument("--lang", default="nl")
+    draft.add_argument("--lang", default="nl", choices=LANGUAGES)
     draft.add_argument("--script")
     draft.set_defaults(func=cmd_draft)
 
@@ -96,12 +158,25 @@ def parser() -> argparse.ArgumentParser:
     dsub = dialogs.add_subparsers(dest="dialogs_command", required=True)
     validate = dsub.add_parser("validate", help="check scripts; prints file:line:column: message")
     validate.add_argument("files", nargs="+")
+    validate.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the messages")
     validate.set_defaults(func=cmd_validate)
+    schema = dsub.add_parser("schema", help="write the JSON Schema of scripts (dialogs/schema.json)")
+    schema.add_argument("-o", "--output")
+    schema.set_defaults(func=cmd_schema)
+    graph = dsub.add_parser("graph", help="draw the flow: -o flow.mmd | flow.svg | flow.png")
+    graph.add_argument("file")
+    graph.add_argument("-o", "--output", required=True)
+    graph.set_defaults(func=cmd_graph)
+    preview = dsub.add_parser("preview", help="try a script in the console with a throw-away store")
+    preview.add_argument("file")
+    preview.set_defaults(func=cmd_preview)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("popbot").setLevel(logging.INFO)
     # Emoji and accents must not crash a terminal with a narrow encoding.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

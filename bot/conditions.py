@@ -32,6 +32,25 @@ def holds(cond: Condition | None, values: Mapping[str, Any]) -> bool:
     return False
 
 
+def describe(cond: Condition) -> str:
+    """A short formula for diagrams: `route = volledig`, `not (a = b)`."""
+    if cond.all is not None:
+        return " and ".join(f"({describe(c)})" if c.all or c.any else describe(c) for c in cond.all)
+    if cond.any is not None:
+        return " or ".join(f"({describe(c)})" if c.all or c.any else describe(c) for c in cond.any)
+    if cond.not_ is not None:
+        return f"not ({describe(cond.not_)})"
+    if cond.answered is not None:
+        return f"{cond.answer} answered" if cond.answered else f"{cond.answer} unanswered"
+    if cond.equals is not None:
+        return f"{cond.answer} = {cond.equals}"
+    if cond.not_equals is not None:
+        return f"{cond.answer} ≠ {cond.not_equals}"
+    if cond.one_of is not None:
+        return f"{cond.answer} in {', '.join(map(str, cond.one_of))}"
+    return f"{cond.includes} in {cond.answer}"
+
+
 def _same(value: Any, expected: Any) -> bool:
     # Scales are stored as int, yes/no as bool; HR may write either as text.
     if isinstance(value, bool) or isinstance(expected, bool):

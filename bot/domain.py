@@ -27,7 +27,7 @@ class Answer(BaseModel):
 class Pending(BaseModel):
     """A side question the engine asked that is not part of the script's flow."""
 
-    kind: Literal["restart_confirm", "edit_select", "smart_follow_up", "group_more"]
+    kind: Literal["restart_confirm", "edit_select", "language_select", "smart_follow_up", "group_more"]
     check: str | None = None  # for smart_follow_up: which check failed
     field: str | None = None
 

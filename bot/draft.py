@@ -12,7 +12,6 @@ from typing import Any
 
 from bot import smart
 from bot.domain import EmployeeRecord
-from bot.flow import Flow
 from bot.render import fmt, show
 from bot.schema import DateQuestion, GroupQuestion, TextQuestion
 from bot.script import LoadedScript
@@ -32,11 +31,11 @@ def escape_cell(text: str) -> str:
     return escape_block(" ".join(text.split())).replace("|", "\\|")
 
 
-def render_draft(loaded: LoadedScript, record: EmployeeRecord, flow: Flow, now: datetime) -> str:
+def render_draft(loaded: LoadedScript, record: EmployeeRecord, now: datetime) -> str:
     script = loaded.script
     d = script.draft
     values = record.values()
-    asked = [qid for qid in loaded.order if flow.applies(qid, values)]
+    asked = [qid for qid in loaded.order if loaded.flow.applies(qid, values)]
     missing = [
         loaded.questions[qid] for qid in asked if loaded.questions[qid].required and qid not in record.answers
     ]

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from bot.domain import SEEN_DELIVERIES, EmployeeRecord
 from bot.draft import render_draft
-from bot.errors import PopbotError
-from bot.flow import Flow
 from bot.messages import Incoming, Outgoing
+from bot.registry import ScriptRegistry
 from bot.script import LoadedScript
 from bot.store import Store
 from bot.turn import Turn
@@ -27,24 +26,22 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(timezone.utc)
 
 
 class Engine:
     def __init__(
         self,
-        scripts: Mapping[str, LoadedScript],
+        scripts: ScriptRegistry | Mapping[str, LoadedScript],
         store: Store,
         *,
         default_language: str = "nl",
         clock: Clock = utc_now,
     ) -> None:
-        if default_language not in scripts:
-            raise PopbotError(f"no script for the default language {default_language!r}")
-        self.scripts = dict(scripts)
-        self.flows = {lang: Flow(s) for lang, s in scripts.items()}
+        if not isinstance(scripts, ScriptRegistry):
+            scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
+        self.scripts = scripts
         self.store = store
-        self.default_language = default_language
         self.clock = clock
         # One lock per employee: two adapters (or two button presses) for the
         # same person are applied one after the other, never interleaved.
@@ -56,20 +53,21 @@ class Engine:
     async def _load(self, employee_id: str, language: str | None) -> EmployeeRecord:
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
-            lang = language if language in self.scripts else self.default_language
-            now = self.clock()
+            loaded = self.scripts.for_language(language)
             record = EmployeeRecord(
                 employee_id=employee_id,
-                language=lang,
-                script_id=self.scripts[lang].script.id,
-                script_version=self.scripts[lang].version,
-                created_at=now,
+                language=loaded.script.language,
+                script_id=loaded.script.id,
+                script_version=loaded.version,
+                created_at=self.clock(),
             )
         return record
 
     def _turn(self, record: EmployeeRecord) -> Turn:
-        lang = record.language if record.language in self.scripts else self.default_language
-        return Turn(self.scripts[lang], self.flows[lang], record, self.clock())
+        loaded = self.scripts.for_record(record)
+        record.script_version = loaded.version
+        others = [s.script.commands for s in self.scripts.current.values() if s.script.language != record.language]
+        return Turn(loaded, record, self.clock(), self.scripts.languages, others)
 
     async def _save(self, record: EmployeeRecord) -> None:
         record.updated_at = self.clock()
@@ -90,14 +88,18 @@ class Engine:
                 if incoming.delivery_id in record.seen:
                     return []  # a platform retry: it was answered the first time
                 record.seen = [*record.seen, incoming.delivery_id][-SEEN_DELIVERIES:]
-            out = self._turn(record).handle(incoming)
+            turn = self._turn(record)
+            out = turn.handle(incoming)
+            if turn.switch_to is not None:
+                record.language = turn.switch_to
+                out += self._turn(record).after_language_switch()
             await self._save(record)
             return out
 
     async def draft(self, employee_id: str) -> str | None:
-        """The draft POP in Markdown, or None if the employee has no record."""
+        """The draft POP in Markdown, in the employee's language; None if unknown."""
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
             return None
         turn = self._turn(record)
-        return render_draft(turn.loaded, record, turn.flow, self.clock())
+        return render_draft(turn.loaded, record, self.clock())

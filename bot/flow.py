@@ -14,15 +14,28 @@ condition holds, which is exactly "go to the next question that applies".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine
 
-from bot.conditions import holds
+from bot.conditions import describe, holds
 from bot.domain import DONE, START
-from bot.script import LoadedScript
+
+if TYPE_CHECKING:  # script.py builds a Flow for every script it loads
+    from bot.script import LoadedScript
 
 Values = Mapping[str, Any]
+
+
+class _Test:
+    """A transition condition that can say what it tests (diagrams show `__name__`)."""
+
+    def __init__(self, test: Callable[[Values], bool], label: str) -> None:
+        self.test = test
+        self.__name__ = label
+
+    def __call__(self, values: Values) -> bool:
+        return self.test(values)
 
 
 class _Cursor:
@@ -42,15 +55,24 @@ class Flow:
             auto_transitions=False,
             send_event=False,
         )
+        jumped_to = {rule.to for q in loaded.questions.values() for rule in q.goto}
         sources = [START, *order]
         for index, source in enumerate(sources):
             q = loaded.questions.get(source)
             for rule in q.goto if q is not None else []:
                 self._add(source, rule.to, self._holds(rule.when) if rule.when else None)
+            own = self._guard(source) if q is not None and source not in jumped_to else None
+            tried: list[tuple[Any, Any]] = []
             for target in order[index:]:
-                if self._unconditional(target):
+                guard = self._guard(target)
+                # A target with no test, or with the very test that let us into
+                # this question (it still holds), is always taken.
+                if guard == (None, None) or guard == own:
                     self._add(source, target, None)
                     break  # later targets can never be reached from here
+                if guard in tried:
+                    continue  # the same test already failed for an earlier target
+                tried.append(guard)
                 self._add(source, target, self.applies_to(target))
             else:
                 self._add(source, DONE, None)
@@ -60,19 +82,35 @@ class Flow:
 
     @staticmethod
     def _holds(cond: Any) -> Callable[[Values], bool]:
-        return lambda values: holds(cond, values)
+        return _Test(lambda values: holds(cond, values), describe(cond))
 
-    def _unconditional(self, qid: str) -> bool:
-        step = self.loaded.steps_by_question[qid]
-        return step.when is None and self.loaded.questions[qid].when is None
+    def _guard(self, qid: str) -> tuple[Any, Any]:
+        return (self.loaded.steps_by_question[qid].when, self.loaded.questions[qid].when)
 
     def applies_to(self, qid: str) -> Callable[[Values], bool]:
-        return lambda values: self.applies(qid, values)
+        step = self.loaded.steps_by_question[qid]
+        conds = [c for c in (step.when, self.loaded.questions[qid].when) if c is not None]
+        return _Test(lambda values: self.applies(qid, values), " and ".join(describe(c) for c in conds))
 
     def applies(self, qid: str, values: Values) -> bool:
         """Is this question asked, given these answers?"""
         step = self.loaded.steps_by_question[qid]
         return holds(step.when, values) and holds(self.loaded.questions[qid].when, values)
+
+    def edges(self, source: str) -> list[tuple[str, str | None]]:
+        """(destination, condition label or None) of `advance` from `source`, in the
+        order they are tried; after one without a condition nothing else is tried.
+        """
+        out: list[tuple[str, str | None]] = []
+        for t in self.machine.get_transitions(trigger="advance", source=source):
+            label = " and ".join(c.func.__name__ for c in t.conditions) or None
+            out.append((t.dest, label))
+            if not t.conditions:
+                break
+        return out
+
+    def targets(self, source: str) -> list[str]:
+        return [dest for dest, _label in self.edges(source)]
 
     def next_state(self, state: str, values: Values) -> str:
         cursor = _Cursor()

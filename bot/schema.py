@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=64)]
 
 
 class Strict(BaseModel):
@@ -48,12 +49,14 @@ class Condition(Strict):
         ]
         if self.answer is not None:
             if combos or len(tests) != 1:
-                raise ValueError(
-                    "a condition on 'answer' needs exactly one of "
-                    "equals, not_equals, one_of, includes, answered"
+                raise PydanticCustomError(
+                    "condition_test",
+                    "a condition on 'answer' needs exactly one of equals, not_equals, one_of, includes, answered",
                 )
         elif len(combos) != 1 or tests:
-            raise ValueError("a condition needs 'answer' with a test, or one of all, any, not")
+            raise PydanticCustomError(
+                "condition_form", "a condition needs 'answer' with a test, or one of all, any, not"
+            )
         return self
 
     def referenced_ids(self) -> list[str]:
@@ -83,10 +86,14 @@ class Validation(Strict):
     def _consistent(self) -> Validation:
         lo, hi = self.min_length, self.max_length
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError("min_length is larger than max_length")
+            raise PydanticCustomError(
+                "length_range", "min_length ({lo}) is larger than max_length ({hi})", {"lo": lo, "hi": hi}
+            )
         lo, hi = self.min_choices, self.max_choices
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError("min_choices is larger than max_choices")
+            raise PydanticCustomError(
+                "choices_range", "min_choices ({lo}) is larger than max_choices ({hi})", {"lo": lo, "hi": hi}
+            )
         return self
 
 
@@ -131,6 +138,20 @@ class QuestionBase(Strict):
     messages: Messages = Messages()
     source: str | None = None  # where in the seeds the question comes from
 
+    @model_validator(mode="after")
+    def _validation_fits_kind(self) -> QuestionBase:
+        kind = getattr(self, "kind", "")
+        fits = {"min_length": "text", "max_length": "text", "future": "date",
+                "min_choices": "multi", "max_choices": "multi"}
+        for rule, right_kind in fits.items():
+            if getattr(self.validation, rule) not in (None, False) and kind != right_kind:
+                raise PydanticCustomError(
+                    "validation_kind",
+                    "the validation rule '{rule}' does not apply to a {kind} question",
+                    {"rule": rule, "kind": kind},
+                )
+        return self
+
 
 class TextQuestion(QuestionBase):
     kind: Literal["text"]
@@ -145,10 +166,18 @@ class ChoiceQuestion(QuestionBase):
     def _unique_options(self) -> ChoiceQuestion:
         ids = [o.id for o in self.options]
         labels = [o.label.casefold() for o in self.options]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two options have the same id")
-        if len(set(labels)) != len(labels):
-            raise ValueError("two options have the same label")
+        for kind, values in (("option_id_twice", ids), ("option_label_twice", labels)):
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:
+                raise PydanticCustomError(kind, "two options have the same {what}: {value}", {
+                    "what": "id" if kind == "option_id_twice" else "label", "value": twice[0]})
+        low = self.validation.min_choices
+        if low is not None and low > len(self.options):
+            raise PydanticCustomError(
+                "choices_over_options",
+                "min_choices ({lo}) is more than the {count} options",
+                {"lo": low, "count": len(self.options)},
+            )
         return self
 
 
@@ -169,7 +198,15 @@ class ScaleQuestion(QuestionBase):
     @model_validator(mode="after")
     def _range(self) -> ScaleQuestion:
         if self.min >= self.max:
-            raise ValueError(f"a scale needs min < max (got min {self.min}, max {self.max})")
+            raise PydanticCustomError(
+                "scale_range", "a scale needs min < max (got min {min}, max {max})", {"min": self.min, "max": self.max}
+            )
+        outside = sorted(n for n in self.labels if not self.min <= n <= self.max)
+        if outside:
+            raise PydanticCustomError(
+                "scale_label_outside", "scale label {n} is outside {min}–{max}",
+                {"n": outside[0], "min": self.min, "max": self.max},
+            )
         return self
 
 
@@ -192,7 +229,10 @@ class GroupQuestion(QuestionBase):
     @model_validator(mode="after")
     def _items(self) -> GroupQuestion:
         if self.min_items > self.max_items:
-            raise ValueError("min_items is larger than max_items")
+            raise PydanticCustomError(
+                "items_range", "min_items ({lo}) is larger than max_items ({hi})",
+                {"lo": self.min_items, "hi": self.max_items},
+            )
         return self
 
 
@@ -204,6 +244,7 @@ Question = Annotated[
 
 class Step(Strict):
     id: Id
+    method_step: int | None = Field(default=None, ge=1, le=7)  # which of the seven POP steps
     title: str = Field(min_length=1)
     intro: str | None = None
     when: Condition | None = None
@@ -226,6 +267,7 @@ class Commands(Strict):
     help: list[str] = Field(min_length=1)
     stop: list[str] = Field(min_length=1)
     faq: list[str] = Field(min_length=1)
+    language: list[str] = Field(min_length=1)
 
 
 class Words(Strict):
@@ -292,6 +334,8 @@ class ScriptMessages(Strict):
     group_max_reached: str
     group_need_more: str
     draft_caption: str
+    language_choose: str
+    language_set: str
 
 
 class FaqEntry(Strict):
@@ -335,6 +379,7 @@ class Script(Strict):
 
     id: Id
     language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    language_name: str = Field(min_length=1)  # "Nederlands", shown when choosing a language
     title: str
     limits: Limits = Limits()
     commands: Commands

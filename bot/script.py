@@ -2,42 +2,58 @@
 
 ruamel.yaml is used (not PyYAML) because it refuses duplicate keys and keeps
 the line and column of every node, so each problem can be reported as
-`file:line:column: message` — the form HR's editor understands.
+`file:line:column: message` — the form HR's editor understands. Problems
+carry a code; their wording (Dutch and English) is in dialogs/validator.yaml.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from bot.domain import DONE, START
 from bot.errors import ScriptError, ScriptProblem
-from bot.schema import Condition, GroupQuestion, Question, Script, Step
+from bot.flow import Flow
+from bot.schema import ChoiceQuestion, Condition, GroupQuestion, Question, Script, Step
 
-Position = tuple[int, int]  # 1-based line and column
+Loc = tuple[int | str, ...]
 
 
 @dataclass(frozen=True)
 class LoadedScript:
-    """A validated script together with where it came from."""
+    """A validated script, where it came from, and its flow."""
 
     script: Script
     path: str
     version: str  # content hash: the same text is the same version
+    text: str = field(repr=False)
     steps_by_question: dict[str, Step] = field(repr=False)
     questions: dict[str, Question] = field(repr=False)
+    tree: Any = field(repr=False)  # the YAML nodes, for line numbers
+    warnings: list[ScriptProblem] = field(default_factory=list)
+    flow: Flow = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flow", Flow(self))
 
     @property
     def order(self) -> list[str]:
         return list(self.questions)
+
+    def position(self, loc: Loc) -> tuple[int, int]:
+        return _position(self.tree, loc)
 
 
 def bundled_script_path(name: str = "pop", language: str = "nl") -> Path:
@@ -46,27 +62,30 @@ def bundled_script_path(name: str = "pop", language: str = "nl") -> Path:
 
 
 def load_script(path: str | Path) -> LoadedScript:
-    """Read, parse and check one script; raise ScriptError with every problem."""
+    """Read, parse and check one script; raise ScriptError with every error.
+
+    Warnings (the script is usable) are kept in `LoadedScript.warnings`.
+    """
     path = Path(path)
     name = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScriptError([ScriptProblem(name, 0, 0, f"cannot read the file: {exc.strerror}")]) from None
+        raise ScriptError([ScriptProblem(name, 0, 0, "unreadable", {"reason": exc.strerror})]) from None
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScriptError([ScriptProblem(name, 0, 0, f"the file is not UTF-8 text ({exc.reason})")]) from None
+    except UnicodeDecodeError:
+        raise ScriptError([ScriptProblem(name, 0, 0, "not_utf8")]) from None
     return parse_script(text, name)
 
 
 def parse_script(text: str, name: str = "<script>") -> LoadedScript:
-    data = _parse_yaml(text, name)
+    tree = _parse_yaml(text, name)
     try:
-        script = Script.model_validate(data)
+        script = Script.model_validate(tree)
     except ValidationError as exc:
-        raise ScriptError(_pydantic_problems(exc, data, name)) from None
-    problems = list(_meaning_problems(script, data, name))
+        raise ScriptError(_pydantic_problems(exc, tree, name)) from None
+    problems = list(_meaning_problems(script, tree, name))
     if problems:
         raise ScriptError(problems)
     steps_by_question: dict[str, Step] = {}
@@ -76,7 +95,12 @@ def parse_script(text: str, name: str = "<script>") -> LoadedScript:
             steps_by_question[q.id] = step
             questions[q.id] = q
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return LoadedScript(script, name, version, steps_by_question, questions)
+    loaded = LoadedScript(script, name, version, text, steps_by_question, questions, tree)
+    problems = list(_flow_problems(loaded))
+    if problems:
+        raise ScriptError(problems)
+    loaded.warnings.extend(_warnings(loaded))
+    return loaded
 
 
 # ------------------------------------------------------------------ parsing
@@ -92,60 +116,14 @@ def _parse_yaml(text: str, name: str) -> Any:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or "invalid YAML"
         if "duplicate key" in what:
-            what = what.split(" with value")[0]
-        raise ScriptError([ScriptProblem(name, line, col, what)]) from None
+            key = what.split('"')[1] if '"' in what else "?"
+            raise ScriptError([ScriptProblem(name, line, col, "duplicate_key", {"key": key})]) from None
+        raise ScriptError([ScriptProblem(name, line, col, "yaml_syntax", {"problem": what})]) from None
     except YAMLError as exc:
-        raise ScriptError([ScriptProblem(name, 0, 0, f"invalid YAML: {exc}")]) from None
+        raise ScriptError([ScriptProblem(name, 0, 0, "yaml_syntax", {"problem": str(exc)})]) from None
     if not isinstance(data, CommentedMap):
-        raise ScriptError(
-            [ScriptProblem(name, 1, 1, "the script must be a mapping with keys such as id, steps")]
-        )
+        raise ScriptError([ScriptProblem(name, 1, 1, "not_a_mapping")])
     return data
-
-
-def _position(data: Any, loc: tuple[int | str, ...]) -> Position:
-    """The line of the deepest YAML node that `loc` reaches."""
-    node = data
-    pos: Position = (1, 1)
-    for key in loc:
-        if isinstance(node, CommentedMap) and _is_tag(key) and node.get("kind") == key:
-            continue  # pydantic's union tag ('text', 'scale', …), not the YAML key 'text'
-        if isinstance(node, CommentedMap) and key in node:
-            line, col = node.lc.key(key)
-            pos = (line + 1, col + 1)
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line, col = node.lc.item(key)
-            pos = (line + 1, col + 1)
-            node = node[key]
-        # Keys pydantic adds (union tags such as 'text') have no node: skip them.
-    return pos
-
-
-def _pydantic_problems(exc: ValidationError, data: Any, name: str) -> list[ScriptProblem]:
-    problems = []
-    seen: set[tuple[int, str]] = set()
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        if err["type"] == "union_tag_invalid":
-            loc = (*loc, "kind")  # point at the wrong kind, not at the question
-        line, col = _position(data, loc)
-        where = ".".join(str(p) for p in loc if not _is_tag(p) and p != "kind")
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            msg = f"unknown key '{loc[-1]}'"
-        elif kind == "missing":
-            msg = f"missing required key '{loc[-1]}'"
-        elif kind == "union_tag_invalid":
-            ctx = err.get("ctx", {})
-            msg = f"unknown kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-        text = f"{msg} (at {where})" if where else msg
-        if (line, text) not in seen:
-            seen.add((line, text))
-            problems.append(ScriptProblem(name, line, col, text))
-    return problems
 
 
 _TAGS = {"text", "choice", "multi", "yesno", "date", "scale", "group"}
@@ -155,82 +133,268 @@ def _is_tag(part: int | str) -> bool:
     return isinstance(part, str) and part in _TAGS
 
 
+def _position(tree: Any, loc: Loc) -> tuple[int, int]:
+    """The line and column of the deepest YAML node that `loc` reaches."""
+    node = tree
+    pos = (1, 1)
+    for key in _without_tags(loc):
+        if isinstance(node, CommentedMap) and key in node:
+            line, col = node.lc.key(key)
+            pos = (line + 1, col + 1)
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, col = node.lc.item(key)
+            pos = (line + 1, col + 1)
+            node = node[key]
+    return pos
+
+
+def _without_tags(loc: Loc) -> Loc:
+    """`loc` without pydantic's union tags ('text', 'scale', …), which follow a list index.
+
+    Needed because 'text' is both a tag and a key of every question.
+    """
+    return tuple(p for i, p in enumerate(loc) if not (_is_tag(p) and i > 0 and isinstance(loc[i - 1], int)))
+
+
+@cache
+def _known_keys() -> frozenset[str]:
+    """Every key the format knows, for "did you mean …?"."""
+    keys: set[str] = set()
+    todo: list[type[BaseModel]] = [Script]
+    seen: set[type[BaseModel]] = set()
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+            todo.extend(_models_in(info.annotation))
+    return frozenset(keys)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", ()) + getattr(annotation, "__metadata__", ()):
+        yield from _models_in(arg)
+
+
+def _pydantic_problems(exc: ValidationError, tree: Any, name: str) -> list[ScriptProblem]:
+    problems = []
+    seen: set[tuple[int, str]] = set()
+    for err in exc.errors():
+        loc: Loc = tuple(err["loc"])
+        kind = err["type"]
+        where = ".".join(str(p) for p in _without_tags(loc))
+        if kind == "union_tag_invalid":
+            loc = (*loc, "kind")  # point at the wrong kind, not at the question
+        line, col = _position(tree, loc)
+        params: dict[str, Any] = {k: v for k, v in (err.get("ctx") or {}).items()}
+        params["fallback"] = err["msg"].removeprefix("Value error, ")
+        params["where"] = where
+        if not isinstance(err.get("input"), dict | list):
+            params["input"] = err.get("input")
+        if kind in ("extra_forbidden", "missing"):
+            params["key"] = loc[-1]
+            close = difflib.get_close_matches(str(loc[-1]), _known_keys(), n=1, cutoff=0.75)
+            if kind == "extra_forbidden" and close:
+                params["suggest"] = close[0]
+        if (line, kind) not in seen:
+            seen.add((line, kind))
+            problems.append(ScriptProblem(name, line, col, kind, params))
+    return problems
+
+
 # ------------------------------------------------------------------ meaning
 
 
-def _walk_questions(script: Script) -> Iterator[tuple[tuple[int | str, ...], Question]]:
+def _walk_questions(script: Script) -> Iterator[tuple[Loc, Question]]:
     for si, step in enumerate(script.steps):
         for qi, q in enumerate(step.questions):
             yield ("steps", si, "questions", qi), q
 
 
-def _meaning_problems(script: Script, data: Any, name: str) -> Iterator[ScriptProblem]:
+def _meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptProblem]:
     """Checks that need the whole script: unique ids and ids that must exist."""
 
-    def at(loc: tuple[int | str, ...], msg: str) -> ScriptProblem:
-        line, col = _position(data, loc)
-        return ScriptProblem(name, line, col, msg)
+    def at(loc: Loc, code: str, **params: Any) -> ScriptProblem:
+        line, col = _position(tree, loc)
+        return ScriptProblem(name, line, col, code, params)
 
     step_ids: set[str] = set()
     for si, step in enumerate(script.steps):
         if step.id in step_ids:
-            yield at(("steps", si, "id"), f"step id '{step.id}' is used twice")
+            yield at(("steps", si, "id"), "step_id_twice", id=step.id)
         step_ids.add(step.id)
 
     ids: dict[str, Question] = {}
     order: list[str] = []
     for loc, q in _walk_questions(script):
         if q.id in ids:
-            yield at((*loc, "id"), f"question id '{q.id}' is used twice")
+            yield at((*loc, "id"), "question_id_twice", id=q.id)
         ids[q.id] = q
         order.append(q.id)
         if isinstance(q, GroupQuestion):
             seen_fields: set[str] = set()
             for fi, f in enumerate(q.fields):
                 if f.id in seen_fields:
-                    yield at((*loc, "fields", fi, "id"), f"field id '{f.id}' is used twice")
+                    yield at((*loc, "fields", fi, "id"), "field_id_twice", id=f.id)
                 seen_fields.add(f.id)
+
+    def conditions(cond: Condition, loc: Loc, asker: str) -> Iterator[ScriptProblem]:
+        for ref, value in _tests(cond):
+            target = ids.get(ref)
+            if target is None:
+                yield at(loc, "condition_unknown_id", id=ref)
+            elif order.index(ref) >= order.index(asker):
+                yield at(loc, "condition_later", id=ref)
+            elif isinstance(target, ChoiceQuestion) and value is not None:
+                if str(value) not in {o.id for o in target.options}:
+                    yield at(loc, "condition_never", id=ref, value=value)
 
     sections = {s.id for s in script.draft.sections}
     for loc, q in _walk_questions(script):
         if q.draft and q.draft not in sections:
-            yield at((*loc, "draft"), f"draft section '{q.draft}' is not in draft.sections")
+            yield at((*loc, "draft"), "unknown_section", id=q.draft)
         if q.when:
-            yield from _condition_problems(q.when, (*loc, "when"), ids, order, q.id, at)
+            yield from conditions(q.when, (*loc, "when"), q.id)
         for gi, rule in enumerate(q.goto):
             if rule.to not in ids:
-                yield at((*loc, "goto", gi, "to"), f"goto names '{rule.to}', which is not a question")
+                yield at((*loc, "goto", gi, "to"), "goto_unknown_id", id=rule.to)
             if rule.when:
-                yield from _condition_problems(rule.when, (*loc, "goto", gi, "when"), ids, order, q.id, at)
+                yield from conditions(rule.when, (*loc, "goto", gi, "when"), q.id)
     for si, step in enumerate(script.steps):
         if step.when:
-            first = step.questions[0].id
-            yield from _condition_problems(step.when, ("steps", si, "when"), ids, order, first, at)
+            yield from conditions(step.when, ("steps", si, "when"), step.questions[0].id)
 
     d = script.draft
     goals = ids.get(d.goals_question)
     if not isinstance(goals, GroupQuestion):
-        yield at(("draft", "goals_question"), f"'{d.goals_question}' is not a group question")
+        yield at(("draft", "goals_question"), "not_a_group", id=d.goals_question)
     else:
         field_ids = {f.id for f in goals.fields}
         for column in d.goal_columns:
             if column not in field_ids:
-                yield at(("draft", "goal_columns", column), f"'{column}' is not a field of '{goals.id}'")
+                yield at(("draft", "goal_columns", column), "not_a_field", id=column, group=goals.id)
     for i, qid in enumerate(d.support_questions):
         if qid not in ids:
-            yield at(("draft", "support_questions", i), f"'{qid}' is not a question")
+            yield at(("draft", "support_questions", i), "not_a_question", id=qid)
 
 
-def _condition_problems(
-    cond: Condition,
-    loc: tuple[int | str, ...],
-    ids: dict[str, Question],
-    order: list[str],
-    asker: str,
-    at: Any,
-) -> Iterator[ScriptProblem]:
-    for ref in cond.referenced_ids():
-        if ref not in ids:
-            yield at(loc, f"the condition names '{ref}', which is not a question")
-        elif order.index(ref) >= order.index(asker):
-            yield at(loc, f"the condition on '{ref}' looks at a question that comes later")
+def _tests(cond: Condition) -> Iterator[tuple[str, Any]]:
+    """(question id, option the test needs or None) for every test in a condition."""
+    if cond.answer is not None:
+        needed = [cond.equals, cond.not_equals, cond.includes, *(cond.one_of or [])]
+        values = [v for v in needed if v is not None and not isinstance(v, bool)]
+        if values:
+            for v in values:
+                yield cond.answer, v
+        else:
+            yield cond.answer, None
+    for sub in (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ else []):
+        yield from _tests(sub)
+
+
+def _question_loc(loaded: LoadedScript, qid: str) -> Loc:
+    for loc, q in _walk_questions(loaded.script):
+        if q.id == qid:
+            return (*loc, "id")
+    return ()
+
+
+def _flow_problems(loaded: LoadedScript) -> Iterator[ScriptProblem]:
+    """Questions nobody reaches, and loops nobody leaves, read off the flow."""
+    flow = loaded.flow
+    forward: dict[str, list[str]] = {s: flow.targets(s) for s in [START, *loaded.order]}
+    reached = _reach(START, forward)
+    backward: dict[str, list[str]] = {}
+    for source, dests in forward.items():
+        for d in dests:
+            backward.setdefault(d, []).append(source)
+    finishing = _reach(DONE, backward)
+
+    def at(qid: str, code: str) -> ScriptProblem:
+        line, col = loaded.position(_question_loc(loaded, qid))
+        return ScriptProblem(loaded.path, line, col, code, {"id": qid})
+
+    for qid in loaded.order:
+        if qid not in reached:
+            yield at(qid, "unreachable")
+    stuck = [qid for qid in loaded.order if qid in reached and qid not in finishing]
+    # Report where the loop is (a stuck question that comes back to itself),
+    # not at every question that leads into it.
+    looping = [q for q in stuck if any(q in _reach(t, forward) for t in forward.get(q, []))]
+    if stuck:
+        yield at((looping or stuck)[0], "no_way_out")
+
+
+def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    todo = deque([start])
+    while todo:
+        for nxt in edges.get(todo.popleft(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _warnings(loaded: LoadedScript) -> Iterator[ScriptProblem]:
+    covered = {s.method_step for s in loaded.script.steps if s.method_step}
+    missing = [str(n) for n in range(1, 8) if n not in covered]
+    if missing:
+        line, col = loaded.position(("steps",))
+        yield ScriptProblem(
+            loaded.path, line, col, "steps_missing", {"steps": ", ".join(missing)}, severity="warning"
+        )
+
+
+# ------------------------------------------------------------------ translations
+
+
+def _ids(loaded: LoadedScript) -> dict[str, tuple[str, Loc]]:
+    """Every id a translation must share, keyed as 'kind:id', with where it lives."""
+    s = loaded.script
+    out: dict[str, tuple[str, Loc]] = {}
+    for si, step in enumerate(s.steps):
+        out[f"step:{step.id}"] = ("step", ("steps", si, "id"))
+    for loc, q in _walk_questions(s):
+        out[f"question:{q.id}"] = ("question", (*loc, "id"))
+        if isinstance(q, ChoiceQuestion):
+            for oi, o in enumerate(q.options):
+                out[f"option:{q.id}.{o.id}"] = ("option", (*loc, "options", oi))
+        if isinstance(q, GroupQuestion):
+            for fi, f in enumerate(q.fields):
+                out[f"field:{q.id}.{f.id}"] = ("field", (*loc, "fields", fi, "id"))
+    for fi, e in enumerate(s.faq):
+        out[f"faq:{e.id}"] = ("faq", ("faq", fi, "id"))
+    for di, sec in enumerate(s.draft.sections):
+        out[f"section:{sec.id}"] = ("section", ("draft", "sections", di, "id"))
+    return out
+
+
+def translation_problems(scripts: list[LoadedScript]) -> list[ScriptProblem]:
+    """Scripts with the same id in different languages must share every id."""
+    problems: list[ScriptProblem] = []
+    by_id: dict[str, list[LoadedScript]] = {}
+    for ls in scripts:
+        by_id.setdefault(ls.script.id, []).append(ls)
+    for group in by_id.values():
+        for ls in group:
+            mine = _ids(ls)
+            for other in group:
+                if other is ls:
+                    continue
+                if other.script.language == ls.script.language:
+                    problems.append(ScriptProblem(ls.path, 1, 1, "translation_language_twice", {
+                        "other": other.path, "language": ls.script.language, "script": ls.script.id}))
+                    continue
+                for key, (what, _loc) in _ids(other).items():
+                    if key not in mine:
+                        line, col = ls.position(("steps",) if what not in ("faq", "section") else
+                                                ("faq",) if what == "faq" else ("draft", "sections"))
+                        problems.append(ScriptProblem(ls.path, line, col, "translation_missing", {
+                            "what": what, "id": key.split(":", 1)[1], "other": other.path}))
+    return problems

@@ -14,11 +14,11 @@ from bot import answers, smart
 from bot.answers import Parsed, Problem
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
 from bot.draft import render_draft
-from bot.flow import Flow
 from bot.messages import Document, Incoming, Option, Outgoing, Question, Text
 from bot.render import fmt, item_title, show
 from bot.schema import (
     ChoiceQuestion,
+    Commands,
     DateQuestion,
     GroupQuestion,
     ScaleQuestion,
@@ -31,17 +31,51 @@ RESTART_ID = "__restart__"
 EDIT_ID = "__edit__"
 MORE = "__more__"
 FOLLOW_UP = "__followup__"
+LANGUAGE_ID = "__language__"
 
 
 class Turn:
-    def __init__(self, loaded: LoadedScript, flow: Flow, record: EmployeeRecord, now: datetime):
+    def __init__(
+        self,
+        loaded: LoadedScript,
+        record: EmployeeRecord,
+        now: datetime,
+        languages: dict[str, str] | None = None,
+        other_commands: list[Commands] | None = None,
+    ):
         self.loaded = loaded
         self.script = loaded.script
         self.msgs = loaded.script.messages
-        self.flow = flow
+        self.flow = loaded.flow
         self.r = record
         self.now = now
+        # language code -> name of every loaded script, for 'taal' / 'language'
+        self.languages = languages or {self.script.language: self.script.language_name}
+        # the other languages' navigation words also work: someone who types
+        # 'back' in the Dutch dialog is understood
+        self.other_commands = other_commands or []
+        self.switch_to: str | None = None  # set when the employee picks another language
         self.out: list[Outgoing] = []
+        self._reposition()
+
+    def _reposition(self) -> None:
+        """An employee whose question is gone from the script goes to the first open one."""
+        r = self.r
+        if r.state in (START, DONE) or r.state in self.loaded.questions:
+            return
+        r.pending, r.group, r.return_to = None, None, None
+        state = START
+        while True:
+            state = self.flow.next_state(state, r.values())
+            if state == DONE or state not in r.answers:
+                break
+        r.state = state
+        r.history = [h for h in r.history if h in self.loaded.questions]
+
+    def after_language_switch(self) -> list[Outgoing]:
+        self.say(self.msgs.language_set)
+        self.ask_current()
+        return self.out
 
     # ------------------------------------------------------------ entry points
 
@@ -254,6 +288,11 @@ class Turn:
         r = self.r
         if p.kind == "restart_confirm":
             self.out.append(self._yesno_question(RESTART_ID, self.msgs.restart_confirm))
+        elif p.kind == "language_select":
+            options = tuple(Option(code, name) for code, name in self.languages.items())
+            self.out.append(
+                Question(LANGUAGE_ID, self.msgs.language_choose, "choice", options, self.msgs.hint_choice)
+            )
         elif p.kind == "edit_select":
             self._edit_list()
         elif p.kind == "group_more":
@@ -287,6 +326,8 @@ class Turn:
                 self.ask_current()
         elif p.kind == "edit_select":
             self._edit_pick(text)
+        elif p.kind == "language_select":
+            self.cmd_language(text)
         elif p.kind == "group_more":
             yes = answers.yes_or_no(text, self.script.words)
             if yes is None:
@@ -408,11 +449,12 @@ class Turn:
         parts = text.split(maxsplit=1)
         head = parts[0].casefold().lstrip("/")
         arg = parts[1].strip() if len(parts) > 1 else None
-        for name, words in self.script.commands:
-            if head in (w.casefold() for w in words):
-                if arg is not None and name not in ("edit", "faq"):
-                    return None, None  # "stop met roken" is an answer, not a command
-                return name, arg
+        for commands in [self.script.commands, *self.other_commands]:
+            for name, words in commands:
+                if head in (w.casefold() for w in words):
+                    if arg is not None and name not in ("edit", "faq", "language"):
+                        return None, None  # "stop met roken" is an answer, not a command
+                    return name, arg
         return None, None
 
     def _word(self, command: str) -> str:
@@ -531,7 +573,7 @@ class Turn:
         self.ask_current()
 
     def cmd_draft(self, _arg: str | None) -> None:
-        md = render_draft(self.loaded, self.r, self.flow, self.now)
+        md = render_draft(self.loaded, self.r, self.now)
         self.out.append(
             Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
         )
@@ -567,6 +609,19 @@ class Turn:
             self.say(fmt(self.msgs.faq_not_found, count=len(entries)))
         else:
             self.say(f"{entry.question}\n\n{entry.answer}")
+        self.ask_current()
+
+    def cmd_language(self, arg: str | None) -> None:
+        if arg is not None:
+            key = arg.strip().casefold()
+            codes = list(self.languages)
+            for n, (code, name) in enumerate(self.languages.items(), start=1):
+                if key in (code, name.casefold(), str(n)) or (len(key) >= 2 and name.casefold().startswith(key)):
+                    self.r.pending = None
+                    self.switch_to = code
+                    return
+            self.say(fmt(self.msgs.not_an_option, count=len(codes)))
+        self.r.pending = Pending(kind="language_select")
         self.ask_current()
 
     def cmd_stop(self, _arg: str | None) -> None:

@@ -1,223 +1,106 @@
-"""A broken script is refused with file:line:column and a message HR can act on."""
+"""A broken script is refused with file:line:column and a message HR can act on.
+
+The catalogue is tests/broken_scripts/cases.yaml: each case edits a frozen
+copy of the Dutch script and says exactly what `popbot dialogs validate` prints.
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from bot import ScriptError, load_script
+from bot.cli import main
 from bot.script import bundled_script_path
 
-GOOD = bundled_script_path("pop", "nl").read_text(encoding="utf-8")
+HERE = Path(__file__).parent / "broken_scripts"
+BASE = (HERE / "base.nl.yaml").read_text(encoding="utf-8")
+CASES: list[dict[str, Any]] = YAML(typ="safe").load((HERE / "cases.yaml").read_text(encoding="utf-8"))
 
 
-def line_of(text: str, needle: str) -> int:
-    """1-based number of the last line containing `needle` (a duplicate is the later one)."""
-    hits = [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
-    return hits[-1]
+def broken(case: dict[str, Any]) -> str:
+    text = BASE
+    for edit in case["edits"]:
+        assert edit["old"] in text, f"{case['name']}: the edit no longer applies"
+        text = text.replace(edit["old"], edit["new"], 1)
+    return text
 
 
-def replace_once(old: str, new: str) -> str:
-    assert GOOD.count(old) >= 1, old
-    return GOOD.replace(old, new, 1)
+def validate(path: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["dialogs", "validate", "--lang", lang, str(path)])
+    err = capsys.readouterr().err
+    return code, [line.removeprefix(f"{path}:") for line in err.splitlines()]
 
 
-# (name, broken text, the line to expect (found in the broken text), words of the message)
-CASES: list[tuple[str, str, str, str]] = [
-    (
-        "yaml syntax",
-        replace_once("title: Voorbereiding POP-gesprek", "title: [Voorbereiding"),
-        "limits:",
-        "expected ',' or ']'",
-    ),
-    (
-        "tab indentation",
-        replace_once("  max_message_length: 2000", "\tmax_message_length: 2000"),
-        "\tmax_message_length",
-        "cannot start any token",
-    ),
-    (
-        "duplicate key",
-        replace_once("title: Voorbereiding POP-gesprek", "title: Enkel\ntitle: Dubbel"),
-        "title: Dubbel",
-        "duplicate key",
-    ),
-    (
-        "unknown key",
-        replace_once(
-            "        kind: text\n        source: seed 004\n        text: Waar krijg",
-            "        kind: text\n        sourse: seed 004\n        text: Waar krijg",
-        ),
-        "sourse:",
-        "unknown key 'sourse'",
-    ),
-    (
-        "unknown question kind",
-        replace_once(
-            "      - id: energie_score\n        kind: scale",
-            "      - id: energie_score\n        kind: slider",
-        ),
-        "kind: slider",
-        "unknown kind 'slider'",
-    ),
-    (
-        "missing text",
-        replace_once("        text: Waar ben je goed in?\n", ""),
-        "- id: goed_in",
-        "missing required key 'text'",
-    ),
-    (
-        "wrong type",
-        replace_once("  max_message_length: 2000", "  max_message_length: veel"),
-        "max_message_length: veel",
-        "valid integer",
-    ),
-    (
-        "duplicate question id",
-        replace_once("      - id: tevreden", "      - id: gemotiveerd"),
-        "- id: gemotiveerd",
-        "question id 'gemotiveerd' is used twice",
-    ),
-    (
-        "condition names an unknown id",
-        replace_once(
-            "when: {answer: route, equals: volledig}\n    questions:\n      # seed 004; seed 001",
-            "when: {answer: rout, equals: volledig}\n    questions:\n      # seed 004; seed 001",
-        ),
-        "answer: rout,",
-        "names 'rout', which is not a question",
-    ),
-    (
-        "goto names an unknown id",
-        replace_once(
-            "        kind: text\n        source: seed 004\n        text: Waar krijg je energie van?",
-            "        kind: text\n        goto: [{to: nergens}]\n        source: seed 004\n"
-            "        text: Waar krijg je energie van?",
-        ),
-        "goto: [{to: nergens}]",
-        "goto names 'nergens'",
-    ),
-    (
-        "scale with min >= max",
-        replace_once("        min: 1\n        max: 5", "        min: 5\n        max: 1"),
-        "- id: energie_score",
-        "min < max",
-    ),
-    (
-        "empty option list",
-        replace_once(
-            "        options:\n          - {id: maand, label: Elke maand}\n"
-            "          - {id: kwartaal, label: Elk kwartaal}\n"
-            "          - {id: halfjaar, label: Elk half jaar}",
-            "        options: []",
-        ),
-        "options: []",
-        "at least 1 item",
-    ),
-    (
-        "duplicate option",
-        replace_once("{id: kwartaal, label: Elk kwartaal}", "{id: maand, label: Elk kwartaal}"),
-        "- id: evaluatiemoment",
-        "two options have the same id",
-    ),
-    (
-        "contradicting validation",
-        replace_once(
-            "validation: {min_length: 3, max_length: 300}", "validation: {min_length: 300, max_length: 3}"
-        ),
-        "min_length: 300",
-        "min_length is larger than max_length",
-    ),
-    (
-        "unknown draft section",
-        replace_once(
-            "        text: Waarover ben je het meest tevreden?\n        draft: waar_sta_ik",
-            "        text: Waarover ben je het meest tevreden?\n        draft: elders",
-        ),
-        "draft: elders",
-        "draft section 'elders'",
-    ),
-    (
-        "missing message",
-        replace_once("  paused: Prima, we pauzeren.", "  pauzed: Prima, we pauzeren."),
-        "pauzed:",
-        "unknown key 'pauzed'",
-    ),
-    (
-        "bad id",
-        replace_once("      - id: successen", "      - id: Grote Successen"),
-        "- id: Grote Successen",
-        "pattern",
-    ),
-]
+def test_the_catalogue_is_big_enough_and_the_base_is_valid() -> None:
+    assert len(CASES) >= 15
+    load_script(HERE / "base.nl.yaml")
 
 
-@pytest.mark.parametrize(("name", "text", "needle", "words"), CASES, ids=[c[0] for c in CASES])
-def test_broken_script_names_the_line(tmp_path: Path, name: str, text: str, needle: str, words: str) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_each_broken_script_is_reported_exactly(
+    case: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "pop.nl.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
+    path.write_text(broken(case), encoding="utf-8")
+    code, lines = validate(path, "en", capsys)
+    assert code == 1
+    assert lines == case["expect"]
+    if "expect_nl" in case:
+        code, lines = validate(path, "nl", capsys)
+        assert lines == case["expect_nl"]
+    with pytest.raises(ScriptError):  # the engine refuses it too
         load_script(path)
-    expected_line = line_of(text, needle)
-    matching = [p for p in caught.value.problems if words in p.message]
-    assert matching, [str(p) for p in caught.value.problems]
-    assert matching[0].line == expected_line, str(matching[0])
-    assert str(matching[0]).startswith(f"{path}:{expected_line}:")
 
 
-def test_an_empty_file_and_a_list_are_refused(tmp_path: Path) -> None:
-    for text in ("", "- a\n- b\n"):
+def test_an_empty_file_a_list_and_not_utf8_are_refused(tmp_path: Path) -> None:
+    for content, words in ((b"", "must be a mapping"), (b"- a\n- b\n", "must be a mapping"),
+                           (b"id: pop\ntitle: \xff\n", "not UTF-8")):
         path = tmp_path / "s.yaml"
-        path.write_text(text, encoding="utf-8")
-        with pytest.raises(ScriptError, match="must be a mapping"):
+        path.write_bytes(content)
+        with pytest.raises(ScriptError, match=words):
             load_script(path)
 
 
-def test_not_utf8_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_bytes(b"id: pop\ntitle: \xff\xfe\n")
-    with pytest.raises(ScriptError, match="not UTF-8"):
-        load_script(path)
+def test_a_missing_step_of_the_method_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kort.nl.yaml"
+    path.write_text(BASE.replace("    method_step: 7\n", ""), encoding="utf-8")
+    code, lines = validate(path, "en", capsys)
+    assert code == 0  # HR may shorten the method on purpose
+    assert lines == ["134:1: warning: the script does not cover step(s) 7 of the seven POP steps "
+                     "(set method_step on each step)"]
 
 
-def popbot(*args: str, cwd: Path | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        **kw,  # type: ignore[call-overload]
-    )
+def test_translations_must_share_every_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    en = bundled_script_path("pop", "en").read_text(encoding="utf-8")
+    en_path = tmp_path / "pop.en.yaml"
+    en_path.write_text(en.replace("      - id: successen", "      - id: succes"), encoding="utf-8")
+    nl_path = bundled_script_path("pop", "nl")
+    code = main(["dialogs", "validate", str(nl_path), str(en_path)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert any(f"{en_path}:" in e and f"question 'successen' is in {nl_path} but not in this translation" in e
+               for e in err), err
+    assert any(f"{nl_path}:" in e and f"question 'succes' is in {en_path} but not in this translation" in e
+               for e in err), err
 
 
-def test_cli_validate_ok_and_broken(tmp_path: Path) -> None:
-    ok = popbot("dialogs", "validate", str(bundled_script_path("pop", "nl")))
-    assert ok.returncode == 0, ok.stderr
-    broken = tmp_path / "kapot.yaml"
-    text = replace_once("      - id: tevreden", "      - id: gemotiveerd")
-    broken.write_text(text, encoding="utf-8")
-    bad = popbot("dialogs", "validate", str(broken))
-    assert bad.returncode == 1
-    line = line_of(text, "- id: gemotiveerd")
-    assert f"{broken}:{line}:" in bad.stderr and "used twice" in bad.stderr
+def test_the_shipped_scripts_are_valid_translations_of_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [str(bundled_script_path("pop", lang)) for lang in ("nl", "en")]
+    assert main(["dialogs", "validate", *paths]) == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    assert out.out.splitlines() == [f"{p}: ok" for p in paths]
 
 
-def test_the_bot_refuses_to_start_on_a_broken_script(tmp_path: Path) -> None:
-    broken = tmp_path / "kapot.yaml"
-    broken.write_text(replace_once("kind: scale", "kind: slider"), encoding="utf-8")
-    run = popbot(
-        "chat",
-        "--user",
-        "x",
-        "--script",
-        str(broken),
-        input="",
-        env={"POPBOT_DATA_DIR": str(tmp_path / "d"), "PATH": ""},
-    )
-    assert run.returncode == 2
-    assert "kapot.yaml:" in run.stderr and "slider" in run.stderr
-    assert "Traceback" not in run.stderr
+def test_the_bot_refuses_to_start_on_a_broken_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kapot.yaml"
+    path.write_text(BASE.replace("kind: scale", "kind: slider"), encoding="utf-8")
+    code = main(["chat", "--user", "x", "--script", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{path}:183:9: unknown kind 'slider'" in err
+    assert "Traceback" not in err

@@ -1,0 +1,40 @@
+"""Hot reload: a running bot picks up HR's edits to the script files.
+
+The script folders are watched with `watchfiles` (editors often save by
+writing a new file and renaming it, so folders are watched, not files), and
+SIGHUP triggers the same reload for those who prefer `kill -HUP`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from contextlib import suppress
+from pathlib import Path
+
+from watchfiles import Change, awatch
+
+from bot.registry import ScriptRegistry
+
+
+
+async def watch_scripts(registry: ScriptRegistry, stop: asyncio.Event | None = None) -> None:
+    """Reload the registry whenever a script file changes, until `stop` is set."""
+    paths = {p.resolve() for p in registry.paths}
+    if not paths:
+        return
+    loop = asyncio.get_running_loop()
+    with suppress(NotImplementedError, RuntimeError, ValueError):  # no signals off the main thread
+        loop.add_signal_handler(signal.SIGHUP, registry.reload)
+
+    def ours(_change: Change, path: str) -> bool:
+        return Path(path).resolve() in paths
+
+    folders = sorted({str(p.parent) for p in paths})
+    try:
+        async for _changes in awatch(*folders, watch_filter=ours, stop_event=stop, debounce=300,
+                                     recursive=False):
+            registry.reload()
+    finally:
+        with suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGHUP)
