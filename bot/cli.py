@@ -131,8 +131,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
     except Exception as exc:  # graphviz missing: say what to install, not a trace
         if type(exc).__name__ != "ExecutableNotFound":
             raise
-        print("popbot: SVG and PNG need Graphviz ('apt-get install graphviz'); .mmd works without it",
-              file=sys.stderr)
+        print(
+            "popbot: SVG and PNG need Graphviz ('apt-get install graphviz'); .mmd works without it",
+            file=sys.stderr,
+        )
         return 1
     print(f"wrote {args.output}")
     return 0

@@ -9,7 +9,7 @@ Mermaid needs nothing installed; SVG and PNG need Graphviz's `dot`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from transitions.extensions import HierarchicalGraphMachine
 from transitions.extensions.diagrams import NestedGraphTransition
@@ -21,7 +21,7 @@ from bot.script import LoadedScript
 _BEGIN, _END = "START", "END"  # ids are lower case, so these never clash
 
 
-class _StepState(NestedState):  # type: ignore[misc]
+class _StepState(NestedState):
     separator = "__"  # ids may contain '_' but never '__' (see the Id pattern)
 
     def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
@@ -30,17 +30,20 @@ class _StepState(NestedState):  # type: ignore[misc]
             self.label = label  # the diagram shows it instead of the bare id
 
 
-class _Arrow(NestedGraphTransition):  # type: ignore[misc]
+class _Arrow(NestedGraphTransition):
     def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label = label  # the condition under which this arrow is taken
 
 
-class _Diagram(HierarchicalGraphMachine):  # type: ignore[misc]
+class _Diagram(HierarchicalGraphMachine):
     state_cls = _StepState
     transition_cls = _Arrow
-    # top to bottom: a dialog reads downwards, and the page stays narrow
-    machine_attributes = {**HierarchicalGraphMachine.machine_attributes, "rankdir": "TB"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # top to bottom: a dialog reads downwards, and the page stays narrow
+        self.machine_attributes = {**HierarchicalGraphMachine.machine_attributes, "rankdir": "TB"}
+        super().__init__(*args, **kwargs)
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -48,7 +51,7 @@ def _short(text: str, limit: int = 48) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def build(loaded: LoadedScript, engine: str) -> Any:
+def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
     """The graph object of transitions: mermaid source or a graphviz Digraph."""
     script = loaded.script
     full = {START: _BEGIN, DONE: _END}
@@ -61,7 +64,11 @@ def build(loaded: LoadedScript, engine: str) -> Any:
         states.append({"name": step.id, "label": f"{n}. {step.title}", "children": children})
     states.append(_END)
     machine = _Diagram(
-        model=None, states=states, initial=_BEGIN, graph_engine=engine, auto_transitions=False,
+        model=None,
+        states=states,
+        initial=_BEGIN,
+        graph_engine=engine,
+        auto_transitions=False,
         title=script.title,
     )
     for source in [START, *loaded.order]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.domain import SEEN_DELIVERIES, EmployeeRecord
 from bot.draft import render_draft
@@ -26,7 +26,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Engine:
@@ -66,7 +66,9 @@ class Engine:
     def _turn(self, record: EmployeeRecord) -> Turn:
         loaded = self.scripts.for_record(record)
         record.script_version = loaded.version
-        others = [s.script.commands for s in self.scripts.current.values() if s.script.language != record.language]
+        others = [
+            s.script.commands for s in self.scripts.current.values() if s.script.language != record.language
+        ]
         return Turn(loaded, record, self.clock(), self.scripts.languages, others)
 
     async def _save(self, record: EmployeeRecord) -> None:

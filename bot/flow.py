@@ -103,8 +103,8 @@ class Flow:
         """
         out: list[tuple[str, str | None]] = []
         for t in self.machine.get_transitions(trigger="advance", source=source):
-            label = " and ".join(c.func.__name__ for c in t.conditions) or None
-            out.append((t.dest, label))
+            label = " and ".join(getattr(c.func, "__name__", str(c.func)) for c in t.conditions)
+            out.append((str(t.dest), label or None))
             if not t.conditions:
                 break
         return out

@@ -35,7 +35,9 @@ class ScriptRegistry:
             self._adopt(load_script(path))
         if not self.current:
             raise PopbotError("no dialog scripts were given")
-        self.default_language = default_language if default_language in self.current else next(iter(self.current))
+        self.default_language = (
+            default_language if default_language in self.current else next(iter(self.current))
+        )
 
     @classmethod
     def of(cls, *scripts: LoadedScript, default_language: str = "nl") -> ScriptRegistry:
@@ -44,7 +46,9 @@ class ScriptRegistry:
         reg.paths, reg.archive, reg.current, reg.versions = [], None, {}, {}
         for s in scripts:
             reg._adopt(s)
-        reg.default_language = default_language if default_language in reg.current else scripts[0].script.language
+        reg.default_language = (
+            default_language if default_language in reg.current else scripts[0].script.language
+        )
         return reg
 
     def _adopt(self, loaded: LoadedScript) -> bool:

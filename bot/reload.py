@@ -17,7 +17,6 @@ from watchfiles import Change, awatch
 from bot.registry import ScriptRegistry
 
 
-
 async def watch_scripts(registry: ScriptRegistry, stop: asyncio.Event | None = None) -> None:
     """Reload the registry whenever a script file changes, until `stop` is set."""
     paths = {p.resolve() for p in registry.paths}
@@ -32,8 +31,9 @@ async def watch_scripts(registry: ScriptRegistry, stop: asyncio.Event | None = N
 
     folders = sorted({str(p.parent) for p in paths})
     try:
-        async for _changes in awatch(*folders, watch_filter=ours, stop_event=stop, debounce=300,
-                                     recursive=False):
+        async for _changes in awatch(
+            *folders, watch_filter=ours, stop_event=stop, debounce=300, recursive=False
+        ):
             registry.reload()
     finally:
         with suppress(NotImplementedError, RuntimeError, ValueError):

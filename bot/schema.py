@@ -51,7 +51,8 @@ class Condition(Strict):
             if combos or len(tests) != 1:
                 raise PydanticCustomError(
                     "condition_test",
-                    "a condition on 'answer' needs exactly one of equals, not_equals, one_of, includes, answered",
+                    "a condition on 'answer' needs exactly one of "
+                    "equals, not_equals, one_of, includes, answered",
                 )
         elif len(combos) != 1 or tests:
             raise PydanticCustomError(
@@ -141,8 +142,13 @@ class QuestionBase(Strict):
     @model_validator(mode="after")
     def _validation_fits_kind(self) -> QuestionBase:
         kind = getattr(self, "kind", "")
-        fits = {"min_length": "text", "max_length": "text", "future": "date",
-                "min_choices": "multi", "max_choices": "multi"}
+        fits = {
+            "min_length": "text",
+            "max_length": "text",
+            "future": "date",
+            "min_choices": "multi",
+            "max_choices": "multi",
+        }
         for rule, right_kind in fits.items():
             if getattr(self.validation, rule) not in (None, False) and kind != right_kind:
                 raise PydanticCustomError(
@@ -169,8 +175,11 @@ class ChoiceQuestion(QuestionBase):
         for kind, values in (("option_id_twice", ids), ("option_label_twice", labels)):
             twice = sorted({v for v in values if values.count(v) > 1})
             if twice:
-                raise PydanticCustomError(kind, "two options have the same {what}: {value}", {
-                    "what": "id" if kind == "option_id_twice" else "label", "value": twice[0]})
+                raise PydanticCustomError(
+                    kind,
+                    "two options have the same {what}: {value}",
+                    {"what": "id" if kind == "option_id_twice" else "label", "value": twice[0]},
+                )
         low = self.validation.min_choices
         if low is not None and low > len(self.options):
             raise PydanticCustomError(
@@ -199,12 +208,15 @@ class ScaleQuestion(QuestionBase):
     def _range(self) -> ScaleQuestion:
         if self.min >= self.max:
             raise PydanticCustomError(
-                "scale_range", "a scale needs min < max (got min {min}, max {max})", {"min": self.min, "max": self.max}
+                "scale_range",
+                "a scale needs min < max (got min {min}, max {max})",
+                {"min": self.min, "max": self.max},
             )
         outside = sorted(n for n in self.labels if not self.min <= n <= self.max)
         if outside:
             raise PydanticCustomError(
-                "scale_label_outside", "scale label {n} is outside {min}–{max}",
+                "scale_label_outside",
+                "scale label {n} is outside {min}–{max}",
                 {"n": outside[0], "min": self.min, "max": self.max},
             )
         return self
@@ -230,7 +242,8 @@ class GroupQuestion(QuestionBase):
     def _items(self) -> GroupQuestion:
         if self.min_items > self.max_items:
             raise PydanticCustomError(
-                "items_range", "min_items ({lo}) is larger than max_items ({hi})",
+                "items_range",
+                "min_items ({lo}) is larger than max_items ({hi})",
                 {"lo": self.min_items, "hi": self.max_items},
             )
         return self

@@ -250,9 +250,12 @@ def _meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPr
                 yield at(loc, "condition_unknown_id", id=ref)
             elif order.index(ref) >= order.index(asker):
                 yield at(loc, "condition_later", id=ref)
-            elif isinstance(target, ChoiceQuestion) and value is not None:
-                if str(value) not in {o.id for o in target.options}:
-                    yield at(loc, "condition_never", id=ref, value=value)
+            elif (
+                isinstance(target, ChoiceQuestion)
+                and value is not None
+                and str(value) not in {o.id for o in target.options}
+            ):
+                yield at(loc, "condition_never", id=ref, value=value)
 
     sections = {s.id for s in script.draft.sections}
     for loc, q in _walk_questions(script):
@@ -388,13 +391,32 @@ def translation_problems(scripts: list[LoadedScript]) -> list[ScriptProblem]:
                 if other is ls:
                     continue
                 if other.script.language == ls.script.language:
-                    problems.append(ScriptProblem(ls.path, 1, 1, "translation_language_twice", {
-                        "other": other.path, "language": ls.script.language, "script": ls.script.id}))
+                    problems.append(
+                        ScriptProblem(
+                            ls.path,
+                            1,
+                            1,
+                            "translation_language_twice",
+                            {"other": other.path, "language": ls.script.language, "script": ls.script.id},
+                        )
+                    )
                     continue
                 for key, (what, _loc) in _ids(other).items():
                     if key not in mine:
-                        line, col = ls.position(("steps",) if what not in ("faq", "section") else
-                                                ("faq",) if what == "faq" else ("draft", "sections"))
-                        problems.append(ScriptProblem(ls.path, line, col, "translation_missing", {
-                            "what": what, "id": key.split(":", 1)[1], "other": other.path}))
+                        line, col = ls.position(
+                            ("steps",)
+                            if what not in ("faq", "section")
+                            else ("faq",)
+                            if what == "faq"
+                            else ("draft", "sections")
+                        )
+                        problems.append(
+                            ScriptProblem(
+                                ls.path,
+                                line,
+                                col,
+                                "translation_missing",
+                                {"what": what, "id": key.split(":", 1)[1], "other": other.path},
+                            )
+                        )
     return problems

@@ -616,7 +616,9 @@ class Turn:
             key = arg.strip().casefold()
             codes = list(self.languages)
             for n, (code, name) in enumerate(self.languages.items(), start=1):
-                if key in (code, name.casefold(), str(n)) or (len(key) >= 2 and name.casefold().startswith(key)):
+                if key in (code, name.casefold(), str(n)) or (
+                    len(key) >= 2 and name.casefold().startswith(key)
+                ):
                     self.r.pending = None
                     self.switch_to = code
                     return

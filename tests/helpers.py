@@ -12,10 +12,11 @@ from storage import TinyDBStore
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 NL = load_script(bundled_script_path("pop", "nl"))
+EN = load_script(bundled_script_path("pop", "en"))
 
 
 def make_engine(data_dir: object, now: datetime = NOW) -> Engine:
-    return Engine({"nl": NL}, TinyDBStore(str(data_dir)), clock=lambda: now)
+    return Engine({"nl": NL, "en": EN}, TinyDBStore(str(data_dir)), clock=lambda: now)
 
 
 def text_of(out: list[Outgoing]) -> str:
@@ -118,3 +119,14 @@ SHORT_ROUTE: list[str] = [
     "Hoe het gaat met de nieuwe collega's",  # bespreken
     "overslaan",  # steun
 ]
+
+_EN_WORDS = {
+    "kort": "short",
+    "nee": "no",
+    "ja": "yes",
+    "overslaan": "skip",
+    # the SMART check reads the language's own words
+    "Ik kan zelfstandig klanten te woord staan": "I can independently handle customer calls",
+}
+FULL_ROUTE_EN = [_EN_WORDS.get(a, a) for a in FULL_ROUTE]
+SHORT_ROUTE_EN = [_EN_WORDS.get(a, a) for a in SHORT_ROUTE]

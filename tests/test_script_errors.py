@@ -57,21 +57,28 @@ def test_each_broken_script_is_reported_exactly(
 
 
 def test_an_empty_file_a_list_and_not_utf8_are_refused(tmp_path: Path) -> None:
-    for content, words in ((b"", "must be a mapping"), (b"- a\n- b\n", "must be a mapping"),
-                           (b"id: pop\ntitle: \xff\n", "not UTF-8")):
+    for content, words in (
+        (b"", "must be a mapping"),
+        (b"- a\n- b\n", "must be a mapping"),
+        (b"id: pop\ntitle: \xff\n", "not UTF-8"),
+    ):
         path = tmp_path / "s.yaml"
         path.write_bytes(content)
         with pytest.raises(ScriptError, match=words):
             load_script(path)
 
 
-def test_a_missing_step_of_the_method_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_step_of_the_method_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "kort.nl.yaml"
     path.write_text(BASE.replace("    method_step: 7\n", ""), encoding="utf-8")
     code, lines = validate(path, "en", capsys)
     assert code == 0  # HR may shorten the method on purpose
-    assert lines == ["134:1: warning: the script does not cover step(s) 7 of the seven POP steps "
-                     "(set method_step on each step)"]
+    assert lines == [
+        "134:1: warning: the script does not cover step(s) 7 of the seven POP steps "
+        "(set method_step on each step)"
+    ]
 
 
 def test_translations_must_share_every_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,10 +89,14 @@ def test_translations_must_share_every_id(tmp_path: Path, capsys: pytest.Capture
     code = main(["dialogs", "validate", str(nl_path), str(en_path)])
     err = capsys.readouterr().err.splitlines()
     assert code == 1
-    assert any(f"{en_path}:" in e and f"question 'successen' is in {nl_path} but not in this translation" in e
-               for e in err), err
-    assert any(f"{nl_path}:" in e and f"question 'succes' is in {en_path} but not in this translation" in e
-               for e in err), err
+    assert any(
+        f"{en_path}:" in e and f"question 'successen' is in {nl_path} but not in this translation" in e
+        for e in err
+    ), err
+    assert any(
+        f"{nl_path}:" in e and f"question 'succes' is in {en_path} but not in this translation" in e
+        for e in err
+    ), err
 
 
 def test_the_shipped_scripts_are_valid_translations_of_each_other(capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,7 +107,9 @@ def test_the_shipped_scripts_are_valid_translations_of_each_other(capsys: pytest
     assert out.out.splitlines() == [f"{p}: ok" for p in paths]
 
 
-def test_the_bot_refuses_to_start_on_a_broken_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_bot_refuses_to_start_on_a_broken_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "kapot.yaml"
     path.write_text(BASE.replace("kind: scale", "kind: slider"), encoding="utf-8")
     code = main(["chat", "--user", "x", "--script", str(path)])
