@@ -89,9 +89,15 @@ def draw(loaded: LoadedScript, out: Path) -> None:
     if suffix in (".mmd", ".mermaid", ".md"):
         source = build(loaded, "mermaid").draw(None)
         out.write_text(f"```mermaid\n{source}\n```\n" if suffix == ".md" else source, encoding="utf-8")
-    elif suffix == ".dot":
-        out.write_text(build(loaded, "graphviz").source, encoding="utf-8")
-    elif suffix in (".svg", ".png", ".pdf"):
-        build(loaded, "graphviz").draw(str(out), format=suffix[1:], prog="dot")
+    elif suffix in (".dot", ".svg", ".png", ".pdf"):
+        graph = build(loaded, "graphviz")
+        # transitions falls back to Mermaid when the graphviz package is missing;
+        # never write Mermaid into a file named .svg
+        if not hasattr(graph, "source"):
+            raise ValueError("SVG, PNG and DOT need the Python package 'graphviz'")
+        if suffix == ".dot":
+            out.write_text(graph.source, encoding="utf-8")
+        else:
+            graph.draw(str(out), format=suffix[1:], prog="dot")
     else:
         raise ValueError(f"unknown diagram format {suffix!r}: use .mmd, .md, .dot, .svg, .png or .pdf")
