@@ -6,6 +6,7 @@ keeps the platform payload in `raw` for its own logs; the engine ignores it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,11 +19,12 @@ class Incoming:
       text        — a typed message (commands are recognised from the words)
       choice      — a button press: `question_id` and `option_id` say which
       unsupported — a sticker, photo, voice message… (`text` may name it)
+      edited      — an earlier message was edited
     `delivery_id` is the platform's id for the delivery; a second delivery
     with the same id is ignored, so a retry never records an answer twice.
     """
 
-    kind: Literal["text", "choice", "unsupported"] = "text"
+    kind: Literal["text", "choice", "unsupported", "edited"] = "text"
     text: str = ""
     question_id: str | None = None
     option_id: str | None = None
@@ -59,6 +61,15 @@ class Question:
     options: tuple[Option, ...] = ()
     hint: str = ""
     current: str = ""  # the present answer, shown when the employee edits
+
+    @property
+    def ref(self) -> str:
+        """A short stand-in for `question_id` where payloads must be small (buttons)."""
+        return question_ref(self.question_id)
+
+
+def question_ref(question_id: str) -> str:
+    return hashlib.sha256(question_id.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=64)]
+# Short enough that a button payload (8-character question ref + option id) fits Telegram's 64 bytes.
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=48)]
 
 
 class Strict(BaseModel):
@@ -349,6 +350,10 @@ class ScriptMessages(Strict):
     draft_caption: str
     language_choose: str
     language_set: str
+    edited: str  # an edited earlier message: what to do instead
+    multi_done: str  # the button that confirms a multiple choice
+    not_invited: str  # someone the bot does not know
+    invite_invalid: str  # an invite link that is unknown, used or expired
 
 
 class FaqEntry(Strict):
@@ -399,6 +404,8 @@ class Script(Strict):
     words: Words
     messages: ScriptMessages
     faq: list[FaqEntry] = []
+    # One line per command for chat menus (Telegram's command list), by command name.
+    command_descriptions: dict[str, str] = {}
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout
 

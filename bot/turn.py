@@ -97,8 +97,8 @@ class Turn:
         r = self.r
         if r.state == START:  # first contact: whatever they wrote, greet and begin
             return self.begin()
-        if inc.kind == "unsupported":
-            self.say(self.msgs.unsupported)
+        if inc.kind in ("unsupported", "edited"):
+            self.say(self.msgs.unsupported if inc.kind == "unsupported" else self.msgs.edited)
             self.ask_current()
             return self.out
         if inc.kind == "choice":
@@ -259,7 +259,7 @@ class Turn:
         picked = (inc.option_id or "").split(",")
         if (
             expected is None
-            or inc.question_id != expected.question_id
+            or inc.question_id not in (expected.question_id, expected.ref)
             or not picked
             or any(p not in option_ids for p in picked)
         ):

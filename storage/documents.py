@@ -1,0 +1,71 @@
+"""Small JSON documents, one TinyDB file per key, written atomically.
+
+The shared mechanism behind every store here: a key (an employee id, a chat
+id, a token hash) maps to its own file, so reading or writing one costs the
+same however many there are. Keys are hashed into file names, so no key can
+reach outside the folder; files are spread over 256 sub-folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from bot.errors import StorageError
+from storage.atomic import AtomicJSONStorage
+
+_TABLE = "doc"
+_DOC_ID = 1
+
+
+class DocumentFiles:
+    def __init__(self, folder: str | Path, table: str = _TABLE) -> None:
+        self.folder = Path(folder)
+        self.table = table
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def path_for(self, key: str) -> Path:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+        return self.folder / digest[:2] / f"{digest}.json"
+
+    def lock(self, key: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock(key):
+            if not self.path_for(key).exists():
+                return None
+            doc = TinyDB(self.path_for(key), storage=AtomicJSONStorage).table(self.table).get(doc_id=_DOC_ID)
+        return dict(doc) if doc is not None else None
+
+    def put(self, key: str, data: dict[str, Any]) -> None:
+        with self.lock(key):
+            # upsert on a fixed doc id: one atomic file write
+            db = TinyDB(self.path_for(key), storage=AtomicJSONStorage)
+            db.table(self.table).upsert(Document(data, doc_id=_DOC_ID))
+
+    def delete(self, key: str) -> bool:
+        path = self.path_for(key)
+        with self.lock(key):
+            if not path.exists():
+                return False
+            path.unlink()
+            return True
+
+    def values(self) -> Iterator[dict[str, Any]]:
+        if not self.folder.exists():
+            return
+        for path in sorted(self.folder.glob("*/*.json")):
+            try:
+                yield json.loads(path.read_text(encoding="utf-8"))[self.table][str(_DOC_ID)]
+            except (OSError, ValueError, KeyError) as exc:
+                raise StorageError(f"{path}: cannot be read ({exc})") from exc
