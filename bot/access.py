@@ -38,7 +38,9 @@ def _employee_key(platform: str, employee_id: str) -> str:
 
 
 class Access:
-    def __init__(self, store: AccessStore, clock: Callable[[], datetime], ttl: timedelta = DEFAULT_INVITE_TTL):
+    def __init__(
+        self, store: AccessStore, clock: Callable[[], datetime], ttl: timedelta = DEFAULT_INVITE_TTL
+    ):
         self.store = store
         self.clock = clock
         self.ttl = ttl
@@ -47,10 +49,16 @@ class Access:
         """A new single-use token for the employee (URL-safe, 22 characters)."""
         token = secrets.token_urlsafe(16)
         now = self.clock()
-        self.store.save_invite(_hash(token), {
-            "employee_id": employee_id, "platform": platform,
-            "created_at": now.isoformat(), "expires_at": (now + self.ttl).isoformat(), "used_at": None,
-        })
+        self.store.save_invite(
+            _hash(token),
+            {
+                "employee_id": employee_id,
+                "platform": platform,
+                "created_at": now.isoformat(),
+                "expires_at": (now + self.ttl).isoformat(),
+                "used_at": None,
+            },
+        )
         return token
 
     def redeem(self, token: str, platform: str, handle: str) -> str | None:

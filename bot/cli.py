@@ -15,7 +15,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.engine import Engine
 from bot.errors import PopbotError, ScriptError, ScriptProblem
@@ -140,6 +142,84 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _access(data_dir: Path) -> Any:
+    from bot.access import Access
+    from bot.engine import utc_now
+    from storage import TinyDBStore
+
+    days = int(os.environ.get("POPBOT_INVITE_DAYS", "14"))
+    return Access(TinyDBStore(data_dir), utc_now, timedelta(days=days))
+
+
+def _roster_path() -> Path:
+    return Path(os.environ.get("POPBOT_ROSTER", "roster.csv"))
+
+
+def _telegram_config() -> tuple[str, str]:
+    from adapters.telegram.adapter import DEFAULT_API, TOKEN_PATTERN
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise PopbotError("TELEGRAM_BOT_TOKEN is not set (see the README: 'Telegram')")
+    if not TOKEN_PATTERN.match(token):
+        raise PopbotError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, ':', then 35 characters)"
+        )
+    return token, os.environ.get("TELEGRAM_API_BASE_URL", DEFAULT_API)
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot.roster import load_roster
+
+    if args.employee not in load_roster(_roster_path()):
+        print(f"popbot: '{args.employee}' is not in the roster {_roster_path()}", file=sys.stderr)
+        return 1
+    username = os.environ.get("TELEGRAM_BOT_USERNAME", "").strip()
+    if not username:
+        from telegram import Bot
+
+        token, api = _telegram_config()
+
+        async def get_me() -> str:
+            async with Bot(token, base_url=f"{api.rstrip('/')}/bot{{token}}") as bot:
+                return str(bot.username)
+
+        username = asyncio.run(get_me())
+    token = _access(_data_dir()).invite(args.employee, "telegram")
+    print(f"https://t.me/{username}?start={token}")
+    return 0
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    import secrets
+
+    from adapters.telegram.adapter import TelegramAdapter
+    from bot.roster import load_roster
+
+    token, api = _telegram_config()
+    data_dir = _data_dir()
+    roster_path = _roster_path()
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot 22: the next major's retry_after
+
+    def roster() -> dict[str, Any]:
+        return load_roster(roster_path) if roster_path.exists() else {}
+
+    adapter = TelegramAdapter(_engine(None, args.lang, data_dir), _access(data_dir), roster)
+    app = adapter.build(token, api)
+    if args.webhook:
+        if not args.url:
+            raise PopbotError("--webhook needs --url (the public HTTPS address Telegram posts to)")
+        # Telegram sends this secret in a header with every update; requests without it are refused.
+        secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+        path = args.url.rstrip("/").rsplit("/", 1)[-1] if "/" in args.url.split("//", 1)[-1] else ""
+        app.run_webhook(
+            listen=args.listen, port=args.port, url_path=path, webhook_url=args.url, secret_token=secret
+        )
+    else:
+        app.run_polling()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="popbot", description="Prepare a POP-gesprek in chat.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -172,11 +252,26 @@ def parser() -> argparse.ArgumentParser:
     preview = dsub.add_parser("preview", help="try a script in the console with a throw-away store")
     preview.add_argument("file")
     preview.set_defaults(func=cmd_preview)
+
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling, or --webhook)")
+    telegram.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    telegram.add_argument("--url", help="the webhook's public URL, e.g. https://pop.example.org/telegram")
+    telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    telegram.add_argument("--port", type=int, default=8443)
+    telegram.add_argument("--lang", default="nl", choices=LANGUAGES)
+    telegram.set_defaults(func=cmd_telegram)
+
+    invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
+    invite.add_argument("employee")
+    invite.set_defaults(func=cmd_invite)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from dotenv import load_dotenv
+
+    load_dotenv(override=False)  # secrets may live in a .env that is kept out of git
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("popbot").setLevel(logging.INFO)
     # Emoji and accents must not crash a terminal with a narrow encoding.

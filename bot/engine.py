@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from bot.domain import SEEN_DELIVERIES, EmployeeRecord
 from bot.draft import render_draft
-from bot.messages import Incoming, Outgoing
+from bot.messages import Incoming, Outgoing, Question
 from bot.registry import ScriptRegistry
 from bot.script import LoadedScript
 from bot.store import Store
@@ -97,6 +97,13 @@ class Engine:
                 out += self._turn(record).after_language_switch()
             await self._save(record)
             return out
+
+    async def current_question(self, employee_id: str) -> Question | None:
+        """The question the employee is on (adapters check button presses against it)."""
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        if record is None:
+            return None
+        return self._turn(record).current_question()
 
     async def draft(self, employee_id: str) -> str | None:
         """The draft POP in Markdown, in the employee's language; None if unknown."""

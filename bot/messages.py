@@ -61,6 +61,7 @@ class Question:
     options: tuple[Option, ...] = ()
     hint: str = ""
     current: str = ""  # the present answer, shown when the employee edits
+    done_label: str = ""  # multiple choice: the button that confirms the selection
 
     @property
     def ref(self) -> str:

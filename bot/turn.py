@@ -171,7 +171,8 @@ class Turn:
         shown = ""
         if current is not None and not current.skipped:
             shown = fmt(m.current_answer, answer=show(q, current.value, self.script))
-        return Question(qid, q.text, q.kind, options, hint, shown)
+        done = m.multi_done if q.kind == "multi" else ""
+        return Question(qid, q.text, q.kind, options, hint, shown, done)
 
     def _yesno_question(self, qid: str, text: str) -> Question:
         w = self.script.words
@@ -273,6 +274,10 @@ class Turn:
             text = ",".join(picked)
         self._answer(text)
         return self.out
+
+    def current_question(self) -> Question | None:
+        """The question on screen now, without changing anything."""
+        return self._current_question()
 
     def _current_question(self) -> Question | None:
         saved = self.out

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# python-telegram-bot 22: opt in to timedelta retry_after now (the next major's behaviour)
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot import Engine
 from tests.helpers import Chat, make_engine

@@ -1,0 +1,280 @@
+"""The Telegram adapter: python-telegram-bot in, engine messages out.
+
+It only translates: who is writing (bindings), what they did (text, a button,
+a sticker, an edit), and how to show the engine's answer. No dialog logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from telegram import BotCommand, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram import render
+from bot.access import Access
+from bot.engine import Engine
+from bot.messages import Document, Incoming, Outgoing, Question, Text
+from bot.reload import watch_scripts
+from bot.roster import Person
+
+PLATFORM = "telegram"
+DEFAULT_API = "https://api.telegram.org"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+COMMAND_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
+
+log = logging.getLogger("popbot.telegram")
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        engine: Engine,
+        access: Access,
+        roster: Callable[[], dict[str, Person]] | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.access = access
+        self.roster = roster or dict
+        self.watch = watch
+        self._stop_watch = asyncio.Event()
+        self._watcher: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------ building
+
+    def build(
+        self, token: str, api_url: str = DEFAULT_API, max_retries: int = 5
+    ) -> Application[Any, Any, Any, Any, Any, Any]:
+        api_url = api_url.rstrip("/")
+        app = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api_url}/bot{{token}}")
+            .base_file_url(f"{api_url}/file/bot{{token}}")
+            # Telegram's flood limits; a 429 is waited out (retry_after) and retried.
+            .rate_limiter(AIORateLimiter(max_retries=max_retries))
+            .post_init(self._post_init)
+            .post_shutdown(self._post_shutdown)
+            .build()
+        )
+        private = filters.ChatType.PRIVATE
+        app.add_handler(CommandHandler("start", self.on_start, filters=private))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self.on_edited))
+        app.add_handler(MessageHandler(private & filters.TEXT, self.on_text))  # commands too
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(MessageHandler(private & ~filters.TEXT, self.on_other))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def _post_init(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await self.register_commands(app)
+        if self.watch:
+            self._watcher = asyncio.create_task(watch_scripts(self.engine.scripts, self._stop_watch))
+
+    async def _post_shutdown(self, _app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._stop_watch.set()
+        if self._watcher is not None:
+            await self._watcher
+
+    async def register_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """The script's navigation words as Telegram commands, per language."""
+        registry = self.engine.scripts
+        for lang, loaded in registry.current.items():
+            script = loaded.script
+            commands = []
+            for name, words in script.commands:
+                word = next((w for w in words if COMMAND_PATTERN.match(w)), None)
+                description = script.command_descriptions.get(name)
+                if word and description:
+                    commands.append(BotCommand(word, description))
+            await app.bot.set_my_commands(commands, language_code=lang)
+            if lang == registry.default_language:
+                await app.bot.set_my_commands(commands)
+
+    # ------------------------------------------------------------ updates
+
+    @staticmethod
+    def _delivery(update: Update) -> str:
+        return f"tg:{update.update_id}"
+
+    def _employee(self, update: Update) -> str | None:
+        chat = update.effective_chat
+        return self.access.who(PLATFORM, str(chat.id)) if chat else None
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        token = context.args[0] if context.args else ""
+        employee = self.access.redeem(token, PLATFORM, str(chat.id)) if token else None
+        if employee is None:
+            employee = self._employee(update)
+            if employee is None:
+                key = "invite_invalid" if token else "not_invited"
+                await self._refuse(context, chat.id, key)
+                return
+        person = self.roster().get(employee)
+        out = await self.engine.start(employee, person.language if person else None)
+        await self.send(context, chat.id, out)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        employee = self._employee(update)
+        if message is None or update.effective_chat is None:
+            return
+        if employee is None:
+            await self._refuse(context, update.effective_chat.id, "not_invited")
+            return
+        text = message.text or ""
+        if text.startswith("/"):  # "/vorige@pop_bot" from the menu: the engine wants "/vorige"
+            head, _, rest = text.partition(" ")
+            text = " ".join(p for p in (head.split("@", 1)[0], rest) if p)
+        out = await self.engine.handle(employee, Incoming.say(text, self._delivery(update)))
+        await self.send(context, update.effective_chat.id, out)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A sticker, photo, voice message, location, file…: say what works."""
+        await self._plain_event(
+            update, context, Incoming(kind="unsupported", delivery_id=self._delivery(update))
+        )
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._plain_event(update, context, Incoming(kind="edited", delivery_id=self._delivery(update)))
+
+    async def _plain_event(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming
+    ) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            return
+        employee = self._employee(update)
+        if employee is None:
+            await self._refuse(context, chat.id, "not_invited")
+            return
+        await self.send(context, chat.id, await self.engine.handle(employee, incoming))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        await query.answer()  # stop the spinner whatever happens next
+        employee = self._employee(update)
+        if employee is None:
+            await self._refuse(context, chat.id, "not_invited")
+            return
+        ref, _, value = (query.data or "").partition("|")
+        current = await self.engine.current_question(employee)
+        on_screen = current is not None and ref == current.ref and bool(value)
+        message = query.message if isinstance(query.message, Message) else None
+        if on_screen and current is not None and current.kind == "multi":
+            if value.startswith(render.TOGGLE) and message is not None:
+                await self._toggle(message, current, value[1:])
+                return
+            if value == render.DONE:
+                picked = _picked(message)
+                chosen = [current.options[i].id for i in sorted(picked) if i < len(current.options)]
+                value = ",".join(chosen)
+                if not chosen:  # nothing ticked: the engine says how to answer
+                    await self.send(
+                        context,
+                        chat.id,
+                        await self.engine.handle(employee, Incoming.say("", self._delivery(update))),
+                    )
+                    return
+        if message is not None:
+            label = _label(current, value) if on_screen else ""
+            await _close(message, label)  # old buttons can't be pressed again
+        out = await self.engine.handle(employee, Incoming.press(ref, value, self._delivery(update)))
+        await self.send(context, chat.id, out)
+
+    async def _toggle(self, message: Message, current: Question, index: str) -> None:
+        picked = _picked(message)
+        if not index.isdigit() or int(index) >= len(current.options):
+            return
+        picked ^= {int(index)}
+        with suppress(BadRequest):  # "message is not modified" on a double tap
+            await message.edit_reply_markup(render.keyboard(current, picked))
+
+    async def _refuse(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: str) -> None:
+        # Someone unknown: answer in the default script's words (they are in
+        # Dutch and English) and store nothing about them.
+        text = getattr(self.engine.scripts.for_language(None).script.messages, key)
+        await context.bot.send_message(chat_id, render.esc(text), parse_mode=ParseMode.HTML)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Never log message text: it may be an answer (personal data).
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %r", update_id, context.error)
+
+    # ------------------------------------------------------------ sending
+
+    async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, out: list[Outgoing]) -> None:
+        bot = context.bot
+        for item in out:
+            if isinstance(item, Text):
+                for chunk in render.plain(item.text):
+                    await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
+            elif isinstance(item, Question):
+                for part in render.question(item):
+                    await bot.send_message(
+                        chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.keyboard
+                    )
+            elif isinstance(item, Document):
+                for chunk in render.plain(item.content):
+                    await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
+                await bot.send_document(
+                    chat_id,
+                    InputFile(item.content.encode("utf-8"), filename=item.filename),
+                    caption=render.esc(item.caption),
+                    parse_mode=ParseMode.HTML,
+                )
+            else:  # a new Outgoing kind must be taught to every adapter
+                raise TypeError(f"the Telegram adapter cannot send {type(item).__name__}")
+
+
+def _picked(message: Message | None) -> set[int]:
+    picked: set[int] = set()
+    markup = message.reply_markup if message else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = str(button.callback_data or "")
+            _ref, _, value = data.partition("|")
+            if value.startswith(render.TOGGLE) and button.text.startswith(render.CHECKED):
+                with suppress(ValueError):
+                    picked.add(int(value[1:]))
+    return picked
+
+
+def _label(current: Question | None, value: str) -> str:
+    if current is None:
+        return ""
+    labels = {o.id: o.label for o in current.options}
+    return ", ".join(labels.get(v, v) for v in value.split(",") if v)
+
+
+async def _close(message: Message, label: str) -> None:
+    """Show what was chosen under the question and take the buttons away."""
+    with suppress(BadRequest):
+        if label and message.text is not None:
+            await message.edit_text(
+                f"{render.esc(message.text)}\n→ {render.esc(label)}", parse_mode=ParseMode.HTML
+            )
+        else:
+            await message.edit_reply_markup(None)
