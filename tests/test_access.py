@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.access import Access
@@ -11,7 +11,7 @@ from storage import TinyDBStore
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 22, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 22, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
