@@ -65,7 +65,10 @@ def test_the_installed_copy_finds_its_scripts_from_anywhere(tmp_path: Path) -> N
     # scripts must come from the installed package data.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = "from bot.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__)"
+    code = (
+        "from bot.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__);"
+        "import adapters.console, adapters.telegram.adapter, storage, dialogs"  # every package is installed
+    )
     probe = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
