@@ -79,12 +79,16 @@ class Access:
             return None
         invite["used_at"] = self.clock().isoformat()
         self.store.save_invite(_hash(token), invite)
+        self.bind(platform, handle, employee_id)
+        return employee_id
+
+    def bind(self, platform: str, handle: str, employee_id: str) -> None:
+        """Bind a chat account to an employee (a new binding replaces the old one)."""
         old = self.store.load_binding(_employee_key(platform, employee_id))
-        if old is not None:  # a new invite moves the employee to the new account
+        if old is not None and old["handle"] != handle:
             self.store.delete_binding(_handle_key(platform, old["handle"]))
         self.store.save_binding(_handle_key(platform, handle), {"employee_id": employee_id})
         self.store.save_binding(_employee_key(platform, employee_id), {"handle": handle})
-        return employee_id
 
     def who(self, platform: str, handle: str) -> str | None:
         binding = self.store.load_binding(_handle_key(platform, handle))

@@ -220,6 +220,53 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slack(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from adapters.slack.adapter import DEFAULT_API, SlackAdapter
+    from bot.roster import load_roster
+
+    bot_token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    app_token = os.environ.get("SLACK_APP_TOKEN", "").strip()
+    secret = os.environ.get("SLACK_SIGNING_SECRET", "").strip()
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", bot_token),) if not value]
+    if not app_token and not secret:
+        missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+    if missing:
+        raise PopbotError(f"missing configuration: {', '.join(missing)} (see the README: 'Slack')")
+    data_dir = _data_dir()
+    roster_path = _roster_path()
+
+    def roster() -> dict[str, Any]:
+        return load_roster(roster_path) if roster_path.exists() else {}
+
+    adapter = SlackAdapter(_engine(None, args.lang, data_dir), _access(data_dir), roster)
+    # Socket Mode verifies nothing by signature; Bolt still wants a value.
+    app = adapter.build(bot_token, secret or "socket-mode", os.environ.get("SLACK_API_URL", DEFAULT_API))
+    if app_token:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        async def socket_mode() -> None:
+            await adapter.start_watching()
+            try:
+                await AsyncSocketModeHandler(app, app_token).start_async()  # type: ignore[no-untyped-call]
+            finally:
+                await adapter.stop_watching()
+
+        asyncio.run(socket_mode())
+        return 0
+    web_app = app.web_app(path="/slack/events", port=args.port)
+
+    async def watching(_app: web.Application) -> Any:
+        await adapter.start_watching()
+        yield
+        await adapter.stop_watching()
+
+    web_app.cleanup_ctx.append(watching)
+    web.run_app(web_app, host=args.listen, port=args.port, print=None)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="popbot", description="Prepare a POP-gesprek in chat.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -260,6 +307,12 @@ def parser() -> argparse.ArgumentParser:
     telegram.add_argument("--port", type=int, default=8443)
     telegram.add_argument("--lang", default="nl", choices=LANGUAGES)
     telegram.set_defaults(func=cmd_telegram)
+
+    slack = sub.add_parser("slack", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (path /slack/events)")
+    slack.add_argument("--listen", default="0.0.0.0", help="HTTP mode: address to listen on")
+    slack.add_argument("--lang", default="nl", choices=LANGUAGES)
+    slack.set_defaults(func=cmd_slack)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

@@ -18,6 +18,7 @@ from bot.domain import SEEN_DELIVERIES, EmployeeRecord
 from bot.draft import render_draft
 from bot.messages import Incoming, Outgoing, Question
 from bot.registry import ScriptRegistry
+from bot.schema import ScriptMessages
 from bot.script import LoadedScript
 from bot.store import Store
 from bot.turn import Turn
@@ -75,10 +76,16 @@ class Engine:
         record.updated_at = self.clock()
         await asyncio.to_thread(self.store.save, record)
 
-    async def start(self, employee_id: str, language: str | None = None) -> list[Outgoing]:
+    async def start(
+        self, employee_id: str, language: str | None = None, delivery_id: str | None = None
+    ) -> list[Outgoing]:
         """Open a session: a welcome for someone new, or where they left off."""
         async with self._lock(employee_id):
             record = await self._load(employee_id, language)
+            if delivery_id is not None:
+                if delivery_id in record.seen:
+                    return []
+                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
             out = self._turn(record).begin()
             await self._save(record)
             return out
@@ -104,6 +111,27 @@ class Engine:
         if record is None:
             return None
         return self._turn(record).current_question()
+
+    async def progress(self, employee_id: str) -> str | None:
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        return self._turn(record).progress_text() if record is not None else None
+
+    async def answered(self, employee_id: str) -> list[tuple[str, str, str]]:
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        return self._turn(record).answered() if record is not None else []
+
+    async def set_answer(self, employee_id: str, question_id: str, text: str) -> str | None:
+        """Change one answer from a form; returns the script's error message, or None."""
+        async with self._lock(employee_id):
+            record = await self._load(employee_id, None)
+            error = self._turn(record).set_answer(question_id, text)
+            if error is None:
+                await self._save(record)
+            return error
+
+    def messages_for(self, language: str | None) -> ScriptMessages:
+        """The script's sentences in a language (adapters' own labels: buttons, modals)."""
+        return self.scripts.for_language(language).script.messages
 
     async def draft(self, employee_id: str) -> str | None:
         """The draft POP in Markdown, in the employee's language; None if unknown."""

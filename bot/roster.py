@@ -1,7 +1,8 @@
 """The roster: who the employees are (a CSV file HR keeps).
 
-Minimal for now — id, name, language — so invitations can check that someone
-exists and the dialog can start in their language. The schedule issue extends
+Minimal for now — id, name, language, and optionally email and slack (user id)
+— so invitations can check that someone exists, Slack users can be matched,
+and the dialog can start in their language. The schedule issue extends
 it (manager, conversation date, …) with `popbot roster import`.
 """
 
@@ -19,6 +20,8 @@ class Person:
     id: str
     name: str
     language: str
+    email: str = ""  # optional column: matches a Slack profile's e-mail
+    slack: str = ""  # optional column: the Slack user id (U…)
 
 
 class RosterError(PopbotError):
@@ -40,5 +43,11 @@ def load_roster(path: Path) -> dict[str, Person]:
                 raise RosterError(f"{path}:{n}: empty id")
             if pid in people:
                 raise RosterError(f"{path}:{n}: id '{pid}' appears twice")
-            people[pid] = Person(pid, (row["name"] or "").strip(), (row["language"] or "nl").strip() or "nl")
+            people[pid] = Person(
+                pid,
+                (row["name"] or "").strip(),
+                (row["language"] or "nl").strip() or "nl",
+                (row.get("email") or "").strip().lower(),
+                (row.get("slack") or "").strip(),
+            )
     return people

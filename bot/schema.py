@@ -354,6 +354,10 @@ class ScriptMessages(Strict):
     multi_done: str  # the button that confirms a multiple choice
     not_invited: str  # someone the bot does not know
     invite_invalid: str  # an invite link that is unknown, used or expired
+    edit_button: str  # a button next to an answer that opens a form to change it
+    edit_title: str  # that form's title (Slack: at most 24 characters)
+    save: str
+    cancel: str
 
 
 class FaqEntry(Strict):

@@ -556,6 +556,10 @@ class Turn:
             self.ask_current()
 
     def cmd_progress(self, _arg: str | None) -> None:
+        self.say(self.progress_text())
+        self.ask_current()
+
+    def progress_text(self) -> str:
         values = self.r.values()
         lines = [self.msgs.progress_header]
         for number, step in enumerate(self.script.steps, start=1):
@@ -574,8 +578,31 @@ class Turn:
                     total=len(asked),
                 )
             )
-        self.say("\n".join(lines))
-        self.ask_current()
+        return "\n".join(lines)
+
+    def answered(self) -> list[tuple[str, str, str]]:
+        """(question id, question, answer as shown) of every answer that can be edited alone."""
+        out = []
+        for qid, q in self.loaded.questions.items():
+            a = self.r.answers.get(qid)
+            if a is not None and not isinstance(q, GroupQuestion):
+                out.append((qid, q.text, self.msgs.skipped if a.skipped else show(q, a.value, self.script)))
+        return out
+
+    def set_answer(self, question_id: str, text: str) -> str | None:
+        """Change one earlier answer outside the chat (e.g. a form); the error, or None."""
+        q = self.loaded.questions.get(question_id)
+        if q is None or isinstance(q, GroupQuestion) or question_id not in self.r.answers:
+            return self.msgs.stale_choice
+        text = answers.clean(text)
+        if not text:
+            return self.msgs.empty
+        result = answers.parse(q, text, self.script, self.now.date())
+        if isinstance(result, Problem):
+            override = getattr(q.messages, result.key, None)
+            return fmt(override or getattr(self.msgs, result.key), **result.params)
+        self._store(q.id, result.value)
+        return None
 
     def cmd_draft(self, _arg: str | None) -> None:
         md = render_draft(self.loaded, self.r, self.now)

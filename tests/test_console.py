@@ -67,7 +67,7 @@ def test_the_installed_copy_finds_its_scripts_from_anywhere(tmp_path: Path) -> N
     elsewhere.mkdir()
     code = (
         "from bot.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__);"
-        "import adapters.console, adapters.telegram.adapter, storage, dialogs"  # every package is installed
+        "import adapters.console, adapters.telegram.adapter, adapters.slack.adapter, storage, dialogs"
     )
     probe = subprocess.run(
         [sys.executable, "-c", code],

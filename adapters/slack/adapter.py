@@ -1,0 +1,326 @@
+"""The Slack adapter: a Bolt AsyncApp in, engine messages out.
+
+It only translates: who is writing (roster by Slack id or e-mail), what they
+did (a DM, a button, a select, the App Home, a modal, /pop), and how to show
+the engine's answer in Block Kit. No dialog logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from bot.access import Access
+from bot.engine import Engine
+from bot.messages import Incoming, Outgoing, Question
+from bot.reload import watch_scripts
+from bot.roster import Person
+
+PLATFORM = "slack"
+DEFAULT_API = "https://slack.com/api/"
+EDIT_CALLBACK = "pop_edit"
+
+log = logging.getLogger("popbot.slack")
+
+
+class SlackAdapter:
+    def __init__(
+        self,
+        engine: Engine,
+        access: Access,
+        roster: Callable[[], dict[str, Person]],
+        watch: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.access = access
+        self.roster = roster
+        self.watch = watch
+        self._watcher: asyncio.Task[None] | None = None
+        self._stop_watch = asyncio.Event()
+
+    def build(
+        self, bot_token: str, signing_secret: str, api_url: str = DEFAULT_API, max_retries: int = 3
+    ) -> AsyncApp:
+        client = AsyncWebClient(
+            token=bot_token,
+            base_url=api_url.rstrip("/") + "/",
+            # a 429 is waited out (Retry-After) and retried, never dropped
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=max_retries)],
+        )
+        app = AsyncApp(client=client, signing_secret=signing_secret)
+        app.event("message")(self.on_message)
+        app.event("app_home_opened")(self.on_home)
+        app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
+        app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
+        app.action(re.compile(r"^pop_edit$"))(self.on_edit)
+        app.view(EDIT_CALLBACK)(self.on_edit_submit)
+        app.command("/pop")(self.on_command)
+        app.error(self.on_error)
+        return app
+
+    async def start_watching(self) -> None:
+        if self.watch and self._watcher is None:
+            self._watcher = asyncio.create_task(watch_scripts(self.engine.scripts, self._stop_watch))
+
+    async def stop_watching(self) -> None:
+        self._stop_watch.set()
+        if self._watcher is not None:
+            await self._watcher
+
+    # ------------------------------------------------------------ who
+
+    async def employee(self, client: AsyncWebClient, user_id: str) -> str | None:
+        """The roster's employee for a Slack user: by id, else by profile e-mail (once)."""
+        known = self.access.who(PLATFORM, user_id)
+        if known is not None:
+            return known
+        people = self.roster()
+        match = next((p for p in people.values() if p.slack and p.slack == user_id), None)
+        if match is None:
+            info = await client.users_info(user=user_id)
+            email = str(((info.get("user") or {}).get("profile") or {}).get("email") or "").lower()
+            match = next((p for p in people.values() if email and p.email == email), None)
+        if match is None:
+            return None  # a stranger: nothing is stored
+        self.access.bind(PLATFORM, user_id, match.id)
+        return match.id
+
+    async def _refuse(self, client: AsyncWebClient, channel: str) -> None:
+        text = self.engine.messages_for(None).not_invited
+        await client.chat_postMessage(channel=channel, text=render.esc(text), blocks=render.sections(text))
+
+    # ------------------------------------------------------------ events
+
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return  # channels are not ours to answer in, and never answer a bot (ourselves)
+        subtype = event.get("subtype")
+        user = event.get("user") or (event.get("message") or {}).get("user")
+        if not user or subtype in ("bot_message", "message_deleted"):
+            return
+        employee = await self.employee(client, user)
+        if employee is None:
+            await self._refuse(client, event["channel"])
+            return
+        delivery = f"slack:{body.get('event_id') or event.get('client_msg_id') or event.get('ts')}"
+        if subtype == "message_changed":
+            incoming = Incoming(kind="edited", delivery_id=delivery)
+        elif subtype == "file_share" or event.get("files"):
+            incoming = Incoming(kind="unsupported", delivery_id=delivery)
+        elif subtype is None:
+            incoming = Incoming.say(event.get("text") or "", delivery)
+        else:
+            return
+        person = self.roster().get(employee)
+        record_exists = await asyncio.to_thread(self.engine.store.load, employee) is not None
+        if not record_exists:  # first contact: greet in the roster's language
+            out = await self.engine.start(employee, person.language if person else None, delivery)
+        else:
+            out = await self.engine.handle(employee, incoming)
+        await self.post(client, event["channel"], out)
+
+    async def on_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        user = event.get("user")
+        if not user or event.get("tab", "home") != "home":
+            return
+        employee = await self.employee(client, user)
+        if employee is None:
+            return
+        await self.publish_home(client, user, employee)
+
+    async def publish_home(self, client: AsyncWebClient, user: str, employee: str) -> None:
+        record = await asyncio.to_thread(self.engine.store.load, employee)
+        msgs = self.engine.messages_for(record.language if record else None)
+        blocks: list[dict[str, Any]] = []
+        progress = await self.engine.progress(employee)
+        if progress:
+            blocks += render.sections(progress)
+        draft = await self.engine.draft(employee)
+        if draft:
+            blocks.append({"type": "divider"})
+            blocks += render.draft_blocks(draft)
+        answered = await self.engine.answered(employee)
+        if answered:
+            blocks.append({"type": "divider"})
+        for qid, question, shown in answered:
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": {
+                        "type": "mrkdwn",
+                        "text": f"*{render.esc(question)}*\n{render.esc(shown)}"[:3000],
+                    },
+                    "accessory": {
+                        "type": "button",
+                        "action_id": "pop_edit",
+                        "value": qid,
+                        "text": {"type": "plain_text", "text": msgs.edit_button},
+                    },
+                }
+            )
+        await client.views_publish(user_id=user, view={"type": "home", "blocks": blocks[:100]})
+
+    # ------------------------------------------------------------ interactions
+
+    async def on_ack_only(self, ack: AsyncAck) -> None:
+        await ack()
+
+    async def on_choice(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()  # within Slack's 3 seconds; the work follows
+        user = body["user"]["id"]
+        employee = await self.employee(client, user)
+        channel = (body.get("channel") or {}).get("id") or user
+        if employee is None:
+            await self._refuse(client, channel)
+            return
+        raw = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+        ref, _, value = str(raw).partition("|")
+        current = await self.engine.current_question(employee)
+        on_screen = current is not None and ref == current.ref
+        if on_screen and current is not None and value == render.DONE:
+            value = ",".join(_ticked(body, current))
+        label = _label(current, value) if on_screen else ""
+        message = body.get("message")
+        if message is not None:  # show what was chosen; old buttons can't be pressed again
+            await client.chat_update(
+                channel=channel,
+                ts=message["ts"],
+                text=render.esc(label or "…"),
+                blocks=_closed(message, label),
+            )
+        delivery = f"slack:action:{body.get('trigger_id') or action.get('action_ts')}"
+        if on_screen and not value:  # "done" with nothing ticked: the engine says how to answer
+            out = await self.engine.handle(employee, Incoming.say("", delivery))
+        else:
+            out = await self.engine.handle(employee, Incoming.press(ref, value, delivery))
+        await self.post(client, channel, out)
+
+    async def on_edit(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user = body["user"]["id"]
+        employee = await self.employee(client, user)
+        if employee is None:
+            return
+        qid = str(action.get("value") or "")
+        shown = {q: (text, answer) for q, text, answer in await self.engine.answered(employee)}
+        if qid not in shown:  # forged or gone: nothing to open
+            return
+        record = await asyncio.to_thread(self.engine.store.load, employee)
+        msgs = self.engine.messages_for(record.language if record else None)
+        question, answer = shown[qid]
+        view = {
+            "type": "modal",
+            "callback_id": EDIT_CALLBACK,
+            "private_metadata": qid,
+            "title": {"type": "plain_text", "text": msgs.edit_title[:24]},
+            "submit": {"type": "plain_text", "text": msgs.save[:24]},
+            "close": {"type": "plain_text", "text": msgs.cancel[:24]},
+            "blocks": [
+                {
+                    "type": "input",
+                    "block_id": "answer",
+                    "label": {"type": "plain_text", "text": question[:2000]},
+                    "element": {
+                        "type": "plain_text_input",
+                        "action_id": "value",
+                        "multiline": True,
+                        "initial_value": answer[:3000],
+                    },
+                }
+            ],
+        }
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def on_edit_submit(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        user = body["user"]["id"]
+        employee = await self.employee(client, user)
+        if employee is None:
+            await ack()
+            return
+        qid = str(view.get("private_metadata") or "")
+        value = str(
+            (((view.get("state") or {}).get("values") or {}).get("answer") or {})
+            .get("value", {})
+            .get("value")
+            or ""
+        )
+        error = await self.engine.set_answer(employee, qid, value)
+        if error is not None:  # the form stays open with the script's message under the field
+            await ack(response_action="errors", errors={"answer": error})
+            return
+        await ack()
+        await self.publish_home(client, user, employee)
+
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user = command["user_id"]
+        employee = await self.employee(client, user)
+        if employee is None:
+            await self._refuse(client, user)
+            return
+        record = await asyncio.to_thread(self.engine.store.load, employee)
+        lang = record.language if record else None
+        words = self.engine.scripts.for_language(lang).script.commands
+        head, _, rest = (command.get("text") or "").strip().partition(" ")
+        # /pop status | draft | help | language xx — in either language's words
+        aliases = {
+            "status": words.progress[0],
+            "draft": words.draft[0],
+            "concept": words.draft[0],
+            "help": words.help[0],
+            "language": words.language[0],
+            "taal": words.language[0],
+        }
+        word = aliases.get(head.lower(), head or words.help[0])
+        text = f"{word} {rest}".strip()
+        delivery = f"slack:command:{command.get('trigger_id')}"
+        out = await self.engine.handle(employee, Incoming.say(text, delivery))
+        await self.post(client, user, out)  # answered in the DM, never in a shared channel
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        # Never log message text: it may be an answer (personal data).
+        log.error("Slack request failed (%s): %r", body.get("type"), error)
+
+    # ------------------------------------------------------------ sending
+
+    async def post(self, client: AsyncWebClient, channel: str, out: list[Outgoing]) -> None:
+        for text, blocks in render.messages(out):
+            await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def _ticked(body: dict[str, Any], current: Question) -> list[str]:
+    values = (body.get("state") or {}).get("values") or {}
+    for block in values.values():
+        picked = (block.get("pop_multi") or {}).get("selected_options") or []
+        ids = [str(o.get("value", "")).partition("|")[2] for o in picked]
+        valid = {o.id for o in current.options}
+        return [i for i in ids if i in valid]
+    return []
+
+
+def _label(current: Question | None, value: str) -> str:
+    if current is None:
+        return ""
+    labels = {o.id: o.label for o in current.options}
+    return ", ".join(labels.get(v, v) for v in value.split(",") if v)
+
+
+def _closed(message: dict[str, Any], label: str) -> list[dict[str, Any]]:
+    kept = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+    if label:
+        kept.append(render.section(f"→ {render.esc(label)}"))
+    return kept

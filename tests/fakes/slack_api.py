@@ -1,0 +1,166 @@
+"""A mock Slack Web API on 127.0.0.1 that records every call, plus signed requests.
+
+`fail(method, 429, retry_after)` makes the next call of a method answer as
+Slack does when rate limited (status 429 with a Retry-After header).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+USERS = {"U0ANNA": "anna@example.org", "U0BEN": "ben@example.org", "U0EVE": "eve@elsewhere.org"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._failures: dict[str, list[tuple[int, int]]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.delay = 0.0  # seconds every call waits: a slow Slack
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)  # users.info and friends use GET
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.url
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail(self, method: str, status: int = 429, retry_after: int = 1) -> None:
+        self._failures.setdefault(method, []).append((status, retry_after))
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def posted(self, channel: str | None = None) -> list[str]:
+        """Every posted message's text, blocks included, in order."""
+        out = []
+        for c in self.of("chat.postMessage"):
+            if channel is None or c.params.get("channel") == channel:
+                blocks = c.params.get("blocks") or []
+                texts = [b.get("text", {}).get("text", "") for b in blocks if isinstance(b.get("text"), dict)]
+                out.append("\n".join([str(c.params.get("text", "")), *texts]))
+        return out
+
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; last calls: {[c.method for c in self.calls[-8:]]}")
+            await asyncio.sleep(0.02)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.method == "POST":
+            params.update(await request.post())
+        for key in ("blocks", "view"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        self.calls.append(Call(method, params))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        failures = self._failures.get(method)
+        if failures:
+            status, retry_after = failures.pop(0)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=status,
+                headers={"Retry-After": str(retry_after)},
+            )
+        return web.json_response(self._result(method, params))
+
+    def _result(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "T",
+                "user": "popbot",
+                "team_id": "T1",
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+            }
+        if method == "users.info":
+            user = str(p.get("user"))
+            return {"ok": True, "user": {"id": user, "profile": {"email": USERS.get(user, "")}}}
+        if method == "chat.postMessage":
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            return {
+                "ok": True,
+                "channel": p.get("channel"),
+                "ts": ts,
+                "message": {"ts": ts, "text": p.get("text"), "blocks": p.get("blocks") or []},
+            }
+        if method in ("views.publish", "views.open"):
+            return {"ok": True, "view": {"id": "V1", **(p.get("view") or {})}}
+        return {"ok": True}
+
+
+def signed(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+def event_body(event: dict[str, Any], event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "t",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+
+
+def dm(user: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+        **extra,
+    }
+
+
+def form(payload: dict[str, Any]) -> str:
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
