@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.text import split_text
 from bot.messages import Document, Outgoing, Question, Text
 
 SECTION_LIMIT = 3000  # characters of text in one section block
@@ -26,30 +27,13 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def split(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    chunks: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest.strip() or not chunks:
-        chunks.append(rest)
-    return chunks
-
-
 def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def sections(text: str) -> list[Block]:
     # escape first, then split: the escaped text is what counts against the limit
-    return [section(chunk) for chunk in split(esc(text))]
+    return [section(chunk) for chunk in split_text(esc(text), SECTION_LIMIT)]
 
 
 def _label(text: str) -> str:
@@ -112,7 +96,7 @@ def draft_blocks(markdown: str) -> list[Block]:
             line = f"*{heading.group(1)}*"
         line = re.sub(r"\*\*(.+?)\*\*", r"*\1*", line)
         lines.append(line)
-    return [section(chunk) for chunk in split("\n".join(lines))]
+    return [section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
 
 
 def messages(out: list[Outgoing]) -> list[tuple[str, list[Block]]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from adapters.text import split_text
 from bot.messages import Question
 
 # Telegram's limit is 4,096 characters of message text after entity parsing.
@@ -25,24 +26,6 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split plain text at paragraph, then line, then word boundaries."""
-    chunks: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit  # one very long word: cut it
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest.strip() or not chunks:
-        chunks.append(rest)
-    return chunks
-
-
 @dataclass(frozen=True)
 class Rendered:
     text: str  # HTML
@@ -50,15 +33,18 @@ class Rendered:
 
 
 def question(q: Question) -> list[Rendered]:
+    hint = q.hint if q.hint and not q.options else ""  # with buttons the hint about typing is noise
+    lines = [q.text, *(x for x in (q.current, hint) if x)]
+    markup = keyboard(q) if q.options else None
+    if len("\n".join(lines)) > MAX_TEXT:  # only a very long current answer gets here: split, unformatted
+        chunks = plain("\n".join(lines))
+        return [Rendered(c) for c in chunks[:-1]] + [Rendered(chunks[-1], markup)]
     parts = [f"<b>{esc(q.text)}</b>"]
     if q.current:
         parts.append(esc(q.current))
-    if q.hint and not q.options:  # with buttons the hint about typing is noise
-        parts.append(f"<i>{esc(q.hint)}</i>")
-    body = "\n".join(parts)
-    if not q.options:
-        return [Rendered(chunk) for chunk in _split_html(body)]
-    return [Rendered(body, keyboard(q))]
+    if hint:
+        parts.append(f"<i>{esc(hint)}</i>")
+    return [Rendered("\n".join(parts), markup)]
 
 
 def keyboard(q: Question, picked: set[int] | None = None) -> InlineKeyboardMarkup:
@@ -79,19 +65,6 @@ def keyboard(q: Question, picked: set[int] | None = None) -> InlineKeyboardMarku
     return InlineKeyboardMarkup([buttons] if short else [[b] for b in buttons])
 
 
-def _split_html(body: str) -> list[str]:
-    # Only question text is bold; a question never comes near the limit, but an
-    # answer shown as `current` can, so split the plain parts if needed.
-    if len(html.unescape(body)) <= MAX_TEXT:
-        return [body]
-    return [
-        esc(c)
-        for c in split_text(
-            html.unescape(body.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace("</i>", ""))
-        )
-    ]
-
-
 def plain(text: str) -> list[str]:
     """Plain text as HTML chunks that each fit one message."""
-    return [esc(chunk) for chunk in split_text(text)]
+    return [esc(chunk) for chunk in split_text(text, MAX_TEXT)]

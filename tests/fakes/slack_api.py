@@ -17,6 +17,8 @@ from typing import Any
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fakes.server import LoopbackServer
+
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 USERS = {"U0ANNA": "anna@example.org", "U0BEN": "ben@example.org", "U0EVE": "eve@elsewhere.org"}
@@ -29,33 +31,21 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self._failures: dict[str, list[tuple[int, int]]] = {}
         self._ts = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
         self.delay = 0.0  # seconds every call waits: a slow Slack
 
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)  # users.info and friends use GET
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.url
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def fail(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         self._failures.setdefault(method, []).append((status, retry_after))
@@ -72,13 +62,6 @@ class FakeSlack:
                 texts = [b.get("text", {}).get("text", "") for b in blocks if isinstance(b.get("text"), dict)]
                 out.append("\n".join([str(c.params.get("text", "")), *texts]))
         return out
-
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; last calls: {[c.method for c in self.calls[-8:]]}")
-            await asyncio.sleep(0.02)
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]

@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import LoopbackServer
+
 BOT = {
     "id": 4242,
     "is_bot": True,
@@ -38,36 +40,18 @@ class Call:
     result: Any = None
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
-    # ------------------------------------------------------------ lifecycle
-
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.url
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # ------------------------------------------------------------ what tests use
 
@@ -83,13 +67,6 @@ class FakeTelegram:
             for c in self.of("sendMessage")
             if chat_id is None or int(c.params["chat_id"]) == chat_id
         ]
-
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; last calls: {[c.method for c in self.calls[-10:]]}")
-            await asyncio.sleep(0.02)
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         update.setdefault("update_id", next(self._update_ids))
