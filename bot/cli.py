@@ -151,8 +151,11 @@ def _access(data_dir: Path) -> Any:
     return Access(TinyDBStore(data_dir), utc_now, timedelta(days=days))
 
 
-def _roster_path() -> Path:
-    return Path(os.environ.get("POPBOT_ROSTER", "roster.csv"))
+def _roster(data_dir: Path) -> Any:
+    from bot.roster import Roster
+    from storage import TinyDBStore
+
+    return Roster(TinyDBStore(data_dir))
 
 
 def _telegram_config() -> tuple[str, str]:
@@ -169,10 +172,9 @@ def _telegram_config() -> tuple[str, str]:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from bot.roster import load_roster
-
-    if args.employee not in load_roster(_roster_path()):
-        print(f"popbot: '{args.employee}' is not in the roster {_roster_path()}", file=sys.stderr)
+    person = _roster(_data_dir()).get(args.employee)
+    if person is None or not person.active:
+        print(f"popbot: '{args.employee}' is not in the roster (popbot roster import FILE)", file=sys.stderr)
         return 1
     username = os.environ.get("TELEGRAM_BOT_USERNAME", "").strip()
     if not username:
@@ -194,17 +196,11 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     import secrets
 
     from adapters.telegram.adapter import TelegramAdapter
-    from bot.roster import load_roster
 
     token, api = _telegram_config()
     data_dir = _data_dir()
-    roster_path = _roster_path()
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot 22: the next major's retry_after
-
-    def roster() -> dict[str, Any]:
-        return load_roster(roster_path) if roster_path.exists() else {}
-
-    adapter = TelegramAdapter(_engine(None, args.lang, data_dir), _access(data_dir), roster)
+    adapter = TelegramAdapter(_engine(None, args.lang, data_dir), _access(data_dir), _roster(data_dir))
     app = adapter.build(token, api)
     if args.webhook:
         if not args.url:
@@ -224,7 +220,6 @@ def cmd_slack(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from adapters.slack.adapter import DEFAULT_API, SlackAdapter
-    from bot.roster import load_roster
 
     bot_token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     app_token = os.environ.get("SLACK_APP_TOKEN", "").strip()
@@ -235,12 +230,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
     if missing:
         raise PopbotError(f"missing configuration: {', '.join(missing)} (see the README: 'Slack')")
     data_dir = _data_dir()
-    roster_path = _roster_path()
-
-    def roster() -> dict[str, Any]:
-        return load_roster(roster_path) if roster_path.exists() else {}
-
-    adapter = SlackAdapter(_engine(None, args.lang, data_dir), _access(data_dir), roster)
+    adapter = SlackAdapter(_engine(None, args.lang, data_dir), _access(data_dir), _roster(data_dir))
     # Socket Mode verifies nothing by signature; Bolt still wants a value.
     app = adapter.build(bot_token, secret or "socket-mode", os.environ.get("SLACK_API_URL", DEFAULT_API))
     if app_token:
@@ -264,6 +254,61 @@ def cmd_slack(args: argparse.Namespace) -> int:
 
     web_app.cleanup_ctx.append(watching)
     web.run_app(web_app, host=args.listen, port=args.port, print=None)
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from bot.roster import RosterError, parse_roster
+
+    try:
+        people = parse_roster(Path(args.file), LANGUAGES)
+    except RosterError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"popbot: nothing was imported from {args.file}", file=sys.stderr)
+        return 1
+    result = _roster(_data_dir()).import_people(people)
+    print(
+        f"{len(people)} people: {len(result.added)} added, {len(result.updated)} updated, "
+        f"{len(result.deactivated)} no longer in the roster (kept, schedule stopped)"
+    )
+    return 0
+
+
+def cmd_roster_show(args: argparse.Namespace) -> int:
+    from bot.domain import DONE, START
+    from storage import TinyDBStore
+
+    store = TinyDBStore(_data_dir())
+    people = _roster(_data_dir()).everyone()
+    if not people:
+        print("popbot: the roster is empty (popbot roster import FILE)", file=sys.stderr)
+        return 1
+    rows = [("id", "name", "manager", "conversation", "platform", "status")]
+    for p in people:
+        record = store.load(p.id)
+        if not p.active:
+            status = "inactive"
+        elif record is None or record.state == START:
+            status = "not started"
+        elif record.state == DONE:
+            status = "done"
+        else:
+            status = f"at {record.state} ({len(record.answers)} answers)"
+        when = p.conversation_at()
+        rows.append(
+            (
+                p.id,
+                p.name,
+                p.manager or "–",
+                when.strftime("%Y-%m-%d %H:%M %Z") if when else "–",
+                p.platform or "–",
+                status,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
     return 0
 
 
@@ -313,6 +358,16 @@ def parser() -> argparse.ArgumentParser:
     slack.add_argument("--listen", default="0.0.0.0", help="HTTP mode: address to listen on")
     slack.add_argument("--lang", default="nl", choices=LANGUAGES)
     slack.set_defaults(func=cmd_slack)
+
+    roster = sub.add_parser("roster", help="the employees: import HR's CSV, show where each stands")
+    rsub = roster.add_subparsers(dest="roster_command", required=True)
+    rimport = rsub.add_parser(
+        "import", help="load a roster CSV (nothing is imported from a file with errors)"
+    )
+    rimport.add_argument("file")
+    rimport.set_defaults(func=cmd_roster_import)
+    rshow = rsub.add_parser("show", help="list people and where each stands")
+    rshow.set_defaults(func=cmd_roster_show)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

@@ -1,53 +1,245 @@
-"""The roster: who the employees are (a CSV file HR keeps).
+"""The roster: who the employees are, who manages whom, and when they meet.
 
-Minimal for now — id, name, language, and optionally email and slack (user id)
-— so invitations can check that someone exists, Slack users can be matched,
-and the dialog can start in their language. The schedule issue extends
-it (manager, conversation date, …) with `popbot roster import`.
+HR keeps a CSV file and runs `popbot roster import FILE`. A file with any
+error imports nothing and names every bad line (`roster.csv:12: …`).
+Re-importing updates people and never touches their answers; someone left
+out of the file is marked inactive (their schedule stops), not deleted —
+erasing data is the employee's or HR's explicit choice.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import PopbotError
+
+COLUMNS = ("id", "name", "email", "language", "manager", "platform", "handle", "conversation", "timezone")
+REQUIRED = ("id", "name")
+PLATFORMS = ("", "console", "slack", "telegram")
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M")
 
 
 @dataclass(frozen=True)
 class Person:
     id: str
     name: str
-    language: str
-    email: str = ""  # optional column: matches a Slack profile's e-mail
-    slack: str = ""  # optional column: the Slack user id (U…)
+    language: str = "nl"
+    email: str = ""
+    slack: str = ""  # the Slack user id (U…), when the platform is Slack
+    manager: str = ""
+    platform: str = ""
+    conversation: str = ""  # ISO date-time with offset, in the person's time zone
+    timezone: str = DEFAULT_TIMEZONE
+    active: bool = True
+
+    def conversation_at(self) -> datetime | None:
+        """The conversation in the person's own time zone (named, so DST is right)."""
+        if not self.conversation:
+            return None
+        return datetime.fromisoformat(self.conversation).astimezone(ZoneInfo(self.timezone))
 
 
 class RosterError(PopbotError):
-    pass
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
-def load_roster(path: Path) -> dict[str, Person]:
-    if not path.exists():
-        raise RosterError(f"no roster at {path} (copy roster.example.csv and set POPBOT_ROSTER)")
-    people: dict[str, Person] = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = {"id", "name", "language"} - set(reader.fieldnames or [])
-        if missing:
-            raise RosterError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
-        for n, row in enumerate(reader, start=2):
-            pid = (row["id"] or "").strip()
-            if not pid:
-                raise RosterError(f"{path}:{n}: empty id")
-            if pid in people:
-                raise RosterError(f"{path}:{n}: id '{pid}' appears twice")
-            people[pid] = Person(
-                pid,
-                (row["name"] or "").strip(),
-                (row["language"] or "nl").strip() or "nl",
-                (row.get("email") or "").strip().lower(),
-                (row.get("slack") or "").strip(),
-            )
+class RosterStore(Protocol):
+    def load_person(self, person_id: str) -> dict[str, Any] | None: ...
+    def save_person(self, person: dict[str, Any]) -> None: ...
+    def people(self) -> Iterator[dict[str, Any]]: ...
+    def load_index(self, key: str) -> str | None: ...
+    def save_index(self, key: str, person_id: str) -> None: ...
+    def delete_index(self, key: str) -> None: ...
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
+    """Every person in the file, or RosterError naming each bad line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RosterError([f"{path}: cannot read ({exc.strerror})"]) from None
+    rows = list(csv.DictReader(text.splitlines()))
+    header = next(csv.reader(text.splitlines()), [])
+    problems: list[str] = []
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing:
+        problems.append(f"{path}:1: missing column(s): {', '.join(missing)}")
+    if unknown:
+        problems.append(f"{path}:1: unknown column(s): {', '.join(unknown)} (known: {', '.join(COLUMNS)})")
+    if problems:
+        raise RosterError(problems)
+    langs = set(languages)
+    people: list[Person] = []
+    lines: dict[str, int] = {}
+    for n, row in enumerate(rows, start=2):
+        person, errors = _person(row, langs)
+        problems.extend(f"{path}:{n}: {e}" for e in errors)
+        if person is None:
+            continue
+        if person.id in lines:
+            problems.append(f"{path}:{n}: id '{person.id}' is already on line {lines[person.id]}")
+            continue
+        lines[person.id] = n
+        people.append(person)
+    by_id = {p.id: p for p in people}
+    for p in people:
+        if p.manager and p.manager not in by_id:
+            problems.append(f"{path}:{lines[p.id]}: manager '{p.manager}' is not in the roster")
+        elif p.manager == p.id:
+            problems.append(f"{path}:{lines[p.id]}: '{p.id}' cannot be their own manager")
+    if not problems:
+        problems.extend(f"{path}:{lines[pid]}: {msg}" for pid, msg in _loops(by_id))
+    if problems:
+        raise RosterError(problems)
     return people
+
+
+def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[str]]:
+    v = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    errors = []
+    if not v["id"]:
+        errors.append("empty id")
+    elif not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", v["id"]):
+        errors.append(f"id '{v['id']}' may only hold letters, digits and . _ @ -")
+    if not v["name"]:
+        errors.append("empty name")
+    language = v["language"] or "nl"
+    if language not in languages:
+        errors.append(f"language '{language}' has no script (use {', '.join(sorted(languages))})")
+    if v["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v["email"]):
+        errors.append(f"'{v['email']}' is not an e-mail address")
+    platform = v["platform"].lower()
+    if platform not in PLATFORMS:
+        errors.append(f"platform '{v['platform']}' is not one of {', '.join(p for p in PLATFORMS if p)}")
+    if platform == "slack" and v["handle"] and not re.fullmatch(r"[UW][A-Z0-9]{2,}", v["handle"]):
+        errors.append(f"'{v['handle']}' is not a Slack user id (U…)")
+    timezone = v["timezone"] or DEFAULT_TIMEZONE
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(f"time zone '{timezone}' is unknown (e.g. Europe/Amsterdam)")
+        zone = None
+    conversation = ""
+    if v["conversation"]:
+        when = _datetime(v["conversation"])
+        if when is None:
+            errors.append(f"conversation '{v['conversation']}' is not a date and time like 2027-03-14 10:00")
+        elif zone is not None:
+            conversation = when.replace(tzinfo=zone).isoformat()
+    if errors:
+        return None, errors
+    person = Person(
+        id=v["id"],
+        name=v["name"],
+        language=language,
+        email=v["email"].lower(),
+        slack=v["handle"] if platform == "slack" else "",
+        manager=v["manager"],
+        platform=platform,
+        conversation=conversation,
+        timezone=timezone,
+    )
+    return person, []
+
+
+def _datetime(text: str) -> datetime | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, str]]:
+    reported: set[str] = set()
+    for start in by_id:
+        chain = [start]
+        while by_id[chain[-1]].manager:
+            nxt = by_id[chain[-1]].manager
+            if nxt in chain:
+                loop = chain[chain.index(nxt) :]
+                if not reported & set(loop):
+                    reported.update(loop)
+                    yield nxt, f"managers go round in a circle: {' → '.join([*loop, nxt])}"
+                break
+            chain.append(nxt)
+
+
+# ---------------------------------------------------------------- the imported roster
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[str]
+    updated: list[str]
+    deactivated: list[str]
+
+
+class Roster:
+    """The imported roster, looked up by id, e-mail or Slack id at a flat cost."""
+
+    def __init__(self, store: RosterStore) -> None:
+        self.store = store
+
+    def get(self, person_id: str) -> Person | None:
+        doc = self.store.load_person(person_id)
+        return Person(**doc) if doc else None
+
+    def by_email(self, email: str) -> Person | None:
+        pid = self.store.load_index(f"email:{email.lower()}") if email else None
+        return self.get(pid) if pid else None
+
+    def by_slack(self, user_id: str) -> Person | None:
+        pid = self.store.load_index(f"slack:{user_id}") if user_id else None
+        return self.get(pid) if pid else None
+
+    def everyone(self) -> list[Person]:
+        return sorted((Person(**d) for d in self.store.people()), key=lambda p: p.id)
+
+    def import_people(self, people: list[Person]) -> ImportResult:
+        before = {p.id: p for p in self.everyone()}
+        added: list[str] = []
+        updated: list[str] = []
+        for person in people:
+            old = before.get(person.id)
+            if old == person:
+                continue  # unchanged: no write
+            if old is not None:
+                self._unindex(old)
+            (added if old is None else updated).append(person.id)
+            self.store.save_person(asdict(person))
+            self._index(person)
+        seen = {p.id for p in people}
+        deactivated = []
+        for pid, old in before.items():
+            if pid not in seen and old.active:
+                self._unindex(old)
+                self.store.save_person(asdict(replace(old, active=False)))
+                deactivated.append(pid)
+        return ImportResult(added, updated, deactivated)
+
+    def _index(self, p: Person) -> None:
+        if p.email:
+            self.store.save_index(f"email:{p.email}", p.id)
+        if p.slack:
+            self.store.save_index(f"slack:{p.slack}", p.id)
+
+    def _unindex(self, p: Person) -> None:
+        for key in (f"email:{p.email}" if p.email else "", f"slack:{p.slack}" if p.slack else ""):
+            if key and self.store.load_index(key) == p.id:
+                self.store.delete_index(key)

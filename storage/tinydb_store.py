@@ -18,13 +18,15 @@ from storage.documents import DocumentFiles
 
 
 class TinyDBStore:
-    """Implements `bot.store.Store` and `bot.access.AccessStore`."""
+    """Implements `bot.store.Store`, `bot.access.AccessStore` and `bot.roster.RosterStore`."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self._employees = DocumentFiles(self.root / "employees", table="employee")
         self._invites = DocumentFiles(self.root / "invites", table="invite")
         self._bindings = DocumentFiles(self.root / "bindings", table="binding")
+        self._people = DocumentFiles(self.root / "people", table="person")
+        self._people_index = DocumentFiles(self.root / "people-index", table="index")
 
     def path_for(self, employee_id: str) -> Path:
         return self._employees.path_for(employee_id)
@@ -66,3 +68,24 @@ class TinyDBStore:
 
     def delete_binding(self, key: str) -> bool:
         return self._bindings.delete(key)
+
+    # ---------------------------------------------------------------- roster
+
+    def load_person(self, person_id: str) -> dict[str, Any] | None:
+        return self._people.get(person_id)
+
+    def save_person(self, person: dict[str, Any]) -> None:
+        self._people.put(person["id"], person)
+
+    def people(self) -> Iterator[dict[str, Any]]:
+        return self._people.values()
+
+    def load_index(self, key: str) -> str | None:
+        doc = self._people_index.get(key)
+        return str(doc["id"]) if doc else None
+
+    def save_index(self, key: str, person_id: str) -> None:
+        self._people_index.put(key, {"id": person_id})
+
+    def delete_index(self, key: str) -> None:
+        self._people_index.delete(key)

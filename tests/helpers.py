@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot import Engine, Incoming, load_script
 from bot.messages import Document, Outgoing, Question, Text
+from bot.roster import Roster, parse_roster
 from bot.script import bundled_script_path
 from storage import TinyDBStore
 
@@ -130,3 +131,10 @@ _EN_WORDS = {
 }
 FULL_ROUTE_EN = [_EN_WORDS.get(a, a) for a in FULL_ROUTE]
 SHORT_ROUTE_EN = [_EN_WORDS.get(a, a) for a in SHORT_ROUTE]
+
+
+def import_roster(csv_file: object, data_dir: object) -> None:
+    """What `popbot roster import` does, for tests that run the bot as a process."""
+    from pathlib import Path
+
+    Roster(TinyDBStore(str(data_dir))).import_people(parse_roster(Path(str(csv_file)), ("nl", "en")))

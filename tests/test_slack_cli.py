@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack, dm, event_body, signed
-from tests.helpers import FULL_ROUTE
+from tests.helpers import FULL_ROUTE, import_roster
 
 
 @pytest.fixture
@@ -33,11 +33,13 @@ def free_port() -> int:
 
 def env_for(tmp_path: Path, api: FakeSlack, **extra: str) -> dict[str, str]:
     roster = tmp_path / "roster.csv"
-    roster.write_text("id,name,language,email,slack\nanna,Anna,nl,anna@example.org,\n", encoding="utf-8")
+    roster.write_text(
+        "id,name,language,email,platform\nanna,Anna,nl,anna@example.org,slack\n", encoding="utf-8"
+    )
+    import_roster(roster, tmp_path / "data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env |= {
         "POPBOT_DATA_DIR": str(tmp_path / "data"),
-        "POPBOT_ROSTER": str(roster),
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api.url,

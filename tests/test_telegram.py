@@ -15,7 +15,7 @@ import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
 from bot.access import Access
-from bot.roster import Person
+from bot.roster import Person, Roster
 from storage import TinyDBStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, button, edited, message, sticker
 from tests.helpers import FULL_ROUTE, NOW, make_engine
@@ -75,8 +75,9 @@ def make_adapter(tmp_path: Path) -> tuple[TelegramAdapter, Access]:
     store = TinyDBStore(tmp_path / "data")
     access = Access(store, lambda: NOW, timedelta(days=14))
     engine = make_engine(tmp_path / "data")
-    roster = {"anna": Person("anna", "Anna", "nl"), "ben": Person("ben", "Ben", "en")}
-    return TelegramAdapter(engine, access, lambda: roster, watch=False), access
+    roster = Roster(store)
+    roster.import_people([Person("anna", "Anna", "nl"), Person("ben", "Ben", "en")])
+    return TelegramAdapter(engine, access, roster, watch=False), access
 
 
 @pytest.fixture

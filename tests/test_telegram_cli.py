@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
-from tests.helpers import FULL_ROUTE
+from tests.helpers import FULL_ROUTE, import_roster
 
 ANNA = 5101
 
@@ -27,11 +27,11 @@ async def api() -> AsyncIterator[FakeTelegram]:
 
 def env_for(tmp_path: Path, api: FakeTelegram, **extra: str) -> dict[str, str]:
     roster = tmp_path / "roster.csv"
-    roster.write_text("id,name,language\nanna,Anna de Vries,nl\n", encoding="utf-8")
+    roster.write_text("id,name,language,platform\nanna,Anna de Vries,nl,telegram\n", encoding="utf-8")
+    import_roster(roster, tmp_path / "data")
     env = {
         **os.environ,
         "POPBOT_DATA_DIR": str(tmp_path / "data"),
-        "POPBOT_ROSTER": str(roster),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api.url,
         "PYTHONIOENCODING": "utf-8",

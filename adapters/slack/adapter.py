@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -22,7 +21,7 @@ from bot.access import Access
 from bot.engine import Engine
 from bot.messages import Incoming, Outgoing, Question
 from bot.reload import watch_scripts
-from bot.roster import Person
+from bot.roster import Roster
 
 PLATFORM = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -36,7 +35,7 @@ class SlackAdapter:
         self,
         engine: Engine,
         access: Access,
-        roster: Callable[[], dict[str, Person]],
+        roster: Roster,
         watch: bool = True,
     ) -> None:
         self.engine = engine
@@ -82,12 +81,11 @@ class SlackAdapter:
         known = self.access.who(PLATFORM, user_id)
         if known is not None:
             return known
-        people = self.roster()
-        match = next((p for p in people.values() if p.slack and p.slack == user_id), None)
+        match = self.roster.by_slack(user_id)
         if match is None:
             info = await client.users_info(user=user_id)
-            email = str(((info.get("user") or {}).get("profile") or {}).get("email") or "").lower()
-            match = next((p for p in people.values() if email and p.email == email), None)
+            email = str(((info.get("user") or {}).get("profile") or {}).get("email") or "")
+            match = self.roster.by_email(email)
         if match is None:
             return None  # a stranger: nothing is stored
         self.access.bind(PLATFORM, user_id, match.id)
@@ -119,7 +117,7 @@ class SlackAdapter:
             incoming = Incoming.say(event.get("text") or "", delivery)
         else:
             return
-        person = self.roster().get(employee)
+        person = self.roster.get(employee)
         record_exists = await asyncio.to_thread(self.engine.store.load, employee) is not None
         if not record_exists:  # first contact: greet in the roster's language
             out = await self.engine.start(employee, person.language if person else None, delivery)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -32,7 +31,7 @@ from bot.access import Access
 from bot.engine import Engine
 from bot.messages import Document, Incoming, Outgoing, Question, Text
 from bot.reload import watch_scripts
-from bot.roster import Person
+from bot.roster import Roster
 
 PLATFORM = "telegram"
 DEFAULT_API = "https://api.telegram.org"
@@ -47,12 +46,12 @@ class TelegramAdapter:
         self,
         engine: Engine,
         access: Access,
-        roster: Callable[[], dict[str, Person]] | None = None,
+        roster: Roster,
         watch: bool = True,
     ) -> None:
         self.engine = engine
         self.access = access
-        self.roster = roster or dict
+        self.roster = roster
         self.watch = watch
         self._stop_watch = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
@@ -129,7 +128,7 @@ class TelegramAdapter:
                 key = "invite_invalid" if token else "not_invited"
                 await self._refuse(context, chat.id, key)
                 return
-        person = self.roster().get(employee)
+        person = self.roster.get(employee)
         out = await self.engine.start(employee, person.language if person else None)
         await self.send(context, chat.id, out)
 

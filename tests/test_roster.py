@@ -1,0 +1,113 @@
+"""`popbot roster import` and `show`: errors per line, nothing half-imported, data kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import Incoming
+from bot.cli import main
+from bot.roster import Roster, RosterError, parse_roster
+from storage import TinyDBStore
+from tests.helpers import make_engine
+
+EXAMPLE = Path(__file__).parent.parent / "roster.example.csv"
+HEADER = "id,name,email,language,manager,platform,handle,conversation,timezone\n"
+
+
+def write(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_the_example_roster_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["roster", "import", str(EXAMPLE)]) == 0
+    assert "4 people: 4 added, 0 updated" in capsys.readouterr().out
+    roster = Roster(TinyDBStore(tmp_path / "data"))
+    ben = roster.by_slack("U0BEN")
+    assert ben is not None and ben.manager == "mila" and ben.language == "en"
+    assert roster.by_email("ANNA@example.org") == roster.get("anna")
+    when = roster.get("anna").conversation_at()  # type: ignore[union-attr]
+    assert when is not None and when.strftime("%Y-%m-%d %H:%M %Z") == "2027-01-18 10:00 CET"
+    assert main(["roster", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "anna   Anna de Vries  mila     2027-01-18 10:00 CET  telegram  not started" in out
+
+
+CASES = [
+    ("e1,Eva,,nl,e77,,,,\n", "roster.csv:2: manager 'e77' is not in the roster"),
+    ("e1,Eva,,nl,,,,,\ne1,Eef,,nl,,,,,\n", "roster.csv:3: id 'e1' is already on line 2"),
+    (
+        "e1,Eva,,nl,,,,morgen,\n",
+        "roster.csv:2: conversation 'morgen' is not a date and time like 2027-03-14 10:00",
+    ),
+    (
+        "e1,Eva,,nl,,,,,Mars/Olympus\n",
+        "roster.csv:2: time zone 'Mars/Olympus' is unknown (e.g. Europe/Amsterdam)",
+    ),
+    ("e1,Eva,,fr,,,,,\n", "roster.csv:2: language 'fr' has no script (use en, nl)"),
+    ("e1,Eva,eva-at-example,nl,,,,,\n", "roster.csv:2: 'eva-at-example' is not an e-mail address"),
+    ("e1,Eva,,nl,,teams,,,\n", "roster.csv:2: platform 'teams' is not one of console, slack, telegram"),
+    ("e1,Eva,,nl,,slack,eva,,\n", "roster.csv:2: 'eva' is not a Slack user id (U…)"),
+    ("e1,Eva,,nl,e2,,,,\ne2,Ed,,nl,e1,,,,\n", "roster.csv:2: managers go round in a circle: e1 → e2 → e1"),
+    (",Eva,,nl,,,,,\n", "roster.csv:2: empty id"),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), CASES, ids=[c[1].split(": ", 1)[1] for c in CASES])
+def test_errors_name_the_line_and_nothing_is_imported(
+    tmp_path: Path,
+    rows: str,
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
+    write(tmp_path, rows + "ok1,Okke,,nl,,,,,\n")  # one good line: still nothing is imported
+    assert main(["roster", "import", "roster.csv"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err.splitlines()
+    assert "nothing was imported" in err
+    assert Roster(TinyDBStore(tmp_path / "data")).everyone() == []
+
+
+def test_missing_and_unknown_columns(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,naam\ne1,Eva\n", encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        parse_roster(path, ("nl",))
+    assert caught.value.problems == [
+        f"{path}:1: missing column(s): name",
+        f"{path}:1: unknown column(s): naam (known: id, name, email, language, "
+        "manager, platform, handle, conversation, timezone)",
+    ]
+
+
+async def test_reimport_updates_and_removal_keeps_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    roster = Roster(TinyDBStore(data))
+    roster.import_people(
+        parse_roster(write(tmp_path, "e1,Eva,eva@example.org,nl,,,,,\ne2,Ed,,nl,e1,,,,\n"), ("nl", "en"))
+    )
+    engine = make_engine(data)
+    await engine.start("e2")
+    await engine.handle("e2", Incoming.say("1"))
+    result = roster.import_people(
+        parse_roster(write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"))
+    )
+    assert (result.added, result.updated, result.deactivated) == ([], ["e1"], ["e2"])
+    assert roster.get("e1").name == "Eva van Dam"  # type: ignore[union-attr]
+    gone = roster.get("e2")
+    assert gone is not None and not gone.active  # the schedule stops…
+    record = TinyDBStore(data).load("e2")
+    assert record is not None and record.answers["route"].value == "volledig"  # …the answers stay
+    again = roster.import_people(
+        parse_roster(write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"))
+    )
+    assert (again.added, again.updated, again.deactivated) == ([], [], [])
