@@ -90,9 +90,12 @@ class Engine:
             await self._save(record)
             return out
 
-    async def handle(self, employee_id: str, incoming: Incoming) -> list[Outgoing]:
+    async def handle(
+        self, employee_id: str, incoming: Incoming, language: str | None = None
+    ) -> list[Outgoing]:
+        """Apply one message; `language` is used only for someone new (from the roster)."""
         async with self._lock(employee_id):
-            record = await self._load(employee_id, None)
+            record = await self._load(employee_id, language)
             if incoming.delivery_id is not None:
                 if incoming.delivery_id in record.seen:
                     return []  # a platform retry: it was answered the first time

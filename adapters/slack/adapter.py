@@ -16,12 +16,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.base import ChatAdapter
 from adapters.slack import render
-from bot.access import Access
-from bot.engine import Engine
 from bot.messages import Incoming, Outgoing, Question
-from bot.reload import watch_scripts
-from bot.roster import Roster
 
 PLATFORM = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -30,21 +27,7 @@ EDIT_CALLBACK = "pop_edit"
 log = logging.getLogger("popbot.slack")
 
 
-class SlackAdapter:
-    def __init__(
-        self,
-        engine: Engine,
-        access: Access,
-        roster: Roster,
-        watch: bool = True,
-    ) -> None:
-        self.engine = engine
-        self.access = access
-        self.roster = roster
-        self.watch = watch
-        self._watcher: asyncio.Task[None] | None = None
-        self._stop_watch = asyncio.Event()
-
+class SlackAdapter(ChatAdapter):
     def build(
         self, bot_token: str, signing_secret: str, api_url: str = DEFAULT_API, max_retries: int = 3
     ) -> AsyncApp:
@@ -64,15 +47,6 @@ class SlackAdapter:
         app.command("/pop")(self.on_command)
         app.error(self.on_error)
         return app
-
-    async def start_watching(self) -> None:
-        if self.watch and self._watcher is None:
-            self._watcher = asyncio.create_task(watch_scripts(self.engine.scripts, self._stop_watch))
-
-    async def stop_watching(self) -> None:
-        self._stop_watch.set()
-        if self._watcher is not None:
-            await self._watcher
 
     # ------------------------------------------------------------ who
 
@@ -118,11 +92,8 @@ class SlackAdapter:
         else:
             return
         person = self.roster.get(employee)
-        record_exists = await asyncio.to_thread(self.engine.store.load, employee) is not None
-        if not record_exists:  # first contact: greet in the roster's language
-            out = await self.engine.start(employee, person.language if person else None, delivery)
-        else:
-            out = await self.engine.handle(employee, incoming)
+        # someone new is greeted in the roster's language
+        out = await self.engine.handle(employee, incoming, language=person.language if person else None)
         await self.post(client, event["channel"], out)
 
     async def on_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:

@@ -6,7 +6,6 @@ a sticker, an edit), and how to show the engine's answer. No dialog logic.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from contextlib import suppress
@@ -26,12 +25,9 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.base import ChatAdapter
 from adapters.telegram import render
-from bot.access import Access
-from bot.engine import Engine
 from bot.messages import Document, Incoming, Outgoing, Question, Text
-from bot.reload import watch_scripts
-from bot.roster import Roster
 
 PLATFORM = "telegram"
 DEFAULT_API = "https://api.telegram.org"
@@ -41,21 +37,7 @@ COMMAND_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
 log = logging.getLogger("popbot.telegram")
 
 
-class TelegramAdapter:
-    def __init__(
-        self,
-        engine: Engine,
-        access: Access,
-        roster: Roster,
-        watch: bool = True,
-    ) -> None:
-        self.engine = engine
-        self.access = access
-        self.roster = roster
-        self.watch = watch
-        self._stop_watch = asyncio.Event()
-        self._watcher: asyncio.Task[None] | None = None
-
+class TelegramAdapter(ChatAdapter):
     # ------------------------------------------------------------ building
 
     def build(
@@ -84,13 +66,10 @@ class TelegramAdapter:
 
     async def _post_init(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await self.register_commands(app)
-        if self.watch:
-            self._watcher = asyncio.create_task(watch_scripts(self.engine.scripts, self._stop_watch))
+        await self.start_watching()
 
     async def _post_shutdown(self, _app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self._stop_watch.set()
-        if self._watcher is not None:
-            await self._watcher
+        await self.stop_watching()
 
     async def register_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """The script's navigation words as Telegram commands, per language."""
@@ -129,7 +108,8 @@ class TelegramAdapter:
                 await self._refuse(context, chat.id, key)
                 return
         person = self.roster.get(employee)
-        out = await self.engine.start(employee, person.language if person else None)
+        # a repeated delivery of the same /start is not greeted twice
+        out = await self.engine.start(employee, person.language if person else None, self._delivery(update))
         await self.send(context, chat.id, out)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
