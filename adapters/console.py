@@ -8,13 +8,17 @@ It prints only what the engine gives it; every sentence is the script's.
 from __future__ import annotations
 
 import asyncio
+import base64
 import shutil
 import sys
 import textwrap
-from typing import TextIO
+from pathlib import Path
+from typing import Any, Protocol, TextIO
 
 from bot.engine import Engine
-from bot.messages import Document, Incoming, Outgoing, Question, Text
+from bot.messages import Button, Document, Incoming, Outgoing, Question, Text
+from bot.outbox import Part
+from storage.atomic import AtomicFile
 
 
 def _wrap(text: str, width: int) -> str:
@@ -41,9 +45,11 @@ def render(out: list[Outgoing], width: int) -> str:
             if item.hint:
                 lines.append(_wrap(item.hint, width))
             parts.append("\n".join(lines))
-        elif isinstance(item, Document):
+        elif isinstance(item, Document) and isinstance(item.content, str):
             rule = "─" * min(width, 60)
             parts.append(f"{item.caption}\n{rule}\n{item.content.rstrip()}\n{rule}")
+        elif isinstance(item, Text | Button):
+            parts.append(_wrap(item.text, width))
     return "\n\n".join(parts)
 
 
@@ -54,6 +60,7 @@ async def run_console(
     language: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    inbox: ConsoleInbox | None = None,
 ) -> None:
     interactive = stdin.isatty() and stdout.isatty()
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 1))
@@ -63,6 +70,9 @@ async def run_console(
             stdout.write(render(out, width) + "\n\n")
             stdout.flush()
 
+    if inbox is not None:  # what the schedule sent while the console was closed
+        for text in inbox.take(employee_id):
+            stdout.write(_wrap(text, width) + "\n\n")
     show(await engine.start(employee_id, language))
     turn = 0
     while True:
@@ -74,3 +84,57 @@ async def run_console(
             break
         turn += 1
         show(await engine.handle(employee_id, Incoming.say(line.rstrip("\r\n"))))
+
+
+# ---------------------------------------------------------------- the schedule's inbox
+
+
+class InboxStore(Protocol):
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
+    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
+    def inbox_folder(self, person_id: str) -> Path: ...
+
+
+class ConsoleInbox:
+    """The console's channel for the schedule: messages wait until `popbot chat` is opened.
+
+    Sending is idempotent by key, so after a crash nothing arrives twice. A
+    PDF is written to the person's inbox folder and the message names it.
+    """
+
+    name = "console"
+    whole = False
+
+    def __init__(self, store: InboxStore) -> None:
+        self.store = store
+
+    async def send(self, address: str, parts: list[Part], key: str, subject: str) -> None:
+        await asyncio.to_thread(self._send, address, parts, key)
+
+    def _send(self, address: str, parts: list[Part], key: str) -> None:
+        items = self.store.load_inbox(address)
+        if any(i["key"] == key for i in items):
+            return
+        texts = []
+        for part in parts:
+            if part.kind == "document":
+                path = self.store.inbox_folder(address) / part.filename
+                AtomicFile(path).write_bytes(base64.b64decode(part.data))
+                texts.append(f"{part.text}\n📄 {path}".strip())
+            elif part.kind == "button":
+                texts.append(f"{part.text}\n[{part.label}]")
+            else:
+                texts.append(part.text)
+        self.store.save_inbox(address, [*items, {"key": key, "text": "\n".join(texts)}])
+
+    async def was_sent(self, address: str, key: str) -> bool | None:
+        items = await asyncio.to_thread(self.store.load_inbox, address)
+        return any(i["key"] == key for i in items)
+
+    def take(self, person_id: str) -> list[str]:
+        """The waiting messages, oldest first; shown once (the keys stay, so no repeat)."""
+        items = self.store.load_inbox(person_id)
+        fresh = [i for i in items if not i.get("shown")]
+        if fresh:
+            self.store.save_inbox(person_id, [{**i, "shown": True} for i in items])
+        return [str(i["text"]) for i in fresh]

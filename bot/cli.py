@@ -45,14 +45,16 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
     return Engine(_registry(script, language, data_dir), TinyDBStore(data_dir))
 
 
-async def _chat(engine: Engine, user: str, language: str) -> None:
-    from adapters.console import run_console
+async def _chat(engine: Engine, user: str, language: str, data_dir: Path | None = None) -> None:
+    from adapters.console import ConsoleInbox, run_console
     from bot.reload import watch_scripts
+    from storage import TinyDBStore
 
     stop = asyncio.Event()
     watcher = asyncio.create_task(watch_scripts(engine.scripts, stop))
+    inbox = ConsoleInbox(TinyDBStore(data_dir)) if data_dir is not None else None
     try:
-        await run_console(engine, user, language=language)
+        await run_console(engine, user, language=language, inbox=inbox)
     finally:
         stop.set()
         await watcher
@@ -61,7 +63,7 @@ async def _chat(engine: Engine, user: str, language: str) -> None:
 def cmd_chat(args: argparse.Namespace) -> int:
     engine = _engine(args.script, args.lang)
     try:
-        asyncio.run(_chat(engine, args.user, args.lang))
+        asyncio.run(_chat(engine, args.user, args.lang, _data_dir()))
     except KeyboardInterrupt:
         print()
     return 0
@@ -202,6 +204,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot 22: the next major's retry_after
     adapter = TelegramAdapter(_engine(None, args.lang, data_dir), _access(data_dir), _roster(data_dir))
     app = adapter.build(token, api)
+    adapter.schedule = _background(adapter.engine, data_dir, telegram=app.bot)
     if args.webhook:
         if not args.url:
             raise PopbotError("--webhook needs --url (the public HTTPS address Telegram posts to)")
@@ -233,28 +236,157 @@ def cmd_slack(args: argparse.Namespace) -> int:
     adapter = SlackAdapter(_engine(None, args.lang, data_dir), _access(data_dir), _roster(data_dir))
     # Socket Mode verifies nothing by signature; Bolt still wants a value.
     app = adapter.build(bot_token, secret or "socket-mode", os.environ.get("SLACK_API_URL", DEFAULT_API))
+    adapter.schedule = _background(adapter.engine, data_dir, slack=app.client)
     if app_token:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         async def socket_mode() -> None:
-            await adapter.start_watching()
+            await adapter.start_background()
             try:
                 await AsyncSocketModeHandler(app, app_token).start_async()  # type: ignore[no-untyped-call]
             finally:
-                await adapter.stop_watching()
+                await adapter.stop_background()
 
         asyncio.run(socket_mode())
         return 0
     web_app = app.web_app(path="/slack/events", port=args.port)
 
     async def watching(_app: web.Application) -> Any:
-        await adapter.start_watching()
+        await adapter.start_background()
         yield
-        await adapter.stop_watching()
+        await adapter.stop_background()
 
     web_app.cleanup_ctx.append(watching)
     web.run_app(web_app, host=args.listen, port=args.port, print=None)
     return 0
+
+
+def _background(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any = None) -> Any:
+    from bot.service import Background
+
+    return Background(_scheduler(engine, data_dir, telegram=telegram, slack=slack))
+
+
+def _scheduler(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any = None) -> Any:
+    from bot.service import base_channels, build_scheduler
+
+    channels = base_channels(data_dir)
+    if telegram is not None:
+        from adapters.telegram.channel import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(telegram)
+    if slack is not None:
+        from adapters.slack.channel import SlackChannel
+
+        channels["slack"] = SlackChannel(slack)
+    return build_scheduler(data_dir, engine.scripts, channels, invite_link=_invite_link(data_dir))
+
+
+def _invite_link(data_dir: Path) -> Any:
+    """For an e-mailed invitation to someone on Telegram: their personal start link."""
+    username = os.environ.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
+    if not username:
+        return None
+    access = _access(data_dir)
+
+    def link(person: Any) -> str | None:
+        if person.platform != "telegram":
+            return None
+        return f"https://t.me/{username}?start={access.invite(person.id, 'telegram')}"
+
+    return link
+
+
+def cmd_schedule_status(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    data_dir = _data_dir()
+    scheduler = _scheduler(_engine(None, "nl", data_dir), data_dir)
+    entries = scheduler.outbox.everything()
+    if not entries:
+        print("popbot: nothing is planned (popbot roster import FILE)", file=sys.stderr)
+        return 1
+    rows = [("due", "kind", "person", "to", "via", "status", "")]
+    for e in entries:
+        person = scheduler.roster.get(e.person)
+        to = scheduler.roster.get(e.to) if e.to else scheduler._recipient(e, person) if person else None
+        zone = ZoneInfo((to or person).timezone) if (to or person) else ZoneInfo("UTC")
+        via = e.channel or ((scheduler.route(to) or ("unreachable",))[0] if to else "–")
+        status = e.status + (" (late)" if e.late else "")
+        if e.status == "failed":
+            status = "FAILED"
+        detail = e.error if e.status == "failed" else e.note
+        if e.status in ("planned", "sending") and e.attempts:
+            detail = (
+                f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}"
+                if e.next_try
+                else e.error
+            )
+        if e.deadline and e.status == "planned":
+            detail = f"when finished, at the latest {e.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+        rows.append(
+            (
+                e.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                e.kind,
+                e.person,
+                to.id if to else "–",
+                via,
+                status,
+                detail,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+    failed = sum(e.status == "failed" for e in entries)
+    if failed:
+        print(f"popbot: {failed} message(s) could not be delivered — see FAILED above", file=sys.stderr)
+    return 0
+
+
+def cmd_schedule_plan(args: argparse.Namespace) -> int:
+    data_dir = _data_dir()
+    changed = _scheduler(_engine(None, "nl", data_dir), data_dir).sync()
+    print(f"schedule: {changed} message(s) planned, moved or cancelled (popbot schedule status)")
+    return 0
+
+
+def cmd_schedule_run_due(args: argparse.Namespace) -> int:
+    data_dir = _data_dir()
+    engine = _engine(None, "nl", data_dir)
+
+    async def one_pass() -> Any:
+        from contextlib import AsyncExitStack
+
+        async with AsyncExitStack() as stack:
+            telegram = slack = None
+            if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+                from telegram import Bot
+
+                token, api = _telegram_config()
+                telegram = await stack.enter_async_context(
+                    Bot(token, base_url=f"{api.rstrip('/')}/bot{{token}}")
+                )
+            if os.environ.get("SLACK_BOT_TOKEN", "").strip():
+                from slack_sdk.web.async_client import AsyncWebClient
+
+                from adapters.slack.adapter import DEFAULT_API
+
+                api_url = os.environ.get("SLACK_API_URL", DEFAULT_API).rstrip("/") + "/"
+                slack = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"].strip(), base_url=api_url)
+            scheduler = _scheduler(engine, data_dir, telegram=telegram, slack=slack)
+            # no re-plan here: a pass reads only the due-time index, never the whole roster
+            return await scheduler.run_due()
+
+    report = asyncio.run(one_pass())
+    if report.busy:
+        print("popbot: another process is sending right now; nothing done", file=sys.stderr)
+        return 0
+    print(
+        f"sent {len(report.sent)}, skipped {len(report.skipped)}, cancelled {len(report.cancelled)}, "
+        f"waiting {len(report.waiting)}, retrying {len(report.retrying)}, failed {len(report.failed)}"
+    )
+    return 1 if report.failed else 0
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
@@ -267,11 +399,18 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"popbot: nothing was imported from {args.file}", file=sys.stderr)
         return 1
-    result = _roster(_data_dir()).import_people(people)
+    data_dir = _data_dir()
+    roster = _roster(data_dir)
+    result = roster.import_people(people)
     print(
         f"{len(people)} people: {len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.deactivated)} no longer in the roster (kept, schedule stopped)"
     )
+    changed = {*result.added, *result.updated, *result.deactivated}
+    # Reports of a changed manager are re-planned too (their manager's time zone may have moved).
+    affected = [p for p in roster.everyone() if p.id in changed or p.manager in changed]
+    planned = _scheduler(_engine(None, "nl", data_dir), data_dir).sync(affected)
+    print(f"schedule: {planned} message(s) planned, moved or cancelled (popbot schedule status)")
     return 0
 
 
@@ -368,6 +507,15 @@ def parser() -> argparse.ArgumentParser:
     rimport.set_defaults(func=cmd_roster_import)
     rshow = rsub.add_parser("show", help="list people and where each stands")
     rshow.set_defaults(func=cmd_roster_show)
+
+    schedule = sub.add_parser("schedule", help="the invitations, reminders and drafts the clock sends")
+    ssub = schedule.add_subparsers(dest="schedule_command", required=True)
+    sstatus = ssub.add_parser("status", help="list what is due when, what was sent and what failed")
+    sstatus.set_defaults(func=cmd_schedule_status)
+    splan = ssub.add_parser("plan", help="re-plan everyone (after editing the schedule file)")
+    splan.set_defaults(func=cmd_schedule_plan)
+    srun = ssub.add_parser("run-due", help="send what is due now, once (for cron)")
+    srun.set_defaults(func=cmd_schedule_run_due)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

@@ -20,6 +20,7 @@ class Answer(BaseModel):
 
     value: Any = None  # str | int | list[str] | list[dict] — None when skipped
     skipped: bool = False
+    private: bool = False  # the employee chose to keep this answer out of the draft
     version: str = ""  # the script version that asked it
     at: datetime | None = None
 

@@ -75,10 +75,21 @@ def question_ref(question_id: str) -> str:
 
 @dataclass(frozen=True)
 class Document:
+    """A file: the Markdown draft in the chat (text), or a PDF (bytes)."""
+
     filename: str
-    content: str
+    content: str | bytes
     mime: str = "text/markdown"
     caption: str = ""
 
 
-Outgoing = Text | Question | Document
+@dataclass(frozen=True)
+class Button:
+    """A message with one button that starts an action (e.g. the invitation's "start")."""
+
+    text: str
+    label: str
+    action: str = "start"
+
+
+Outgoing = Text | Question | Document | Button

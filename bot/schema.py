@@ -396,6 +396,17 @@ class DraftLayout(Strict):
     skipped_answer: str
 
 
+class Privacy(Strict):
+    """The employee keeps single answers out of the draft: `privé 3` (and again to share)."""
+
+    words: list[str] = Field(min_length=1)
+    description: str = ""  # for chat menus
+    choose: str  # how to use it, with the numbered answers below
+    marked: str  # "{question}" now private
+    unmarked: str  # "{question}" shared again
+    marker: str = "🔒"  # shown before a private answer in lists
+
+
 class Script(Strict):
     """A whole dialog script in one language."""
 
@@ -410,6 +421,8 @@ class Script(Strict):
     faq: list[FaqEntry] = []
     # One line per command for chat menus (Telegram's command list), by command name.
     command_descriptions: dict[str, str] = {}
+    # Optional: without it the employee cannot mark single answers private.
+    privacy: Privacy | None = None
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout
 

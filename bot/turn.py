@@ -213,7 +213,14 @@ class Turn:
         self._move(self.flow.next_state(r.state, values))
 
     def _store(self, qid: str, value: Any, skipped: bool = False) -> None:
-        self.r.answers[qid] = Answer(value=value, skipped=skipped, version=self.loaded.version, at=self.now)
+        old = self.r.answers.get(qid)
+        self.r.answers[qid] = Answer(
+            value=value,
+            skipped=skipped,
+            version=self.loaded.version,
+            at=self.now,
+            private=old is not None and old.private,  # a changed answer stays as private as it was
+        )
 
     # ------------------------------------------------------------ answering
 
@@ -454,6 +461,8 @@ class Turn:
         parts = text.split(maxsplit=1)
         head = parts[0].casefold().lstrip("/")
         arg = parts[1].strip() if len(parts) > 1 else None
+        if self.script.privacy is not None and head in (w.casefold() for w in self.script.privacy.words):
+            return "private", arg
         for commands in [self.script.commands, *self.other_commands]:
             for name, words in commands:
                 if head in (w.casefold() for w in words):
@@ -614,7 +623,10 @@ class Turn:
 
     def cmd_help(self, _arg: str | None) -> None:
         c = self.script.commands
-        commands = "\n".join(f"• {words[0]}" for _name, words in c)
+        words = [w[0] for _name, w in c]
+        if self.script.privacy is not None:
+            words.append(self.script.privacy.words[0])
+        commands = "\n".join(f"• {word}" for word in words)
         faq = "\n".join(
             fmt(self.msgs.faq_list_line, word=c.faq[0], number=i, question=e.question)
             for i, e in enumerate(self.script.faq, start=1)
@@ -693,6 +705,27 @@ class Turn:
                 value = self.msgs.skipped if a.skipped else show(q, a.value, self.script)
                 entries.append((f"{q.text} — {_short(value)}", qid, None))
         return entries
+
+    def cmd_private(self, arg: str | None) -> None:
+        """Keep one answer out of the draft, or share it again (seed 004: the employee decides)."""
+        p = self.script.privacy
+        assert p is not None  # only recognised when the script has the words
+        entries = [(label, qid) for label, qid, index in self._edit_entries() if index is None]
+        key = (arg or "").strip().rstrip(".")
+        if not key.isdigit() or not 1 <= int(key) <= len(entries):
+            lines = []
+            for n, (label, qid) in enumerate(entries, start=1):
+                mark = f"{p.marker} " if self.r.answers[qid].private else ""
+                lines.append(f"{n}. {mark}{label}")
+            self.say(fmt(p.choose, word=p.words[0], answers="\n".join(lines)))
+        else:
+            _label, qid = entries[int(key) - 1]
+            a = self.r.answers[qid]
+            a.private = not a.private
+            text = self.loaded.questions[qid].text
+            self.say(fmt(p.marked if a.private else p.unmarked, question=text, draft=self._word("draft")))
+        if self.r.state != DONE:
+            self.ask_current()
 
     def _edit_list(self) -> None:
         entries = self._edit_entries()

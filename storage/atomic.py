@@ -72,3 +72,28 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+class AtomicFile:
+    """A whole file written the same safe way (temp file, fsync, rename)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def write_bytes(self, data: bytes) -> None:
+        directory = self.path.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            fsync_dir(directory)
+        except OSError as exc:
+            raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc

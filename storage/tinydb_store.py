@@ -18,7 +18,8 @@ from storage.documents import DocumentFiles
 
 
 class TinyDBStore:
-    """Implements `bot.store.Store`, `bot.access.AccessStore` and `bot.roster.RosterStore`."""
+    """Implements `bot.store.Store`, `bot.access.AccessStore`, `bot.roster.RosterStore`
+    and the console inbox."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -27,6 +28,7 @@ class TinyDBStore:
         self._bindings = DocumentFiles(self.root / "bindings", table="binding")
         self._people = DocumentFiles(self.root / "people", table="person")
         self._people_index = DocumentFiles(self.root / "people-index", table="index")
+        self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
 
     def path_for(self, employee_id: str) -> Path:
         return self._employees.path_for(employee_id)
@@ -89,3 +91,16 @@ class TinyDBStore:
 
     def delete_index(self, key: str) -> None:
         self._people_index.delete(key)
+
+    # ---------------------------------------------------------------- console inbox
+
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]:
+        doc = self._inbox.get(person_id)
+        return list(doc["items"]) if doc else []
+
+    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
+        self._inbox.put(person_id, {"items": items})
+
+    def inbox_folder(self, person_id: str) -> Path:
+        """Where files for the console inbox go (a folder per person, named by hash)."""
+        return self._inbox.path_for(person_id).with_suffix("")

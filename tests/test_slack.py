@@ -391,3 +391,19 @@ async def test_events_are_acknowledged_before_the_slow_work(slack: Slack) -> Non
     assert time.monotonic() - start < 3.0  # within Slack's 3 seconds
     slack.api.delay = 0.0
     await slack.api.wait_for(lambda: slack.record().state == "goed_in", timeout=15)
+
+
+async def test_the_invitation_button_starts_the_dialog(slack: Slack) -> None:
+    """The schedule's invitation carries a start button (`pop_start`); pressing it begins."""
+    from adapters.slack.render import action_button
+
+    invitation = {"ts": "1700000099.000100", "text": "Hoi Anna!", "blocks": [action_button("Begin", "start")]}
+    await slack.act({"type": "button", "action_id": "pop_start", "value": "start"}, invitation)
+    assert any("Hoe wil je je voorbereiden?" in t for t in slack.api.posted())
+    update = slack.api.of("chat.update")[-1].params
+    assert not [b for b in update["blocks"] if b["type"] == "actions"]  # the button is gone
+    # pressed again (a stale copy): she continues where she was, nothing is reset
+    await slack.press("Volledig")
+    state = slack.record().state
+    await slack.act({"type": "button", "action_id": "pop_start", "value": "start"}, invitation)
+    assert slack.record().state == state

@@ -331,3 +331,25 @@ async def test_a_restart_mid_dialog_continues_where_she_was(api: FakeTelegram, t
             await app.stop()
     record = TinyDBStore(tmp_path / "data").load("anna")
     assert record is not None and record.answers["leukste"].value == "Roosters maken"
+
+
+async def test_the_invitation_button_starts_the_dialog(bot: Bot) -> None:
+    """The schedule's invitation (for someone already bound) has a start button: "!start"."""
+    bot.access.bind("telegram", str(ANNA), "anna")
+    invitation = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": ANNA, "type": "private"},
+        "text": "Hoi Anna!",
+        "reply_markup": {"inline_keyboard": [[{"text": "Begin", "callback_data": "!start"}]]},
+    }
+    bot.api.push(button(ANNA, "!start", invitation))
+    await bot.api.wait_for(lambda: any("Hoe wil je" in t for t in bot.api.sent_texts(ANNA)))
+    await bot.quiet()
+    assert bot.api.of("editMessageReplyMarkup")  # the button is gone
+    bot.press("Volledig")
+    await bot.settle()
+    state = TinyDBStore(bot.data).load("anna").state
+    bot.api.push(button(ANNA, "!start", invitation))  # a second press: resume, never reset
+    await bot.settle()
+    assert TinyDBStore(bot.data).load("anna").state == state

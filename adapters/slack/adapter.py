@@ -41,6 +41,7 @@ class SlackAdapter(ChatAdapter):
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
+        app.action("pop_start")(self.on_start)  # the invitation's button
         app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
         app.action(re.compile(r"^pop_edit$"))(self.on_edit)
         app.view(EDIT_CALLBACK)(self.on_edit_submit)
@@ -172,6 +173,27 @@ class SlackAdapter(ChatAdapter):
             out = await self.engine.handle(employee, Incoming.say("", delivery))
         else:
             out = await self.engine.handle(employee, Incoming.press(ref, value, delivery))
+        await self.post(client, channel, out)
+
+    async def on_start(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user = body["user"]["id"]
+        employee = await self.employee(client, user)
+        channel = (body.get("channel") or {}).get("id") or user
+        if employee is None:
+            await self._refuse(client, channel)
+            return
+        message = body.get("message")
+        if message is not None:  # the button has done its work
+            await client.chat_update(
+                channel=channel,
+                ts=message["ts"],
+                text=message.get("text") or "…",
+                blocks=_closed(message, ""),
+            )
+        person = self.roster.get(employee)
+        delivery = f"slack:action:{body.get('trigger_id')}"
+        out = await self.engine.start(employee, person.language if person else None, delivery)
         await self.post(client, channel, out)
 
     async def on_edit(

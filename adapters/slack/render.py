@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from adapters.text import split_text
-from bot.messages import Document, Outgoing, Question, Text
+from bot.messages import Button, Document, Outgoing, Question, Text
 
 SECTION_LIMIT = 3000  # characters of text in one section block
 BLOCK_LIMIT = 50  # blocks in one message
@@ -99,6 +99,22 @@ def draft_blocks(markdown: str) -> list[Block]:
     return [section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
 
 
+def action_button(label: str, action: str) -> Block:
+    """A button that starts something (the invitation's "start"): action id `pop_<action>`."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": f"pop_{action}",
+                "style": "primary",
+                "text": _plain(_label(label)),
+                "value": action,
+            }
+        ],
+    }
+
+
 def messages(out: list[Outgoing]) -> list[tuple[str, list[Block]]]:
     """(fallback text, blocks) per Slack message to post."""
     posts: list[tuple[str, list[Block]]] = []
@@ -107,7 +123,14 @@ def messages(out: list[Outgoing]) -> list[tuple[str, list[Block]]]:
             posts.append((esc(item.text)[:SECTION_LIMIT], sections(item.text)))
         elif isinstance(item, Question):
             posts.append((esc(item.text), question_blocks(item)))
-        elif isinstance(item, Document):
+        elif isinstance(item, Button):
+            posts.append(
+                (
+                    esc(item.text)[:SECTION_LIMIT],
+                    [*sections(item.text), action_button(item.label, item.action)],
+                )
+            )
+        elif isinstance(item, Document) and isinstance(item.content, str):
             blocks = draft_blocks(item.content)
             for start in range(0, len(blocks), BLOCK_LIMIT):
                 posts.append((esc(item.caption), blocks[start : start + BLOCK_LIMIT]))

@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from adapters.base import ChatAdapter
 from adapters.telegram import render
-from bot.messages import Document, Incoming, Outgoing, Question, Text
+from bot.messages import Button, Document, Incoming, Outgoing, Question, Text
 
 PLATFORM = "telegram"
 DEFAULT_API = "https://api.telegram.org"
@@ -66,10 +66,10 @@ class TelegramAdapter(ChatAdapter):
 
     async def _post_init(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await self.register_commands(app)
-        await self.start_watching()
+        await self.start_background()
 
     async def _post_shutdown(self, _app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await self.stop_watching()
+        await self.stop_background()
 
     async def register_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """The script's navigation words as Telegram commands, per language."""
@@ -82,6 +82,10 @@ class TelegramAdapter(ChatAdapter):
                 description = script.command_descriptions.get(name)
                 if word and description:
                     commands.append(BotCommand(word, description))
+            privacy = script.privacy
+            word = next((w for w in privacy.words if COMMAND_PATTERN.match(w)), None) if privacy else None
+            if privacy is not None and word and privacy.description:
+                commands.append(BotCommand(word, privacy.description))
             await app.bot.set_my_commands(commands, language_code=lang)
             if lang == registry.default_language:
                 await app.bot.set_my_commands(commands)
@@ -158,6 +162,15 @@ class TelegramAdapter(ChatAdapter):
         if employee is None:
             await self._refuse(context, chat.id, "not_invited")
             return
+        if query.data == f"{render.ACTION}start":  # the invitation's button: begin, or where they were
+            if isinstance(query.message, Message):
+                await _close(query.message, "")
+            person = self.roster.get(employee)
+            language = person.language if person else None
+            await self.send(
+                context, chat.id, await self.engine.start(employee, language, self._delivery(update))
+            )
+            return
         ref, _, value = (query.data or "").partition("|")
         current = await self.engine.current_question(employee)
         on_screen = current is not None and ref == current.ref and bool(value)
@@ -216,13 +229,23 @@ class TelegramAdapter(ChatAdapter):
                         chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.keyboard
                     )
             elif isinstance(item, Document):
-                for chunk in render.plain(item.content):
-                    await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
+                content = item.content
+                if isinstance(content, str):  # the Markdown draft: readable in the chat too
+                    for chunk in render.plain(content):
+                        await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
+                    content = content.encode("utf-8")
                 await bot.send_document(
                     chat_id,
-                    InputFile(item.content.encode("utf-8"), filename=item.filename),
+                    InputFile(content, filename=item.filename),
                     caption=render.esc(item.caption),
                     parse_mode=ParseMode.HTML,
+                )
+            elif isinstance(item, Button):
+                await bot.send_message(
+                    chat_id,
+                    render.esc(item.text),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=render.action_keyboard(item.label, item.action),
                 )
             else:  # a new Outgoing kind must be taught to every adapter
                 raise TypeError(f"the Telegram adapter cannot send {type(item).__name__}")

@@ -18,6 +18,8 @@ from bot.messages import Question
 
 # Telegram's limit is 4,096 characters of message text after entity parsing.
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+ACTION = "!"  # callback data of an action button: "!start"
 UNCHECKED, CHECKED = "☐ ", "☑ "
 TOGGLE, DONE = "~", "="
 
@@ -30,6 +32,10 @@ def esc(text: str) -> str:
 class Rendered:
     text: str  # HTML
     keyboard: InlineKeyboardMarkup | None = None
+
+
+def action_keyboard(label: str, action: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"{ACTION}{action}")]])
 
 
 def question(q: Question) -> list[Rendered]:

@@ -38,8 +38,12 @@ class FakeSlack(LoopbackServer):
         self._failures: dict[str, list[tuple[int, int]]] = {}
         self._ts = itertools.count(1)
         self.delay = 0.0  # seconds every call waits: a slow Slack
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, as Slack keeps them
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {"name", "content"}
+        self._file_ids = itertools.count(1)
 
     def routes(self, app: web.Application) -> None:
+        app.router.add_post("/upload/{file_id}", self._upload)  # files.getUploadURLExternal's URL
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)  # users.info and friends use GET
 
@@ -70,7 +74,7 @@ class FakeSlack(LoopbackServer):
             params.update(await request.json())
         elif request.method == "POST":
             params.update(await request.post())
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "metadata", "files"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         self.calls.append(Call(method, params))
@@ -100,8 +104,35 @@ class FakeSlack(LoopbackServer):
         if method == "users.info":
             user = str(p.get("user"))
             return {"ok": True, "user": {"id": user, "profile": {"email": USERS.get(user, "")}}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{p.get('users')}"}}
+        if method == "conversations.history":
+            messages = list(reversed(self.history.get(str(p.get("channel")), [])))
+            return {"ok": True, "messages": messages[: int(p.get("limit") or 100)], "has_more": False}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._file_ids)}"
+            self.uploads[file_id] = {"name": p.get("filename"), "content": b""}
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":
+            files = [
+                {"id": f["id"], "name": self.uploads[f["id"]]["name"], "title": f.get("title")}
+                for f in p["files"]
+            ]
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            channel = str(p.get("channel_id"))
+            self.history.setdefault(channel, []).append(
+                {"ts": ts, "text": p.get("initial_comment", ""), "files": files}
+            )
+            return {"ok": True, "files": files}
         if method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
+            self.history.setdefault(str(p.get("channel")), []).append(
+                {"ts": ts, "text": p.get("text"), "metadata": p.get("metadata")}
+            )
             return {
                 "ok": True,
                 "channel": p.get("channel"),
@@ -111,6 +142,13 @@ class FakeSlack(LoopbackServer):
         if method in ("views.publish", "views.open"):
             return {"ok": True, "view": {"id": "V1", **(p.get("view") or {})}}
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404)
+        self.uploads[file_id]["content"] = await request.read()
+        return web.Response(text="OK")
 
 
 def signed(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:

@@ -1,0 +1,139 @@
+"""The draft POP as a PDF, laid out like the POP form (seed 001 §4.11).
+
+fpdf2 draws it from the same `DraftDoc` as the Markdown, with DejaVu Sans for
+text (accents, most symbols) and Noto Color Emoji as a fallback for emoji, so
+what the employee typed shows as typed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from bot.draft import DraftDoc
+from bot.errors import PopbotError
+
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/noto",
+)
+
+
+def _find(name: str) -> Path | None:
+    dirs = [os.environ.get("POPBOT_FONT_DIR", ""), *_FONT_DIRS]
+    for folder in filter(None, dirs):
+        path = Path(folder) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def fonts() -> tuple[Path, Path, Path | None]:
+    regular, bold = _find("DejaVuSans.ttf"), _find("DejaVuSans-Bold.ttf")
+    if regular is None or bold is None:
+        raise PopbotError(
+            "the PDF needs the DejaVu Sans fonts: 'apt-get install fonts-dejavu-core' "
+            "(or set POPBOT_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf)"
+        )
+    return regular, bold, _find("NotoColorEmoji.ttf")
+
+
+class _Form(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("body", size=8)
+        self.set_text_color(120)
+        self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
+
+
+def render_pdf(doc: DraftDoc) -> bytes:
+    regular, bold, emoji = fonts()
+    pdf = _Form(format="A4")
+    pdf.set_title(doc.title)
+    pdf.set_creator("popbot")
+    pdf.add_font("body", fname=str(regular))
+    pdf.add_font("body", style="B", fname=str(bold))
+    if emoji is not None:
+        pdf.add_font("emoji", fname=str(emoji))
+        pdf.add_font("emoji", style="B", fname=str(emoji))
+        pdf.set_fallback_fonts(["emoji"])
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+
+    def heading(text: str, size: float = 13) -> None:
+        pdf.ln(3)
+        pdf.set_font("body", "B", size)
+        pdf.multi_cell(pdf.epw, 7, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("body", size=10)
+
+    def para(text: str, style: str = "", size: float = 10) -> None:
+        pdf.set_font("body", style, size)
+        pdf.multi_cell(pdf.epw, 5.5, text or "–", new_x="LMARGIN", new_y="NEXT", align="L")
+
+    heading(doc.title, 18)
+    pdf.ln(1)
+    with pdf.table(col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE") as table:
+        for label, value in doc.header:
+            row = table.row()
+            row.cell(label, style=FontFace(emphasis="BOLD"))
+            row.cell(value)
+    pdf.ln(2)
+    pdf.set_text_color(0 if doc.complete else 170, 0, 0)
+    para(doc.status, "B")
+    pdf.set_text_color(0)
+    if doc.missing:
+        para(doc.missing_label)
+        for q in doc.missing:
+            para(f"•  {q}")
+
+    for title, body in doc.sections:
+        heading(title)
+        for qa in body:
+            para(qa.question, "B")
+            para(qa.answer)
+            pdf.ln(1.5)
+
+    # The form's goals table has six columns: it gets a landscape page, as on paper.
+    pdf.add_page(orientation="L")
+    heading(doc.goals_title)
+    pdf.set_font("body", size=8.5)
+    columns = ["#", *doc.goal_columns]
+    rows = doc.goal_rows or [[doc.empty for _ in doc.goal_columns]]
+    with pdf.table(
+        col_widths=(0.4, *(2 for _ in doc.goal_columns)),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
+        line_height=4.5,
+        text_align="LEFT",
+    ) as table:
+        head = table.row()
+        for c in columns:
+            head.cell(c)
+        for n, cells in enumerate(rows, start=1):
+            row = table.row()
+            row.cell(str(n) if doc.goal_rows else "–")
+            for cell in cells:
+                row.cell(cell)
+    if doc.smart_hints:
+        pdf.ln(2)
+        para(doc.smart_title, "B")
+        for hint in doc.smart_hints:
+            para(f"•  {hint}")
+
+    if doc.support:
+        heading(doc.support_title)
+        for qa in doc.support:
+            para(qa.question, "B")
+            para(qa.answer)
+            pdf.ln(1.5)
+
+    heading(doc.signatures_title)
+    for label in doc.signature_lines:
+        pdf.ln(6)
+        para(f"{label}:  ________________________________")
+    return bytes(pdf.output())

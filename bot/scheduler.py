@@ -1,0 +1,292 @@
+"""The scheduler: keeps the outbox in line with the roster and sends what is due.
+
+`sync()` plans each person's messages (at import and at start); `run_due()`
+is one pass: it reads the due-time index, checks each entry against the
+roster and the employee's progress, composes it once, and sends it part by
+part through the recipient's channel, writing down each step first — so a
+crash at any point is resumed without loss, and without a repeat wherever
+the channel can tell what it already delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.access import Access
+from bot.compose import Composer
+from bot.domain import DONE
+from bot.outbox import OPEN, Entry, Outbox, Part
+from bot.roster import Person, Roster
+from bot.store import Store
+from bot.timeline import ScheduleConfig, entry_key, in_working_hours, plan
+
+log = logging.getLogger("popbot.schedule")
+
+EMPLOYEE_KINDS = ("invitation", "reminder", "review", "delivered")
+Clock = Callable[[], datetime]
+
+
+class Channel(Protocol):
+    """A way to reach people: a chat platform, e-mail, the console inbox."""
+
+    name: str
+    whole: bool  # True: all parts go as one message (e-mail); False: part by part
+
+    async def send(self, address: str, parts: list[Part], key: str, subject: str) -> None:
+        """Deliver; raise on failure. `key` is the idempotency key of what is sent."""
+
+    async def was_sent(self, address: str, key: str) -> bool | None:
+        """Did a message with this key arrive? None when the channel cannot tell."""
+
+
+def _faultless(_point: str) -> None:
+    return None
+
+
+@dataclass
+class PassReport:
+    busy: bool = False  # another process holds the outbox
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        roster: Roster,
+        store: Store,
+        access: Access,
+        outbox: Outbox,
+        composer: Composer,
+        config: ScheduleConfig,
+        channels: dict[str, Channel],
+        clock: Clock,
+    ) -> None:
+        self.roster = roster
+        self.store = store
+        self.access = access
+        self.outbox = outbox
+        self.composer = composer
+        self.config = config
+        self.channels = channels
+        self.clock = clock
+        # Tests put a crash here, at each named point of a send.
+        self.fault: Callable[[str], None] = _faultless
+
+    # ------------------------------------------------------------ planning
+
+    def sync(self, people: Iterable[Person] | None = None) -> int:
+        """Plan (or re-plan) messages; returns how many entries changed."""
+        now = self.clock()
+        changed = 0
+        with self.outbox.store.pass_lock(wait=True):
+            for person in self.roster.everyone() if people is None else people:
+                changed += self._sync_person(person, now)
+        return changed
+
+    def _sync_person(self, person: Person, now: datetime) -> int:
+        manager = self.roster.get(person.manager) if person.manager else None
+        if manager is None:
+            desired = {}  # nobody to prepare for: no schedule
+        else:
+            zone = ZoneInfo(manager.timezone)
+            desired = {p.key: p for p in plan(person, zone, self.config, now)}
+        changed = 0
+        existing = {e.key: e for e in self.outbox.for_person(person.id)}
+        for key, e in existing.items():
+            if e.status != "planned":
+                continue  # on its way or done: a re-plan never touches it
+            same = person.active and e.conversation == person.conversation and manager is not None
+            if same and e.due <= now:
+                continue  # overdue (the bot was down): the next pass catches it up
+            p = desired.get(key)
+            if p is None:
+                self.outbox.close(e, "cancelled", now, note="conversation moved or cancelled")
+                changed += 1
+            elif (p.due, p.deadline, p.late) != (e.due, e.deadline, e.late):
+                e.deadline, e.late = p.deadline, p.late
+                self.outbox.move(e, p.due)
+                changed += 1
+        for key, p in desired.items():
+            if key not in existing:
+                self.outbox.add(
+                    Entry(
+                        key=key,
+                        kind=p.kind,
+                        person=person.id,
+                        conversation=person.conversation,
+                        due=p.due,
+                        deadline=p.deadline,
+                        late=p.late,
+                    )
+                )
+                changed += 1
+        return changed
+
+    # ------------------------------------------------------------ sending
+
+    async def run_due(self) -> PassReport:
+        """One pass over what is due now (cron: `popbot schedule run-due`)."""
+        report = PassReport()
+        now = self.clock()
+        with self.outbox.store.pass_lock() as mine:
+            if not mine:
+                report.busy = True
+                return report
+            for entry in list(self.outbox.due(now)):
+                if entry.status not in OPEN:
+                    self.outbox.store.unindex_due(entry.key, entry.due)
+                    continue
+                if entry.due > now or (entry.next_try is not None and entry.next_try > now):
+                    continue  # the index is by hour: this one is later in the hour
+                await self._process(entry, now, report)
+        return report
+
+    def _recipient(self, entry: Entry, person: Person) -> Person | None:
+        if entry.kind in EMPLOYEE_KINDS:
+            return person
+        return self.roster.get(person.manager) if person.manager else None
+
+    async def _process(self, entry: Entry, now: datetime, report: PassReport) -> None:
+        if entry.status == "planned" and not self._prepare(entry, now, report):
+            return
+        channel = self.channels.get(entry.channel)
+        if channel is None:
+            self._failed(entry, now, f"the {entry.channel} channel is not configured here", report)
+            return
+        try:
+            await self._send(entry, channel)
+        except Exception as exc:  # the platform or the network: try again later
+            self._failed(entry, now, f"{type(exc).__name__}: {exc}", report)
+            return
+        self.fault("before_close")
+        self.outbox.close(entry, "sent", now)
+        report.sent.append(entry.key)
+        log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
+        if entry.kind == "delivery":  # tell the employee it went
+            self.outbox.add(
+                Entry(
+                    key=entry_key(entry.person, entry.conversation, "delivered"),
+                    kind="delivered",
+                    person=entry.person,
+                    conversation=entry.conversation,
+                    due=now,
+                )
+            )
+
+    def _prepare(self, entry: Entry, now: datetime, report: PassReport) -> bool:
+        """Decide whether a planned entry goes now; if so compose it and mark it sending."""
+        person = self.roster.get(entry.person)
+        if person is None or not person.active or person.conversation != entry.conversation:
+            self.outbox.close(entry, "cancelled", now, note="no longer in the roster with this conversation")
+            report.cancelled.append(entry.key)
+            return False
+        record = self.store.load(person.id)
+        done = record is not None and record.state == DONE
+        if entry.kind == "reminder" and done:
+            self.outbox.close(entry, "skipped", now, note="preparation finished")
+            report.skipped.append(entry.key)
+            return False
+        if entry.deadline is not None and not done and now < entry.deadline:
+            report.waiting.append(entry.key)  # a late draft waits for the employee to finish
+            return False
+        to = self._recipient(entry, person)
+        if to is None:
+            self._failed(entry, now, "the roster names no manager", report, final=True)
+            return False
+        if not in_working_hours(now, ZoneInfo(to.timezone), self.config.working_hours):
+            report.waiting.append(entry.key)  # caught up in the recipient's next working hours
+            return False
+        route = self.route(to)
+        if route is None:
+            self._failed(entry, now, f"no way to reach {to.id}: no chat account and no e-mail", report)
+            return False
+        entry.channel, entry.address = route
+        entry.to = to.id
+        manager = self.roster.get(person.manager) if person.manager else None
+        delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
+        delivery_at = (delivery.deadline or delivery.due) if delivery else None
+        composed = self.composer.compose(
+            entry, person, manager, to, record, now, delivery_at=delivery_at, email=entry.channel == "email"
+        )
+        entry.parts = [Part.of(p) for p in composed.parts]
+        entry.subject = composed.subject
+        entry.parts_done = 0
+        entry.inflight = None
+        entry.status = "sending"
+        self.outbox.save(entry)  # from here on the same message is resumed, never recomposed
+        self.fault("composed")
+        return True
+
+    def route(self, person: Person) -> tuple[str, str] | None:
+        """The recipient's own platform when they can be reached there, else e-mail."""
+        if person.platform == "slack":
+            handle = person.slack or self.access.handle_of("slack", person.id)
+            if handle:
+                return "slack", handle
+        elif person.platform == "telegram":
+            chat = self.access.handle_of("telegram", person.id)
+            if chat:
+                return "telegram", chat
+        elif person.platform == "console":
+            return "console", person.id
+        if person.email:
+            return "email", person.email
+        return None
+
+    async def _send(self, entry: Entry, channel: Channel) -> None:
+        units = [entry.parts] if channel.whole else [[p] for p in entry.parts]
+        for i in range(entry.parts_done, len(units)):
+            key = entry.key if channel.whole else f"{entry.key}#{i}"
+            if entry.inflight == i:  # a crash or failure during this part: did it arrive?
+                seen = await channel.was_sent(entry.address, key)
+                if seen:
+                    self._receipt(entry, i)
+                    continue
+                if seen is None:
+                    entry.repeats += 1
+            entry.inflight = i
+            self.outbox.save(entry)
+            self.fault("before_send")
+            await channel.send(entry.address, units[i], key, entry.subject)
+            self.fault("after_send")
+            self._receipt(entry, i)
+            self.fault("after_receipt")
+
+    def _receipt(self, entry: Entry, i: int) -> None:
+        entry.parts_done = i + 1
+        entry.inflight = None
+        self.outbox.save(entry)
+
+    def _failed(
+        self, entry: Entry, now: datetime, error: str, report: PassReport, final: bool = False
+    ) -> None:
+        entry.attempts += 1
+        entry.error = error
+        policy = self.config.retry
+        if final or entry.attempts >= policy.attempts:
+            self.outbox.close(entry, "failed", now)
+            report.failed.append(entry.key)
+            # HR's signal: the log and `popbot schedule status` (never silently dropped)
+            log.error(
+                "could not send %s for %s after %d tries: %s — see 'popbot schedule status'",
+                entry.kind,
+                entry.person,
+                entry.attempts,
+                error,
+            )
+            return
+        entry.next_try = now + policy.delay(entry.attempts)
+        self.outbox.save(entry)
+        report.retrying.append(entry.key)
+        log.warning("%s for %s failed (try %d): %s", entry.kind, entry.person, entry.attempts, error)

@@ -1,0 +1,127 @@
+"""Wiring the schedule: the scheduler, its channels, and its place in a running bot.
+
+The composition root (`bot/cli.py`) calls these; tests build the same
+objects with their own clock and fake platforms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.access import Access
+from bot.compose import Composer
+from bot.engine import Clock, utc_now
+from bot.errors import PopbotError
+from bot.outbox import Outbox
+from bot.registry import ScriptRegistry
+from bot.roster import Person, Roster
+from bot.scheduler import Channel, Scheduler
+from bot.timeline import load_schedule
+
+log = logging.getLogger("popbot.schedule")
+DEFAULT_INTERVAL = 60.0  # seconds between passes
+
+
+def build_scheduler(
+    data_dir: Path,
+    scripts: ScriptRegistry,
+    channels: dict[str, Channel],
+    *,
+    clock: Clock = utc_now,
+    schedule_file: str | Path | None = None,
+    invite_link: Callable[[Person], str | None] | None = None,
+) -> Scheduler:
+    from storage import TinyDBStore
+    from storage.outbox_files import OutboxFiles
+
+    store = TinyDBStore(data_dir)
+    config = load_schedule(schedule_file or os.environ.get("POPBOT_SCHEDULE") or None)
+    missing = sorted(set(scripts.languages) - set(config.messages))
+    if missing:
+        raise PopbotError(f"the schedule has no messages for {', '.join(missing)} (dialogs/schedule.yaml)")
+    return Scheduler(
+        roster=Roster(store),
+        store=store,
+        access=Access(store, clock),
+        outbox=Outbox(OutboxFiles(data_dir)),
+        composer=Composer(config, scripts, invite_link),
+        config=config,
+        channels=channels,
+        clock=clock,
+    )
+
+
+def smtp_from_env() -> Any:
+    from adapters.email import SmtpSettings
+
+    host = os.environ.get("SMTP_HOST", "").strip()
+    if not host:
+        return None
+    security = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise PopbotError(f"SMTP_SECURITY must be starttls, ssl or none, not '{security}'")
+    return SmtpSettings(
+        host=host,
+        port=int(os.environ.get("SMTP_PORT", "465" if security == "ssl" else "587")),
+        sender=os.environ.get("SMTP_SENDER", "popbot@localhost"),
+        user=os.environ.get("SMTP_USER", ""),
+        password=os.environ.get("SMTP_PASSWORD", ""),
+        security=security,
+    )
+
+
+def base_channels(data_dir: Path) -> dict[str, Channel]:
+    """Channels every process has: the console inbox, and e-mail when SMTP is configured."""
+    from adapters.console import ConsoleInbox
+    from adapters.email import EmailChannel
+    from storage import TinyDBStore
+
+    channels: dict[str, Channel] = {"console": ConsoleInbox(TinyDBStore(data_dir))}
+    smtp = smtp_from_env()
+    if smtp is not None:
+        channels["email"] = EmailChannel(smtp)
+    return channels
+
+
+class Background:
+    """The scheduler inside a running bot: plan once at start, then a pass every interval.
+
+    APScheduler runs the passes (one at a time; a pass that overruns is not
+    doubled, missed runs collapse into one).
+    """
+
+    def __init__(self, scheduler: Scheduler, interval: float | None = None) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self.scheduler = scheduler
+        self.interval = interval or float(os.environ.get("POPBOT_SCHEDULE_INTERVAL", DEFAULT_INTERVAL))
+        self._aps = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        changed = await asyncio.to_thread(self.scheduler.sync)
+        log.info("schedule planned (%d changes); a pass every %.0f s", changed, self.interval)
+        self._aps.add_job(
+            self._pass,
+            "interval",
+            seconds=self.interval,
+            next_run_time=datetime.now(UTC),  # catch up at once on start
+            max_instances=1,
+            coalesce=True,
+        )
+        self._aps.start()
+
+    async def _pass(self) -> None:
+        try:
+            await self.scheduler.run_due()
+        except Exception:  # a broken pass must not stop the next one
+            log.exception("schedule pass failed")
+
+    async def stop(self) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=False)

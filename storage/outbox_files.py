@@ -1,0 +1,118 @@
+"""The outbox on disk: one file per entry, and a due-time index of marker files.
+
+    outbox/entries/…           one TinyDB file per entry (by key)
+    outbox/people/…            per person, the keys of their entries
+    outbox/due/2027-01-11T08/  one small marker file per entry due in that hour (UTC)
+
+A pass lists the hour folders up to now and reads only their markers, so its
+cost follows what is due, not how many people there are. Markers are written
+atomically, one per entry, so two writers never lose each other's markers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.errors import StorageError
+from storage.atomic import AtomicJSONStorage
+from storage.documents import DocumentFiles
+
+_BUCKET = "%Y-%m-%dT%H"
+
+
+def _bucket(at: datetime) -> str:
+    return at.astimezone(UTC).strftime(_BUCKET)
+
+
+class OutboxFiles:
+    """Implements `bot.outbox.OutboxStore`."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root) / "outbox"
+        self._entries = DocumentFiles(self.root / "entries", table="entry")
+        self._people = DocumentFiles(self.root / "people", table="keys")
+        self._due = self.root / "due"
+
+    def load_entry(self, key: str) -> dict[str, Any] | None:
+        return self._entries.get(key)
+
+    def save_entry(self, entry: dict[str, Any]) -> None:
+        self._entries.put(entry["key"], entry)
+
+    def delete_entry(self, key: str) -> bool:
+        return self._entries.delete(key)
+
+    def person_keys(self, person_id: str) -> list[str]:
+        doc = self._people.get(person_id)
+        return list(doc["keys"]) if doc else []
+
+    def add_person_key(self, person_id: str, key: str) -> None:
+        keys = self.person_keys(person_id)
+        if key not in keys:
+            self._people.put(person_id, {"keys": [*keys, key]})
+
+    def forget_person(self, person_id: str) -> None:
+        self._people.delete(person_id)
+
+    def _marker(self, key: str, due: datetime) -> Path:
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+        return self._due / _bucket(due) / f"{name}.json"
+
+    def index_due(self, key: str, due: datetime) -> None:
+        AtomicJSONStorage(self._marker(key, due)).write({"marker": {"key": key}})
+
+    def unindex_due(self, key: str, due: datetime) -> None:
+        marker = self._marker(key, due)
+        marker.unlink(missing_ok=True)
+        with suppress(OSError):  # not empty yet: fine
+            marker.parent.rmdir()  # an emptied hour folder goes, so passes stay short
+
+    def due_keys(self, until: datetime) -> Iterator[str]:
+        if not self._due.exists():
+            return
+        last = _bucket(until)
+        for bucket in sorted(os.listdir(self._due)):
+            if bucket > last:
+                break
+            folder = self._due / bucket
+            for name in sorted(os.listdir(folder)) if folder.is_dir() else ():
+                if not name.endswith(".json"):
+                    continue
+                path = folder / name
+                try:
+                    yield json.loads(path.read_text(encoding="utf-8"))["marker"]["key"]
+                except FileNotFoundError:
+                    continue  # sent and unindexed meanwhile
+                except (OSError, ValueError, KeyError) as exc:
+                    raise StorageError(
+                        f"{path}: damaged outbox marker ({exc}); delete it and run a pass"
+                    ) from exc
+
+    def all_entries(self) -> Iterator[dict[str, Any]]:
+        return self._entries.values()
+
+    @contextmanager
+    def pass_lock(self, wait: bool = False) -> Iterator[bool]:
+        """One scheduler at a time across processes (the server and a cron `run-due`).
+
+        Yields False when another process holds it and `wait` is False.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
