@@ -261,6 +261,78 @@ def cmd_slack(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Every configured adapter in one process, sharing one engine, one watcher, one schedule."""
+    data_dir = _data_dir()
+    telegram_on = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
+    slack_on = bool(os.environ.get("SLACK_BOT_TOKEN", "").strip())
+    if not (telegram_on or slack_on):
+        raise PopbotError("popbot serve needs TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see the README)")
+    if slack_on and not os.environ.get("SLACK_SIGNING_SECRET", "").strip():
+        raise PopbotError("missing configuration: SLACK_SIGNING_SECRET (serve runs Slack in HTTP mode)")
+    asyncio.run(_serve(args, data_dir, telegram_on, slack_on))
+    return 0
+
+
+async def _serve(args: argparse.Namespace, data_dir: Path, telegram_on: bool, slack_on: bool) -> None:
+    import signal
+    from contextlib import AsyncExitStack
+
+    from bot.reload import watch_scripts
+
+    # One engine: its per-employee lock orders a Slack and a Telegram message of the same person.
+    engine = _engine(None, args.lang, data_dir)
+    access, roster = _access(data_dir), _roster(data_dir)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    async with AsyncExitStack() as stack:
+        tg_bot = slack_client = None
+        if telegram_on:
+            from adapters.telegram.adapter import TelegramAdapter
+
+            os.environ.setdefault("PTB_TIMEDELTA", "1")
+            token, api = _telegram_config()
+            tg = TelegramAdapter(engine, access, roster, watch=False)
+            app = tg.build(token, api)
+            await stack.enter_async_context(app)
+            await tg.register_commands(app)
+            assert app.updater is not None
+            await app.updater.start_polling()
+            stack.push_async_callback(app.updater.stop)
+            await app.start()
+            stack.push_async_callback(app.stop)
+            tg_bot = app.bot
+        if slack_on:
+            from aiohttp import web
+
+            from adapters.slack.adapter import DEFAULT_API, SlackAdapter
+
+            sl = SlackAdapter(engine, access, roster, watch=False)
+            bolt = sl.build(
+                os.environ["SLACK_BOT_TOKEN"].strip(),
+                os.environ["SLACK_SIGNING_SECRET"].strip(),
+                os.environ.get("SLACK_API_URL", DEFAULT_API),
+            )
+            runner = web.AppRunner(bolt.web_app(path="/slack/events"))
+            await runner.setup()
+            stack.push_async_callback(runner.cleanup)
+            await web.TCPSite(runner, args.listen, args.port).start()
+            slack_client = bolt.client
+        stop_watch = asyncio.Event()
+        watcher = asyncio.create_task(watch_scripts(engine.scripts, stop_watch))
+        background = _background(engine, data_dir, telegram=tg_bot, slack=slack_client)
+        await background.start()
+        logging.getLogger("popbot").info(
+            "serving: %s", ", ".join(n for n, on in (("telegram", telegram_on), ("slack", slack_on)) if on)
+        )
+        await stopping.wait()
+        await background.stop()
+        stop_watch.set()
+        await watcher
+
+
 def _background(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any = None) -> Any:
     from bot.service import Background
 
@@ -497,6 +569,12 @@ def parser() -> argparse.ArgumentParser:
     slack.add_argument("--listen", default="0.0.0.0", help="HTTP mode: address to listen on")
     slack.add_argument("--lang", default="nl", choices=LANGUAGES)
     slack.set_defaults(func=cmd_slack)
+
+    serve = sub.add_parser("serve", help="every configured adapter and the schedule in one process")
+    serve.add_argument("--port", type=int, default=3000, help="Slack's HTTP port (path /slack/events)")
+    serve.add_argument("--listen", default="0.0.0.0", help="Slack's HTTP address")
+    serve.add_argument("--lang", default="nl", choices=LANGUAGES)
+    serve.set_defaults(func=cmd_serve)
 
     roster = sub.add_parser("roster", help="the employees: import HR's CSV, show where each stands")
     rsub = roster.add_subparsers(dest="roster_command", required=True)

@@ -46,13 +46,12 @@ class Composer:
 
     def when(self, at: datetime, to: Person) -> str:
         texts = self.config.texts(to.language)
-        months = self.scripts.for_language(to.language).script.words.months
         local = at.astimezone(ZoneInfo(to.timezone))
         return fmt(
             texts.date_format,
             weekday=texts.weekdays[local.weekday()],
             day=local.day,
-            month=months[local.month - 1],
+            month=texts.months[local.month - 1],
             year=local.year,
             time=local.strftime("%H:%M"),
         )
@@ -74,7 +73,9 @@ class Composer:
         conversation = person.conversation_at()
         params = {
             "name": person.name,
+            "first_name": person.name.split()[0],
             "manager": manager.name if manager else "",
+            "manager_first_name": manager.name.split()[0] if manager else "",
             "date": self.when(conversation, to) if conversation else "",
             "delivery": self.when(delivery_at, to) if delivery_at else "",
             "minutes": self.config.preparation_minutes,
@@ -97,9 +98,10 @@ class Composer:
         reader = manager or to
         doc = self.draft(person, reader, record, now)
         pdf = Document(self.filename(texts, person), render_pdf(doc), mime="application/pdf")
-        if kind == "review":
-            return Composed([Text(fmt(texts.review, **params)), pdf], self._subject(texts, params))
-        return Composed([Text(self.summary(entry, texts, params, doc)), pdf], self._subject(texts, params))
+        text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
+        if email:  # the mail says where the PDF is
+            text = fmt(texts.email_body, text=text)
+        return Composed([Text(text), pdf], self._subject(texts, params))
 
     def _plain(self, text: str, texts: Texts, params: dict[str, object], email: bool) -> Composed:
         return Composed([Text(text)], self._subject(texts, params) if email else "")

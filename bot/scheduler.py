@@ -23,7 +23,7 @@ from bot.domain import DONE
 from bot.outbox import OPEN, Entry, Outbox, Part
 from bot.roster import Person, Roster
 from bot.store import Store
-from bot.timeline import ScheduleConfig, entry_key, in_working_hours, plan
+from bot.timeline import ScheduleConfig, entry_key, in_working_hours, next_working, plan
 
 log = logging.getLogger("popbot.schedule")
 
@@ -204,8 +204,12 @@ class Scheduler:
         if to is None:
             self._failed(entry, now, "the roster names no manager", report, final=True)
             return False
-        if not in_working_hours(now, ZoneInfo(to.timezone), self.config.working_hours):
-            report.waiting.append(entry.key)  # caught up in the recipient's next working hours
+        zone, hours = ZoneInfo(to.timezone), self.config.working_hours
+        if not in_working_hours(now, zone, hours):
+            # caught up in the recipient's next working hours; re-indexed there, so the
+            # passes in between do not read it again
+            self.outbox.move(entry, next_working(now, zone, hours))
+            report.waiting.append(entry.key)
             return False
         route = self.route(to)
         if route is None:

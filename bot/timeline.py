@@ -87,6 +87,7 @@ class Texts(_Strict):
     """Every sentence the schedule sends, in one language. `{name}` etc. are filled in."""
 
     weekdays: list[str] = Field(min_length=7, max_length=7)
+    months: list[str] = Field(min_length=12, max_length=12)
     date_format: str  # "{weekday} {day} {month} om {time}"
     invitation: str
     invitation_late: str

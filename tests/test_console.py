@@ -10,7 +10,7 @@ from pathlib import Path
 
 from adapters.console import render
 from bot.messages import Option, Question, Text
-from tests.helpers import FULL_ROUTE, SHORT_ROUTE
+from tests.helpers import FULL_ROUTE, SHORT_ROUTE, make_engine
 
 
 def popbot_command() -> list[str]:
@@ -105,3 +105,27 @@ def test_rendering_wraps_long_text_and_numbers_options() -> None:
 
 def test_popbot_is_on_the_path_of_the_virtualenv() -> None:
     assert shutil.which("popbot", path=str(Path(sys.executable).parent)) is not None
+
+
+async def test_the_schedules_messages_wait_in_the_console_inbox(tmp_path: Path) -> None:
+    """Someone on the console platform reads what the schedule sent when they open the chat."""
+    import io
+
+    from adapters.console import ConsoleInbox, run_console
+    from bot.outbox import Part
+    from storage import TinyDBStore
+
+    inbox = ConsoleInbox(TinyDBStore(tmp_path))
+    await inbox.send(
+        "anna", [Part(kind="button", text="Hoi Anna! Je gesprek is op maandag.", label="Begin")], "k#0", ""
+    )
+    await inbox.send(
+        "anna", [Part(kind="button", text="Hoi Anna! Je gesprek is op maandag.", label="Begin")], "k#0", ""
+    )
+    assert await inbox.was_sent("anna", "k#0") is True and await inbox.was_sent("anna", "k#1") is False
+    out = io.StringIO()
+    await run_console(make_engine(tmp_path), "anna", stdin=io.StringIO(""), stdout=out, inbox=inbox)
+    assert out.getvalue().count("Hoi Anna! Je gesprek is op maandag.") == 1  # once, though sent twice
+    out = io.StringIO()
+    await run_console(make_engine(tmp_path), "anna", stdin=io.StringIO(""), stdout=out, inbox=inbox)
+    assert "Je gesprek is op maandag" not in out.getvalue()  # shown once

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.schedule_world import TOM_CHAT, World, world
@@ -85,7 +86,9 @@ async def test_a_crash_at_each_point_of_a_send(tmp_path: Path, platform: str, po
         assert arrived(w, platform) == expected
 
 
-async def test_a_failing_channel_is_retried_with_back_off_then_reported(tmp_path: Path) -> None:
+async def test_a_failing_channel_is_retried_with_back_off_then_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     row = PLATFORM_ROWS["email"]
     async with world(tmp_path, HEADER + MILA + row + "\n") as w:
         s = w.scheduler()
@@ -113,3 +116,13 @@ async def test_a_failing_channel_is_retried_with_back_off_then_reported(tmp_path
         failed = [e for e in Outbox(OutboxFiles(w.data)).everything() if e.status == "failed"]
         assert {e.kind for e in failed} == {"reminder", "review"}
         assert "not configured" in failed[0].error
+        # HR sees it in `popbot schedule status` (and the log said so)
+        monkeypatch.setenv("POPBOT_DATA_DIR", str(w.data))
+        monkeypatch.delenv("SMTP_HOST", raising=False)
+        assert main(["schedule", "status"]) == 0
+        out, err = capsys.readouterr()
+        failed_rows = [line for line in out.splitlines() if "FAILED" in line]
+        assert len(failed_rows) == 2 and all(
+            "the email channel is not configured here" in r for r in failed_rows
+        )
+        assert "2 message(s) could not be delivered" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -87,7 +88,7 @@ def test_past_inactive_or_undated_conversations_plan_nothing() -> None:
         (('start: "09:00"', 'start: "18:00"'), "working_hours: Value error, working hours need start < end"),
         (("  attempts: 6", "  attempts: zes"), "retry.attempts: Input should be a valid integer"),
         (("    reminder: |-", "    herinnering: |-"), "messages.nl.reminder: Field required"),
-        (("timeline:", "timeline: ["), ":11:"),
+        (("timeline:", "timeline: ["), "invalid YAML"),
     ],
 )
 def test_a_broken_schedule_file_is_named_with_what_is_wrong(
@@ -102,6 +103,8 @@ def test_a_broken_schedule_file_is_named_with_what_is_wrong(
     with pytest.raises(PopbotError) as err:
         load_schedule(broken)
     assert str(broken) in str(err.value) and message in str(err.value)
+    if message == "invalid YAML":  # with the line and column where the parser stopped
+        assert re.search(r"schedule\.yaml:\d+:\d+: invalid YAML", str(err.value))
 
 
 def test_working_hours_need_a_day() -> None:
