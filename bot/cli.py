@@ -381,7 +381,7 @@ def cmd_schedule_status(args: argparse.Namespace) -> int:
     rows = [("due", "kind", "person", "to", "via", "status", "")]
     for e in entries:
         person = scheduler.roster.get(e.person)
-        to = scheduler.roster.get(e.to) if e.to else scheduler._recipient(e, person) if person else None
+        to = scheduler.roster.get(e.to) if e.to else scheduler.recipient(e, person) if person else None
         zone = ZoneInfo((to or person).timezone) if (to or person) else ZoneInfo("UTC")
         via = e.channel or ((scheduler.route(to) or ("unreachable",))[0] if to else "–")
         status = e.status + (" (late)" if e.late else "")

@@ -152,7 +152,8 @@ class Scheduler:
                 await self._process(entry, now, report)
         return report
 
-    def _recipient(self, entry: Entry, person: Person) -> Person | None:
+    def recipient(self, entry: Entry, person: Person) -> Person | None:
+        """Who gets this entry: the employee, or (the draft) their manager as the roster says now."""
         if entry.kind in EMPLOYEE_KINDS:
             return person
         return self.roster.get(person.manager) if person.manager else None
@@ -200,7 +201,7 @@ class Scheduler:
         if entry.deadline is not None and not done and now < entry.deadline:
             report.waiting.append(entry.key)  # a late draft waits for the employee to finish
             return False
-        to = self._recipient(entry, person)
+        to = self.recipient(entry, person)
         if to is None:
             self._failed(entry, now, "the roster names no manager", report, final=True)
             return False

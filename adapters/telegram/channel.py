@@ -39,7 +39,7 @@ class TelegramChannel:
                 await self.bot.send_document(
                     chat_id,
                     InputFile(base64.b64decode(part.data), filename=part.filename),
-                    caption=render.esc(part.text)[: render.MAX_CAPTION] or None,
+                    caption=render.esc(part.text[: render.MAX_CAPTION - 64]) or None,
                     parse_mode=ParseMode.HTML,
                 )
             else:
