@@ -27,7 +27,7 @@ class ChatAdapter:
     async def start_background(self) -> None:
         """Inside the adapter's own process: hot reload of HR's scripts, and the schedule."""
         if self.watch and self._watcher is None:
-            self._watcher = asyncio.create_task(watch_scripts(self.engine.scripts, self._stop_watch))
+            self._watcher = asyncio.create_task(watch_scripts(self.engine.registries, self._stop_watch))
         if self.schedule is not None:
             await self.schedule.start()
 

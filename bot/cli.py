@@ -39,10 +39,20 @@ def _registry(script: str | None, language: str, data_dir: Path) -> ScriptRegist
 
 
 def _engine(script: str | None, language: str, data_dir: Path | None = None) -> Engine:
+    from bot.roster import Roster
+    from bot.team import RosterTeam
     from storage import TinyDBStore
 
     data_dir = data_dir or _data_dir()
-    return Engine(_registry(script, language, data_dir), TinyDBStore(data_dir))
+    store = TinyDBStore(data_dir)
+    managers = ScriptRegistry(
+        [bundled_script_path("manager", lang) for lang in LANGUAGES],
+        archive=data_dir / "scripts",
+        default_language=language,
+    )
+    return Engine(
+        _registry(script, language, data_dir), store, managers=managers, team=RosterTeam(Roster(store))
+    )
 
 
 async def _chat(engine: Engine, user: str, language: str, data_dir: Path | None = None) -> None:
@@ -51,7 +61,7 @@ async def _chat(engine: Engine, user: str, language: str, data_dir: Path | None 
     from storage import TinyDBStore
 
     stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_scripts(engine.scripts, stop))
+    watcher = asyncio.create_task(watch_scripts(engine.registries, stop))
     inbox = ConsoleInbox(TinyDBStore(data_dir)) if data_dir is not None else None
     try:
         await run_console(engine, user, language=language, inbox=inbox)
@@ -321,7 +331,7 @@ async def _serve(args: argparse.Namespace, data_dir: Path, telegram_on: bool, sl
             await web.TCPSite(runner, args.listen, args.port).start()
             slack_client = bolt.client
         stop_watch = asyncio.Event()
-        watcher = asyncio.create_task(watch_scripts(engine.scripts, stop_watch))
+        watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
         background = _background(engine, data_dir, telegram=tg_bot, slack=slack_client)
         await background.start()
         logging.getLogger("popbot").info(

@@ -59,6 +59,7 @@ class EmployeeRecord(BaseModel):
     group: GroupProgress | None = None
     paused: bool = False
     seen: list[str] = Field(default_factory=list)  # recent delivery ids
+    active: str | None = None  # a manager's preparation for a report, while they are in it
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

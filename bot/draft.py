@@ -107,9 +107,8 @@ def build_draft(
         if body:
             sections.append((section.title, body))
 
-    goals = loaded.questions[d.goals_question]
-    assert isinstance(goals, GroupQuestion)  # checked when the script was loaded
-    rows, hints = _goals(loaded, goals, record)
+    goals = loaded.questions.get(d.goals_question or "")
+    rows, hints = _goals(loaded, goals, record) if isinstance(goals, GroupQuestion) else ([], [])
 
     support = []
     for qid in d.support_questions:
@@ -203,15 +202,8 @@ def to_markdown(doc: DraftDoc) -> str:
         lines.extend([f"## {title}", ""])
         for qa in body:
             lines.extend([f"**{escape_cell(qa.question)}**", "", escape_block(qa.answer), ""])
-    lines.extend([f"## {doc.goals_title}", ""])
-    lines.append("| # | " + " | ".join(doc.goal_columns) + " |")
-    lines.append("|---|" + "|".join("---" for _ in doc.goal_columns) + "|")
-    for n, row in enumerate(doc.goal_rows, start=1):
-        cells = [c if c == doc.empty else escape_cell(c) for c in row]
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
-    if not doc.goal_rows:
-        lines.append("| – | " + " | ".join(doc.empty for _ in doc.goal_columns) + " |")
-    lines.append("")
+    if doc.goal_columns:
+        lines.extend(_goals_table(doc))
     if doc.smart_hints:
         lines.extend([f"**{doc.smart_title}**", "", *(f"- {h}" for h in doc.smart_hints), ""])
     if doc.support:
@@ -222,6 +214,19 @@ def to_markdown(doc: DraftDoc) -> str:
     for label in doc.signature_lines:
         lines.extend([f"{label}: ______________________________", ""])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _goals_table(doc: DraftDoc) -> list[str]:
+    lines = [f"## {doc.goals_title}", ""]
+    lines.append("| # | " + " | ".join(doc.goal_columns) + " |")
+    lines.append("|---|" + "|".join("---" for _ in doc.goal_columns) + "|")
+    for n, row in enumerate(doc.goal_rows, start=1):
+        cells = [c if c == doc.empty else escape_cell(c) for c in row]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    if not doc.goal_rows:
+        lines.append("| – | " + " | ".join(doc.empty for _ in doc.goal_columns) + " |")
+    lines.append("")
+    return lines
 
 
 def render_draft(loaded: LoadedScript, record: EmployeeRecord, now: datetime) -> str:

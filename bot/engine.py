@@ -14,13 +14,15 @@ import asyncio
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from bot.domain import SEEN_DELIVERIES, EmployeeRecord
+from bot.domain import DONE, SEEN_DELIVERIES, EmployeeRecord
 from bot.draft import render_draft
-from bot.messages import Incoming, Outgoing, Question
+from bot.messages import Incoming, Outgoing, Question, Text
 from bot.registry import ScriptRegistry
+from bot.render import fmt
 from bot.schema import ScriptMessages
 from bot.script import LoadedScript
 from bot.store import Store
+from bot.team import Report, TeamDirectory, prep_id
 from bot.turn import Turn
 
 Clock = Callable[[], datetime]
@@ -38,10 +40,15 @@ class Engine:
         *,
         default_language: str = "nl",
         clock: Clock = utc_now,
+        managers: ScriptRegistry | None = None,
+        team: TeamDirectory | None = None,
     ) -> None:
         if not isinstance(scripts, ScriptRegistry):
             scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
         self.scripts = scripts
+        # The managers' preparation script, and who reports to whom (both optional).
+        self.managers = managers
+        self.team = team
         self.store = store
         self.clock = clock
         # One lock per employee: two adapters (or two button presses) for the
@@ -51,10 +58,20 @@ class Engine:
     def _lock(self, employee_id: str) -> asyncio.Lock:
         return self._locks.setdefault(employee_id, asyncio.Lock())
 
-    async def _load(self, employee_id: str, language: str | None) -> EmployeeRecord:
+    @property
+    def registries(self) -> list[ScriptRegistry]:
+        """Every script registry, for hot reload."""
+        return [self.scripts, *([self.managers] if self.managers is not None else [])]
+
+    def _registry(self, script_id: str) -> ScriptRegistry:
+        if script_id == "manager" and self.managers is not None:
+            return self.managers
+        return self.scripts
+
+    async def _load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
-            loaded = self.scripts.for_language(language)
+            loaded = self._registry(script_id).for_language(language)
             record = EmployeeRecord(
                 employee_id=employee_id,
                 language=loaded.script.language,
@@ -65,12 +82,13 @@ class Engine:
         return record
 
     def _turn(self, record: EmployeeRecord) -> Turn:
-        loaded = self.scripts.for_record(record)
+        registry = self._registry(record.script_id)
+        loaded = registry.for_record(record)
         record.script_version = loaded.version
         others = [
-            s.script.commands for s in self.scripts.current.values() if s.script.language != record.language
+            s.script.commands for s in registry.current.values() if s.script.language != record.language
         ]
-        return Turn(loaded, record, self.clock(), self.scripts.languages, others)
+        return Turn(loaded, record, self.clock(), registry.languages, others)
 
     async def _save(self, record: EmployeeRecord) -> None:
         record.updated_at = self.clock()
@@ -100,17 +118,115 @@ class Engine:
                 if incoming.delivery_id in record.seen:
                     return []  # a platform retry: it was answered the first time
                 record.seen = [*record.seen, incoming.delivery_id][-SEEN_DELIVERIES:]
-            turn = self._turn(record)
-            out = turn.handle(incoming)
-            if turn.switch_to is not None:
-                record.language = turn.switch_to
-                out += self._turn(record).after_language_switch()
+            team = self._team_words(record, incoming)
+            if team is not None:
+                out = await self._team_command(record, *team)
+            elif record.active is not None:
+                out = await self._in_preparation(record, incoming)
+            else:
+                out = self._apply(record, incoming)
+            await self._save(record)
+            return out
+
+    def _apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        turn = self._turn(record)
+        out = turn.handle(incoming)
+        if turn.switch_to is not None:
+            record.language = turn.switch_to
+            out += self._turn(record).after_language_switch()
+        return out
+
+    # ------------------------------------------------------------ a manager's preparations
+
+    def _team_words(self, record: EmployeeRecord, incoming: Incoming) -> tuple[str, str | None] | None:
+        """("team", arg) or ("own", None) when the message is one of the script's team words."""
+        team = self.scripts.for_language(record.language).script.team
+        if team is None or self.team is None or incoming.kind != "text" or self.managers is None:
+            return None
+        head, _, arg = incoming.text.strip().partition(" ")
+        head = head.casefold().lstrip("/")
+        if head in (w.casefold() for w in team.words):
+            return "team", arg.strip() or None
+        if head in (w.casefold() for w in team.own_words) and not arg.strip():
+            return "own", None
+        return None
+
+    async def _team_command(self, record: EmployeeRecord, what: str, arg: str | None) -> list[Outgoing]:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None and self.team is not None
+        if what == "own":
+            record.active = None
+            question = self._turn(record).current_question()
+            return [Text(texts.back_to_own), *([question] if question else [])]
+        reports = self.team.reports(record.employee_id)
+        if not reports:
+            return [Text(texts.none)]
+        if arg is None:
+            return [Text(await self._team_list(record, reports))]
+        if not arg.isdigit() or not 1 <= int(arg) <= len(reports):
+            return [Text(fmt(texts.not_found, count=len(reports)))]
+        return await self._open_preparation(record, reports[int(arg) - 1])
+
+    async def _team_list(self, record: EmployeeRecord, reports: list[Report]) -> str:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None
+        lines = [texts.header]
+        for n, r in enumerate(reports, start=1):
+            prep = await asyncio.to_thread(self.store.load, prep_id(record.employee_id, r.id, r.conversation))
+            status = texts.done if prep is not None and prep.state == DONE else texts.open
+            lines.append(fmt(texts.line, number=n, name=r.name, date=r.shown, status=status))
+        return "\n".join(lines)
+
+    async def _open_preparation(self, record: EmployeeRecord, report: Report) -> list[Outgoing]:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None
+        record.active = prep_id(record.employee_id, report.id, report.conversation)
+        prep = await self._load(record.active, record.language, "manager")
+        out: list[Outgoing] = [Text(fmt(texts.preparing, name=report.name, date=report.shown))]
+        out += self._turn(prep).begin()
+        await self._save(prep)
+        return out
+
+    async def _in_preparation(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        assert record.active is not None
+        prep = await self._load(record.active, record.language, "manager")
+        was_done = prep.state == DONE
+        out = self._apply(prep, incoming)
+        await self._save(prep)
+        if prep.state == DONE and not was_done:  # finished: back to their own POP
+            texts = self.scripts.for_language(record.language).script.team
+            record.active = None
+            if texts is not None:
+                out.append(Text(texts.back_to_own))
+        return out
+
+    async def prepare(self, manager: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Open (or resume) the preparation for the report a button names by `ref`.
+
+        Only a report the roster lists under this manager can be opened; any
+        other ref (stale or forged) gets the script's stale-choice message.
+        """
+        async with self._lock(manager):
+            record = await self._load(manager, None)
+            if delivery_id is not None:
+                if delivery_id in record.seen:
+                    return []
+                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            reports = self.team.reports(manager) if self.team is not None and self.managers else []
+            report = next((r for r in reports if r.ref == ref), None)
+            out: list[Outgoing]
+            if report is None:
+                out = [Text(self.messages_for(record.language).stale_choice)]
+            else:
+                out = await self._open_preparation(record, report)
             await self._save(record)
             return out
 
     async def current_question(self, employee_id: str) -> Question | None:
-        """The question the employee is on (adapters check button presses against it)."""
+        """The question the person is on (adapters check button presses against it)."""
         record = await asyncio.to_thread(self.store.load, employee_id)
+        if record is not None and record.active is not None:
+            record = await asyncio.to_thread(self.store.load, record.active)
         if record is None:
             return None
         return self._turn(record).current_question()

@@ -8,6 +8,7 @@ what the employee typed shows as typed.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
@@ -99,6 +100,29 @@ def render_pdf(doc: DraftDoc) -> bytes:
             para(qa.answer)
             pdf.ln(1.5)
 
+    if doc.goal_columns:
+        _goals_table(pdf, doc, heading)
+    if doc.smart_hints:
+        pdf.ln(2)
+        para(doc.smart_title, "B")
+        for hint in doc.smart_hints:
+            para(f"•  {hint}")
+
+    if doc.support:
+        heading(doc.support_title)
+        for qa in doc.support:
+            para(qa.question, "B")
+            para(qa.answer)
+            pdf.ln(1.5)
+
+    heading(doc.signatures_title)
+    for label in doc.signature_lines:
+        pdf.ln(6)
+        para(f"{label}:  ________________________________")
+    return bytes(pdf.output())
+
+
+def _goals_table(pdf: FPDF, doc: DraftDoc, heading: Callable[[str], None]) -> None:
     # The form's goals table has six columns: it gets a landscape page, as on paper.
     pdf.add_page(orientation="L")
     heading(doc.goals_title)
@@ -119,21 +143,3 @@ def render_pdf(doc: DraftDoc) -> bytes:
             row.cell(str(n) if doc.goal_rows else "–")
             for cell in cells:
                 row.cell(cell)
-    if doc.smart_hints:
-        pdf.ln(2)
-        para(doc.smart_title, "B")
-        for hint in doc.smart_hints:
-            para(f"•  {hint}")
-
-    if doc.support:
-        heading(doc.support_title)
-        for qa in doc.support:
-            para(qa.question, "B")
-            para(qa.answer)
-            pdf.ln(1.5)
-
-    heading(doc.signatures_title)
-    for label in doc.signature_lines:
-        pdf.ln(6)
-        para(f"{label}:  ________________________________")
-    return bytes(pdf.output())

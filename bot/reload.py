@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -17,14 +18,26 @@ from watchfiles import Change, awatch
 from bot.registry import ScriptRegistry
 
 
-async def watch_scripts(registry: ScriptRegistry, stop: asyncio.Event | None = None) -> None:
-    """Reload the registry whenever a script file changes, until `stop` is set."""
-    paths = {p.resolve() for p in registry.paths}
+async def watch_scripts(
+    registries: ScriptRegistry | Sequence[ScriptRegistry], stop: asyncio.Event | None = None
+) -> None:
+    """Reload the registries whenever a script file changes, until `stop` is set.
+
+    Every registry reloads on any change: a manager's script extends the
+    employee's, so an edit of one can change the other.
+    """
+    regs = [registries] if isinstance(registries, ScriptRegistry) else list(registries)
+    paths = {p.resolve() for reg in regs for p in reg.paths}
     if not paths:
         return
     loop = asyncio.get_running_loop()
+
+    def reload() -> None:
+        for reg in regs:
+            reg.reload()
+
     with suppress(NotImplementedError, RuntimeError, ValueError):  # no signals off the main thread
-        loop.add_signal_handler(signal.SIGHUP, registry.reload)
+        loop.add_signal_handler(signal.SIGHUP, reload)
 
     def ours(_change: Change, path: str) -> bool:
         return Path(path).resolve() in paths
@@ -34,7 +47,7 @@ async def watch_scripts(registry: ScriptRegistry, stop: asyncio.Event | None = N
         async for _changes in awatch(
             *folders, watch_filter=ours, stop_event=stop, debounce=300, recursive=False
         ):
-            registry.reload()
+            reload()
     finally:
         with suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)

@@ -383,9 +383,9 @@ class DraftLayout(Strict):
     status_incomplete: str
     missing_label: str
     sections: list[DraftSection] = Field(min_length=1)
-    goals_title: str
-    goals_question: Id  # the group question that holds the goals
-    goal_columns: dict[Id, str]  # field id -> column header, in column order
+    goals_title: str = ""
+    goals_question: Id | None = None  # the group question that holds the goals (none: no table)
+    goal_columns: dict[Id, str] = {}  # field id -> column header, in column order
     smart_hint_title: str
     smart_hints: dict[str, str]  # check -> "planning zonder datum"
     support_title: str
@@ -407,6 +407,71 @@ class Privacy(Strict):
     marker: str = "🔒"  # shown before a private answer in lists
 
 
+class Team(Strict):
+    """For managers, in the employee's script: `team` lists their reports' preparations."""
+
+    words: list[str] = Field(min_length=1)
+    description: str = ""  # for chat menus
+    own_words: list[str] = Field(min_length=1)  # back to one's own POP preparation
+    header: str  # above the list
+    line: str  # "{number}. {name} — {date}: {status}"
+    open: str  # status of a preparation not yet done
+    done: str
+    none: str  # no reports in the roster
+    not_found: str  # "team 9" with fewer reports
+    preparing: str  # "Your preparation for {name} ({date})" when one starts or resumes
+    back_to_own: str  # after finishing or leaving a report's preparation
+
+
+class Compare(Strict):
+    employee: Id  # a question of the employee's script
+    manager: Id  # a question of this (the manager's) script
+
+
+class Theme(Strict):
+    title: str = Field(min_length=1)
+    employee: list[Id] = []  # shown side by side, as written
+    manager: list[Id] = []
+    compare: list[Compare] = []  # structured answers compared: agree or differ
+
+
+class Matrix(Strict):
+    """Seed 004: ability/potential × willingness/interest → the kind of conversation."""
+
+    title: str
+    ability: Id  # a scale question of the manager's script
+    willingness: Id
+    high_from: int  # a score from here up counts as high
+    kinds: dict[Literal["low_low", "low_high", "high_low", "high_high"], str]  # ability_willingness
+
+
+class Alignment(Strict):
+    """The manager's alignment summary: both views side by side (manager scripts only)."""
+
+    title: str
+    employee_label: str  # "{name}"
+    manager_label: str
+    agree: str  # "{what}: jullie zijn het eens ({value})"
+    differ: str  # "{what}: {name} zegt {employee}, jij zegt {manager}"
+    both: str  # "Allebei genoemd: {items}"
+    only_employee: str  # "Alleen {name}: {items}"
+    only_manager: str  # "Alleen jij: {items}"
+    scale_margin: int = 1  # scales this close count as agreeing
+    themes: list[Theme] = Field(min_length=1)
+    goals_title: str
+    smart_ok: str
+    smart_missing: str  # "{goal}: {missing}"
+    no_goals: str
+    agenda_title: str
+    agenda: list[str] = Field(min_length=1)
+    matrix: Matrix
+    donts_title: str
+    donts: list[str] = []
+    not_prepared: str  # the manager did not finish: what is missing
+    points_title: str  # to the employee at T−7: "{manager}'s points for the conversation"
+    points_none: str
+
+
 class Script(Strict):
     """A whole dialog script in one language."""
 
@@ -423,6 +488,13 @@ class Script(Strict):
     command_descriptions: dict[str, str] = {}
     # Optional: without it the employee cannot mark single answers private.
     privacy: Privacy | None = None
+    # Who the script is for; a manager's script prepares the conversation with one report.
+    role: Literal["employee", "manager"] = "employee"
+    # Take commands, words, limits, messages (each unless given here), faq, privacy, team
+    # and command descriptions from this script of the same language and folder.
+    extends: Id | None = None
+    team: Team | None = None
+    alignment: Alignment | None = None
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout
 

@@ -26,7 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from bot.domain import DONE, START
 from bot.errors import ScriptError, ScriptProblem
 from bot.flow import Flow
-from bot.schema import ChoiceQuestion, Condition, GroupQuestion, Question, Script, Step
+from bot.schema import ChoiceQuestion, Condition, GroupQuestion, Question, ScaleQuestion, Script, Step
 
 Loc = tuple[int | str, ...]
 
@@ -79,13 +79,30 @@ def load_script(path: str | Path) -> LoadedScript:
     return parse_script(text, name)
 
 
+# What a script takes from the one it extends, unless it gives its own.
+_INHERITED = (
+    "language_name",
+    "limits",
+    "commands",
+    "words",
+    "faq",
+    "command_descriptions",
+    "privacy",
+    "team",
+)
+
+
 def parse_script(text: str, name: str = "<script>") -> LoadedScript:
     tree = _parse_yaml(text, name)
+    base_text, base_ids = _extend(tree, name)
+    # the version changes when the base changes, so hot reload picks that up too
+    text_for_version = text + "\n" + base_text if base_text else text
     try:
         script = Script.model_validate(tree)
     except ValidationError as exc:
         raise ScriptError(_pydantic_problems(exc, tree, name)) from None
     problems = list(_meaning_problems(script, tree, name))
+    problems += _alignment_problems(script, tree, name, base_ids)
     if problems:
         raise ScriptError(problems)
     steps_by_question: dict[str, Step] = {}
@@ -94,13 +111,85 @@ def parse_script(text: str, name: str = "<script>") -> LoadedScript:
         for q in step.questions:
             steps_by_question[q.id] = step
             questions[q.id] = q
-    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    version = hashlib.sha256(text_for_version.encode("utf-8")).hexdigest()[:12]
     loaded = LoadedScript(script, name, version, text, steps_by_question, questions, tree)
     problems = list(_flow_problems(loaded))
     if problems:
         raise ScriptError(problems)
     loaded.warnings.extend(_warnings(loaded))
     return loaded
+
+
+def _extend(tree: CommentedMap, name: str) -> tuple[str, set[str]]:
+    """Fill in what `extends:` names from the base script of the same language.
+
+    Returns the base's text and its question ids (an alignment names them).
+    """
+    base_id = tree.get("extends")
+    if not isinstance(base_id, str):
+        return "", set()
+    line, col = (tree.lc.key("extends")[0] + 1, tree.lc.key("extends")[1] + 1)
+    path = Path(name).parent / f"{base_id}.{tree.get('language')}.yaml"
+    try:
+        base_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise ScriptError(
+            [ScriptProblem(name, line, col, "extends_missing", {"id": base_id, "file": str(path)})]
+        ) from None
+    try:
+        base = _parse_yaml(base_text, str(path))
+    except ScriptError:
+        raise ScriptError([ScriptProblem(name, line, col, "extends_broken", {"file": str(path)})]) from None
+    for key in _INHERITED:
+        if key not in tree and key in base:
+            tree[key] = base[key]
+    messages = tree.get("messages")
+    if isinstance(base.get("messages"), CommentedMap):
+        merged = base["messages"]  # keeps line numbers for problems in inherited messages
+        if isinstance(messages, CommentedMap):
+            merged.update(messages)
+        tree["messages"] = merged
+    ids = {
+        str(q.get("id"))
+        for step in base.get("steps") or []
+        if isinstance(step, CommentedMap)
+        for q in step.get("questions") or []
+        if isinstance(q, CommentedMap)
+    }
+    return base_text, ids
+
+
+def _alignment_problems(script: Script, tree: Any, name: str, employee_ids: set[str]) -> list[ScriptProblem]:
+    """A manager's script needs an alignment whose ids exist on both sides."""
+    problems: list[ScriptProblem] = []
+    a = script.alignment
+    if script.role != "manager":
+        return problems
+    if a is None:
+        line, col = _position(tree, ("role",))
+        return [ScriptProblem(name, line, col, "missing", {"key": "alignment", "where": "alignment"})]
+    mine = {q.id: q for _step, q in script.questions()}
+
+    def check(loc: Loc, qid: str, whose: str) -> None:
+        known = mine if whose == "manager" else employee_ids
+        if qid not in known:
+            line, col = _position(tree, loc)
+            problems.append(ScriptProblem(name, line, col, f"alignment_unknown_{whose}", {"id": qid}))
+
+    for ti, theme in enumerate(a.themes):
+        for key, ids in (("employee", theme.employee), ("manager", theme.manager)):
+            for i, qid in enumerate(ids):
+                check(("alignment", "themes", ti, key, i), qid, key)
+        for ci, c in enumerate(theme.compare):
+            check(("alignment", "themes", ti, "compare", ci, "employee"), c.employee, "employee")
+            check(("alignment", "themes", ti, "compare", ci, "manager"), c.manager, "manager")
+    for key in ("ability", "willingness"):
+        qid = getattr(a.matrix, key)
+        check(("alignment", "matrix", key), qid, "manager")
+        if qid in mine and not isinstance(mine[qid], ScaleQuestion):
+            line, col = _position(tree, ("alignment", "matrix", key))
+            problems.append(ScriptProblem(name, line, col, "alignment_not_scale", {"id": qid}))
+    return problems
 
 
 # ------------------------------------------------------------------ parsing
@@ -273,10 +362,10 @@ def _meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPr
             yield from conditions(step.when, ("steps", si, "when"), step.questions[0].id)
 
     d = script.draft
-    goals = ids.get(d.goals_question)
-    if not isinstance(goals, GroupQuestion):
+    goals = ids.get(d.goals_question) if d.goals_question else None
+    if d.goals_question and not isinstance(goals, GroupQuestion):
         yield at(("draft", "goals_question"), "not_a_group", id=d.goals_question)
-    else:
+    elif isinstance(goals, GroupQuestion):
         field_ids = {f.id for f in goals.fields}
         for column in d.goal_columns:
             if column not in field_ids:
@@ -345,6 +434,8 @@ def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
 
 
 def _warnings(loaded: LoadedScript) -> Iterator[ScriptProblem]:
+    if loaded.script.role == "manager":
+        return  # the seven steps are the employee's
     covered = {s.method_step for s in loaded.script.steps if s.method_step}
     missing = [str(n) for n in range(1, 8) if n not in covered]
     if missing:

@@ -138,3 +138,48 @@ def import_roster(csv_file: object, data_dir: object) -> None:
     from pathlib import Path
 
     Roster(TinyDBStore(str(data_dir))).import_people(parse_roster(Path(str(csv_file)), ("nl", "en")))
+
+
+MANAGER_NL = load_script(bundled_script_path("manager", "nl"))
+MANAGER_EN = load_script(bundled_script_path("manager", "en"))
+
+# One answer per question of the manager's preparation (Dutch), findable in the summary.
+MANAGER_ROUTE: list[str] = [
+    "Voldoet ruim aan het profiel",  # competentieprofiel
+    "Zelfstandig, klaar voor meer",  # ontwikkelniveau
+    "Klanten blij maken",  # voldoening
+    "2",  # motivatie_score (private)
+    "Doorgroeien naar senior planner",  # ambities
+    "Ruimte om te verbreden naar roosterbeheer",  # groei
+    "Inwerken van nieuwe collega's",  # andere_werkzaamheden
+    "GEHEIM-functie-marker",  # andere_functies (private)
+    "ja",  # noodzaak
+    "Delegeren, want het team groeit",  # welke_noodzaak
+    "De nieuwe planningsmethode uitrollen",  # afdelingsplan
+    "6, 13, 11",  # ontwikkeltools: coaching, opleiding, intervisie
+    "Tijd voor een cursus en een coach",  # steun
+    "GEHEIM-budget-marker",  # budget (private)
+    "4",  # vermogen (private)
+    "2",  # bereidheid (private)
+    "Hoe we het delegeren aanpakken",  # gesprekspunten
+]
+
+
+def make_team_engine(data_dir: object, roster_csv: str, now: datetime = NOW) -> Engine:
+    """An engine with the managers' script and the roster as team directory."""
+    from pathlib import Path
+
+    from bot.registry import ScriptRegistry
+    from bot.team import RosterTeam
+
+    store = TinyDBStore(str(data_dir))
+    csv = Path(str(data_dir)).parent / "team-roster.csv"
+    csv.write_text(roster_csv, encoding="utf-8")
+    Roster(store).import_people(parse_roster(csv, ("nl", "en")))
+    return Engine(
+        {"nl": NL, "en": EN},
+        store,
+        clock=lambda: now,
+        managers=ScriptRegistry.of(MANAGER_NL, MANAGER_EN),
+        team=RosterTeam(Roster(store)),
+    )

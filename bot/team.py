@@ -1,0 +1,51 @@
+"""Who reports to whom, as the engine needs it for a manager's preparations.
+
+A manager prepares each report's conversation in a dialog of its own, stored
+under a record id of its own (`prep_id`), so it never mixes with their own
+POP. The roster decides who is whose report; a button or a `team N` can only
+open a preparation for someone the roster lists under that manager.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.roster import Roster
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    name: str
+    conversation: str  # ISO, with offset
+    shown: str  # the conversation as the manager reads it
+
+    @property
+    def ref(self) -> str:
+        """A short stand-in for the id in button payloads (no personal data, unguessable enough)."""
+        return hashlib.sha256(f"{self.id}|{self.conversation}".encode()).hexdigest()[:10]
+
+
+def prep_id(manager: str, report: str, conversation: str) -> str:
+    return f"prep|{manager}|{report}|{conversation}"
+
+
+class TeamDirectory(Protocol):
+    def reports(self, manager_id: str) -> list[Report]: ...
+
+
+class RosterTeam:
+    """The imported roster as a team directory: active reports with a conversation date."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+
+    def reports(self, manager_id: str) -> list[Report]:
+        out = []
+        for p in self.roster.everyone():
+            when = p.conversation_at()
+            if p.manager == manager_id and p.active and when is not None:
+                out.append(Report(p.id, p.name, p.conversation, when.strftime("%d-%m-%Y %H:%M")))
+        return sorted(out, key=lambda r: (r.conversation, r.id))
