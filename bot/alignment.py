@@ -71,7 +71,7 @@ def build_alignment(
         theirs = [qa for qid in theme.employee if (qa := _qa(pop, employee, qid, own=False))]
         findings = []
         for c in theme.compare:
-            line = _compare(a, pop, employee, manager_script, prep, c.employee, c.manager, names)
+            line = _compare(a, pop, employee, manager_script, prep, c.employee, c.manager, names, c.label)
             if line:
                 findings.append(line)
         themes.append(ThemeView(theme.title, theirs, mine, findings))
@@ -123,12 +123,13 @@ def _compare(
     eid: str,
     mid: str,
     names: dict[str, str],
+    label: str | None,
 ) -> str:
     eq, mq = pop.questions.get(eid), mscript.questions.get(mid)
     ev, mv = _value(pop, employee, eid, own=False), _value(mscript, prep, mid, own=True)
     if eq is None or mq is None or ev is None or mv is None:
         return ""  # one of them did not answer: nothing to compare
-    what = eq.text
+    what = label or eq.text
     if isinstance(eq, ScaleQuestion) and isinstance(mq, ScaleQuestion):
         e, m = show(eq, ev, pop.script), show(mq, mv, mscript.script)
         close = abs(int(ev) - int(mv)) <= a.scale_margin

@@ -361,7 +361,9 @@ def _scheduler(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any 
         from adapters.slack.channel import SlackChannel
 
         channels["slack"] = SlackChannel(slack)
-    return build_scheduler(data_dir, engine.scripts, channels, invite_link=_invite_link(data_dir))
+    return build_scheduler(
+        data_dir, engine.scripts, channels, invite_link=_invite_link(data_dir), managers=engine.managers
+    )
 
 
 def _invite_link(data_dir: Path) -> Any:

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.alignment import AlignmentDoc, build_alignment, to_text
 from bot.domain import EmployeeRecord
 from bot.draft import DraftDoc, build_draft
 from bot.messages import Button, Document, Outgoing, Text
 from bot.outbox import Entry
-from bot.pdf import render_pdf
+from bot.pdf import render_alignment_pdf, render_pdf
 from bot.registry import ScriptRegistry
 from bot.render import fmt
 from bot.roster import Person
+from bot.team import Report
 from bot.timeline import ScheduleConfig, Texts
 
 
@@ -37,9 +39,11 @@ class Composer:
         config: ScheduleConfig,
         scripts: ScriptRegistry,
         invite_link: Callable[[Person], str | None] | None = None,
+        managers: ScriptRegistry | None = None,
     ) -> None:
         self.config = config
         self.scripts = scripts
+        self.managers = managers  # the managers' preparation script: alignment and points
         # For someone on Telegram who has not opened the bot yet, the e-mailed
         # invitation carries their personal start link.
         self.invite_link = invite_link
@@ -67,6 +71,7 @@ class Composer:
         *,
         delivery_at: datetime | None,
         email: bool,
+        prep: EmployeeRecord | None = None,
     ) -> Composed:
         texts = self.config.texts(to.language)
         script = self.scripts.for_language(to.language).script
@@ -90,6 +95,16 @@ class Composer:
             if email:
                 return Composed([Text(f"{text}\n\n{link}" if link else text)], self._subject(texts, params))
             return Composed([Button(text, texts.start_button, "start")])
+        if kind == "prep_invitation":
+            text = fmt(texts.prep_invitation, **params)
+            if email:
+                return Composed([Text(text)], fmt(texts.prep_subject, **params))
+            ref = Report(person.id, person.name, person.conversation, "").ref
+            return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
+        if kind == "prep_reminder":
+            return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
+        if kind == "points":
+            return self._plain(self.points(to, prep, params, now), texts, params, email)
         if kind == "reminder":
             return self._plain(fmt(texts.reminder, **params), texts, params, email)
         if kind == "delivered":
@@ -99,9 +114,54 @@ class Composer:
         doc = self.draft(person, reader, record, now)
         pdf = Document(self.filename(texts, person), render_pdf(doc), mime="application/pdf")
         text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
-        if email:  # the mail says where the PDF is
-            text = fmt(texts.email_body, text=text)
-        return Composed([Text(text), pdf], self._subject(texts, params))
+        parts: list[Outgoing] = [Text(text), pdf]
+        if kind == "delivery" and self.managers is not None and manager is not None:
+            alignment = self.alignment(person, manager, record, prep, now)
+            parts += [
+                Text(to_text(alignment)),
+                Document(
+                    self.filename(texts, person, texts.alignment_filename),
+                    render_alignment_pdf(alignment),
+                    mime="application/pdf",
+                ),
+            ]
+        if email:  # one mail: the texts, then where the PDFs are
+            body = "\n\n".join(p.text for p in parts if isinstance(p, Text))
+            parts = [Text(fmt(texts.email_body, text=body)), *(p for p in parts if isinstance(p, Document))]
+        return Composed(parts, self._subject(texts, params))
+
+    def alignment(
+        self,
+        person: Person,
+        manager: Person,
+        record: EmployeeRecord | None,
+        prep: EmployeeRecord | None,
+        now: datetime,
+    ) -> AlignmentDoc:
+        assert self.managers is not None
+        draft = self.draft(person, manager, record, now)
+        return build_alignment(
+            self.scripts.for_language(manager.language),
+            self.managers.for_language(manager.language),
+            record,
+            prep,
+            employee_name=person.name,
+            header=draft.header[:-1],  # employee, manager, conversation — the same as the draft's
+        )
+
+    def points(
+        self, to: Person, prep: EmployeeRecord | None, params: dict[str, object], now: datetime
+    ) -> str:
+        """The manager's shareable answers, for the employee (seed 004: exchanged a week before)."""
+        assert self.managers is not None
+        loaded = self.managers.for_language(to.language)
+        a = loaded.script.alignment
+        assert a is not None
+        shared_answers = [] if prep is None else build_draft(loaded, prep, now).sections
+        lines = [f"{qa.question}\n{qa.answer}" for _title, body in shared_answers for qa in body]
+        if not lines:
+            return fmt(a.points_none, **params)
+        return "\n\n".join([fmt(a.points_title, **params), *lines])
 
     def _plain(self, text: str, texts: Texts, params: dict[str, object], email: bool) -> Composed:
         return Composed([Text(text)], self._subject(texts, params) if email else "")
@@ -138,7 +198,7 @@ class Composer:
         )
 
     @staticmethod
-    def filename(texts: Texts, person: Person) -> str:
-        name = fmt(texts.pdf_filename, name=person.name)
+    def filename(texts: Texts, person: Person, template: str | None = None) -> str:
+        name = fmt(template or texts.pdf_filename, name=person.name)
         stem = re.sub(r"[^\w.-]+", "-", name.removesuffix(".pdf")).strip("-") or "pop"
         return f"{stem}.pdf"

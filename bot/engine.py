@@ -200,6 +200,17 @@ class Engine:
                 out.append(Text(texts.back_to_own))
         return out
 
+    async def team_overview(self, manager: str) -> str | None:
+        """The manager's reports and whether each preparation is done; None without reports."""
+        record = await asyncio.to_thread(self.store.load, manager)
+        language = record.language if record is not None else self.scripts.default_language
+        reports = self.team.reports(manager) if self.team is not None and self.managers else []
+        if not reports or self.scripts.for_language(language).script.team is None:
+            return None
+        return await self._team_list(
+            record or EmployeeRecord(employee_id=manager, language=language), reports
+        )
+
     async def prepare(self, manager: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
         """Open (or resume) the preparation for the report a button names by `ref`.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from bot.alignment import AlignmentDoc
 from bot.draft import DraftDoc
 from bot.errors import PopbotError
 
@@ -53,38 +54,51 @@ class _Form(FPDF):
         self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
 
 
+class _Page:
+    """An A4 document with the fonts loaded, and its two text styles."""
+
+    def __init__(self, title: str) -> None:
+        regular, bold, emoji = fonts()
+        pdf = self.pdf = _Form(format="A4")
+        pdf.set_title(title)
+        pdf.set_creator("popbot")
+        pdf.add_font("body", fname=str(regular))
+        pdf.add_font("body", style="B", fname=str(bold))
+        if emoji is not None:
+            pdf.add_font("emoji", fname=str(emoji))
+            pdf.add_font("emoji", style="B", fname=str(emoji))
+            pdf.set_fallback_fonts(["emoji"])
+        pdf.set_auto_page_break(True, margin=18)
+        pdf.add_page()
+
+    def heading(self, text: str, size: float = 13) -> None:
+        self.pdf.ln(3)
+        self.pdf.set_font("body", "B", size)
+        self.pdf.multi_cell(self.pdf.epw, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("body", size=10)
+
+    def para(self, text: str, style: str = "", size: float = 10) -> None:
+        self.pdf.set_font("body", style, size)
+        self.pdf.multi_cell(self.pdf.epw, 5.5, text or "–", new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def header(self, title: str, rows: list[tuple[str, str]]) -> None:
+        self.heading(title, 18)
+        self.pdf.ln(1)
+        with self.pdf.table(col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE") as table:
+            for label, value in rows:
+                row = table.row()
+                row.cell(label, style=FontFace(emphasis="BOLD"))
+                row.cell(value)
+        self.pdf.ln(2)
+
+    def bytes(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
 def render_pdf(doc: DraftDoc) -> bytes:
-    regular, bold, emoji = fonts()
-    pdf = _Form(format="A4")
-    pdf.set_title(doc.title)
-    pdf.set_creator("popbot")
-    pdf.add_font("body", fname=str(regular))
-    pdf.add_font("body", style="B", fname=str(bold))
-    if emoji is not None:
-        pdf.add_font("emoji", fname=str(emoji))
-        pdf.add_font("emoji", style="B", fname=str(emoji))
-        pdf.set_fallback_fonts(["emoji"])
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
-
-    def heading(text: str, size: float = 13) -> None:
-        pdf.ln(3)
-        pdf.set_font("body", "B", size)
-        pdf.multi_cell(pdf.epw, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("body", size=10)
-
-    def para(text: str, style: str = "", size: float = 10) -> None:
-        pdf.set_font("body", style, size)
-        pdf.multi_cell(pdf.epw, 5.5, text or "–", new_x="LMARGIN", new_y="NEXT", align="L")
-
-    heading(doc.title, 18)
-    pdf.ln(1)
-    with pdf.table(col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE") as table:
-        for label, value in doc.header:
-            row = table.row()
-            row.cell(label, style=FontFace(emphasis="BOLD"))
-            row.cell(value)
-    pdf.ln(2)
+    page = _Page(doc.title)
+    pdf, heading, para = page.pdf, page.heading, page.para
+    page.header(doc.title, doc.header)
     pdf.set_text_color(0 if doc.complete else 170, 0, 0)
     para(doc.status, "B")
     pdf.set_text_color(0)
@@ -119,7 +133,7 @@ def render_pdf(doc: DraftDoc) -> bytes:
     for label in doc.signature_lines:
         pdf.ln(6)
         para(f"{label}:  ________________________________")
-    return bytes(pdf.output())
+    return page.bytes()
 
 
 def _goals_table(pdf: FPDF, doc: DraftDoc, heading: Callable[[str], None]) -> None:
@@ -143,3 +157,48 @@ def _goals_table(pdf: FPDF, doc: DraftDoc, heading: Callable[[str], None]) -> No
             row.cell(str(n) if doc.goal_rows else "–")
             for cell in cells:
                 row.cell(cell)
+
+
+def render_alignment_pdf(doc: AlignmentDoc) -> bytes:
+    """Both views side by side per theme, what agrees and differs, goals, kind, agenda."""
+    page = _Page(doc.title)
+    pdf = page.pdf
+    page.header(doc.title, doc.header)
+    if doc.not_prepared:
+        pdf.set_text_color(170, 0, 0)
+        page.para(doc.not_prepared, "B")
+        pdf.set_text_color(0)
+    for theme in doc.themes:
+        page.heading(theme.title)
+        pdf.set_font("body", size=9)
+        with pdf.table(
+            col_widths=(1, 1),
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
+            line_height=4.6,
+            text_align="LEFT",
+        ) as table:
+            head = table.row()
+            head.cell(doc.employee_label)
+            head.cell(doc.manager_label)
+            for n in range(max(len(theme.employee), len(theme.manager), 1)):
+                row = table.row()
+                for side in (theme.employee, theme.manager):
+                    qa = side[n] if n < len(side) else None
+                    row.cell(f"{qa.question}\n{qa.answer}" if qa else "–")
+        for finding in theme.findings:
+            pdf.ln(1)
+            page.para(finding, "B", 9.5)
+    page.heading(doc.goals_title)
+    for line in doc.goals:
+        page.para(f"•  {line}")
+    if doc.kind:
+        page.heading(doc.matrix_title)
+        page.para(doc.kind)
+    page.heading(doc.agenda_title)
+    for n, point in enumerate(doc.agenda, start=1):
+        page.para(f"{n}.  {point}")
+    if doc.donts:
+        page.heading(doc.donts_title)
+        for line in doc.donts:
+            page.para(f"•  {line}")
+    return page.bytes()

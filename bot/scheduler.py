@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 
 from bot.access import Access
 from bot.compose import Composer
-from bot.domain import DONE
+from bot.domain import DONE, EmployeeRecord
 from bot.outbox import OPEN, Entry, Outbox, Part
 from bot.roster import Person, Roster
 from bot.store import Store
-from bot.timeline import ScheduleConfig, entry_key, in_working_hours, next_working, plan
+from bot.team import prep_id
+from bot.timeline import MANAGER_KINDS, ScheduleConfig, entry_key, in_working_hours, next_working, plan
 
 log = logging.getLogger("popbot.schedule")
 
-EMPLOYEE_KINDS = ("invitation", "reminder", "review", "delivered")
 Clock = Callable[[], datetime]
 
 
@@ -44,7 +44,7 @@ class Channel(Protocol):
         """Did a message with this key arrive? None when the channel cannot tell."""
 
 
-def _faultless(_point: str) -> None:
+def _faultless(_point: str, _key: str) -> None:
     return None
 
 
@@ -81,7 +81,7 @@ class Scheduler:
         self.channels = channels
         self.clock = clock
         # Tests put a crash here, at each named point of a send.
-        self.fault: Callable[[str], None] = _faultless
+        self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
 
     # ------------------------------------------------------------ planning
 
@@ -100,7 +100,8 @@ class Scheduler:
             desired = {}  # nobody to prepare for: no schedule
         else:
             zone = ZoneInfo(manager.timezone)
-            desired = {p.key: p for p in plan(person, zone, self.config, now)}
+            prep = self.composer.managers is not None
+            desired = {p.key: p for p in plan(person, zone, self.config, now, manager_prep=prep)}
         changed = 0
         existing = {e.key: e for e in self.outbox.for_person(person.id)}
         for key, e in existing.items():
@@ -153,8 +154,8 @@ class Scheduler:
         return report
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
-        """Who gets this entry: the employee, or (the draft) their manager as the roster says now."""
-        if entry.kind in EMPLOYEE_KINDS:
+        """Who gets this entry: the employee, or their manager as the roster says now."""
+        if entry.kind not in MANAGER_KINDS:
             return person
         return self.roster.get(person.manager) if person.manager else None
 
@@ -170,20 +171,22 @@ class Scheduler:
         except Exception as exc:  # the platform or the network: try again later
             self._failed(entry, now, f"{type(exc).__name__}: {exc}", report)
             return
-        self.fault("before_close")
+        self.fault("before_close", entry.key)
         self.outbox.close(entry, "sent", now)
         report.sent.append(entry.key)
         log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
-        if entry.kind == "delivery":  # tell the employee it went
-            self.outbox.add(
-                Entry(
-                    key=entry_key(entry.person, entry.conversation, "delivered"),
-                    kind="delivered",
-                    person=entry.person,
-                    conversation=entry.conversation,
-                    due=now,
+        if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
+            follow = ["delivered", *(["points"] if self.composer.managers is not None else [])]
+            for kind in follow:
+                self.outbox.add(
+                    Entry(
+                        key=entry_key(entry.person, entry.conversation, kind),
+                        kind=kind,
+                        person=entry.person,
+                        conversation=entry.conversation,
+                        due=now,
+                    )
                 )
-            )
 
     def _prepare(self, entry: Entry, now: datetime, report: PassReport) -> bool:
         """Decide whether a planned entry goes now; if so compose it and mark it sending."""
@@ -196,6 +199,10 @@ class Scheduler:
         done = record is not None and record.state == DONE
         if entry.kind == "reminder" and done:
             self.outbox.close(entry, "skipped", now, note="preparation finished")
+            report.skipped.append(entry.key)
+            return False
+        if entry.kind == "prep_reminder" and self._prep_done(person, entry):
+            self.outbox.close(entry, "skipped", now, note="the manager's preparation is finished")
             report.skipped.append(entry.key)
             return False
         if entry.deadline is not None and not done and now < entry.deadline:
@@ -222,7 +229,15 @@ class Scheduler:
         delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
         delivery_at = (delivery.deadline or delivery.due) if delivery else None
         composed = self.composer.compose(
-            entry, person, manager, to, record, now, delivery_at=delivery_at, email=entry.channel == "email"
+            entry,
+            person,
+            manager,
+            to,
+            record,
+            now,
+            delivery_at=delivery_at,
+            email=entry.channel == "email",
+            prep=self.prep(person, entry.conversation),
         )
         entry.parts = [Part.of(p) for p in composed.parts]
         entry.subject = composed.subject
@@ -230,8 +245,16 @@ class Scheduler:
         entry.inflight = None
         entry.status = "sending"
         self.outbox.save(entry)  # from here on the same message is resumed, never recomposed
-        self.fault("composed")
+        self.fault("composed", entry.key)
         return True
+
+    def prep(self, person: Person, conversation: str) -> EmployeeRecord | None:
+        """The manager's preparation for this conversation (as the roster names the manager now)."""
+        return self.store.load(prep_id(person.manager, person.id, conversation)) if person.manager else None
+
+    def _prep_done(self, person: Person, entry: Entry) -> bool:
+        prep = self.prep(person, entry.conversation)
+        return prep is not None and prep.state == DONE
 
     def route(self, person: Person) -> tuple[str, str] | None:
         """The recipient's own platform when they can be reached there, else e-mail."""
@@ -262,11 +285,11 @@ class Scheduler:
                     entry.repeats += 1
             entry.inflight = i
             self.outbox.save(entry)
-            self.fault("before_send")
+            self.fault("before_send", entry.key)
             await channel.send(entry.address, units[i], key, entry.subject)
-            self.fault("after_send")
+            self.fault("after_send", entry.key)
             self._receipt(entry, i)
-            self.fault("after_receipt")
+            self.fault("after_receipt", entry.key)
 
     def _receipt(self, entry: Entry, i: int) -> None:
         entry.parts_done = i + 1

@@ -426,6 +426,7 @@ class Team(Strict):
 class Compare(Strict):
     employee: Id  # a question of the employee's script
     manager: Id  # a question of this (the manager's) script
+    label: str | None = None  # what is compared, in a few words (default: the employee's question)
 
 
 class Theme(Strict):

@@ -36,6 +36,7 @@ def build_scheduler(
     clock: Clock = utc_now,
     schedule_file: str | Path | None = None,
     invite_link: Callable[[Person], str | None] | None = None,
+    managers: ScriptRegistry | None = None,
 ) -> Scheduler:
     from storage import TinyDBStore
     from storage.outbox_files import OutboxFiles
@@ -50,7 +51,7 @@ def build_scheduler(
         store=store,
         access=Access(store, clock),
         outbox=Outbox(OutboxFiles(data_dir)),
-        composer=Composer(config, scripts, invite_link),
+        composer=Composer(config, scripts, invite_link, managers),
         config=config,
         channels=channels,
         clock=clock,

@@ -103,6 +103,11 @@ class Texts(_Strict):
     email_body: str
     manager_label: str
     pdf_filename: str
+    prep_invitation: str
+    prepare_button: str
+    prep_subject: str
+    prep_reminder: str
+    alignment_filename: str
 
 
 class ScheduleConfig(_Strict):
@@ -190,7 +195,11 @@ def on_the_day(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
 
 # ---------------------------------------------------------------- the plan
 
-Kind = Literal["invitation", "reminder", "review", "delivery", "delivered"]
+Kind = Literal[
+    "invitation", "reminder", "review", "delivery", "delivered", "prep_invitation", "prep_reminder", "points"
+]
+# Sent to the manager; every other kind goes to the employee.
+MANAGER_KINDS = ("delivery", "prep_invitation", "prep_reminder")
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,13 @@ def entry_key(person_id: str, conversation: str, kind: str) -> str:
     return f"{person_id}|{conversation}|{kind}"
 
 
-def plan(person: Person, manager_zone: ZoneInfo | None, cfg: ScheduleConfig, now: datetime) -> list[Planned]:
+def plan(
+    person: Person,
+    manager_zone: ZoneInfo | None,
+    cfg: ScheduleConfig,
+    now: datetime,
+    manager_prep: bool = False,
+) -> list[Planned]:
     """The messages this person's conversation calls for, from `now` on.
 
     Everything goes within the recipient's working hours: an invitation or a
@@ -232,6 +247,12 @@ def plan(person: Person, manager_zone: ZoneInfo | None, cfg: ScheduleConfig, now
     soonest = next_working(now, zone, hours)
     invitation = max(employee_time(t.invitation), soonest)
     delivery = on_the_day(conv - t.delivery * days, manager_zone or zone, hours)
+    mzone = manager_zone or zone
+    m_invitation = max(
+        next_working(conv - t.invitation * days, mzone, hours), next_working(now, mzone, hours)
+    )
+    if manager_prep:  # seed 004: the manager prepares too, invited with the employee
+        out.append(Planned(entry_key(person.id, key, "prep-invitation"), "prep_invitation", m_invitation))
     late = delivery <= now
     out.append(Planned(entry_key(person.id, key, "invitation"), "invitation", invitation, late=late))
     if not late:
@@ -243,6 +264,10 @@ def plan(person: Person, manager_zone: ZoneInfo | None, cfg: ScheduleConfig, now
                 out.append(Planned(entry_key(person.id, key, f"reminder-{offset}"), "reminder", at))
         if review < delivery:
             out.append(Planned(entry_key(person.id, key, "review"), "review", review))
+        for offset in sorted(set(t.reminders), reverse=True) if manager_prep else []:
+            at = next_working(conv - offset * days, mzone, hours)
+            if m_invitation < at < delivery:
+                out.append(Planned(entry_key(person.id, key, f"prep-reminder-{offset}"), "prep_reminder", at))
         out.append(Planned(entry_key(person.id, key, "delivery"), "delivery", delivery))
     else:
         deadline = on_the_day(conv - t.late_delivery * days, manager_zone or zone, hours)

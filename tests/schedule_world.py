@@ -29,12 +29,15 @@ from adapters.slack.channel import SlackChannel
 from adapters.telegram.channel import TelegramChannel
 from bot.access import Access
 from bot.engine import Engine
+from bot.registry import ScriptRegistry
+from bot.roster import Roster
 from bot.scheduler import Channel, Scheduler
 from bot.service import build_scheduler
+from bot.team import RosterTeam
 from storage import TinyDBStore
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.helpers import import_roster, make_engine
+from tests.helpers import EN, MANAGER_EN, MANAGER_NL, NL, NOW, import_roster, make_engine
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
 mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam
@@ -83,7 +86,9 @@ class World:
 
     def scheduler(self) -> Scheduler:
         """A fresh scheduler reading everything from disk, as after a restart."""
-        s = build_scheduler(self.data, self.engine.scripts, self.channels, clock=self.clock)
+        s = build_scheduler(
+            self.data, self.engine.scripts, self.channels, clock=self.clock, managers=self.engine.managers
+        )
         self.schedulers.append(s)
         return s
 
@@ -92,7 +97,8 @@ class World:
 
 
 @asynccontextmanager
-async def world(tmp_path: Path, roster: str = ROSTER) -> AsyncIterator[World]:
+async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) -> AsyncIterator[World]:
+    """`managers=True`: managers prepare too (their script, `team`, the alignment summary)."""
     data = tmp_path / "data"
     csv = tmp_path / "roster.csv"
     csv.write_text(roster, encoding="utf-8")
@@ -113,7 +119,16 @@ async def world(tmp_path: Path, roster: str = ROSTER) -> AsyncIterator[World]:
         "email": EmailChannel(SmtpSettings(host="127.0.0.1", port=smtp.port, security="none")),
     }
     try:
-        yield World(data, slack, telegram, mailbox, channels, make_engine(data))
+        engine = make_engine(data)
+        if managers:
+            engine = Engine(
+                {"nl": NL, "en": EN},
+                store,
+                clock=lambda: NOW,
+                managers=ScriptRegistry.of(MANAGER_NL, MANAGER_EN),
+                team=RosterTeam(Roster(store)),
+            )
+        yield World(data, slack, telegram, mailbox, channels, engine)
     finally:
         await bot.shutdown()
         smtp.stop()

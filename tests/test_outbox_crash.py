@@ -57,7 +57,7 @@ async def test_a_crash_at_each_point_of_a_send(tmp_path: Path, platform: str, po
         w.now = REVIEW_DUE
         hits = []
 
-        def crash(at: str) -> None:
+        def crash(at: str, _key: str) -> None:
             if at == point and not hits:
                 hits.append(at)
                 raise Crash(at)

@@ -407,3 +407,61 @@ async def test_the_invitation_button_starts_the_dialog(slack: Slack) -> None:
     state = slack.record().state
     await slack.act({"type": "button", "action_id": "pop_start", "value": "start"}, invitation)
     assert slack.record().state == state
+
+
+async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_on_home(
+    tmp_path: Path,
+) -> None:
+    """Issue 7 through the real Bolt app: `pop_prep` opens the preparation, the Home tab lists reports."""
+    from adapters.slack.render import action_button
+    from tests.helpers import MANAGER_ROUTE, make_team_engine
+
+    roster = (
+        "id,name,language,manager,platform,handle,conversation\n"
+        "mila,Mila Bakker,nl,,slack,U0MILA,\n"
+        "anna,Anna de Vries,nl,mila,slack,U0ANNA,2027-01-18 10:00\n"
+        "eve,Eve,nl,,slack,U0EVE,2027-01-20 10:00\n"
+    )
+    data = tmp_path / "data"
+    engine = make_team_engine(data, roster)
+    api = FakeSlack()
+    await api.start()
+    store = TinyDBStore(data)
+    adapter = SlackAdapter(engine, Access(store, lambda: NOW), Roster(store), watch=False)
+    app = adapter.build(BOT_TOKEN, SECRET, api.url, max_retries=2)
+    runner = web.AppRunner(app.web_app(path="/slack/events"))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            mila = Slack(api, f"http://127.0.0.1:{port}/slack/events", data, http, user="U0MILA")
+            anna_ref = engine.team.reports("mila")[0].ref  # type: ignore[union-attr]
+            invitation = {
+                "ts": "1700000099.000100",
+                "text": "Hoi Mila!",
+                "blocks": [action_button("Voorbereiden", f"prep:{anna_ref}")],
+            }
+            await mila.act(
+                {"type": "button", "action_id": "pop_prep", "value": f"prep:{anna_ref}"}, invitation
+            )
+            assert any("Voorbereiding voor je gesprek met Anna de Vries" in t for t in api.posted())
+            assert any("competentieprofiel van de huidige functie" in t for t in api.posted())
+            for answer in MANAGER_ROUTE[:3]:
+                await mila.say(answer)
+            await mila.event({"type": "app_home_opened", "user": "U0MILA", "tab": "home"})
+            await mila.quiet()
+            home = str(api.of("views.publish")[-1].params["view"])
+            assert "1. Anna de Vries — 18-01-2027 10:00: voorbereiding open" in home
+            # Eve forges Mila's button: Anna is not her report, nothing opens
+            eve = Slack(api, mila.url, data, http, user="U0EVE")
+            before = len(api.posted())
+            await eve.act(
+                {"type": "button", "action_id": "pop_prep", "value": f"prep:{anna_ref}"}, invitation
+            )
+            assert all("competentieprofiel" not in t for t in api.posted()[before:])
+            assert TinyDBStore(data).load("eve").active is None  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
+        await api.stop()

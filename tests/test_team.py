@@ -74,3 +74,32 @@ async def test_a_button_opens_only_a_report_of_ones_own(tmp_path: Path) -> None:
     assert await engine.prepare("mila", anna_ref, delivery_id="tg:1") == []  # a retried delivery
     question = await engine.current_question("mila")
     assert question is not None and question.question_id == "competentieprofiel"
+
+
+def test_a_managers_script_is_checked_against_the_script_it_extends(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from bot.errors import ScriptError
+    from bot.script import bundled_script_path, load_script
+
+    manager = bundled_script_path("manager", "nl").read_text(encoding="utf-8")
+    broken = manager.replace("employee: energie_score,", "employee: energie_scor,").replace(
+        "ability: vermogen", "ability: voldoening"
+    )
+    (tmp_path / "manager.nl.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(ScriptError) as err:  # no pop.nl.yaml beside it
+        load_script(tmp_path / "manager.nl.yaml")
+    assert [p.code for p in err.value.problems] == ["extends_missing"]
+    shutil.copy(bundled_script_path("pop", "nl"), tmp_path / "pop.nl.yaml")
+    with pytest.raises(ScriptError) as err:
+        load_script(tmp_path / "manager.nl.yaml")
+    lines = [p.render("en") for p in err.value.problems]
+    assert any("'energie_scor' is not a question of the employee's script" in line for line in lines)
+    assert any("'voldoening' must be a scale question for the matrix" in line for line in lines)
+    # the base's words and messages are inherited: the good script has them
+    good = load_script(bundled_script_path("manager", "nl"))
+    assert good.script.commands.back == ["vorige", "terug"] and good.script.messages.welcome.startswith(
+        "Je bereidt"
+    )

@@ -42,6 +42,7 @@ class SlackAdapter(ChatAdapter):
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
         app.action("pop_start")(self.on_start)  # the invitation's button
+        app.action("pop_prep")(self.on_start)  # a manager's invitation: prepare for a report
         app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
         app.action(re.compile(r"^pop_edit$"))(self.on_edit)
         app.view(EDIT_CALLBACK)(self.on_edit_submit)
@@ -113,6 +114,9 @@ class SlackAdapter(ChatAdapter):
         progress = await self.engine.progress(employee)
         if progress:
             blocks += render.sections(progress)
+        team = await self.engine.team_overview(employee)
+        if team:  # a manager: which preparations are open
+            blocks += [{"type": "divider"}, *render.sections(team)]
         draft = await self.engine.draft(employee)
         if draft:
             blocks.append({"type": "divider"})
@@ -193,7 +197,11 @@ class SlackAdapter(ChatAdapter):
             )
         person = self.roster.get(employee)
         delivery = f"slack:action:{body.get('trigger_id')}"
-        out = await self.engine.start(employee, person.language if person else None, delivery)
+        value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        if value.startswith("prep:"):  # checked against the roster by the engine
+            out = await self.engine.prepare(employee, value.removeprefix("prep:"), delivery)
+        else:
+            out = await self.engine.start(employee, person.language if person else None, delivery)
         await self.post(client, channel, out)
 
     async def on_edit(

@@ -100,13 +100,16 @@ def draft_blocks(markdown: str) -> list[Block]:
 
 
 def action_button(label: str, action: str) -> Block:
-    """A button that starts something (the invitation's "start"): action id `pop_<action>`."""
+    """A button that starts something: "start" (the invitation), "prep:<ref>" (a manager's).
+
+    The action id is `pop_` and the action's name; the value carries the rest.
+    """
     return {
         "type": "actions",
         "elements": [
             {
                 "type": "button",
-                "action_id": f"pop_{action}",
+                "action_id": f"pop_{action.partition(':')[0]}",
                 "style": "primary",
                 "text": _plain(_label(label)),
                 "value": action,

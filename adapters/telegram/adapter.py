@@ -86,6 +86,10 @@ class TelegramAdapter(ChatAdapter):
             word = next((w for w in privacy.words if COMMAND_PATTERN.match(w)), None) if privacy else None
             if privacy is not None and word and privacy.description:
                 commands.append(BotCommand(word, privacy.description))
+            team = script.team
+            word = next((w for w in team.words if COMMAND_PATTERN.match(w)), None) if team else None
+            if team is not None and word and team.description:
+                commands.append(BotCommand(word, team.description))
             await app.bot.set_my_commands(commands, language_code=lang)
             if lang == registry.default_language:
                 await app.bot.set_my_commands(commands)
@@ -162,14 +166,20 @@ class TelegramAdapter(ChatAdapter):
         if employee is None:
             await self._refuse(context, chat.id, "not_invited")
             return
-        if query.data == f"{render.ACTION}start":  # the invitation's button: begin, or where they were
+        data = query.data or ""
+        if data.startswith(render.ACTION):  # an invitation's button: begin, or prepare for a report
             if isinstance(query.message, Message):
                 await _close(query.message, "")
-            person = self.roster.get(employee)
-            language = person.language if person else None
-            await self.send(
-                context, chat.id, await self.engine.start(employee, language, self._delivery(update))
-            )
+            action = data.removeprefix(render.ACTION)
+            if action.startswith("prep:"):  # checked against the roster by the engine
+                out = await self.engine.prepare(
+                    employee, action.removeprefix("prep:"), self._delivery(update)
+                )
+            else:
+                person = self.roster.get(employee)
+                language = person.language if person else None
+                out = await self.engine.start(employee, language, self._delivery(update))
+            await self.send(context, chat.id, out)
             return
         ref, _, value = (query.data or "").partition("|")
         current = await self.engine.current_question(employee)

@@ -1,0 +1,118 @@
+"""Issue 7 end to end: the manager prepares too, gets the alignment summary with the
+draft at T−7, and the employee gets the manager's shareable points — never the private ones."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from bot.outbox import Outbox
+from storage.outbox_files import OutboxFiles
+from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
+from tests.schedule_world import World, world
+
+ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
+mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam
+anna,Anna de Vries,anna@example.org,nl,mila,console,,2027-01-18 10:00,Europe/Amsterdam
+"""
+PRIVATE_MANAGER = (
+    "GEHEIM-functie-marker",
+    "GEHEIM-budget-marker",
+    "Hoe schat je",
+    "Hoeveel energie en motivatie",
+)
+PRIVATE_EMPLOYEE = ("GEHEIM-tegenop-marker", "GEHEIM-hobby-marker")
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+async def run_until(w: World, until: datetime) -> None:
+    """Move the clock hour by hour (on the hour), a pass each time."""
+    s = w.schedulers[-1]
+    while w.now < until:
+        w.now = min(until, w.now.replace(minute=0) + timedelta(hours=1))
+        await s.run_due()
+
+
+def slack_files(w: World, channel: str) -> dict[str, bytes]:
+    return {
+        w.slack.uploads[f["id"]]["name"]: w.slack.uploads[f["id"]]["content"]
+        for m in w.slack.history.get(channel, [])
+        for f in m.get("files") or []
+    }
+
+
+async def test_both_prepare_and_the_manager_gets_the_alignment_with_the_draft(tmp_path: Path) -> None:
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.scheduler().sync()
+        await run_until(w, datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
+        # T−14: Mila is invited to prepare, on Slack, with a button for Anna's conversation
+        invitation = next(
+            c for c in w.slack.of("chat.postMessage") if "Voorbereiden" in str(c.params.get("blocks"))
+        )
+        assert "POP-gesprek met Anna de Vries" in invitation.params["text"]
+        button = invitation.params["blocks"][-1]["elements"][0]
+        assert button["action_id"] == "pop_prep" and button["value"].startswith("prep:")
+
+        # both prepare: Mila through the button's payload, Anna in the console
+        out = await w.engine.prepare("mila", button["value"].removeprefix("prep:"))
+        assert "Voorbereiding voor je gesprek met Anna de Vries" in out[0].text  # type: ignore[union-attr]
+        mila = Chat(w.engine, "mila")
+        for answer in MANAGER_ROUTE:
+            await mila.say(answer)
+        anna = Chat(w.engine, "anna")
+        await anna.start()
+        for answer in FULL_ROUTE:
+            await anna.say(answer)
+
+        await run_until(w, datetime(2027, 1, 12, 0, 0, tzinfo=UTC))
+        entries = {e.key.rsplit("|", 1)[1]: e for e in Outbox(OutboxFiles(w.data)).everything()}
+        assert entries["prep-reminder-8"].status == "skipped"  # Mila had finished
+        assert entries["delivery"].sent_at == datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+        assert entries["points"].status == "sent" and entries["delivered"].status == "sent"
+
+        # T−7 to Mila: the draft and the alignment, each as a message and a PDF
+        to_mila = w.slack.posted("DU0MILA")
+        summary = next(t for t in to_mila if "Afstemming voor het POP-gesprek" in t)
+        assert "Energie en motivatie: hier verschillen jullie — Anna de Vries zegt 4" in summary  # 4 vs 2
+        assert "jij zegt 2" in summary
+        assert "Manieren van ontwikkelen\nJullie noemen allebei: Coaching, Cursus of opleiding." in summary
+        assert "Alleen Anna de Vries noemt: Banenruil." in summary
+        assert "Alleen jij noemt: Intervisie." in summary
+        assert (
+            "Voorgesteld soort gesprek: Motivatiegesprek" in summary
+        )  # ability 4 (high), willingness 2 (low)
+        assert "Klantgericht werken: SMART genoeg om te bespreken." in summary
+        assert "Doe geen toezeggingen over een nieuwe functie." in summary
+        files = slack_files(w, "DU0MILA")
+        alignment = pdf_text(next(v for k, v in files.items() if k.startswith("afstemming-Anna")))
+        assert "Voldoet ruim aan het profiel" in alignment and "Plannen en klanten helpen" in alignment
+        assert "Voorgestelde agenda" in alignment and "Motivatiegesprek" in alignment
+        for private in PRIVATE_EMPLOYEE:
+            assert all(private not in t for t in to_mila) and private not in alignment
+
+        # T−7 to Anna: Mila's shareable points, none of her private assessment
+        inbox = "\n".join(w.inbox("anna"))
+        assert "De gesprekspunten van Mila Bakker" in inbox and "Hoe we het delegeren aanpakken" in inbox
+        assert "Voldoet ruim aan het profiel" in inbox
+        for private in PRIVATE_MANAGER:
+            assert private not in inbox
+
+
+async def test_a_manager_who_did_not_prepare_is_reminded_and_told_the_summary_is_incomplete(
+    tmp_path: Path,
+) -> None:
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.scheduler().sync()
+        await run_until(w, datetime(2027, 1, 12, 0, 0, tzinfo=UTC))
+        reminders = [c for c in w.slack.of("chat.postMessage") if "Typ 'team'" in str(c.params.get("text"))]
+        assert len(reminders) == 2  # T−10 and T−8, on working days
+        summary = next(t for t in w.slack.posted("DU0MILA") if "Afstemming voor het POP-gesprek" in t)
+        assert "Je eigen voorbereiding is nog niet af" in summary
+        assert "De medewerker heeft nog geen ontwikkeldoelen genoemd." in summary
+        assert "Mila Bakker heeft geen gesprekspunten vooraf gedeeld." in "\n".join(w.inbox("anna"))
