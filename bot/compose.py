@@ -103,6 +103,8 @@ class Composer:
             return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
         if kind == "prep_reminder":
             return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
+        if kind in ("finalize", "agree_request", "final", "final_manager"):
+            return self.agreement(entry, person, manager, to, record, now, texts, params, email)
         if kind == "points":
             return self._plain(self.points(to, prep, params, now), texts, params, email)
         if kind == "reminder":
@@ -129,6 +131,55 @@ class Composer:
             body = "\n\n".join(p.text for p in parts if isinstance(p, Text))
             parts = [Text(fmt(texts.email_body, text=body)), *(p for p in parts if isinstance(p, Document))]
         return Composed(parts, self._subject(texts, params))
+
+    def agreement(
+        self,
+        entry: Entry,
+        person: Person,
+        manager: Person | None,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+        params: dict[str, object],
+        email: bool,
+    ) -> Composed:
+        """Vaststelling: the request to confirm, the request to agree, and the signed final POP."""
+        words = self.scripts.for_language(to.language).script.agreement
+        assert words is not None  # only planned when the scripts have it
+        button = f"agree:{Report(person.id, person.name, person.conversation, '').ref}"
+        if entry.kind == "finalize":
+            text = fmt(texts.finalize, **params)
+            return Composed(
+                [Text(text) if email else Button(text, words.button, button)], self._subject(texts, params)
+            )
+        reader = manager or to  # one signed document, in the manager's language, like the draft they got
+        doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
+        pdf = Document(self.filename(texts, person), render_pdf(doc), mime="application/pdf")
+        if entry.kind == "agree_request":
+            text = fmt(texts.agree_request, **params)
+            ask: Outgoing = Text(text) if email else Button(text, words.button, button)
+            return Composed([pdf, ask], self._subject(texts, params))
+        return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
+
+    def signatures(
+        self, person: Person, manager: Person | None, reader: Person, record: EmployeeRecord | None
+    ) -> tuple[str, dict[str, str]]:
+        """The final POP's title and signature lines: who agreed when, in the reader's language."""
+        words = self.scripts.for_language(reader.language).script.agreement
+        assert words is not None
+        draft = self.scripts.for_language(reader.language).script.draft
+        texts = self.config.texts(reader.language)
+        agreed = (record.agreed if record is not None else {}).get(person.conversation, {})
+        signed = {}
+        for role, label, who in (
+            ("employee", draft.employee_label, person),
+            ("manager", texts.manager_label, manager),
+        ):
+            if role in agreed and who is not None:
+                when = agreed[role].astimezone(ZoneInfo(reader.timezone)).strftime("%d-%m-%Y %H:%M")
+                signed[label] = fmt(words.signed, name=who.name, when=when)
+        return words.final_title, signed
 
     def alignment(
         self,
@@ -182,7 +233,14 @@ class Composer:
             lines.append(fmt(texts.delivery_incomplete, missing=missing, **params))
         return "\n\n".join(lines)
 
-    def draft(self, person: Person, reader: Person, record: EmployeeRecord | None, now: datetime) -> DraftDoc:
+    def draft(
+        self,
+        person: Person,
+        reader: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        final: tuple[str, dict[str, str]] | None = None,
+    ) -> DraftDoc:
         loaded = self.scripts.for_language(reader.language)
         record = record or EmployeeRecord(employee_id=person.id, language=person.language)
         texts = self.config.texts(reader.language)
@@ -195,6 +253,7 @@ class Composer:
             employee=person.name,
             manager=manager,
             conversation=self.when(conversation, reader) if conversation else None,
+            final=final,
         )
 
     @staticmethod

@@ -60,6 +60,8 @@ class EmployeeRecord(BaseModel):
     paused: bool = False
     seen: list[str] = Field(default_factory=list)  # recent delivery ids
     active: str | None = None  # a manager's preparation for a report, while they are in it
+    # Vaststelling: per conversation, who agreed to the final POP and when ("employee", "manager").
+    agreed: dict[str, dict[str, datetime]] = {}
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -52,6 +52,7 @@ class DraftDoc:
     support: list[QA]
     signatures_title: str
     signature_lines: list[str]
+    signed: dict[str, str] = field(default_factory=dict)  # signature line -> "name, agreed on …"
     empty: str = field(default="–")
 
 
@@ -80,6 +81,7 @@ def build_draft(
     employee: str | None = None,
     manager: tuple[str, str] | None = None,  # (label, name)
     conversation: str | None = None,
+    final: tuple[str, dict[str, str]] | None = None,  # (title, signature line -> who agreed when)
 ) -> DraftDoc:
     script = loaded.script
     d = script.draft
@@ -116,7 +118,7 @@ def build_draft(
         if a is not None and not a.skipped and shared(record, loaded, qid):
             support.append(QA(loaded.questions[qid].text, show(loaded.questions[qid], a.value, script)))
     return DraftDoc(
-        title=d.title,
+        title=final[0] if final else d.title,
         header=header,
         complete=not missing,
         status=d.status_incomplete if missing else d.status_complete,
@@ -132,6 +134,7 @@ def build_draft(
         support=support,
         signatures_title=d.signatures_title,
         signature_lines=list(d.signature_lines),
+        signed=final[1] if final else {},
         empty=d.empty_answer,
     )
 
@@ -212,7 +215,7 @@ def to_markdown(doc: DraftDoc) -> str:
             lines.extend([f"**{escape_cell(qa.question)}**", "", escape_block(qa.answer), ""])
     lines.extend([f"## {doc.signatures_title}", ""])
     for label in doc.signature_lines:
-        lines.extend([f"{label}: ______________________________", ""])
+        lines.extend([f"{label}: {doc.signed.get(label) or '______________________________'}", ""])
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -211,6 +211,40 @@ class Engine:
             record or EmployeeRecord(employee_id=manager, language=language), reports
         )
 
+    async def agree(self, person: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Vaststelling: the employee confirms their final POP, or their manager agrees to it.
+
+        `ref` names the conversation (a button's payload); it counts only for the
+        person's own conversation or one of their reports' (as the roster says).
+        """
+        own = self.team.own(person) if self.team is not None else None
+        reports = self.team.reports(person) if self.team is not None else []
+        if own is not None and own.ref == ref:
+            role, employee = "employee", own
+        else:
+            match = next((r for r in reports if r.ref == ref), None)
+            role, employee = "manager", match  # type: ignore[assignment]
+        mine = await asyncio.to_thread(self.store.load, person)
+        language = mine.language if mine is not None else None  # replies in the presser's language
+        texts = self.scripts.for_language(language).script.agreement
+        if employee is None or texts is None:
+            return [Text(self.messages_for(language).stale_choice)]
+        async with self._lock(employee.id):
+            record = await self._load(employee.id, None)
+            if delivery_id is not None:
+                if delivery_id in record.seen:
+                    return []
+                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            signed = record.agreed.setdefault(employee.conversation, {})
+            if role in signed:
+                return [Text(texts.already)]
+            signed[role] = self.clock()
+            record.agreed = {**record.agreed, employee.conversation: signed}
+            await self._save(record)
+        if role == "employee":
+            return [Text(fmt(texts.agreed_employee, name=employee.name))]
+        return [Text(fmt(texts.agreed_manager, name=employee.name))]
+
     async def prepare(self, manager: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
         """Open (or resume) the preparation for the report a button names by `ref`.
 

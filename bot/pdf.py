@@ -132,7 +132,7 @@ def render_pdf(doc: DraftDoc) -> bytes:
     heading(doc.signatures_title)
     for label in doc.signature_lines:
         pdf.ln(6)
-        para(f"{label}:  ________________________________")
+        para(f"{label}:  {doc.signed.get(label) or '________________________________'}")
     return page.bytes()
 
 

@@ -205,7 +205,17 @@ class Scheduler:
             self.outbox.close(entry, "skipped", now, note="the manager's preparation is finished")
             report.skipped.append(entry.key)
             return False
-        if entry.deadline is not None and not done and now < entry.deadline:
+        if entry.kind in ("agree_request", "final", "final_manager"):
+            agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
+            needed = {"employee"} if entry.kind == "agree_request" else {"employee", "manager"}
+            if not needed <= agreed.keys():
+                if entry.deadline is not None and now >= entry.deadline:
+                    self.outbox.close(entry, "skipped", now, note="no agreement within the window")
+                    report.skipped.append(entry.key)
+                else:
+                    report.waiting.append(entry.key)  # waits for the agreement(s) it needs
+                return False
+        elif entry.deadline is not None and not done and now < entry.deadline:
             report.waiting.append(entry.key)  # a late draft waits for the employee to finish
             return False
         to = self.recipient(entry, person)

@@ -423,6 +423,17 @@ class Team(Strict):
     back_to_own: str  # after finishing or leaving a report's preparation
 
 
+class Agreement(Strict):
+    """Vaststelling (seed 001 §2.4.2): both agree to the final POP, a button each."""
+
+    button: str  # the button under the request to agree
+    agreed_employee: str  # "{manager}" is asked next
+    agreed_manager: str  # "{name}": whose POP
+    already: str
+    signed: str  # in the final POP's signature lines: "{name}, akkoord op {when}"
+    final_title: str  # the final POP's title (the draft's says "concept")
+
+
 class Compare(Strict):
     employee: Id  # a question of the employee's script
     manager: Id  # a question of this (the manager's) script
@@ -495,6 +506,7 @@ class Script(Strict):
     # and command descriptions from this script of the same language and folder.
     extends: Id | None = None
     team: Team | None = None
+    agreement: Agreement | None = None
     alignment: Alignment | None = None
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.roster import Roster
+from bot.roster import Person, Roster
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ def prep_id(manager: str, report: str, conversation: str) -> str:
 
 class TeamDirectory(Protocol):
     def reports(self, manager_id: str) -> list[Report]: ...
+    def own(self, person_id: str) -> Report | None: ...
 
 
 class RosterTeam:
@@ -45,7 +46,17 @@ class RosterTeam:
     def reports(self, manager_id: str) -> list[Report]:
         out = []
         for p in self.roster.everyone():
-            when = p.conversation_at()
-            if p.manager == manager_id and p.active and when is not None:
-                out.append(Report(p.id, p.name, p.conversation, when.strftime("%d-%m-%Y %H:%M")))
+            if p.manager == manager_id and (report := _report(p)) is not None:
+                out.append(report)
         return sorted(out, key=lambda r: (r.conversation, r.id))
+
+    def own(self, person_id: str) -> Report | None:
+        person = self.roster.get(person_id)
+        return _report(person) if person is not None else None
+
+
+def _report(p: Person) -> Report | None:
+    when = p.conversation_at()
+    if not p.active or when is None:
+        return None
+    return Report(p.id, p.name, p.conversation, when.strftime("%d-%m-%Y %H:%M"))

@@ -51,6 +51,8 @@ class Offsets(_Strict):
     review: Days
     delivery: Days
     late_delivery: Days  # a late conversation: the draft at the latest this many days before
+    finalize_after: Days = 1  # days after the conversation: make the draft the final POP
+    agreement_window: Days = 30  # how long the final POP waits for both agreements
 
     @model_validator(mode="after")
     def _order(self) -> Offsets:
@@ -108,6 +110,10 @@ class Texts(_Strict):
     prep_subject: str
     prep_reminder: str
     alignment_filename: str
+    finalize: str
+    agree_request: str
+    final: str
+    final_subject: str
 
 
 class ScheduleConfig(_Strict):
@@ -196,10 +202,21 @@ def on_the_day(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
 # ---------------------------------------------------------------- the plan
 
 Kind = Literal[
-    "invitation", "reminder", "review", "delivery", "delivered", "prep_invitation", "prep_reminder", "points"
+    "invitation",
+    "reminder",
+    "review",
+    "delivery",
+    "delivered",
+    "prep_invitation",
+    "prep_reminder",
+    "points",
+    "finalize",
+    "agree_request",
+    "final",
+    "final_manager",
 ]
 # Sent to the manager; every other kind goes to the employee.
-MANAGER_KINDS = ("delivery", "prep_invitation", "prep_reminder")
+MANAGER_KINDS = ("delivery", "prep_invitation", "prep_reminder", "agree_request", "final_manager")
 
 
 @dataclass(frozen=True)
@@ -232,13 +249,16 @@ def plan(
     the latest `late_delivery` days before).
     """
     conv = person.conversation_at()
-    if not person.active or conv is None or conv <= now:
+    if not person.active or conv is None:
         return []
     zone = ZoneInfo(person.timezone)
     hours = cfg.working_hours
     t = cfg.timeline
     days = timedelta(days=1)
     key = person.conversation
+    after = _after_the_conversation(person, conv, zone, cfg) if manager_prep else []
+    if conv <= now:
+        return _utc(after)
 
     def employee_time(offset: int) -> datetime:
         return next_working(conv - offset * days, zone, hours)
@@ -280,6 +300,28 @@ def plan(
                 late=True,
             )
         )
+    return _utc(out + after)
+
+
+def _after_the_conversation(
+    person: Person, conv: datetime, zone: ZoneInfo, cfg: ScheduleConfig
+) -> list[Planned]:
+    """Vaststelling (seed 001 §2.4.2): the employee confirms the final POP, then the manager
+    agrees; both get the final POP. Each waits for the agreements it needs, up to a window."""
+    t = cfg.timeline
+    key = person.conversation
+    start = next_working(conv + timedelta(days=t.finalize_after), zone, cfg.working_hours)
+    until = start + timedelta(days=t.agreement_window)
     return [
-        replace(p, due=p.due.astimezone(UTC), deadline=p.deadline and p.deadline.astimezone(UTC)) for p in out
+        Planned(entry_key(person.id, key, "finalize"), "finalize", start),
+        Planned(entry_key(person.id, key, "agree-request"), "agree_request", start, deadline=until),
+        Planned(entry_key(person.id, key, "final"), "final", start, deadline=until),
+        Planned(entry_key(person.id, key, "final-manager"), "final_manager", start, deadline=until),
+    ]
+
+
+def _utc(planned: list[Planned]) -> list[Planned]:
+    return [
+        replace(p, due=p.due.astimezone(UTC), deadline=p.deadline and p.deadline.astimezone(UTC))
+        for p in planned
     ]

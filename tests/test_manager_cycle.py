@@ -116,3 +116,38 @@ async def test_a_manager_who_did_not_prepare_is_reminded_and_told_the_summary_is
         assert "Je eigen voorbereiding is nog niet af" in summary
         assert "De medewerker heeft nog geen ontwikkeldoelen genoemd." in summary
         assert "Mila Bakker heeft geen gesprekspunten vooraf gedeeld." in "\n".join(w.inbox("anna"))
+
+
+async def test_after_the_conversation_both_agree_and_both_get_the_signed_pop(tmp_path: Path) -> None:
+    roster = ROSTER + "piet,Piet Mulder,piet@example.org,nl,,,,,Europe/Amsterdam\n"
+    async with world(tmp_path, roster, managers=True) as w:
+        w.scheduler().sync()
+        anna = Chat(w.engine, "anna")
+        await anna.start()
+        for answer in FULL_ROUTE:
+            await anna.say(answer)
+        await run_until(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))  # a day after the conversation
+        finalize = w.inbox("anna")[-1]
+        assert "jullie hebben je POP-gesprek gehad" in finalize and "[Akkoord]" in finalize
+        assert not [c for c in w.slack.of("chat.postMessage") if "definitieve POP bevestigd" in str(c.params)]
+
+        ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]  # what the button carries
+        stale = w.engine.messages_for("nl").stale_choice
+        assert [o.text for o in await w.engine.agree("piet", ref)] == [stale]  # type: ignore[union-attr]
+        assert "bevestigd" in (await w.engine.agree("anna", ref))[0].text  # type: ignore[union-attr]
+        assert "al genoteerd" in (await w.engine.agree("anna", ref))[0].text  # type: ignore[union-attr]
+        await run_until(w, datetime(2027, 1, 19, 10, 0, tzinfo=UTC))
+        ask = next(c for c in w.slack.of("chat.postMessage") if "definitieve POP bevestigd" in str(c.params))
+        button = ask.params["blocks"][-1]["elements"][0]
+        assert button["action_id"] == "pop_agree" and button["value"] == f"agree:{ref}"
+        assert "akkoord met het POP van Anna de Vries" in (await w.engine.agree("mila", ref))[0].text  # type: ignore[union-attr]
+
+        await run_until(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+        final = [k for k in slack_files(w, "DU0MILA") if k.startswith("concept-pop-Anna")]
+        signed = pdf_text(slack_files(w, "DU0MILA")[final[-1]])
+        assert "Persoonlijk Ontwikkelingsplan (definitief)" in signed
+        # the engine's clock in these tests stands at 22-11-2026 10:00 UTC: 11:00 in Amsterdam
+        assert "Medewerker:  Anna de Vries, akkoord op 22-11-2026 11:00" in signed
+        assert "Leidinggevende:  Mila Bakker, akkoord op 22-11-2026 11:00" in signed
+        assert "allebei akkoord" in w.inbox("anna")[-2]  # and the signed PDF after it
+        assert w.inbox("anna")[-1].strip().endswith(".pdf")

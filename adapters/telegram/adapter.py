@@ -175,6 +175,8 @@ class TelegramAdapter(ChatAdapter):
                 out = await self.engine.prepare(
                     employee, action.removeprefix("prep:"), self._delivery(update)
                 )
+            elif action.startswith("agree:"):  # likewise: only one's own POP or a report's
+                out = await self.engine.agree(employee, action.removeprefix("agree:"), self._delivery(update))
             else:
                 person = self.roster.get(employee)
                 language = person.language if person else None
