@@ -353,3 +353,67 @@ async def test_the_invitation_button_starts_the_dialog(bot: Bot) -> None:
     bot.api.push(button(ANNA, "!start", invitation))  # a second press: resume, never reset
     await bot.settle()
     assert TinyDBStore(bot.data).load("anna").state == state
+
+
+async def test_a_manager_prepares_and_agrees_with_buttons(api: FakeTelegram, tmp_path: Path) -> None:
+    """Issue 7 through the real Application: "!prep:<ref>" opens the preparation, "!agree:<ref>"
+    records the manager's agreement; forged refs open and record nothing."""
+    from tests.helpers import MANAGER_ROUTE, make_team_engine
+
+    roster = (
+        "id,name,language,manager,platform,conversation\n"
+        "mila,Mila Bakker,nl,,telegram,\n"
+        "anna,Anna de Vries,nl,mila,telegram,2027-01-18 10:00\n"
+        "eve,Eve,nl,,telegram,\n"
+    )
+    data = tmp_path / "data"
+    engine = make_team_engine(data, roster)
+    store = TinyDBStore(data)
+    access = Access(store, lambda: NOW, timedelta(days=14))
+    access.bind("telegram", str(ANNA), "mila")  # Mila's chat
+    access.bind("telegram", "5002", "eve")
+    adapter = TelegramAdapter(engine, access, Roster(store), watch=False)
+    app = adapter.build(TOKEN, api.url, max_retries=3)
+    ref = engine.team.reports("mila")[0].ref  # type: ignore[union-attr]
+
+    def invitation(chat: int, data: str) -> dict[str, Any]:
+        markup = {"inline_keyboard": [[{"text": "Voorbereiden", "callback_data": data}]]}
+        return {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": chat, "type": "private"},
+            "text": "Hoi",
+            "reply_markup": markup,
+        }
+
+    async with app:
+        await app.post_init(app)  # type: ignore[misc]
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            mila = Bot(api, access, data)
+            assert any(c["command"] == "team" for c in api.of("setMyCommands")[0].params["commands"])
+            api.push(button(5002, f"!prep:{ref}", invitation(5002, f"!prep:{ref}")))  # Eve forges it
+            await mila.settle()
+            assert TinyDBStore(data).load("eve").active is None  # type: ignore[union-attr]
+            api.push(button(ANNA, f"!prep:{ref}", invitation(ANNA, f"!prep:{ref}")))
+            await api.wait_for(lambda: any("competentieprofiel" in t for t in api.sent_texts(ANNA)))
+            await mila.quiet()
+            for answer in MANAGER_ROUTE:  # typed; scales and yes/no accept the typed answer too
+                mila.say(answer)
+                await mila.settle()
+            assert any("je voorbereiding is klaar" in t for t in api.sent_texts(ANNA))
+            # vaststelling: Anna has confirmed; Mila agrees with the button
+            await engine.agree("anna", ref)
+            api.push(button(ANNA, f"!agree:{ref}", invitation(ANNA, f"!agree:{ref}")))
+            await api.wait_for(
+                lambda: any("akkoord met het POP van Anna de Vries" in t for t in api.sent_texts(ANNA))
+            )
+            api.push(button(5002, f"!agree:{ref}", invitation(5002, f"!agree:{ref}")))  # forged again
+            await mila.settle()
+            agreed = TinyDBStore(data).load("anna").agreed  # type: ignore[union-attr]
+            assert set(agreed["2027-01-18T10:00:00+01:00"]) == {"employee", "manager"}
+        finally:
+            await app.updater.stop()
+            await app.stop()
