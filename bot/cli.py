@@ -45,13 +45,18 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
 
     data_dir = data_dir or _data_dir()
     store = TinyDBStore(data_dir)
-    managers = ScriptRegistry(
-        [bundled_script_path("manager", lang) for lang in LANGUAGES],
-        archive=data_dir / "scripts",
-        default_language=language,
-    )
+
+    def family(name: str) -> ScriptRegistry:
+        paths = [bundled_script_path(name, lang) for lang in LANGUAGES]
+        return ScriptRegistry(paths, archive=data_dir / "scripts", default_language=language)
+
     return Engine(
-        _registry(script, language, data_dir), store, managers=managers, team=RosterTeam(Roster(store))
+        _registry(script, language, data_dir),
+        store,
+        managers=family("manager"),
+        team=RosterTeam(Roster(store)),
+        follow_ups=family("followup"),
+        evaluations=family("evaluation"),
     )
 
 
@@ -362,7 +367,13 @@ def _scheduler(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any 
 
         channels["slack"] = SlackChannel(slack)
     return build_scheduler(
-        data_dir, engine.scripts, channels, invite_link=_invite_link(data_dir), managers=engine.managers
+        data_dir,
+        engine.scripts,
+        channels,
+        invite_link=_invite_link(data_dir),
+        managers=engine.managers,
+        follow_ups=engine.follow_ups,
+        evaluations=engine.evaluations,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import followup
 from bot.alignment import AlignmentDoc, build_alignment, to_text
 from bot.domain import EmployeeRecord
 from bot.draft import DraftDoc, build_draft
@@ -40,10 +41,17 @@ class Composer:
         scripts: ScriptRegistry,
         invite_link: Callable[[Person], str | None] | None = None,
         managers: ScriptRegistry | None = None,
+        follow_ups: ScriptRegistry | None = None,
+        evaluations: ScriptRegistry | None = None,
+        load: Callable[[str], EmployeeRecord | None] | None = None,
     ) -> None:
         self.config = config
         self.scripts = scripts
         self.managers = managers  # the managers' preparation script: alignment and points
+        # After the conversation: the check-in and evaluation scripts, and how to read their answers.
+        self.follow_ups = follow_ups
+        self.evaluations = evaluations
+        self.load = load or (lambda _id: None)
         # For someone on Telegram who has not opened the bot yet, the e-mailed
         # invitation carries their personal start link.
         self.invite_link = invite_link
@@ -103,6 +111,12 @@ class Composer:
             return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
         if kind == "prep_reminder":
             return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
+        if kind in ("checkin", "evaluation", "checkin_summary", "evaluation_summary"):
+            return self.follow_up(entry, person, to, record, now, texts, params, email)
+        if kind in ("next_cycle", "next_cycle_manager"):  # the previous POP is the starting point
+            pdf = self.final_pdf(person, manager, to, record, now, texts)
+            text = fmt(texts.next_cycle if kind == "next_cycle" else texts.next_cycle_manager, **params)
+            return Composed([Text(text), pdf], self._subject(texts, params))
         if kind in ("finalize", "agree_request", "final", "final_manager"):
             return self.agreement(entry, person, manager, to, record, now, texts, params, email)
         if kind == "points":
@@ -153,14 +167,74 @@ class Composer:
             return Composed(
                 [Text(text) if email else Button(text, words.button, button)], self._subject(texts, params)
             )
-        reader = manager or to  # one signed document, in the manager's language, like the draft they got
-        doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
-        pdf = Document(self.filename(texts, person), render_pdf(doc), mime="application/pdf")
+        pdf = self.final_pdf(person, manager, to, record, now, texts)
         if entry.kind == "agree_request":
             text = fmt(texts.agree_request, **params)
             ask: Outgoing = Text(text) if email else Button(text, words.button, button)
             return Composed([pdf, ask], self._subject(texts, params))
         return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
+
+    def follow_up(
+        self,
+        entry: Entry,
+        person: Person,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+        params: dict[str, object],
+        email: bool,
+    ) -> Composed:
+        """Seed 001 §2.5: the invitation to a check-in or an evaluation, and the manager's summary."""
+        suffix = entry.key.rsplit("|", 1)[1]  # "checkin-2", "evaluation-summary-0"
+        number = int(suffix.rsplit("-", 1)[1])
+        titles = followup.goal_titles(self.scripts.for_language(person.language), record) if record else []
+        ref = Report(person.id, person.name, person.conversation, "").ref
+        subject = self._subject(texts, params)
+        if entry.kind == "checkin":
+            text = fmt(texts.checkin, **params)
+            action = f"checkin:{number}:{ref}"
+            return Composed([Text(text) if email else Button(text, texts.checkin_button, action)], subject)
+        if entry.kind == "evaluation":
+            goal = titles[number] if number < len(titles) else ""
+            text = fmt(texts.evaluation, goal=goal, **params)
+            action = f"evaluate:{number}:{ref}"
+            return Composed([Text(text) if email else Button(text, texts.evaluate_button, action)], subject)
+        # the manager's summary: the employee's answers per goal, in the manager's language
+        checkin = entry.kind == "checkin_summary"
+        registry = self.follow_ups if checkin else self.evaluations
+        assert registry is not None
+        loaded = registry.for_language(to.language)
+        if checkin:
+            lines = [fmt(texts.checkin_summary, number=number, **params)]
+            goals = [
+                (i, t, followup.checkin_id(person.id, person.conversation, number, i))
+                for i, t in enumerate(titles)
+            ]
+        else:
+            goal = titles[number] if number < len(titles) else ""
+            lines = [fmt(texts.evaluation_summary, goal=goal, **params)]
+            goals = [(number, "", followup.evaluation_id(person.id, person.conversation, number))]
+        for _i, title, sub_id in goals:
+            sub = self.load(sub_id)
+            answers = build_draft(loaded, sub, now).sections if sub is not None else []
+            body = [f"{qa.question} {qa.answer}" for _t, qas in answers for qa in qas]
+            lines.append("\n".join([f"• {title}" if title else "", *(body or [texts.not_answered])]).strip())
+        return Composed([Text("\n\n".join(lines))], subject)
+
+    def final_pdf(
+        self,
+        person: Person,
+        manager: Person | None,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+    ) -> Document:
+        """The POP with who agreed when: one signed document, in the manager's language."""
+        reader = manager or to
+        doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
+        return Document(self.filename(texts, person), render_pdf(doc), mime="application/pdf")
 
     def signatures(
         self, person: Person, manager: Person | None, reader: Person, record: EmployeeRecord | None

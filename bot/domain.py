@@ -62,6 +62,9 @@ class EmployeeRecord(BaseModel):
     active: str | None = None  # a manager's preparation for a report, while they are in it
     # Vaststelling: per conversation, who agreed to the final POP and when ("employee", "manager").
     agreed: dict[str, dict[str, datetime]] = {}
+    queue: list[str] = []  # further sub-dialogs after `active` (a check-in's next goals)
+    cycle: str = ""  # the conversation these answers are for (a new one starts a new round)
+    previous: dict[str, Any] | None = None  # the previous round: {"cycle", "answers"}
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -14,7 +14,8 @@ import asyncio
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from bot.domain import DONE, SEEN_DELIVERIES, EmployeeRecord
+from bot import followup
+from bot.domain import DONE, SEEN_DELIVERIES, START, EmployeeRecord
 from bot.draft import render_draft
 from bot.messages import Incoming, Outgoing, Question, Text
 from bot.registry import ScriptRegistry
@@ -42,6 +43,8 @@ class Engine:
         clock: Clock = utc_now,
         managers: ScriptRegistry | None = None,
         team: TeamDirectory | None = None,
+        follow_ups: ScriptRegistry | None = None,
+        evaluations: ScriptRegistry | None = None,
     ) -> None:
         if not isinstance(scripts, ScriptRegistry):
             scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
@@ -49,6 +52,9 @@ class Engine:
         # The managers' preparation script, and who reports to whom (both optional).
         self.managers = managers
         self.team = team
+        # After the conversation: per-goal check-ins and evaluations (optional).
+        self.follow_ups = follow_ups
+        self.evaluations = evaluations
         self.store = store
         self.clock = clock
         # One lock per employee: two adapters (or two button presses) for the
@@ -61,12 +67,12 @@ class Engine:
     @property
     def registries(self) -> list[ScriptRegistry]:
         """Every script registry, for hot reload."""
-        return [self.scripts, *([self.managers] if self.managers is not None else [])]
+        extra = (self.managers, self.follow_ups, self.evaluations)
+        return [self.scripts, *(r for r in extra if r is not None)]
 
     def _registry(self, script_id: str) -> ScriptRegistry:
-        if script_id == "manager" and self.managers is not None:
-            return self.managers
-        return self.scripts
+        found = {"manager": self.managers, "followup": self.follow_ups, "evaluation": self.evaluations}
+        return found.get(script_id) or self.scripts
 
     async def _load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
         record = await asyncio.to_thread(self.store.load, employee_id)
@@ -104,7 +110,8 @@ class Engine:
                 if delivery_id in record.seen:
                     return []
                 record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
-            out = self._turn(record).begin()
+            out = self._new_cycle(record)
+            out += self._turn(record).begin()
             await self._save(record)
             return out
 
@@ -118,15 +125,40 @@ class Engine:
                 if incoming.delivery_id in record.seen:
                     return []  # a platform retry: it was answered the first time
                 record.seen = [*record.seen, incoming.delivery_id][-SEEN_DELIVERIES:]
+            out = self._new_cycle(record)
             team = self._team_words(record, incoming)
             if team is not None:
-                out = await self._team_command(record, *team)
+                out += await self._team_command(record, *team)
             elif record.active is not None:
-                out = await self._in_preparation(record, incoming)
+                out += await self._in_subdialog(record, incoming)
             else:
-                out = self._apply(record, incoming)
+                out += self._apply(record, incoming)
             await self._save(record)
             return out
+
+    def _new_cycle(self, record: EmployeeRecord) -> list[Outgoing]:
+        """A new conversation in the roster, after the previous POP was agreed by both, starts a
+        new round: the previous one is kept as the starting point (its goals are named) and the
+        dialog begins afresh. A conversation that merely moved keeps the preparation."""
+        own = self.team.own(record.employee_id) if self.team is not None else None
+        if own is None or record.script_id != "pop":
+            return []
+        if not record.cycle or record.state == START:
+            record.cycle = own.conversation
+            return []
+        texts = self.scripts.for_language(record.language).script.follow_up
+        if record.cycle == own.conversation or texts is None:
+            return []
+        if set(record.agreed.get(record.cycle, {})) != {"employee", "manager"}:
+            record.cycle = own.conversation  # the conversation moved: the preparation goes with it
+            return []
+        titles = followup.goal_titles(self.scripts.for_record(record), record)
+        answers = {k: a.model_dump(mode="json") for k, a in record.answers.items()}
+        record.previous = {"cycle": record.cycle, "answers": answers}
+        record.answers, record.history, record.state = {}, [], START
+        record.pending = record.group = record.return_to = record.active = None
+        record.queue, record.cycle = [], own.conversation
+        return [Text(fmt(texts.new_cycle, goals="; ".join(titles) or "–"))]
 
     def _apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
         turn = self._turn(record)
@@ -187,17 +219,73 @@ class Engine:
         await self._save(prep)
         return out
 
-    async def _in_preparation(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+    async def _in_subdialog(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        """A manager's preparation, or a goal's check-in or evaluation, while the person is in it."""
         assert record.active is not None
-        prep = await self._load(record.active, record.language, "manager")
-        was_done = prep.state == DONE
-        out = self._apply(prep, incoming)
-        await self._save(prep)
-        if prep.state == DONE and not was_done:  # finished: back to their own POP
-            texts = self.scripts.for_language(record.language).script.team
-            record.active = None
-            if texts is not None:
-                out.append(Text(texts.back_to_own))
+        sub = await self._load(record.active, record.language, followup.script_for(record.active))
+        was_done = sub.state == DONE
+        out = self._apply(sub, incoming)
+        await self._save(sub)
+        if sub.state != DONE or was_done:
+            return out
+        if record.queue:  # the next goal
+            record.active, record.queue = record.queue[0], record.queue[1:]
+            return out + await self._open_goal(record)
+        script = self.scripts.for_language(record.language).script
+        kind = followup.script_for(record.active)
+        record.active = None
+        if kind == "manager" and script.team is not None:  # finished: back to their own POP
+            out.append(Text(script.team.back_to_own))
+        elif kind != "manager" and script.follow_up is not None:
+            out.append(Text(script.follow_up.all_done))
+        return out
+
+    async def follow_up(self, person: str, action: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Open a check-in ("checkin:<n>:<ref>", every goal) or an evaluation ("evaluate:<goal>:<ref>").
+
+        `ref` must name the person's own conversation in the roster; anything
+        else (stale or forged) gets the script's stale-choice message.
+        """
+        kind, _, rest = action.partition(":")
+        number, _, ref = rest.partition(":")
+        own = self.team.own(person) if self.team is not None else None
+        async with self._lock(person):
+            record = await self._load(person, None)
+            texts = self.scripts.for_language(record.language).script.follow_up
+            registry = self.follow_ups if kind == "checkin" else self.evaluations
+            valid = kind in ("checkin", "evaluate") and number.isdigit() and registry is not None
+            if own is None or own.ref != ref or texts is None or not valid:
+                return [Text(self.messages_for(record.language).stale_choice)]
+            if delivery_id is not None:
+                if delivery_id in record.seen:
+                    return []
+                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            count = len(followup.goals(self.scripts.for_record(record), record))
+            n = int(number)
+            if kind == "checkin":
+                ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
+            else:
+                ids = [followup.evaluation_id(person, own.conversation, n)] if n < count else []
+            if not ids:
+                out: list[Outgoing] = [Text(texts.no_goals)]
+            else:
+                record.active, record.queue = ids[0], ids[1:]
+                out = await self._open_goal(record)
+            await self._save(record)
+            return out
+
+    async def _open_goal(self, record: EmployeeRecord) -> list[Outgoing]:
+        assert record.active is not None
+        texts = self.scripts.for_language(record.language).script.follow_up
+        assert texts is not None
+        titles = followup.goal_titles(self.scripts.for_record(record), record)
+        i = followup.goal_index(record.active)
+        header = fmt(
+            texts.goal_header, number=i + 1, count=len(titles), goal=titles[i] if i < len(titles) else ""
+        )
+        sub = await self._load(record.active, record.language, followup.script_for(record.active))
+        out: list[Outgoing] = [Text(header), *self._turn(sub).begin()]
+        await self._save(sub)
         return out
 
     async def team_overview(self, manager: str) -> str | None:
@@ -210,6 +298,23 @@ class Engine:
         return await self._team_list(
             record or EmployeeRecord(employee_id=manager, language=language), reports
         )
+
+    async def act(
+        self, person: str, action: str, language: str | None = None, delivery_id: str | None = None
+    ) -> list[Outgoing]:
+        """A button the schedule sent: "start", "prep:<ref>", "agree:<ref>", "checkin:<n>:<ref>",
+        "evaluate:<goal>:<ref>". Every ref is checked against the roster; anything else is stale."""
+        kind, _, rest = action.partition(":")
+        if kind == "start":
+            return await self.start(person, language, delivery_id)
+        if kind == "prep":
+            return await self.prepare(person, rest, delivery_id)
+        if kind == "agree":
+            return await self.agree(person, rest, delivery_id)
+        if kind in ("checkin", "evaluate"):
+            return await self.follow_up(person, action, delivery_id)
+        record = await asyncio.to_thread(self.store.load, person)
+        return [Text(self.messages_for(record.language if record else language).stale_choice)]
 
     async def agree(self, person: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
         """Vaststelling: the employee confirms their final POP, or their manager agrees to it.

@@ -13,10 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
+from bot import followup
 from bot.access import Access
 from bot.compose import Composer
 from bot.domain import DONE, EmployeeRecord
@@ -24,7 +27,15 @@ from bot.outbox import OPEN, Entry, Outbox, Part
 from bot.roster import Person, Roster
 from bot.store import Store
 from bot.team import prep_id
-from bot.timeline import MANAGER_KINDS, ScheduleConfig, entry_key, in_working_hours, next_working, plan
+from bot.timeline import (
+    DYNAMIC_KINDS,
+    MANAGER_KINDS,
+    ScheduleConfig,
+    entry_key,
+    in_working_hours,
+    next_working,
+    plan,
+)
 
 log = logging.getLogger("popbot.schedule")
 
@@ -107,6 +118,12 @@ class Scheduler:
         for key, e in existing.items():
             if e.status != "planned":
                 continue  # on its way or done: a re-plan never touches it
+            if e.kind in DYNAMIC_KINDS:  # added as the cycle goes; only a new round or leaving ends them
+                ended = not person.active or e.conversation != person.conversation
+                if ended and e.kind not in ("delivered", "points"):
+                    self.outbox.close(e, "cancelled", now, note="a new conversation or left the roster")
+                    changed += 1
+                continue
             same = person.active and e.conversation == person.conversation and manager is not None
             if same and e.due <= now:
                 continue  # overdue (the bot was down): the next pass catches it up
@@ -175,6 +192,8 @@ class Scheduler:
         self.outbox.close(entry, "sent", now)
         report.sent.append(entry.key)
         log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
+        if entry.kind == "final":  # the POP is agreed: check-ins, evaluations, the next round
+            self._plan_follow_ups(entry, now)
         if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
             follow = ["delivered", *(["points"] if self.composer.managers is not None else [])]
             for kind in follow:
@@ -185,6 +204,50 @@ class Scheduler:
                         person=entry.person,
                         conversation=entry.conversation,
                         due=now,
+                    )
+                )
+
+    def _plan_follow_ups(self, final: Entry, now: datetime) -> None:
+        """Seed 001 §2.5: check-ins every few months, each goal evaluated when it was due
+        (the last date its planning names), a summary of each to the manager, the next round."""
+        person = self.roster.get(final.person)
+        record = self.store.load(final.person)
+        conv = person.conversation_at() if person is not None else None
+        if person is None or conv is None or record is None or self.composer.follow_ups is None:
+            return
+        cfg, zone, hours = self.config.follow_up, ZoneInfo(person.timezone), self.config.working_hours
+        later = timedelta(days=cfg.summary_after_days)
+        end = conv + relativedelta(months=cfg.cycle_months)
+        planned: list[tuple[str, str, datetime]] = []
+        n = 1
+        while n * cfg.checkin_months < cfg.cycle_months:
+            at = next_working(conv + relativedelta(months=n * cfg.checkin_months), zone, hours)
+            planned += [
+                (f"checkin-{n}", "checkin", at),
+                (f"checkin-summary-{n}", "checkin_summary", at + later),
+            ]
+            n += 1
+        loaded = self.composer.scripts.for_record(record)
+        for i, item in enumerate(followup.goals(loaded, record)):
+            due = followup.deadline(loaded, item, conv.date())
+            moment = datetime.combine(due, hours.start, zone) if due is not None else end
+            at = next_working(min(moment, end), zone, hours)
+            planned += [
+                (f"evaluation-{i}", "evaluation", at),
+                (f"evaluation-summary-{i}", "evaluation_summary", at + later),
+            ]
+        at = next_working(end, zone, hours)
+        planned += [("next-cycle", "next_cycle", at), ("next-cycle-manager", "next_cycle_manager", at)]
+        for suffix, kind, due in planned:
+            key = entry_key(person.id, final.conversation, suffix)
+            if self.outbox.get(key) is None:
+                self.outbox.add(
+                    Entry(
+                        key=key,
+                        kind=kind,
+                        person=person.id,
+                        conversation=final.conversation,
+                        due=max(due, now),
                     )
                 )
 

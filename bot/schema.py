@@ -434,6 +434,15 @@ class Agreement(Strict):
     final_title: str  # the final POP's title (the draft's says "concept")
 
 
+class FollowUpTexts(Strict):
+    """Check-ins and evaluations after the conversation (seed 001 §2.5), in the employee's script."""
+
+    goal_header: str  # "— Doel {number} van {count}: {goal} —" before each goal's questions
+    all_done: str  # after the last goal
+    no_goals: str
+    new_cycle: str  # a new POP round starts: "{goals}" were the previous ones
+
+
 class Compare(Strict):
     employee: Id  # a question of the employee's script
     manager: Id  # a question of this (the manager's) script
@@ -501,12 +510,13 @@ class Script(Strict):
     # Optional: without it the employee cannot mark single answers private.
     privacy: Privacy | None = None
     # Who the script is for; a manager's script prepares the conversation with one report.
-    role: Literal["employee", "manager"] = "employee"
+    role: Literal["employee", "manager", "follow_up", "evaluation"] = "employee"
     # Take commands, words, limits, messages (each unless given here), faq, privacy, team
     # and command descriptions from this script of the same language and folder.
     extends: Id | None = None
     team: Team | None = None
     agreement: Agreement | None = None
+    follow_up: FollowUpTexts | None = None
     alignment: Alignment | None = None
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout

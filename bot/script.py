@@ -434,8 +434,8 @@ def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
 
 
 def _warnings(loaded: LoadedScript) -> Iterator[ScriptProblem]:
-    if loaded.script.role == "manager":
-        return  # the seven steps are the employee's
+    if loaded.script.role != "employee":
+        return  # the seven steps are the employee's preparation
     covered = {s.method_step for s in loaded.script.steps if s.method_step}
     missing = [str(n) for n in range(1, 8) if n not in covered]
     if missing:

@@ -37,6 +37,8 @@ def build_scheduler(
     schedule_file: str | Path | None = None,
     invite_link: Callable[[Person], str | None] | None = None,
     managers: ScriptRegistry | None = None,
+    follow_ups: ScriptRegistry | None = None,
+    evaluations: ScriptRegistry | None = None,
 ) -> Scheduler:
     from storage import TinyDBStore
     from storage.outbox_files import OutboxFiles
@@ -51,7 +53,7 @@ def build_scheduler(
         store=store,
         access=Access(store, clock),
         outbox=Outbox(OutboxFiles(data_dir)),
-        composer=Composer(config, scripts, invite_link, managers),
+        composer=Composer(config, scripts, invite_link, managers, follow_ups, evaluations, store.load),
         config=config,
         channels=channels,
         clock=clock,

@@ -8,6 +8,7 @@ friendly follow-up (the wording is HR's, in YAML).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.schema import Words
 
@@ -35,3 +36,31 @@ def _has_observable(text: str, words: Words) -> bool:
     # words HR listed as observable ("zelfstandig", "certificaat", …).
     low = text.casefold()
     return bool(_DIGIT.search(low)) or any(w.casefold() in low for w in words.observable)
+
+
+def last_date(text: str, words: Words, after: date) -> date | None:
+    """The latest date a free text names, on or after `after` ("1 mei 2027", "1-5-2027", "1 mei").
+
+    A day and month without a year mean their next occurrence from `after`.
+    """
+    low = text.casefold()
+    months = {m.casefold(): i for i, m in enumerate(words.months, start=1)}
+    months |= {m.casefold(): i for i, m in enumerate(words.months_short, start=1)}
+    found: list[date] = []
+    names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    for day, month, year in re.findall(rf"\b(\d{{1,2}})\s+({names})\b(?:\s+(\d{{4}}))?", low):
+        found += _valid(int(day), months[month], int(year) if year else None, after)
+    for day, month, year in re.findall(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b", low):
+        found += _valid(int(day), int(month), int(year), after)
+    found = [d for d in found if d >= after]
+    return max(found) if found else None
+
+
+def _valid(day: int, month: int, year: int | None, after: date) -> list[date]:
+    try:
+        d = date(year or after.year, month, day)
+        if year is None and d < after:
+            d = date(after.year + 1, month, day)
+    except ValueError:
+        return []
+    return [d]

@@ -114,10 +114,28 @@ class Texts(_Strict):
     agree_request: str
     final: str
     final_subject: str
+    checkin: str
+    checkin_button: str
+    evaluation: str
+    evaluate_button: str
+    checkin_summary: str
+    evaluation_summary: str
+    not_answered: str
+    next_cycle: str
+    next_cycle_manager: str
+
+
+class FollowUpConfig(_Strict):
+    """After the conversation (seed 001 §2.5): check-ins, evaluations, the next round."""
+
+    checkin_months: int = Field(ge=1, le=24)
+    cycle_months: int = Field(ge=1, le=60)  # when the next round starts
+    summary_after_days: int = Field(ge=0, le=60)  # the manager's summary of a check-in or evaluation
 
 
 class ScheduleConfig(_Strict):
     timeline: Offsets
+    follow_up: FollowUpConfig
     working_hours: WorkingHours
     retry: RetryPolicy
     preparation_minutes: int = Field(ge=1)
@@ -214,9 +232,35 @@ Kind = Literal[
     "agree_request",
     "final",
     "final_manager",
+    "checkin",
+    "checkin_summary",
+    "evaluation",
+    "evaluation_summary",
+    "next_cycle",
+    "next_cycle_manager",
 ]
 # Sent to the manager; every other kind goes to the employee.
-MANAGER_KINDS = ("delivery", "prep_invitation", "prep_reminder", "agree_request", "final_manager")
+MANAGER_KINDS = (
+    "delivery",
+    "prep_invitation",
+    "prep_reminder",
+    "agree_request",
+    "final_manager",
+    "checkin_summary",
+    "evaluation_summary",
+    "next_cycle_manager",
+)
+# Added by the scheduler as the cycle goes (not by `plan`), so a re-plan leaves them be.
+DYNAMIC_KINDS = (
+    "delivered",
+    "points",
+    "checkin",
+    "checkin_summary",
+    "evaluation",
+    "evaluation_summary",
+    "next_cycle",
+    "next_cycle_manager",
+)
 
 
 @dataclass(frozen=True)

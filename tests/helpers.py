@@ -183,3 +183,10 @@ def make_team_engine(data_dir: object, roster_csv: str, now: datetime = NOW) -> 
         managers=ScriptRegistry.of(MANAGER_NL, MANAGER_EN),
         team=RosterTeam(Roster(store)),
     )
+
+
+def family(name: str) -> object:
+    """A registry of a bundled script in both languages (followup, evaluation, manager)."""
+    from bot.registry import ScriptRegistry
+
+    return ScriptRegistry.of(*(load_script(bundled_script_path(name, lang)) for lang in ("nl", "en")))

@@ -37,7 +37,7 @@ from bot.team import RosterTeam
 from storage import TinyDBStore
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.helpers import EN, MANAGER_EN, MANAGER_NL, NL, NOW, import_roster, make_engine
+from tests.helpers import EN, MANAGER_EN, MANAGER_NL, NL, NOW, family, import_roster, make_engine
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
 mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam
@@ -87,7 +87,13 @@ class World:
     def scheduler(self) -> Scheduler:
         """A fresh scheduler reading everything from disk, as after a restart."""
         s = build_scheduler(
-            self.data, self.engine.scripts, self.channels, clock=self.clock, managers=self.engine.managers
+            self.data,
+            self.engine.scripts,
+            self.channels,
+            clock=self.clock,
+            managers=self.engine.managers,
+            follow_ups=self.engine.follow_ups,
+            evaluations=self.engine.evaluations,
         )
         self.schedulers.append(s)
         return s
@@ -127,6 +133,8 @@ async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) ->
                 clock=lambda: NOW,
                 managers=ScriptRegistry.of(MANAGER_NL, MANAGER_EN),
                 team=RosterTeam(Roster(store)),
+                follow_ups=family("followup"),
+                evaluations=family("evaluation"),
             )
         yield World(data, slack, telegram, mailbox, channels, engine)
     finally:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from bot.outbox import Outbox
 from storage.outbox_files import OutboxFiles
-from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
+from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, import_roster
 from tests.schedule_world import World, world
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
@@ -151,3 +151,101 @@ async def test_after_the_conversation_both_agree_and_both_get_the_signed_pop(tmp
         assert "Leidinggevende:  Mila Bakker, akkoord op 22-11-2026 11:00" in signed
         assert "allebei akkoord" in w.inbox("anna")[-2]  # and the signed PDF after it
         assert w.inbox("anna")[-1].strip().endswith(".pdf")
+
+
+async def at(w: World, when: datetime) -> list[str]:
+    """Jump the clock (a pass catches up whatever fell due) and run one pass; what was sent."""
+    w.now = when
+    return (await w.schedulers[-1].run_due()).sent
+
+
+async def agreed_pop(w: World) -> str:
+    """Anna prepares, the conversation happens, both agree. Returns her conversation's ref."""
+    w.scheduler().sync()
+    anna = Chat(w.engine, "anna")
+    await anna.start()
+    for answer in FULL_ROUTE:
+        await anna.say(answer)
+    await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
+    ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
+    await w.engine.act("anna", f"agree:{ref}")
+    await at(w, datetime(2027, 1, 19, 10, 0, tzinfo=UTC))
+    await w.engine.act("mila", f"agree:{ref}")
+    sent = await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+    assert any(k.endswith("|final") for k in sent)
+    return ref
+
+
+async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(tmp_path: Path) -> None:
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        ref = await agreed_pop(w)
+        due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
+        assert due["checkin-1"] == datetime(
+            2027, 4, 19, 7, 0, tzinfo=UTC
+        )  # +3 months is a Sunday: Monday 09:00
+        assert due["evaluation-0"] == datetime(
+            2027, 5, 3, 7, 0, tzinfo=UTC
+        )  # "… tot 1 mei 2027": Saturday → Monday
+        assert due["next-cycle"] == datetime(2028, 1, 18, 9, 0, tzinfo=UTC)
+        assert "checkin-4" not in due  # every 3 months within the 12-month round: 3 check-ins
+
+        anna = Chat(w.engine, "anna")
+
+        async def check_in(number: int, answers: list[str]) -> None:
+            sent = await at(w, due[f"checkin-{number}"])
+            assert any(k.endswith(f"|checkin-{number}") for k in sent)
+            assert "[Check-in starten]" in w.inbox("anna")[-1]
+            anna.last = await w.engine.act("anna", f"checkin:{number}:{ref}")
+            assert "— Doel 1 van 1: Klantgericht werken —" in anna.text
+            assert anna.question.question_id == "voortgang"
+            for answer in answers:
+                await anna.say(answer)
+            assert "Alles is bijgewerkt" in anna.text
+            await at(w, due[f"checkin-summary-{number}"])
+
+        await check_in(1, ["Goed op weg", "overslaan", "nee", "Meer oefenen aan de balie"])
+        summary = next(t for t in w.slack.posted("DU0MILA") if "Check-in 1" in t)
+        assert "Check-in 1 op het POP van Anna de Vries:" in summary
+        assert "Klantgericht werken" in summary and "Meer oefenen aan de balie" in summary
+
+        await at(w, due["evaluation-0"])  # the goal's own deadline, between two check-ins
+        assert "[Evalueren]" in w.inbox("anna")[-1] and "Klantgericht werken" in w.inbox("anna")[-1]
+        anna.last = await w.engine.act("anna", f"evaluate:0:{ref}")
+        for answer in (
+            "ja",
+            "Ik sta zelfstandig aan de balie",
+            "Een stap dichter bij senior planner",
+            "overslaan",
+        ):
+            await anna.say(answer)
+        await at(w, due["evaluation-summary-0"])
+        evaluation = next(t for t in w.slack.posted("DU0MILA") if "Evaluatie van het doel" in t)
+        assert (
+            "Is het ontwikkelingsdoel bereikt? ja" in evaluation and "zelfstandig aan de balie" in evaluation
+        )
+
+        await check_in(2, ["Bijna klaar", "overslaan", "ja"])
+        assert "Bijna klaar" in next(t for t in w.slack.posted("DU0MILA") if "Check-in 2" in t)
+
+        # forged or stale follow-up buttons open nothing
+        stale = w.engine.messages_for("nl").stale_choice
+        for forged in (f"checkin:1:{'0' * 10}", f"checkin:1:{ref}x", "delete:everything"):
+            assert [o.text for o in await w.engine.act("anna", forged)] == [stale]  # type: ignore[union-attr]
+        no_goal = w.engine.scripts.for_language("nl").script.follow_up.no_goals  # type: ignore[union-attr]
+        assert [o.text for o in await w.engine.act("anna", f"evaluate:9:{ref}")] == [no_goal]  # type: ignore[union-attr]
+        assert [o.text for o in await w.engine.act("mila", f"checkin:1:{ref}")] == [stale]  # type: ignore[union-attr]
+        assert w.engine.store.load("anna").active is None  # type: ignore[union-attr]
+
+        # a year on: the next round, with the previous POP as the starting point
+        await at(w, due["next-cycle"])
+        assert "een jaar POP zit erop" in w.inbox("anna")[-2] and w.inbox("anna")[-1].strip().endswith(".pdf")
+        assert any("zet het volgende gesprek in het rooster" in t for t in w.slack.posted("DU0MILA"))
+        (tmp_path / "roster.csv").write_text(
+            ROSTER.replace("2027-01-18 10:00", "2028-02-07 10:00"), encoding="utf-8"
+        )
+        import_roster(tmp_path / "roster.csv", w.data)
+        anna.last = await w.engine.handle("anna", __import__("bot").Incoming.say("hoi"))
+        assert "Een nieuwe POP-ronde. Je vorige doelen waren: Klantgericht werken." in anna.text
+        record = w.engine.store.load("anna")
+        assert record is not None and record.previous is not None and "route" in record.previous["answers"]
+        assert not record.answers and record.cycle.startswith("2028-02-07")

@@ -41,9 +41,8 @@ class SlackAdapter(ChatAdapter):
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
-        app.action("pop_start")(self.on_start)  # the invitation's button
-        app.action("pop_prep")(self.on_start)  # a manager's invitation: prepare for a report
-        app.action("pop_agree")(self.on_start)  # vaststelling: agree to the final POP
+        # the schedule's buttons: start, prepare for a report, agree, check-in, evaluate
+        app.action(re.compile(r"^pop_(start|prep|agree|checkin|evaluate)$"))(self.on_start)
         app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
         app.action(re.compile(r"^pop_edit$"))(self.on_edit)
         app.view(EDIT_CALLBACK)(self.on_edit_submit)
@@ -199,12 +198,8 @@ class SlackAdapter(ChatAdapter):
         person = self.roster.get(employee)
         delivery = f"slack:action:{body.get('trigger_id')}"
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        if value.startswith("prep:"):  # checked against the roster by the engine
-            out = await self.engine.prepare(employee, value.removeprefix("prep:"), delivery)
-        elif value.startswith("agree:"):  # likewise: only one's own POP or a report's
-            out = await self.engine.agree(employee, value.removeprefix("agree:"), delivery)
-        else:
-            out = await self.engine.start(employee, person.language if person else None, delivery)
+        # the engine checks the value against the roster: a forged one opens nothing
+        out = await self.engine.act(employee, value, person.language if person else None, delivery)
         await self.post(client, channel, out)
 
     async def on_edit(

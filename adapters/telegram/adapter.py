@@ -170,17 +170,10 @@ class TelegramAdapter(ChatAdapter):
         if data.startswith(render.ACTION):  # an invitation's button: begin, or prepare for a report
             if isinstance(query.message, Message):
                 await _close(query.message, "")
-            action = data.removeprefix(render.ACTION)
-            if action.startswith("prep:"):  # checked against the roster by the engine
-                out = await self.engine.prepare(
-                    employee, action.removeprefix("prep:"), self._delivery(update)
-                )
-            elif action.startswith("agree:"):  # likewise: only one's own POP or a report's
-                out = await self.engine.agree(employee, action.removeprefix("agree:"), self._delivery(update))
-            else:
-                person = self.roster.get(employee)
-                language = person.language if person else None
-                out = await self.engine.start(employee, language, self._delivery(update))
+            person = self.roster.get(employee)
+            language = person.language if person else None
+            action = data.removeprefix(render.ACTION)  # the engine checks it against the roster
+            out = await self.engine.act(employee, action, language, self._delivery(update))
             await self.send(context, chat.id, out)
             return
         ref, _, value = (query.data or "").partition("|")
