@@ -80,6 +80,7 @@ class Composer:
         delivery_at: datetime | None,
         email: bool,
         prep: EmployeeRecord | None = None,
+        bundle: list[Person] | None = None,
     ) -> Composed:
         texts = self.config.texts(to.language)
         script = self.scripts.for_language(to.language).script
@@ -103,6 +104,19 @@ class Composer:
             if email:
                 return Composed([Text(f"{text}\n\n{link}" if link else text)], self._subject(texts, params))
             return Composed([Button(text, texts.start_button, "start")])
+        if kind == "prep_invitation" and bundle:  # the manager's weekly invitation: a button per report
+            everyone = sorted([person, *bundle], key=lambda p: (p.conversation, p.id))
+            head = fmt(texts.prep_digest, count=len(everyone), **params)
+            lines = []
+            for p in everyone:
+                when = p.conversation_at()
+                line = fmt(texts.prep_digest_line, name=p.name, date=self.when(when, to) if when else "")
+                ref = Report(p.id, p.name, p.conversation, "").ref
+                lines.append(Text(line) if email else Button(line, texts.prepare_button, f"prep:{ref}"))
+            if email:
+                body = "\n".join([head, *(f"• {x.text}" for x in lines)])
+                return Composed([Text(body)], fmt(texts.prep_subject, **params))
+            return Composed([Text(head), *lines])
         if kind == "prep_invitation":
             text = fmt(texts.prep_invitation, **params)
             if email:

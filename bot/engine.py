@@ -193,6 +193,9 @@ class Engine:
         reports = self.team.reports(record.employee_id)
         if not reports:
             return [Text(texts.none)]
+        if arg is not None and arg.casefold() in (w.casefold() for w in texts.digest_words):
+            record.digest = not record.digest
+            return [Text(texts.digest_on if record.digest else texts.digest_off)]
         if arg is None:
             return [Text(await self._team_list(record, reports))]
         if not arg.isdigit() or not 1 <= int(arg) <= len(reports):

@@ -299,6 +299,7 @@ class Scheduler:
         entry.channel, entry.address = route
         entry.to = to.id
         manager = self.roster.get(person.manager) if person.manager else None
+        bundle = self._bundle(entry, to, now) if entry.kind == "prep_invitation" else []
         delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
         delivery_at = (delivery.deadline or delivery.due) if delivery else None
         composed = self.composer.compose(
@@ -311,6 +312,7 @@ class Scheduler:
             delivery_at=delivery_at,
             email=entry.channel == "email",
             prep=self.prep(person, entry.conversation),
+            bundle=[p for p, _e in bundle],
         )
         entry.parts = [Part.of(p) for p in composed.parts]
         entry.subject = composed.subject
@@ -318,8 +320,30 @@ class Scheduler:
         entry.inflight = None
         entry.status = "sending"
         self.outbox.save(entry)  # from here on the same message is resumed, never recomposed
+        for _p, sibling in bundle:  # their invitations went in this one
+            if sibling.status == "planned":
+                self.outbox.close(sibling, "skipped", now, note=f"bundled into {entry.key}")
         self.fault("composed", entry.key)
         return True
+
+    def _bundle(self, entry: Entry, manager: Person, now: datetime) -> list[tuple[Person, Entry]]:
+        """A manager who chose `team week`: the other reports whose invitation to prepare falls
+        in the same week go into this one message (their entries are closed as bundled)."""
+        record = self.store.load(manager.id)
+        if record is None or not record.digest:
+            return []
+        zone = ZoneInfo(manager.timezone)
+        week = entry.due.astimezone(zone).isocalendar()[:2]
+        out = []
+        for report in self.roster.everyone():
+            if report.manager != manager.id or report.id == entry.person or not report.active:
+                continue
+            other = self.outbox.get(entry_key(report.id, report.conversation, "prep-invitation"))
+            if other is None or other.due.astimezone(zone).isocalendar()[:2] != week:
+                continue
+            if other.status == "planned" or other.note == f"bundled into {entry.key}":
+                out.append((report, other))
+        return out
 
     def prep(self, person: Person, conversation: str) -> EmployeeRecord | None:
         """The manager's preparation for this conversation (as the roster names the manager now)."""

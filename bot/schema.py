@@ -420,7 +420,11 @@ class Team(Strict):
     none: str  # no reports in the roster
     not_found: str  # "team 9" with fewer reports
     preparing: str  # "Your preparation for {name} ({date})" when one starts or resumes
-    back_to_own: str  # after finishing or leaving a report's preparation
+    back_to_own: str
+    # "team week": one invitation a week for all reports, instead of one per report (again: undo)
+    digest_words: list[str] = Field(min_length=1)
+    digest_on: str
+    digest_off: str  # after finishing or leaving a report's preparation
 
 
 class Agreement(Strict):

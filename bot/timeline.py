@@ -109,6 +109,8 @@ class Texts(_Strict):
     prepare_button: str
     prep_subject: str
     prep_reminder: str
+    prep_digest: str  # one invitation for the week's reports: "{count}"
+    prep_digest_line: str  # "{name} — {date}", with a button under it
     alignment_filename: str
     finalize: str
     agree_request: str

@@ -249,3 +249,28 @@ async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(
         record = w.engine.store.load("anna")
         assert record is not None and record.previous is not None and "route" in record.previous["answers"]
         assert not record.answers and record.cycle.startswith("2028-02-07")
+
+
+async def test_a_manager_can_choose_one_invitation_a_week_for_all_reports(tmp_path: Path) -> None:
+    roster = ROSTER + "ben,Ben Jansen,ben@example.org,nl,mila,console,,2027-01-20 14:00,Europe/Amsterdam\n"
+    async with world(tmp_path, roster, managers=True) as w:
+        w.scheduler().sync()
+        mila = Chat(w.engine, "mila")
+        await mila.say("team week")
+        assert "één uitnodiging per week" in mila.text
+        await run_until(w, datetime(2027, 1, 8, 12, 0, tzinfo=UTC))  # both invitations fall in this week
+        posts = [c.params for c in w.slack.of("chat.postMessage") if c.params.get("channel") == "DU0MILA"]
+        assert len([p for p in posts if "medewerkers" in str(p.get("text"))]) == 1
+        assert "Over twee weken heb je POP-gesprekken met 2 medewerkers" in posts[0]["text"]
+        buttons = [
+            p["blocks"][-1]["elements"][0]["value"] for p in posts if p["blocks"][-1]["type"] == "actions"
+        ]
+        assert len(buttons) == 2 and all(b.startswith("prep:") for b in buttons)
+        bundled = [e for e in Outbox(OutboxFiles(w.data)).everything() if e.kind == "prep_invitation"]
+        assert sorted(e.status for e in bundled) == ["sent", "skipped"]
+        assert any(e.note.startswith("bundled into ") for e in bundled)
+        out = await w.engine.act("mila", buttons[1])  # Ben's button opens Ben's preparation
+        assert "Voorbereiding voor je gesprek met Ben Jansen" in out[0].text  # type: ignore[union-attr]
+        await mila.say("mijnpop")
+        await mila.say("team week")
+        assert "per medewerker" in mila.text
