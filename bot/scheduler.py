@@ -194,6 +194,8 @@ class Scheduler:
         log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
         if entry.kind == "final":  # the POP is agreed: check-ins, evaluations, the next round
             self._plan_follow_ups(entry, now)
+        if entry.kind == "evaluation_summary":
+            self._next_round_if_all_evaluated(entry, now)
         if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
             follow = ["delivered", *(["points"] if self.composer.managers is not None else [])]
             for kind in follow:
@@ -250,6 +252,22 @@ class Scheduler:
                         due=max(due, now),
                     )
                 )
+
+    def _next_round_if_all_evaluated(self, entry: Entry, now: datetime) -> None:
+        """Seed 001 §2.5.1: after the evaluation the cycle starts again — as soon as every goal
+        is evaluated, the next round is announced (rather than waiting for the year to end)."""
+        record = self.store.load(entry.person)
+        if record is None:
+            return
+        count = len(followup.goals(self.composer.scripts.for_record(record), record))
+        for i in range(count):
+            sub = self.store.load(followup.evaluation_id(entry.person, entry.conversation, i))
+            if sub is None or sub.state != DONE:
+                return
+        for kind in ("next-cycle", "next-cycle-manager"):
+            upcoming = self.outbox.get(entry_key(entry.person, entry.conversation, kind))
+            if upcoming is not None and upcoming.status == "planned" and upcoming.due > now:
+                self.outbox.move(upcoming, now)
 
     def _prepare(self, entry: Entry, now: datetime, report: PassReport) -> bool:
         """Decide whether a planned entry goes now; if so compose it and mark it sending."""

@@ -224,6 +224,13 @@ async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(
             "Is het ontwikkelingsdoel bereikt? ja" in evaluation and "zelfstandig aan de balie" in evaluation
         )
 
+        # every goal is evaluated: the next round is announced at the next pass (not a year on),
+        # with the previous POP as the starting point
+        sent = await at(w, due["evaluation-summary-0"] + timedelta(hours=1))
+        assert {k.rsplit("|", 1)[1] for k in sent} == {"next-cycle", "next-cycle-manager"}
+        assert "tijd voor een nieuwe POP-ronde" in w.inbox("anna")[-2] and w.inbox("anna")[-1].strip().endswith(".pdf")
+        assert any("zet het volgende gesprek in het rooster" in t for t in w.slack.posted("DU0MILA"))
+
         await check_in(2, ["Bijna klaar", "overslaan", "ja"])
         assert "Bijna klaar" in next(t for t in w.slack.posted("DU0MILA") if "Check-in 2" in t)
 
@@ -236,10 +243,6 @@ async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(
         assert [o.text for o in await w.engine.act("mila", f"checkin:1:{ref}")] == [stale]  # type: ignore[union-attr]
         assert w.engine.store.load("anna").active is None  # type: ignore[union-attr]
 
-        # a year on: the next round, with the previous POP as the starting point
-        await at(w, due["next-cycle"])
-        assert "een jaar POP zit erop" in w.inbox("anna")[-2] and w.inbox("anna")[-1].strip().endswith(".pdf")
-        assert any("zet het volgende gesprek in het rooster" in t for t in w.slack.posted("DU0MILA"))
         (tmp_path / "roster.csv").write_text(
             ROSTER.replace("2027-01-18 10:00", "2028-02-07 10:00"), encoding="utf-8"
         )
