@@ -228,8 +228,9 @@ async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(
         # with the previous POP as the starting point
         sent = await at(w, due["evaluation-summary-0"] + timedelta(hours=1))
         assert {k.rsplit("|", 1)[1] for k in sent} == {"next-cycle", "next-cycle-manager"}
-        assert "tijd voor een nieuwe POP-ronde" in w.inbox("anna")[-2] and w.inbox("anna")[-1].strip().endswith(".pdf")
-        assert any("zet het volgende gesprek in het rooster" in t for t in w.slack.posted("DU0MILA"))
+        inbox = w.inbox("anna")
+        assert "tijd voor een nieuwe POP-ronde" in inbox[-2] and inbox[-1].strip().endswith(".pdf")
+        assert any("Zet het volgende gesprek in het rooster" in t for t in w.slack.posted("DU0MILA"))
 
         await check_in(2, ["Bijna klaar", "overslaan", "ja"])
         assert "Bijna klaar" in next(t for t in w.slack.posted("DU0MILA") if "Check-in 2" in t)
