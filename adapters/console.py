@@ -29,7 +29,7 @@ def _wrap(text: str, width: int) -> str:
     )
 
 
-def render(out: list[Outgoing], width: int) -> str:
+def render(out: list[Outgoing], width: int, files: Path | None = None) -> str:
     parts: list[str] = []
     for item in out:
         if isinstance(item, Text):
@@ -50,6 +50,11 @@ def render(out: list[Outgoing], width: int) -> str:
             parts.append(f"{item.caption}\n{rule}\n{item.content.rstrip()}\n{rule}")
         elif isinstance(item, Text | Button):
             parts.append(_wrap(item.text, width))
+        elif isinstance(item, Document):  # a file (an export): saved, and named here
+            saved = files / item.filename if files is not None else None
+            if saved is not None and isinstance(item.content, bytes):
+                AtomicFile(saved).write_bytes(item.content)
+            parts.append(f"{item.caption}\n📄 {saved or item.filename}")
     return "\n\n".join(parts)
 
 
@@ -61,13 +66,14 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     inbox: ConsoleInbox | None = None,
+    files: Path | None = None,
 ) -> None:
     interactive = stdin.isatty() and stdout.isatty()
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 1))
 
     def show(out: list[Outgoing]) -> None:
         if out:
-            stdout.write(render(out, width) + "\n\n")
+            stdout.write(render(out, width, files) + "\n\n")
             stdout.flush()
 
     if inbox is not None:  # what the schedule sent while the console was closed

@@ -90,6 +90,15 @@ class Access:
         self.store.save_binding(_handle_key(platform, handle), {"employee_id": employee_id})
         self.store.save_binding(_employee_key(platform, employee_id), {"handle": handle})
 
+    def unbind(self, platform: str, employee_id: str) -> bool:
+        """Forget the employee's chat account on a platform (both directions)."""
+        old = self.store.load_binding(_employee_key(platform, employee_id))
+        if old is None:
+            return False
+        self.store.delete_binding(_handle_key(platform, old["handle"]))
+        self.store.delete_binding(_employee_key(platform, employee_id))
+        return True
+
     def who(self, platform: str, handle: str) -> str | None:
         binding = self.store.load_binding(_handle_key(platform, handle))
         return binding["employee_id"] if binding else None

@@ -57,6 +57,7 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
         team=RosterTeam(Roster(store)),
         follow_ups=family("followup"),
         evaluations=family("evaluation"),
+        personal=_personal(data_dir),
     )
 
 
@@ -68,8 +69,9 @@ async def _chat(engine: Engine, user: str, language: str, data_dir: Path | None 
     stop = asyncio.Event()
     watcher = asyncio.create_task(watch_scripts(engine.registries, stop))
     inbox = ConsoleInbox(TinyDBStore(data_dir)) if data_dir is not None else None
+    exports = TinyDBStore(data_dir).exports_folder(user) if data_dir is not None else None
     try:
-        await run_console(engine, user, language=language, inbox=inbox)
+        await run_console(engine, user, language=language, inbox=inbox, files=exports)
     finally:
         stop.set()
         await watcher
@@ -484,6 +486,49 @@ def cmd_schedule_run_due(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _personal(data_dir: Path) -> Any:
+    from bot.privacy import PersonalData
+    from storage import TinyDBStore
+    from storage.outbox_files import OutboxFiles
+
+    access = _access(data_dir)
+    return PersonalData(TinyDBStore(data_dir), OutboxFiles(data_dir), access, access.clock)
+
+
+def cmd_privacy_export(args: argparse.Namespace) -> int:
+    """HR's counterpart of the employee's `mijngegevens`: everything held, as JSON (or Markdown)."""
+    from bot.privacy import to_markdown
+
+    personal = _personal(_data_dir())
+    data = personal.export(args.employee)
+    if data["roster"] is None and not data["records"]:
+        print(f"popbot: nothing is held about '{args.employee}'", file=sys.stderr)
+        return 1
+    text = to_markdown(data, {}) if args.markdown else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_privacy_erase(args: argparse.Namespace) -> int:
+    """HR's counterpart of the employee's `verwijder`: erase everything, after confirmation."""
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("popbot: add --yes to erase without a question (nothing was erased)", file=sys.stderr)
+            return 1
+        answer = input(f"Erase everything popbot holds about '{args.employee}'? Type the id to confirm: ")
+        if answer.strip() != args.employee:
+            print("popbot: not confirmed; nothing was erased", file=sys.stderr)
+            return 1
+    gone = _personal(_data_dir()).erase(args.employee)
+    print("erased: " + ", ".join(f"{n} {what}" for what, n in gone.items()))
+    print("The roster entry stays (HR's roster); remove it there and re-import to stop everything.")
+    return 0
+
+
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from bot.roster import RosterError, parse_roster
 
@@ -617,6 +662,18 @@ def parser() -> argparse.ArgumentParser:
     splan.set_defaults(func=cmd_schedule_plan)
     srun = ssub.add_parser("run-due", help="send what is due now, once (for cron)")
     srun.set_defaults(func=cmd_schedule_run_due)
+
+    privacy = sub.add_parser("privacy", help="an employee's data: export it, erase it (AVG/GDPR)")
+    psub = privacy.add_subparsers(dest="privacy_command", required=True)
+    pexport = psub.add_parser("export", help="everything held about an employee (JSON, or --markdown)")
+    pexport.add_argument("employee")
+    pexport.add_argument("--markdown", action="store_true", help="readable Markdown instead of JSON")
+    pexport.add_argument("-o", "--output", help="write to this file instead of standard output")
+    pexport.set_defaults(func=cmd_privacy_export)
+    perase = psub.add_parser("erase", help="erase everything held about an employee (asks first)")
+    perase.add_argument("employee")
+    perase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    perase.set_defaults(func=cmd_privacy_erase)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

@@ -63,6 +63,7 @@ class EmployeeRecord(BaseModel):
     # Vaststelling: per conversation, who agreed to the final POP and when ("employee", "manager").
     agreed: dict[str, dict[str, datetime]] = {}
     queue: list[str] = []  # further sub-dialogs after `active` (a check-in's next goals)
+    erase_pending: bool = False  # asked "verwijder": the next message confirms or not
     digest: bool = False  # a manager: one invitation to prepare a week, for all reports
     cycle: str = ""  # the conversation these answers are for (a new one starts a new round)
     previous: dict[str, Any] | None = None  # the previous round: {"cycle", "answers"}

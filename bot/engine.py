@@ -11,19 +11,24 @@ the message that was not yet answered.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot import followup
 from bot.domain import DONE, SEEN_DELIVERIES, START, EmployeeRecord
 from bot.draft import render_draft
-from bot.messages import Incoming, Outgoing, Question, Text
+from bot.messages import Document, Incoming, Outgoing, Question, Text
 from bot.registry import ScriptRegistry
 from bot.render import fmt
 from bot.schema import ScriptMessages
 from bot.script import LoadedScript
 from bot.store import Store
 from bot.team import Report, TeamDirectory, prep_id
+
+if TYPE_CHECKING:
+    from bot.privacy import PersonalData
 from bot.turn import Turn
 
 Clock = Callable[[], datetime]
@@ -45,6 +50,7 @@ class Engine:
         team: TeamDirectory | None = None,
         follow_ups: ScriptRegistry | None = None,
         evaluations: ScriptRegistry | None = None,
+        personal: PersonalData | None = None,
     ) -> None:
         if not isinstance(scripts, ScriptRegistry):
             scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
@@ -55,6 +61,7 @@ class Engine:
         # After the conversation: per-goal check-ins and evaluations (optional).
         self.follow_ups = follow_ups
         self.evaluations = evaluations
+        self.personal = personal  # export and erasure (the employee's rights)
         self.store = store
         self.clock = clock
         # One lock per employee: two adapters (or two button presses) for the
@@ -125,6 +132,12 @@ class Engine:
                 if incoming.delivery_id in record.seen:
                     return []  # a platform retry: it was answered the first time
                 record.seen = [*record.seen, incoming.delivery_id][-SEEN_DELIVERIES:]
+            rights = await self._rights(record, incoming)
+            if rights is not None:
+                out, erased = rights
+                if not erased:  # an erased record is not written again
+                    await self._save(record)
+                return out
             out = self._new_cycle(record)
             team = self._team_words(record, incoming)
             if team is not None:
@@ -135,6 +148,36 @@ class Engine:
                 out += self._apply(record, incoming)
             await self._save(record)
             return out
+
+    async def _rights(self, record: EmployeeRecord, incoming: Incoming) -> tuple[list[Outgoing], bool] | None:
+        """`mijngegevens` (everything held, as JSON and Markdown) and `verwijder` (after a yes)."""
+        script = self.scripts.for_language(record.language).script
+        words = script.rights
+        if words is None or self.personal is None or incoming.kind != "text":
+            return None
+        text = incoming.text.strip().casefold().lstrip("/")
+        if record.erase_pending:
+            record.erase_pending = False
+            if text in (w.casefold() for w in script.words.yes):
+                await asyncio.to_thread(self.personal.erase, record.employee_id)
+                return [Text(words.erase_done)], True
+            question = self._turn(record).current_question()
+            return [Text(words.erase_cancelled), *([question] if question else [])], False
+        if text in (w.casefold() for w in words.erase_words):
+            record.erase_pending = True
+            return [Text(fmt(words.erase_confirm, yes=script.words.yes[0]))], False
+        if text in (w.casefold() for w in words.export_words):
+            from bot.privacy import to_markdown
+
+            data = await asyncio.to_thread(self.personal.export, record.employee_id)
+            stamp = self.clock().strftime("%Y%m%d")
+            raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+            readable = to_markdown(data, words.export_labels).encode("utf-8")
+            return [
+                Document(f"popbot-{stamp}.json", raw, mime="application/json", caption=words.export_caption),
+                Document(f"popbot-{stamp}.md", readable, mime="text/markdown", caption=words.export_caption),
+            ], False
+        return None
 
     def _new_cycle(self, record: EmployeeRecord) -> list[Outgoing]:
         """A new conversation in the roster, after the previous POP was agreed by both, starts a

@@ -447,6 +447,18 @@ class FollowUpTexts(Strict):
     new_cycle: str  # a new POP round starts: "{goals}" were the previous ones
 
 
+class Rights(Strict):
+    """The employee's rights (AVG/GDPR) in the chat: see everything, erase everything."""
+
+    export_words: list[str] = Field(min_length=1)
+    erase_words: list[str] = Field(min_length=1)
+    export_caption: str
+    export_labels: dict[str, str] = {}  # headings of the readable export: title, roster, …
+    erase_confirm: str  # "{yes}": the word that confirms
+    erase_done: str
+    erase_cancelled: str
+
+
 class Compare(Strict):
     employee: Id  # a question of the employee's script
     manager: Id  # a question of this (the manager's) script
@@ -521,6 +533,7 @@ class Script(Strict):
     team: Team | None = None
     agreement: Agreement | None = None
     follow_up: FollowUpTexts | None = None
+    rights: Rights | None = None
     alignment: Alignment | None = None
     steps: list[Step] = Field(min_length=1)
     draft: DraftLayout

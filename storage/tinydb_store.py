@@ -8,6 +8,8 @@ one person's file.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -104,3 +106,44 @@ class TinyDBStore:
     def inbox_folder(self, person_id: str) -> Path:
         """Where files for the console inbox go (a folder per person, named by hash)."""
         return self._inbox.path_for(person_id).with_suffix("")
+
+    def delete_inbox(self, person_id: str) -> bool:
+        folder = self.inbox_folder(person_id)
+        if folder.exists():
+            for f in folder.iterdir():
+                f.unlink()
+            folder.rmdir()
+        return self._inbox.delete(person_id)
+
+    # ---------------------------------------------------------------- privacy
+
+    def exports_folder(self, person_id: str) -> Path:
+        """Where the console saves a person's export files (named by hash, like every file here)."""
+        return self.root / "exports" / self._inbox.path_for(person_id).stem[:16]
+
+    def delete_exports(self, person_id: str) -> bool:
+        folder = self.exports_folder(person_id)
+        if not folder.exists():
+            return False
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+        return True
+
+    def delete_invites_of(self, person_id: str) -> int:
+        """Every invitation token (hashed) made for the person."""
+        gone = 0
+        for path in sorted(self._invites.folder.glob("*/*.json")) if self._invites.folder.exists() else []:
+            doc = json.loads(path.read_text(encoding="utf-8"))[self._invites.table]["1"]
+            if doc.get("employee_id") == person_id:
+                path.unlink()
+                gone += 1
+        return gone
+
+    def append_audit(self, line: str) -> None:
+        """One line in data/audit.log, flushed to disk (never personal content)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "audit.log", "a", encoding="utf-8") as f:
+            f.write(line.rstrip("\n") + "\n")
+            f.flush()
+            os.fsync(f.fileno())

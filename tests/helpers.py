@@ -26,7 +26,7 @@ def text_of(out: list[Outgoing]) -> str:
         if isinstance(o, Text | Question):
             parts.append(o.text)
         elif isinstance(o, Document):
-            parts.append(o.content)
+            parts.append(o.content if isinstance(o.content, str) else o.filename)
     return "\n".join(parts)
 
 

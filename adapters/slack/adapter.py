@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import ChatAdapter
 from adapters.slack import render
-from bot.messages import Incoming, Outgoing, Question
+from bot.messages import Document, Incoming, Outgoing, Question
 
 PLATFORM = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -295,8 +295,17 @@ class SlackAdapter(ChatAdapter):
     # ------------------------------------------------------------ sending
 
     async def post(self, client: AsyncWebClient, channel: str, out: list[Outgoing]) -> None:
-        for text, blocks in render.messages(out):
+        files = [o for o in out if isinstance(o, Document) and isinstance(o.content, bytes)]
+        for text, blocks in render.messages([o for o in out if o not in files]):
             await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        if files and not channel.startswith("D"):  # a user id (from /pop): files need the DM's id
+            opened = await client.conversations_open(users=channel)
+            channel = str((opened.get("channel") or {}).get("id") or channel)
+        for doc in files:  # an export: as a file in the DM
+            assert isinstance(doc.content, bytes)
+            await client.files_upload_v2(
+                channel=channel, content=doc.content, filename=doc.filename, title=doc.caption or doc.filename
+            )
 
 
 def _ticked(body: dict[str, Any], current: Question) -> list[str]:

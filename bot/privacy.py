@@ -1,0 +1,144 @@
+"""The employee's rights over their data (AVG/GDPR): see everything, and erase it.
+
+`PersonalData.export` gathers everything held about a person — their own
+record, the preparations, check-ins and evaluations about them or by them,
+their chat bindings, what the schedule keeps for them, their console inbox
+and their roster entry — as JSON and as readable Markdown. `erase` removes it
+from the storage files (not flagged: gone), leaves the roster entry to HR, and
+writes one audit line that says only that an erasure happened, and when.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.access import Access
+from bot.domain import EmployeeRecord
+from bot.store import Store
+
+PLATFORMS = ("telegram", "slack")
+
+
+class PersonalStore(Store, Protocol):
+    def load_person(self, person_id: str) -> dict[str, Any] | None: ...
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
+    def delete_inbox(self, person_id: str) -> bool: ...
+    def inbox_folder(self, person_id: str) -> Path: ...
+    def delete_invites_of(self, person_id: str) -> int: ...
+    def delete_exports(self, person_id: str) -> bool: ...
+    def append_audit(self, line: str) -> None: ...
+
+
+class OutboxRecords(Protocol):
+    def person_keys(self, person_id: str) -> list[str]: ...
+    def load_entry(self, key: str) -> dict[str, Any] | None: ...
+    def delete_entry(self, key: str) -> bool: ...
+    def unindex_due(self, key: str, due: datetime) -> None: ...
+    def forget_person(self, person_id: str) -> None: ...
+
+
+def _about(record_id: str, person: str) -> bool:
+    """Sub-dialog ids name people in their second and third parts: prep|manager|report|…"""
+    parts = record_id.split("|")
+    return len(parts) > 2 and person in parts[1:3]
+
+
+class PersonalData:
+    def __init__(
+        self,
+        store: PersonalStore,
+        outbox: OutboxRecords,
+        access: Access,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.access = access
+        self.clock = clock
+
+    def _records(self, person: str) -> Iterator[EmployeeRecord]:
+        own = self.store.load(person)
+        if own is not None:
+            yield own
+        for rid in list(self.store.employee_ids()):  # a scan: erasure and export are rare
+            if _about(rid, person):
+                record = self.store.load(rid)
+                if record is not None:
+                    yield record
+
+    def export(self, person: str) -> dict[str, Any]:
+        entries = [e for k in self.outbox.person_keys(person) if (e := self.outbox.load_entry(k))]
+        return {
+            "person": person,
+            "exported_at": self.clock().isoformat(),
+            "roster": self.store.load_person(person),
+            "records": [r.model_dump(mode="json") for r in self._records(person)],
+            "chat_accounts": {p: h for p in PLATFORMS if (h := self.access.handle_of(p, person))},
+            "schedule": [
+                {k: e.get(k) for k in ("kind", "due", "status", "channel", "sent_at", "note")}
+                for e in entries
+            ],
+            "console_inbox": self.store.load_inbox(person),
+        }
+
+    def export_json(self, person: str) -> str:
+        return json.dumps(self.export(person), ensure_ascii=False, indent=2) + "\n"
+
+    def erase(self, person: str) -> dict[str, int]:
+        """Remove everything about `person`; returns how many of each kind went (no content)."""
+        gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0}
+        for record in list(self._records(person)):
+            gone["records"] += int(self.store.delete(record.employee_id))
+        for platform in PLATFORMS:
+            gone["chat_accounts"] += int(self.access.unbind(platform, person))
+        gone["invitations"] = self.store.delete_invites_of(person)
+        for key in self.outbox.person_keys(person):
+            entry = self.outbox.load_entry(key)
+            if entry is not None:
+                self.outbox.unindex_due(key, datetime.fromisoformat(entry["due"]))
+                gone["scheduled"] += int(self.outbox.delete_entry(key))
+        self.outbox.forget_person(person)
+        gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
+        # The audit keeps that an erasure happened and when — not who asked or what it held.
+        self.store.append_audit(f"{self.clock().isoformat()} erasure {_pseudonym(person)}")
+        return gone
+
+
+def _pseudonym(person: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(person.encode("utf-8")).hexdigest()[:12]
+
+
+def to_markdown(data: dict[str, Any], labels: dict[str, str]) -> str:
+    """The export, readable: every stored answer with its question id, per record."""
+    lines = [
+        f"# {labels.get('title', 'My data')}",
+        "",
+        f"{labels.get('exported', 'Exported')}: {data['exported_at']}",
+        "",
+    ]
+    roster = data.get("roster") or {}
+    if roster:
+        lines += [f"## {labels.get('roster', 'Roster')}", ""]
+        lines += [f"- {k}: {v}" for k, v in roster.items() if v not in ("", None)]
+        lines.append("")
+    for record in data["records"]:
+        lines += [f"## {record['employee_id']} ({record['script_id']})", ""]
+        for qid, answer in record.get("answers", {}).items():
+            value = answer.get("value")
+            shown = "; ".join(map(str, value)) if isinstance(value, list) else value
+            mark = " 🔒" if answer.get("private") else ""
+            lines.append(f"- **{qid}**{mark}: {shown}")
+        lines.append("")
+    if data["chat_accounts"]:
+        lines += [f"## {labels.get('accounts', 'Chat accounts')}", ""]
+        lines += [f"- {p}: {h}" for p, h in data["chat_accounts"].items()] + [""]
+    if data["schedule"]:
+        lines += [f"## {labels.get('schedule', 'Schedule')}", ""]
+        lines += [f"- {e['due']}: {e['kind']} — {e['status']}" for e in data["schedule"]] + [""]
+    return "\n".join(lines).rstrip() + "\n"

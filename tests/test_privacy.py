@@ -1,0 +1,134 @@
+"""The employee's rights: `mijngegevens` shows everything held, `verwijder` erases it — in the
+chat and on HR's command line — and nothing of it is left in any file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.access import Access
+from bot.cli import main
+from bot.messages import Document
+from bot.privacy import PersonalData
+from storage import TinyDBStore
+from storage.outbox_files import OutboxFiles
+from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
+from tests.schedule_world import World, world
+
+ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
+mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam
+anna,Anna de Vries,anna@example.org,nl,mila,telegram,,2027-01-18 10:00,Europe/Amsterdam
+"""
+MARKER = "ZEER-PERSOONLIJK-marker"
+
+
+def files_holding(root: Path, text: str) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
+
+
+async def prepared(w: World) -> Chat:
+    """Anna answers (with a marker), is bound to Telegram, has an invitation and a schedule;
+    Mila prepared her conversation."""
+    store = TinyDBStore(w.data)
+    access = Access(store, w.clock)
+    access.bind("telegram", "6001", "anna")
+    access.invite("anna", "telegram")
+    w.engine.personal = PersonalData(store, OutboxFiles(w.data), access, w.clock)
+    w.scheduler().sync()
+    anna = Chat(w.engine, "anna")
+    await anna.start()
+    for answer in FULL_ROUTE[:2]:
+        await anna.say(answer)
+    await anna.say(MARKER)  # leukste
+    mila = Chat(w.engine, "mila")
+    await mila.say("team 1")
+    for answer in MANAGER_ROUTE[:2]:
+        await mila.say(answer)
+    await mila.say("mijnpop")
+    return anna
+
+
+async def test_mijngegevens_sends_everything_as_json_and_markdown(tmp_path: Path) -> None:
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        anna = await prepared(w)
+        await anna.say("mijngegevens")
+        json_doc, md_doc = (o for o in anna.last if isinstance(o, Document))
+        data = json.loads(json_doc.content)
+        assert data["roster"]["name"] == "Anna de Vries" and data["chat_accounts"] == {"telegram": "6001"}
+        ids = {r["employee_id"] for r in data["records"]}
+        assert "anna" in ids and any(
+            i.startswith("prep|mila|anna|") for i in ids
+        )  # what Mila noted about her
+        assert any(e["kind"] == "invitation" for e in data["schedule"])
+        assert MARKER in json.dumps(data) and MARKER in md_doc.content.decode()  # type: ignore[union-attr]
+        assert md_doc.content.decode().startswith("# Mijn gegevens bij popbot")  # type: ignore[union-attr]
+        assert (await anna.record()).state == "energie"  # the export does not move the dialog
+
+
+async def test_verwijder_asks_first_then_erases_every_trace(tmp_path: Path) -> None:
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        anna = await prepared(w)
+        await anna.say("verwijder")
+        assert "Weet je het zeker?" in anna.text and "Typ 'ja'" in anna.text
+        await anna.say("nee")
+        assert "Er is niets verwijderd." in anna.text and await anna.record() is not None
+        assert files_holding(w.data, MARKER)
+
+        await anna.say("verwijder")
+        await anna.say("ja")
+        assert "Alles is verwijderd." in anna.text
+        store = TinyDBStore(w.data)
+        assert store.load("anna") is None
+        assert Access(store, w.clock).handle_of("telegram", "anna") is None
+        assert Access(store, w.clock).who("telegram", "6001") is None
+        assert OutboxFiles(w.data).person_keys("anna") == []
+        assert not list(OutboxFiles(w.data).due_keys(w.now.replace(year=2030)))
+        assert files_holding(w.data, MARKER) == []  # gone from the files, not flagged
+        assert files_holding(w.data, "Zelfstandig, klaar voor meer") == []  # Mila's notes about her too
+        assert store.load_person("anna") is not None  # HR's roster entry stays
+        audit = (w.data / "audit.log").read_text(encoding="utf-8").splitlines()
+        assert len(audit) == 1 and "erasure" in audit[0] and "anna" not in audit[0]
+
+
+def test_hr_exports_and_erases_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    async def setup() -> Path:
+        async with world(tmp_path, ROSTER, managers=True) as w:
+            await prepared(w)
+            return w.data
+
+    data = asyncio.run(setup())
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(data))
+    assert main(["privacy", "export", "anna"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["person"] == "anna" and MARKER in json.dumps(exported)
+    assert main(["privacy", "export", "anna", "--markdown"]) == 0
+    assert MARKER in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(""))
+    assert main(["privacy", "erase", "anna"]) == 1  # not a terminal and no --yes: nothing happens
+    assert files_holding(data, MARKER)
+    assert main(["privacy", "erase", "anna", "--yes"]) == 0
+    assert "erased: " in capsys.readouterr().out
+    assert files_holding(data, MARKER) == []
+    assert main(["privacy", "export", "nobody"]) == 1
+
+
+def test_the_console_saves_the_export_where_erasure_finds_it(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "POPBOT_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "utf-8"}
+    chat = [sys.executable, "-m", "bot.cli", "chat", "--user", "demo"]
+    run = subprocess.run(chat, input=f"1\n{MARKER}\nmijngegevens\n", env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    saved = [p for p in (tmp_path / "data" / "exports").rglob("*") if p.is_file()]
+    assert sorted(p.suffix for p in saved) == [".json", ".md"] and all(str(p) in run.stdout for p in saved)
+    run = subprocess.run(chat, input="verwijder\nja\n", env=env, capture_output=True, text=True)
+    assert "Alles is verwijderd." in run.stdout
+    assert files_holding(tmp_path / "data", MARKER) == []
