@@ -687,7 +687,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_dotenv(override=False)  # secrets may live in a .env that is kept out of git
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("popbot").setLevel(logging.INFO)
+    # Only popbot's own logger follows POPBOT_LOG_LEVEL: it never logs answer text. Libraries stay
+    # at WARNING, because at DEBUG they log whole requests, answers included.
+    logging.getLogger("popbot").setLevel(os.environ.get("POPBOT_LOG_LEVEL", "INFO").upper())
     # Emoji and accents must not crash a terminal with a narrow encoding.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

@@ -79,9 +79,10 @@ async def stop(proc: asyncio.subprocess.Process) -> str:
 
 
 async def test_first_dm_to_the_draft_across_a_restart(api: FakeSlack, tmp_path: Path) -> None:
-    env, port = env_for(tmp_path, api), free_port()
+    env, port = env_for(tmp_path, api, POPBOT_LOG_LEVEL="DEBUG"), free_port()
     url = f"http://127.0.0.1:{port}/slack/events"
     half = len(FULL_ROUTE) // 2
+    logs = []
 
     async def say(http: httpx.AsyncClient, text: str, n: int) -> None:
         before = len(api.of("chat.postMessage"))
@@ -101,6 +102,7 @@ async def test_first_dm_to_the_draft_across_a_restart(api: FakeSlack, tmp_path: 
                 await say(http, answer, n)
     finally:
         err = await stop(proc)
+        logs.append(err)
     assert "Traceback" not in err, err[-2000:]
     proc = await serve(env, port)  # restarted mid-dialog
     try:
@@ -109,7 +111,11 @@ async def test_first_dm_to_the_draft_across_a_restart(api: FakeSlack, tmp_path: 
                 await say(http, answer, n)
     finally:
         err = await stop(proc)
+        logs.append(err)
     assert "Traceback" not in err, err[-2000:]
+    for secret in (BOT_TOKEN, SECRET, *(a for a in FULL_ROUTE if len(a) > 8)):  # no answer, no secret
+        assert all(secret not in log for log in logs)
+    assert any("popbot.schedule" in log for log in logs)  # logging was on (and captured)
     everything = "\n".join(api.posted())
     assert "Klaar! Je hebt je POP-gesprek voorbereid." in everything
     assert "Klantgericht werken" in everything

@@ -55,7 +55,7 @@ async def popbot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 async def test_invite_then_the_whole_dialog_to_concept(api: FakeTelegram, tmp_path: Path) -> None:
-    env = env_for(tmp_path, api)
+    env = env_for(tmp_path, api) | {"POPBOT_LOG_LEVEL": "DEBUG"}
     code, out, err = await popbot(env, "invite", "anna")
     assert code == 0, err
     assert out.startswith("https://t.me/pop_test_bot?start=")
@@ -85,8 +85,13 @@ async def test_invite_then_the_whole_dialog_to_concept(api: FakeTelegram, tmp_pa
         assert "| 1 | Klantgericht werken |" in content
     finally:
         proc.send_signal(signal.SIGINT)
-        _out, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
-    assert "Traceback" not in err_bytes.decode(), err_bytes.decode()[-2000:]
+        out_bytes, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
+    logs = out_bytes.decode() + err_bytes.decode()
+    assert "Traceback" not in logs, logs[-2000:]
+    # the logs (popbot's own at DEBUG) hold no answer and no secret
+    assert "popbot.schedule" in logs  # logging was on (and captured)
+    for secret in (TOKEN, token, *(a for a in FULL_ROUTE if len(a) > 8)):
+        assert secret not in logs
 
 
 @pytest.mark.parametrize(
