@@ -351,9 +351,10 @@ async def _serve(args: argparse.Namespace, data_dir: Path, telegram_on: bool, sl
 
 
 def _background(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any = None) -> Any:
-    from bot.service import Background
+    from bot.service import Background, retention
 
-    return Background(_scheduler(engine, data_dir, telegram=telegram, slack=slack))
+    scheduler = _scheduler(engine, data_dir, telegram=telegram, slack=slack)
+    return Background(scheduler, purge=retention(_personal(data_dir), scheduler))
 
 
 def _scheduler(engine: Engine, data_dir: Path, telegram: Any = None, slack: Any = None) -> Any:
@@ -529,6 +530,19 @@ def cmd_privacy_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_purge(args: argparse.Namespace) -> int:
+    """Retention, once (for cron when no bot runs; a running bot does it daily)."""
+    from bot.service import retention
+
+    data_dir = _data_dir()
+    scheduler = _scheduler(_engine(None, "nl", data_dir), data_dir)
+    gone = retention(_personal(data_dir), scheduler)()
+    assert isinstance(gone, dict)
+    months = scheduler.config.retention_months
+    print(f"retention {months} months: " + ", ".join(f"{n} {what}" for what, n in gone.items()))
+    return 0
+
+
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from bot.roster import RosterError, parse_roster
 
@@ -674,6 +688,8 @@ def parser() -> argparse.ArgumentParser:
     perase.add_argument("employee")
     perase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     perase.set_defaults(func=cmd_privacy_erase)
+    ppurge = psub.add_parser("purge", help="retention: erase finished rounds older than the schedule says")
+    ppurge.set_defaults(func=cmd_privacy_purge)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

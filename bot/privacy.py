@@ -39,6 +39,7 @@ class OutboxRecords(Protocol):
     def delete_entry(self, key: str) -> bool: ...
     def unindex_due(self, key: str, due: datetime) -> None: ...
     def forget_person(self, person_id: str) -> None: ...
+    def purge_closed(self, before: datetime) -> int: ...
 
 
 def _about(record_id: str, person: str) -> bool:
@@ -106,6 +107,50 @@ class PersonalData:
         # The audit keeps that an erasure happened and when — not who asked or what it held.
         self.store.append_audit(f"{self.clock().isoformat()} erasure {_pseudonym(person)}")
         return gone
+
+    def purge(self, now: datetime, months: int, active: Callable[[str], bool]) -> dict[str, int]:
+        """Retention: what belongs to a finished round older than `months` goes.
+
+        - a preparation, check-in or evaluation of a conversation that long ago;
+        - the previous round kept as a starting point, once its conversation is that old;
+        - everything about someone no longer in the roster, untouched that long;
+        - the schedule's closed entries (sent, skipped, cancelled, failed) closed that long ago.
+        A scan of all records: run daily, not per turn.
+        """
+        from dateutil.relativedelta import relativedelta
+
+        limit = now - relativedelta(months=months)
+        gone = {"records": 0, "previous_rounds": 0, "people": 0, "schedule_entries": 0}
+        for rid in list(self.store.employee_ids()):
+            parts = rid.split("|")
+            if len(parts) >= 4:  # prep|manager|report|conversation, checkin|person|conversation|…
+                conversation = parts[3] if parts[0] == "prep" else parts[2]
+                if _before(conversation, limit):
+                    gone["records"] += int(self.store.delete(rid))
+                continue
+            record = self.store.load(rid)
+            if record is None:
+                continue
+            if not active(rid) and record.updated_at is not None and record.updated_at < limit:
+                self.erase(rid)
+                gone["people"] += 1
+                continue
+            if record.previous and _before(str(record.previous.get("cycle", "")), limit):
+                record.previous = None
+                self.store.save(record)
+                gone["previous_rounds"] += 1
+        gone["schedule_entries"] = self.outbox.purge_closed(limit)
+        if any(gone.values()):
+            summary = ", ".join(f"{n} {k}" for k, n in gone.items() if n)
+            self.store.append_audit(f"{now.isoformat()} retention purge ({months} months): {summary}")
+        return gone
+
+
+def _before(iso: str, limit: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(iso) < limit
+    except ValueError:
+        return False
 
 
 def _pseudonym(person: str) -> str:

@@ -19,6 +19,7 @@ from bot.compose import Composer
 from bot.engine import Clock, utc_now
 from bot.errors import PopbotError
 from bot.outbox import Outbox
+from bot.privacy import PersonalData
 from bot.registry import ScriptRegistry
 from bot.roster import Person, Roster
 from bot.scheduler import Channel, Scheduler
@@ -99,10 +100,16 @@ class Background:
     doubled, missed runs collapse into one).
     """
 
-    def __init__(self, scheduler: Scheduler, interval: float | None = None) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        interval: float | None = None,
+        purge: Callable[[], object] | None = None,
+    ) -> None:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
         self.scheduler = scheduler
+        self.purge = purge  # retention, once a day
         self.interval = interval or float(os.environ.get("POPBOT_SCHEDULE_INTERVAL", DEFAULT_INTERVAL))
         self._aps = AsyncIOScheduler(timezone=UTC)
 
@@ -117,7 +124,16 @@ class Background:
             max_instances=1,
             coalesce=True,
         )
+        if self.purge is not None:
+            self._aps.add_job(self._purge, "interval", hours=24, next_run_time=datetime.now(UTC))
         self._aps.start()
+
+    async def _purge(self) -> None:
+        assert self.purge is not None
+        try:
+            await asyncio.to_thread(self.purge)
+        except Exception:
+            log.exception("retention purge failed")
 
     async def _pass(self) -> None:
         try:
@@ -128,3 +144,13 @@ class Background:
     async def stop(self) -> None:
         if self._aps.running:
             self._aps.shutdown(wait=False)
+
+
+def retention(personal: PersonalData, scheduler: Scheduler) -> Callable[[], object]:
+    """The daily purge: the schedule's retention, the roster's idea of who is still here."""
+
+    def active(person_id: str) -> bool:
+        person = scheduler.roster.get(person_id)
+        return person is not None and person.active
+
+    return lambda: personal.purge(scheduler.clock(), scheduler.config.retention_months, active)

@@ -141,6 +141,7 @@ class ScheduleConfig(_Strict):
     working_hours: WorkingHours
     retry: RetryPolicy
     preparation_minutes: int = Field(ge=1)
+    retention_months: int = Field(ge=1, le=120)  # data of a finished round is kept this long
     messages: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], Texts] = Field(min_length=1)
 
     def texts(self, language: str) -> Texts:

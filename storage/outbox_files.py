@@ -96,6 +96,19 @@ class OutboxFiles:
                         f"{path}: damaged outbox marker ({exc}); delete it and run a pass"
                     ) from exc
 
+    def purge_closed(self, before: datetime) -> int:
+        """Delete entries closed before `before` (retention); a scan, run daily."""
+        gone = 0
+        for entry in list(self._entries.values()):
+            closed = entry.get("closed_at")
+            if entry.get("status") in ("planned", "sending") or not closed:
+                continue
+            if datetime.fromisoformat(closed) < before and self._entries.delete(entry["key"]):
+                keys = [k for k in self.person_keys(entry["person"]) if k != entry["key"]]
+                self._people.put(entry["person"], {"keys": keys})
+                gone += 1
+        return gone
+
     def all_entries(self) -> Iterator[dict[str, Any]]:
         return self._entries.values()
 

@@ -132,3 +132,47 @@ def test_the_console_saves_the_export_where_erasure_finds_it(tmp_path: Path) -> 
     run = subprocess.run(chat, input="verwijder\nja\n", env=env, capture_output=True, text=True)
     assert "Alles is verwijderd." in run.stdout
     assert files_holding(tmp_path / "data", MARKER) == []
+
+
+async def test_retention_purges_finished_rounds_and_people_who_left(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tests.helpers import import_roster
+
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        await prepared(w)
+        personal = w.engine.personal
+        assert personal is not None
+        await w.schedulers[-1].run_due()  # nothing due yet in December 2026
+        w.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+        assert (await w.schedulers[-1].run_due()).sent  # the invitations went: closed entries
+        store = TinyDBStore(w.data)
+        record = store.load("anna")
+        assert record is not None
+        record.previous = {
+            "cycle": "2025-01-20T10:00:00+01:00",
+            "answers": {"leukste": {"value": "OUDE-RONDE"}},
+        }
+        store.save(record)
+
+        def active(person: str) -> bool:
+            p = w.schedulers[-1].roster.get(person)
+            return p is not None and p.active
+
+        gone = personal.purge(datetime(2027, 2, 1, tzinfo=UTC), 24, active)
+        assert gone == {"records": 0, "previous_rounds": 1, "people": 0, "schedule_entries": 0}
+        assert files_holding(w.data, "OUDE-RONDE") == [] and files_holding(w.data, MARKER)
+
+        later = datetime(2029, 3, 1, tzinfo=UTC)  # two years after the conversation
+        gone = personal.purge(later, 24, active)
+        assert gone["records"] == 1  # Mila's preparation for the 2027 conversation
+        assert gone["schedule_entries"] >= 2 and gone["people"] == 0
+        assert store.load("anna") is not None  # still in the roster, still hers
+
+        (tmp_path / "roster.csv").write_text(ROSTER.replace("anna,", "zz_gone,", 1), encoding="utf-8")
+        import_roster(tmp_path / "roster.csv", w.data)  # Anna left the roster
+        gone = personal.purge(later, 24, active)
+        assert gone["people"] == 1 and store.load("anna") is None
+        assert files_holding(w.data, MARKER) == []
+        audit = (w.data / "audit.log").read_text(encoding="utf-8")
+        assert audit.count("retention purge (24 months)") == 3 and MARKER not in audit
