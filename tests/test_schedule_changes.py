@@ -116,3 +116,27 @@ def test_schedule_status_shows_the_plan_for_the_example_roster(tmp_path: Path, m
     assert ["2027-01-04", "10:00", "CET", "invitation", "anna", "anna", "email", "planned"] in rows
     assert ["2027-01-11", "10:00", "CET", "delivery", "anna", "mila", "slack", "planned"] in rows
     assert all(r[7] == "planned" for r in rows)
+
+
+async def test_a_new_manager_gets_future_sends_never_past_ones(tmp_path: Path) -> None:
+    """Who may see what: the draft goes to whoever the roster names as manager when it is sent."""
+    async with world(tmp_path) as w:
+        s = w.scheduler()
+        s.sync()
+        chat = Chat(w.engine, "anna")
+        await chat.start()
+        for answer in FULL_ROUTE:
+            await chat.say(answer)
+        w.now = datetime(2027, 1, 8, 9, 30, tzinfo=UTC)  # the review (T−8, moved to Friday) went to Anna
+        assert any(k.endswith("|review") for k in (await s.run_due()).sent if k.startswith("anna|"))
+        # HR moves Anna to Piet (no chat: e-mail) before T−7
+        (tmp_path / "roster.csv").write_text(
+            ROSTER.replace("nl,mila,console", "nl,piet,console"), encoding="utf-8"
+        )
+        import_roster(tmp_path / "roster.csv", w.data)
+        s.sync()
+        w.now = datetime(2027, 1, 11, 9, 30, tzinfo=UTC)
+        await s.run_due()
+        to_piet = [m for m in w.mailbox.messages if "Anna de Vries" in str(m["Subject"])]
+        assert len(to_piet) == 1 and to_piet[0]["To"] == "piet@example.org"
+        assert not [t for t in w.slack.posted("DU0MILA") if "Anna de Vries" in t]  # Mila gets nothing more
