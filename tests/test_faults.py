@@ -1,0 +1,54 @@
+"""Faults: a platform that is down for a while, and two presses of the same button at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.messages import Incoming, Question
+from bot.outbox import Outbox
+from storage.outbox_files import OutboxFiles
+from tests.helpers import Chat, make_engine
+from tests.schedule_world import world
+
+
+async def test_slack_down_for_a_while_the_schedule_catches_up_and_sends_once(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        s = w.scheduler()
+        s.sync()
+        for _ in range(3):  # Slack answers 503 to the next three posts
+            w.slack.fail("chat.postMessage", status=503)
+        w.now = datetime(2027, 1, 5, 14, 30, tzinfo=UTC)  # Ben's invitation is due
+        first = await s.run_due()
+        key = next(k for k in first.retrying if k.startswith("ben|"))
+        for _ in range(5):  # back-off: each try waits longer; the clock follows it
+            entry = Outbox(OutboxFiles(w.data)).get(key)
+            assert entry is not None
+            if entry.status == "sent":
+                break
+            assert entry.next_try is not None
+            w.now = entry.next_try
+            await s.run_due()
+        entry = Outbox(OutboxFiles(w.data)).get(key)
+        assert entry is not None and entry.status == "sent" and entry.attempts == 3
+        to_ben = [m for m in w.slack.history.get("DU0BEN", []) if "Ben" in str(m.get("text"))]
+        assert len(to_ben) == 1  # failed posts left nothing; the good one arrived once
+
+
+async def test_two_presses_of_the_same_button_at_once_one_wins_cleanly(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path)
+    chat = Chat(engine, "anna")
+    await chat.start()
+    q = chat.question
+    assert isinstance(q, Question) and q.options
+    first, second = await asyncio.gather(
+        engine.handle("anna", Incoming.press(q.ref, q.options[0].id, "tg:1")),
+        engine.handle("anna", Incoming.press(q.ref, q.options[1].id, "slack:1")),
+    )
+    record = await chat.record()
+    assert record.answers["route"].value == q.options[0].id  # the first press counts
+    assert record.history == ["route"]  # once, not twice
+    stale = engine.messages_for("nl").stale_choice
+    assert any(getattr(o, "text", "") == stale for o in second)  # the second is told it was too late
+    assert not any(getattr(o, "text", "") == stale for o in first)
