@@ -24,7 +24,7 @@ from bot.pdf import render_alignment_pdf, render_pdf
 from bot.registry import ScriptRegistry
 from bot.render import fmt
 from bot.roster import Person
-from bot.team import Report
+from bot.team import conversation_ref
 from bot.timeline import ScheduleConfig, Texts
 
 
@@ -111,7 +111,7 @@ class Composer:
             for p in everyone:
                 when = p.conversation_at()
                 line = fmt(texts.prep_digest_line, name=p.name, date=self.when(when, to) if when else "")
-                ref = Report(p.id, p.name, p.conversation, "").ref
+                ref = conversation_ref(p.id, p.conversation)
                 lines.append(Text(line) if email else Button(line, texts.prepare_button, f"prep:{ref}"))
             if email:
                 body = "\n".join([head, *(f"• {x.text}" for x in lines)])
@@ -121,7 +121,7 @@ class Composer:
             text = fmt(texts.prep_invitation, **params)
             if email:
                 return Composed([Text(text)], fmt(texts.prep_subject, **params))
-            ref = Report(person.id, person.name, person.conversation, "").ref
+            ref = conversation_ref(person.id, person.conversation)
             return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
         if kind == "prep_reminder":
             return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
@@ -175,7 +175,7 @@ class Composer:
         """Vaststelling: the request to confirm, the request to agree, and the signed final POP."""
         words = self.scripts.for_language(to.language).script.agreement
         assert words is not None  # only planned when the scripts have it
-        button = f"agree:{Report(person.id, person.name, person.conversation, '').ref}"
+        button = f"agree:{conversation_ref(person.id, person.conversation)}"
         if entry.kind == "finalize":
             text = fmt(texts.finalize, **params)
             return Composed(
@@ -203,7 +203,7 @@ class Composer:
         suffix = entry.key.rsplit("|", 1)[1]  # "checkin-2", "evaluation-summary-0"
         number = int(suffix.rsplit("-", 1)[1])
         titles = followup.goal_titles(self.scripts.for_language(person.language), record) if record else []
-        ref = Report(person.id, person.name, person.conversation, "").ref
+        ref = conversation_ref(person.id, person.conversation)
         subject = self._subject(texts, params)
         if entry.kind == "checkin":
             text = fmt(texts.checkin, **params)

@@ -103,6 +103,16 @@ class Engine:
         ]
         return Turn(loaded, record, self.clock(), registry.languages, others)
 
+    @staticmethod
+    def _repeated(record: EmployeeRecord, delivery_id: str | None) -> bool:
+        """A platform's retry of a delivery already answered; else remember this one."""
+        if delivery_id is None:
+            return False
+        if delivery_id in record.seen:
+            return True
+        record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+        return False
+
     async def _save(self, record: EmployeeRecord) -> None:
         record.updated_at = self.clock()
         await asyncio.to_thread(self.store.save, record)
@@ -113,10 +123,8 @@ class Engine:
         """Open a session: a welcome for someone new, or where they left off."""
         async with self._lock(employee_id):
             record = await self._load(employee_id, language)
-            if delivery_id is not None:
-                if delivery_id in record.seen:
-                    return []
-                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            if self._repeated(record, delivery_id):
+                return []
             out = self._new_cycle(record)
             out += self._turn(record).begin()
             await self._save(record)
@@ -128,10 +136,8 @@ class Engine:
         """Apply one message; `language` is used only for someone new (from the roster)."""
         async with self._lock(employee_id):
             record = await self._load(employee_id, language)
-            if incoming.delivery_id is not None:
-                if incoming.delivery_id in record.seen:
-                    return []  # a platform retry: it was answered the first time
-                record.seen = [*record.seen, incoming.delivery_id][-SEEN_DELIVERIES:]
+            if self._repeated(record, incoming.delivery_id):
+                return []  # a platform retry: it was answered the first time
             rights = await self._rights(record, incoming)
             if rights is not None:
                 out, erased = rights
@@ -182,18 +188,17 @@ class Engine:
     def _new_cycle(self, record: EmployeeRecord) -> list[Outgoing]:
         """A new conversation in the roster, after the previous POP was agreed by both, starts a
         new round: the previous one is kept as the starting point (its goals are named) and the
-        dialog begins afresh. A conversation that merely moved keeps the preparation."""
-        own = self.team.own(record.employee_id) if self.team is not None else None
-        if own is None or record.script_id != "pop":
-            return []
-        if not record.cycle or record.state == START:
-            record.cycle = own.conversation
-            return []
+        dialog begins afresh. A conversation that merely moved keeps the preparation.
+
+        Only a closed round (both agreed, `record.cycle` set by `agree`) looks at the roster, so
+        an ordinary turn reads nothing more.
+        """
         texts = self.scripts.for_language(record.language).script.follow_up
-        if record.cycle == own.conversation or texts is None:
+        closed = set(record.agreed.get(record.cycle, {})) == {"employee", "manager"}
+        if not closed or texts is None or self.team is None or record.script_id != "pop":
             return []
-        if set(record.agreed.get(record.cycle, {})) != {"employee", "manager"}:
-            record.cycle = own.conversation  # the conversation moved: the preparation goes with it
+        own = self.team.own(record.employee_id)
+        if own is None or own.conversation == record.cycle:
             return []
         titles = followup.goal_titles(self.scripts.for_record(record), record)
         answers = {k: a.model_dump(mode="json") for k, a in record.answers.items()}
@@ -302,10 +307,8 @@ class Engine:
             valid = kind in ("checkin", "evaluate") and number.isdigit() and registry is not None
             if own is None or own.ref != ref or texts is None or not valid:
                 return [Text(self.messages_for(record.language).stale_choice)]
-            if delivery_id is not None:
-                if delivery_id in record.seen:
-                    return []
-                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            if self._repeated(record, delivery_id):
+                return []
             count = len(followup.goals(self.scripts.for_record(record), record))
             n = int(number)
             if kind == "checkin":
@@ -382,14 +385,13 @@ class Engine:
             return [Text(self.messages_for(language).stale_choice)]
         async with self._lock(employee.id):
             record = await self._load(employee.id, None)
-            if delivery_id is not None:
-                if delivery_id in record.seen:
-                    return []
-                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            if self._repeated(record, delivery_id):
+                return []
             signed = record.agreed.setdefault(employee.conversation, {})
             if role in signed:
                 return [Text(texts.already)]
             signed[role] = self.clock()
+            record.cycle = employee.conversation  # the round these agreements close
             record.agreed = {**record.agreed, employee.conversation: signed}
             await self._save(record)
         if role == "employee":
@@ -404,10 +406,8 @@ class Engine:
         """
         async with self._lock(manager):
             record = await self._load(manager, None)
-            if delivery_id is not None:
-                if delivery_id in record.seen:
-                    return []
-                record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+            if self._repeated(record, delivery_id):
+                return []
             reports = self.team.reports(manager) if self.team is not None and self.managers else []
             report = next((r for r in reports if r.ref == ref), None)
             out: list[Outgoing]

@@ -24,8 +24,12 @@ class Report:
 
     @property
     def ref(self) -> str:
-        """A short stand-in for the id in button payloads (no personal data, unguessable enough)."""
-        return hashlib.sha256(f"{self.id}|{self.conversation}".encode()).hexdigest()[:10]
+        return conversation_ref(self.id, self.conversation)
+
+
+def conversation_ref(person_id: str, conversation: str) -> str:
+    """A short stand-in for a person's conversation in button payloads (no personal data)."""
+    return hashlib.sha256(f"{person_id}|{conversation}".encode()).hexdigest()[:10]
 
 
 def prep_id(manager: str, report: str, conversation: str) -> str:

@@ -50,25 +50,8 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        directory = self.path.parent
-        try:
-            created = not directory.exists()
-            directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            fsync_dir(directory)
-            if created:
-                fsync_dir(directory.parent)
-        except OSError as exc:
-            raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        AtomicFile(self.path).write_bytes(text.encode("utf-8"))
 
     def close(self) -> None:
         pass
@@ -83,6 +66,7 @@ class AtomicFile:
     def write_bytes(self, data: bytes) -> None:
         directory = self.path.parent
         try:
+            created = not directory.exists()
             directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
             try:
@@ -95,5 +79,7 @@ class AtomicFile:
                 Path(tmp).unlink(missing_ok=True)
                 raise
             fsync_dir(directory)
+            if created:
+                fsync_dir(directory.parent)
         except OSError as exc:
             raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc

@@ -108,11 +108,7 @@ class TinyDBStore:
         return self._inbox.path_for(person_id).with_suffix("")
 
     def delete_inbox(self, person_id: str) -> bool:
-        folder = self.inbox_folder(person_id)
-        if folder.exists():
-            for f in folder.iterdir():
-                f.unlink()
-            folder.rmdir()
+        _remove_folder(self.inbox_folder(person_id))
         return self._inbox.delete(person_id)
 
     # ---------------------------------------------------------------- privacy
@@ -122,13 +118,7 @@ class TinyDBStore:
         return self.root / "exports" / self._inbox.path_for(person_id).stem[:16]
 
     def delete_exports(self, person_id: str) -> bool:
-        folder = self.exports_folder(person_id)
-        if not folder.exists():
-            return False
-        for f in folder.iterdir():
-            f.unlink()
-        folder.rmdir()
-        return True
+        return _remove_folder(self.exports_folder(person_id))
 
     def delete_invites_of(self, person_id: str) -> int:
         """Every invitation token (hashed) made for the person."""
@@ -147,3 +137,13 @@ class TinyDBStore:
             f.write(line.rstrip("\n") + "\n")
             f.flush()
             os.fsync(f.fileno())
+
+
+def _remove_folder(folder: Path) -> bool:
+    """A person's flat folder of files (inbox PDFs, exports), gone; False if there was none."""
+    if not folder.exists():
+        return False
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+    return True

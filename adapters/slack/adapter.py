@@ -147,16 +147,24 @@ class SlackAdapter(ChatAdapter):
     async def on_ack_only(self, ack: AsyncAck) -> None:
         await ack()
 
-    async def on_choice(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()  # within Slack's 3 seconds; the work follows
+    async def _presser(self, body: dict[str, Any], client: AsyncWebClient) -> tuple[str, str] | None:
+        """(employee, channel) of whoever pressed a button; a stranger is refused (None)."""
         user = body["user"]["id"]
         employee = await self.employee(client, user)
         channel = (body.get("channel") or {}).get("id") or user
         if employee is None:
             await self._refuse(client, channel)
+            return None
+        return employee, channel
+
+    async def on_choice(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()  # within Slack's 3 seconds; the work follows
+        who = await self._presser(body, client)
+        if who is None:
             return
+        employee, channel = who
         raw = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         ref, _, value = str(raw).partition("|")
         current = await self.engine.current_question(employee)
@@ -181,12 +189,10 @@ class SlackAdapter(ChatAdapter):
 
     async def on_start(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        user = body["user"]["id"]
-        employee = await self.employee(client, user)
-        channel = (body.get("channel") or {}).get("id") or user
-        if employee is None:
-            await self._refuse(client, channel)
+        who = await self._presser(body, client)
+        if who is None:
             return
+        employee, channel = who
         message = body.get("message")
         if message is not None:  # the button has done its work
             await client.chat_update(
