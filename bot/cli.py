@@ -45,6 +45,7 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
 
     data_dir = data_dir or _data_dir()
     store = TinyDBStore(data_dir)
+    store.sweep_leftovers()  # what a kill -9 mid-write left: a copy of someone's answers
 
     def family(name: str) -> ScriptRegistry:
         paths = [bundled_script_path(name, lang) for lang in LANGUAGES]

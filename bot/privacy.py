@@ -31,6 +31,7 @@ class PersonalStore(Store, Protocol):
     def delete_invites_of(self, person_id: str) -> int: ...
     def delete_exports(self, person_id: str) -> bool: ...
     def append_audit(self, line: str) -> None: ...
+    def sweep_leftovers(self) -> int: ...
 
 
 class OutboxRecords(Protocol):
@@ -104,6 +105,7 @@ class PersonalData:
                 gone["scheduled"] += int(self.outbox.delete_entry(key))
         self.outbox.forget_person(person)
         gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
+        self.store.sweep_leftovers()  # a killed writer's temporary copy may hold their answers
         # The audit keeps that an erasure happened and when — not who asked or what it held.
         self.store.append_audit(f"{self.clock().isoformat()} erasure {_pseudonym(person)}")
         return gone

@@ -18,6 +18,8 @@ from tinydb.storages import Storage
 
 from bot.errors import StorageError
 
+TEMP_SUFFIX = ".tmp"
+
 
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -68,7 +70,10 @@ class AtomicFile:
         try:
             created = not directory.exists()
             directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+            # the writer's pid in the name: a leftover of a killed process can be told from
+            # a write in progress in another process (see sweep_leftovers)
+            prefix = f".{self.path.name}.{os.getpid()}."
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -83,3 +88,31 @@ class AtomicFile:
                 fsync_dir(directory.parent)
         except OSError as exc:
             raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc
+
+
+def sweep_leftovers(root: Path) -> int:
+    """Remove temporary files a killed writer left behind; returns how many.
+
+    They hold a copy of someone's answers, so they must not linger (nor escape
+    an erasure). A file whose writer is still running is another process's
+    write in progress and is left alone.
+    """
+    gone = 0
+    for path in root.rglob(f".*{TEMP_SUFFIX}") if root.exists() else []:
+        parts = path.name[: -len(TEMP_SUFFIX)].rsplit(".", 2)
+        pid = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+        if pid is not None and _running(pid):
+            continue
+        path.unlink(missing_ok=True)
+        gone += 1
+    return gone
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, someone else's
+    return True

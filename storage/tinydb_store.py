@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.domain import EmployeeRecord
 from bot.errors import StorageError
+from storage.atomic import sweep_leftovers
 from storage.documents import DocumentFiles
 
 
@@ -129,6 +130,10 @@ class TinyDBStore:
                 path.unlink()
                 gone += 1
         return gone
+
+    def sweep_leftovers(self) -> int:
+        """Temporary files of writers killed mid-write (a copy of someone's answers): removed."""
+        return sweep_leftovers(self.root)
 
     def append_audit(self, line: str) -> None:
         """One line in data/audit.log, flushed to disk (never personal content)."""

@@ -159,3 +159,18 @@ def test_an_acknowledged_answer_survives_kill_9(tmp_path: Path) -> None:
     assert record.state == "leukste"
     # and the file on disk is whole JSON
     json.loads(TinyDBStore(tmp_path).path_for("anna").read_text(encoding="utf-8"))
+
+
+def test_a_killed_writers_temporary_file_is_swept_a_running_ones_kept(tmp_path: Path) -> None:
+    """A kill mid-write leaves `.<file>.<pid>.<random>.tmp` with a copy of the answers."""
+    store = TinyDBStore(tmp_path)
+    store.save(EmployeeRecord(employee_id="anna", answers={"x": Answer(value="kopie")}))
+    folder = store.path_for("anna").parent
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    killed = folder / f".{store.path_for('anna').name}.{int(dead.stdout)}.abcd1234.tmp"
+    killed.write_text('{"employee": "kopie"}', encoding="utf-8")
+    running = folder / f".{store.path_for('anna').name}.{os.getpid()}.efgh5678.tmp"
+    running.write_text("{}", encoding="utf-8")
+    assert store.sweep_leftovers() == 1
+    assert not killed.exists() and running.exists()
+    assert store.load("anna") is not None
