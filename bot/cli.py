@@ -544,6 +544,25 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_data_check(args: argparse.Namespace) -> int:
+    """Every data file that does not read, and whether its backup does."""
+    from storage.repair import check
+
+    found = check(_data_dir())
+    for damage in found:
+        way = "popbot data restore FILE" if damage.backup else "no readable backup: --fresh"
+        print(f"{damage.path}: {damage.problem} ({way})")
+    print(f"{len(found)} damaged file(s)" if found else "every data file reads")
+    return 1 if found else 0
+
+
+def cmd_data_restore(args: argparse.Namespace) -> int:
+    from storage.repair import restore
+
+    print(restore(_data_dir(), Path(args.file), fresh=args.fresh))
+    return 0
+
+
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from bot.roster import RosterError, parse_roster
 
@@ -691,6 +710,15 @@ def parser() -> argparse.ArgumentParser:
     perase.set_defaults(func=cmd_privacy_erase)
     ppurge = psub.add_parser("purge", help="retention: erase finished rounds older than the schedule says")
     ppurge.set_defaults(func=cmd_privacy_purge)
+
+    data = sub.add_parser("data", help="damaged data files: find them, restore the kept backup")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    dcheck = dsub.add_parser("check", help="list data files that do not read (exit 1 if any)")
+    dcheck.set_defaults(func=cmd_data_check)
+    drestore = dsub.add_parser("restore", help="put a damaged file's previous version back")
+    drestore.add_argument("file", help="the file the error message names")
+    drestore.add_argument("--fresh", action="store_true", help="remove it instead: that one starts afresh")
+    drestore.set_defaults(func=cmd_data_restore)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee")

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot import followup
 from bot.domain import DONE, SEEN_DELIVERIES, START, EmployeeRecord
 from bot.draft import render_draft
+from bot.errors import DamagedData, StorageError
 from bot.messages import Document, Incoming, Outgoing, Question, Text
 from bot.registry import ScriptRegistry
 from bot.render import fmt
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 from bot.turn import Turn
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("popbot.engine")
 
 
 def utc_now() -> datetime:
@@ -117,10 +120,26 @@ class Engine:
         record.updated_at = self.clock()
         await asyncio.to_thread(self.store.save, record)
 
+    async def _guarded(self, language: str | None, work: Awaitable[list[Outgoing]]) -> list[Outgoing]:
+        """A turn whose data file cannot be read or written: a clear answer, nothing acknowledged.
+
+        The error (it names the file and what to do) goes to the operator's log; the damaged
+        file is left as it is, and everyone else goes on as usual.
+        """
+        try:
+            return await work
+        except StorageError as exc:
+            log.error("%s", exc)  # paths and the system's reason only, never an answer
+            messages = self.messages_for(language)
+            return [Text(messages.data_damaged if isinstance(exc, DamagedData) else messages.not_saved)]
+
     async def start(
         self, employee_id: str, language: str | None = None, delivery_id: str | None = None
     ) -> list[Outgoing]:
         """Open a session: a welcome for someone new, or where they left off."""
+        return await self._guarded(language, self._start(employee_id, language, delivery_id))
+
+    async def _start(self, employee_id: str, language: str | None, delivery_id: str | None) -> list[Outgoing]:
         async with self._lock(employee_id):
             record = await self._load(employee_id, language)
             if self._repeated(record, delivery_id):
@@ -134,6 +153,9 @@ class Engine:
         self, employee_id: str, incoming: Incoming, language: str | None = None
     ) -> list[Outgoing]:
         """Apply one message; `language` is used only for someone new (from the roster)."""
+        return await self._guarded(language, self._handle(employee_id, incoming, language))
+
+    async def _handle(self, employee_id: str, incoming: Incoming, language: str | None) -> list[Outgoing]:
         async with self._lock(employee_id):
             record = await self._load(employee_id, language)
             if self._repeated(record, incoming.delivery_id):
@@ -353,9 +375,14 @@ class Engine:
     ) -> list[Outgoing]:
         """A button the schedule sent: "start", "prep:<ref>", "agree:<ref>", "checkin:<n>:<ref>",
         "evaluate:<goal>:<ref>". Every ref is checked against the roster; anything else is stale."""
+        return await self._guarded(language, self._act(person, action, language, delivery_id))
+
+    async def _act(
+        self, person: str, action: str, language: str | None, delivery_id: str | None
+    ) -> list[Outgoing]:
         kind, _, rest = action.partition(":")
         if kind == "start":
-            return await self.start(person, language, delivery_id)
+            return await self._start(person, language, delivery_id)
         if kind == "prep":
             return await self.prepare(person, rest, delivery_id)
         if kind == "agree":

@@ -53,3 +53,10 @@ class ScriptError(PopbotError):
 
 class StorageError(PopbotError):
     """A data file that cannot be read or written; names the file."""
+
+
+class DamagedData(StorageError):
+    """A data file that exists but cannot be understood (truncated, garbled): never overwritten.
+
+    The message names the file and both ways out (its backup, or a fresh start).
+    """

@@ -32,6 +32,7 @@ class PersonalStore(Store, Protocol):
     def delete_exports(self, person_id: str) -> bool: ...
     def append_audit(self, line: str) -> None: ...
     def sweep_leftovers(self) -> int: ...
+    def drop_backup(self, employee_id: str) -> None: ...
 
 
 class OutboxRecords(Protocol):
@@ -140,6 +141,7 @@ class PersonalData:
             if record.previous and _before(str(record.previous.get("cycle", "")), limit):
                 record.previous = None
                 self.store.save(record)
+                self.store.drop_backup(rid)  # the kept previous version still held it
                 gone["previous_rounds"] += 1
         gone["schedule_entries"] = self.outbox.purge_closed(limit)
         if any(gone.values()):

@@ -23,6 +23,7 @@ from bot import followup
 from bot.access import Access
 from bot.compose import Composer
 from bot.domain import DONE, EmployeeRecord
+from bot.errors import PopbotError
 from bot.outbox import OPEN, Entry, Outbox, Part
 from bot.roster import Person, Roster
 from bot.store import Store
@@ -167,7 +168,10 @@ class Scheduler:
                     continue
                 if entry.due > now or (entry.next_try is not None and entry.next_try > now):
                     continue  # the index is by hour: this one is later in the hour
-                await self._process(entry, now, report)
+                try:
+                    await self._process(entry, now, report)
+                except PopbotError as exc:  # e.g. a damaged record: this entry waits, the rest go on
+                    self._failed(entry, now, str(exc), report)
         return report
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:

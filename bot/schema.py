@@ -358,6 +358,8 @@ class ScriptMessages(Strict):
     edit_title: str  # that form's title (Slack: at most 24 characters)
     save: str
     cancel: str
+    data_damaged: str  # the employee's saved data cannot be read: nothing goes on, nothing is overwritten
+    not_saved: str  # a turn that could not be written (disk full, read-only): not acknowledged
 
 
 class FaqEntry(Strict):

@@ -4,6 +4,11 @@ TinyDB's own JSONStorage rewrites the file in place, so a crash mid-write
 leaves a truncated file. This one writes a temporary file beside it, fsyncs
 it, renames it over the old one (atomic on POSIX) and fsyncs the directory,
 so after `write` returns the data survives `kill -9` and power loss.
+
+Each write keeps the version it replaces beside it as `<file>.bak` (a hard
+link, so it costs no copy): if a file is ever damaged by something outside
+popbot — a disk, a hand edit, a copy — the previous version is there to
+restore (`popbot data restore FILE`).
 """
 
 from __future__ import annotations
@@ -11,14 +16,36 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from bot.errors import StorageError
+from bot.errors import DamagedData, StorageError
 
 TEMP_SUFFIX = ".tmp"
+BACKUP_SUFFIX = ".bak"
+DAMAGED_SUFFIX = ".damaged"
+
+
+def backup_of(path: Path) -> Path:
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def damaged(path: Path, problem: str) -> DamagedData:
+    """The error for a file that cannot be understood: which file, and what to do."""
+    backup = backup_of(path)
+    if backup.exists():
+        way_out = (
+            f"restore the previous version popbot kept: 'popbot data restore {path}' "
+            f"(or start this one afresh: 'popbot data restore {path} --fresh')"
+        )
+    else:
+        way_out = f"there is no backup of it; start this one afresh: 'popbot data restore {path} --fresh'"
+    return DamagedData(
+        f"{path}: the data file is damaged ({problem}); popbot has not changed it. To go on, {way_out}"
+    )
 
 
 def fsync_dir(path: Path) -> None:
@@ -30,30 +57,37 @@ def fsync_dir(path: Path) -> None:
 
 
 class AtomicJSONStorage(Storage):
+    keep_backup = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+
+    @staticmethod
+    def without_backup(path: str | Path) -> AtomicJSONStorage:
+        storage = AtomicJSONStorage(path)
+        storage.keep_backup = False
+        return storage
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError as exc:
+            raise damaged(self.path, f"not UTF-8 at byte {exc.start}") from exc
         except OSError as exc:
             raise StorageError(f"{self.path}: cannot read ({exc.strerror})") from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise StorageError(
-                f"{self.path}: the data file is damaged ({exc.msg} at line {exc.lineno}); "
-                "restore it from a backup or move it aside to start this employee afresh"
-            ) from exc
+            raise damaged(self.path, f"{exc.msg} at line {exc.lineno}") from exc
         if not isinstance(data, dict):
-            raise StorageError(f"{self.path}: the data file does not hold a TinyDB document")
+            raise damaged(self.path, "it does not hold a TinyDB document")
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        AtomicFile(self.path).write_bytes(text.encode("utf-8"))
+        AtomicFile(self.path).write_bytes(text.encode("utf-8"), keep_backup=self.keep_backup)
 
     def close(self) -> None:
         pass
@@ -65,7 +99,7 @@ class AtomicFile:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
-    def write_bytes(self, data: bytes) -> None:
+    def write_bytes(self, data: bytes, keep_backup: bool = False) -> None:
         directory = self.path.parent
         try:
             created = not directory.exists()
@@ -79,6 +113,15 @@ class AtomicFile:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
+                if keep_backup and self.path.exists():
+                    # the old version stays reachable as .bak: a second name for its inode,
+                    # put in place by a rename so a kill never leaves a half backup
+                    link = directory / f"{prefix}bak{threading.get_ident()}{TEMP_SUFFIX}"
+                    os.link(self.path, link)
+                    os.replace(link, backup_of(self.path))
+                    # rename(2) does nothing when both names are already the same file (a
+                    # kill right after the last backup): then the extra name must go
+                    Path(link).unlink(missing_ok=True)
                 os.replace(tmp, self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -19,16 +19,17 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from bot.errors import StorageError
-from storage.atomic import AtomicJSONStorage
+from storage.atomic import DAMAGED_SUFFIX, AtomicJSONStorage, backup_of, damaged
 
 _TABLE = "doc"
 _DOC_ID = 1
 
 
 class DocumentFiles:
-    def __init__(self, folder: str | Path, table: str = _TABLE) -> None:
+    def __init__(self, folder: str | Path, table: str = _TABLE, backups: bool = True) -> None:
         self.folder = Path(folder)
         self.table = table
+        self.storage = AtomicJSONStorage if backups else AtomicJSONStorage.without_backup
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -44,22 +45,29 @@ class DocumentFiles:
         with self.lock(key):
             if not self.path_for(key).exists():
                 return None
-            doc = TinyDB(self.path_for(key), storage=AtomicJSONStorage).table(self.table).get(doc_id=_DOC_ID)
+            doc = TinyDB(self.path_for(key), storage=self.storage).table(self.table).get(doc_id=_DOC_ID)
         return dict(doc) if doc is not None else None
 
     def put(self, key: str, data: dict[str, Any]) -> None:
         with self.lock(key):
             # upsert on a fixed doc id: one atomic file write
-            db = TinyDB(self.path_for(key), storage=AtomicJSONStorage)
+            db = TinyDB(self.path_for(key), storage=self.storage)
             db.table(self.table).upsert(Document(data, doc_id=_DOC_ID))
 
-    def delete(self, key: str) -> bool:
-        path = self.path_for(key)
+    def drop_backup(self, key: str) -> None:
+        """After a save that removed something: the previous version must not keep it."""
         with self.lock(key):
-            if not path.exists():
-                return False
-            path.unlink()
-            return True
+            backup_of(self.path_for(key)).unlink(missing_ok=True)
+
+    def delete(self, key: str) -> bool:
+        with self.lock(key):
+            return remove_with_copies(self.path_for(key))
+
+    def items_where(self, field: str, value: object) -> Iterator[Path]:
+        """The files whose document has `field` == `value` (a scan)."""
+        for path in sorted(self.folder.glob("*/*.json")) if self.folder.exists() else []:
+            if json.loads(path.read_text(encoding="utf-8"))[self.table][str(_DOC_ID)].get(field) == value:
+                yield path
 
     def values(self) -> Iterator[dict[str, Any]]:
         if not self.folder.exists():
@@ -67,5 +75,17 @@ class DocumentFiles:
         for path in sorted(self.folder.glob("*/*.json")):
             try:
                 yield json.loads(path.read_text(encoding="utf-8"))[self.table][str(_DOC_ID)]
-            except (OSError, ValueError, KeyError) as exc:
-                raise StorageError(f"{path}: cannot be read ({exc})") from exc
+            except OSError as exc:
+                raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
+            except (ValueError, KeyError, TypeError) as exc:
+                raise damaged(path, type(exc).__name__) from exc
+
+
+def remove_with_copies(path: Path) -> bool:
+    """A data file gone, with its backup and any copy set aside as damaged; False if it was not there."""
+    for extra in (backup_of(path), path.with_name(path.name + DAMAGED_SUFFIX)):
+        extra.unlink(missing_ok=True)
+    if not path.exists():
+        return False
+    path.unlink()
+    return True

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -21,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.errors import StorageError
-from storage.atomic import AtomicJSONStorage
+from storage.atomic import AtomicFile
 from storage.documents import DocumentFiles
 
 _BUCKET = "%Y-%m-%dT%H"
+log = logging.getLogger("popbot.storage")
 
 
 def _bucket(at: datetime) -> str:
@@ -37,8 +38,10 @@ class OutboxFiles:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root) / "outbox"
-        self._entries = DocumentFiles(self.root / "entries", table="entry")
-        self._people = DocumentFiles(self.root / "people", table="keys")
+        # No backups here: an entry's earlier version holds the composed message (answers,
+        # the draft) that closing it drops; and a damaged entry is re-planned, not restored.
+        self._entries = DocumentFiles(self.root / "entries", table="entry", backups=False)
+        self._people = DocumentFiles(self.root / "people", table="keys", backups=False)
         self._due = self.root / "due"
 
     def load_entry(self, key: str) -> dict[str, Any] | None:
@@ -67,7 +70,8 @@ class OutboxFiles:
         return self._due / _bucket(due) / f"{name}.json"
 
     def index_due(self, key: str, due: datetime) -> None:
-        AtomicJSONStorage(self._marker(key, due)).write({"marker": {"key": key}})
+        # a marker can be made again from its entry: no backup kept
+        AtomicFile(self._marker(key, due)).write_bytes(json.dumps({"marker": {"key": key}}).encode())
 
     def unindex_due(self, key: str, due: datetime) -> None:
         marker = self._marker(key, due)
@@ -91,10 +95,11 @@ class OutboxFiles:
                     yield json.loads(path.read_text(encoding="utf-8"))["marker"]["key"]
                 except FileNotFoundError:
                     continue  # sent and unindexed meanwhile
-                except (OSError, ValueError, KeyError) as exc:
-                    raise StorageError(
-                        f"{path}: damaged outbox marker ({exc}); delete it and run a pass"
-                    ) from exc
+                except (OSError, ValueError, KeyError, TypeError) as exc:
+                    # one bad marker must not stop every pass: say which, go on with the rest
+                    log.error(
+                        "%s: damaged outbox marker (%s); delete it, then 'popbot schedule plan'", path, exc
+                    )
 
     def purge_closed(self, before: datetime) -> int:
         """Delete entries closed before `before` (retention); a scan, run daily."""

@@ -8,16 +8,16 @@ one person's file.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.domain import EmployeeRecord
-from bot.errors import StorageError
-from storage.atomic import sweep_leftovers
-from storage.documents import DocumentFiles
+from storage.atomic import damaged, sweep_leftovers
+from storage.documents import DocumentFiles, remove_with_copies
 
 
 class TinyDBStore:
@@ -44,14 +44,19 @@ class TinyDBStore:
             return None
         try:
             return EmployeeRecord.model_validate(doc)
-        except ValueError as exc:
-            raise StorageError(f"{self.path_for(employee_id)}: unreadable record ({exc})") from exc
+        except ValidationError as exc:
+            # where, not what: the values in pydantic's message may be someone's answers
+            where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+            raise damaged(self.path_for(employee_id), f"not a valid record at {where}") from exc
 
     def save(self, record: EmployeeRecord) -> None:
         self._employees.put(record.employee_id, record.model_dump(mode="json"))
 
     def delete(self, employee_id: str) -> bool:
         return self._employees.delete(employee_id)
+
+    def drop_backup(self, employee_id: str) -> None:
+        self._employees.drop_backup(employee_id)
 
     def employee_ids(self) -> Iterator[str]:
         for doc in self._employees.values():
@@ -124,11 +129,8 @@ class TinyDBStore:
     def delete_invites_of(self, person_id: str) -> int:
         """Every invitation token (hashed) made for the person."""
         gone = 0
-        for path in sorted(self._invites.folder.glob("*/*.json")) if self._invites.folder.exists() else []:
-            doc = json.loads(path.read_text(encoding="utf-8"))[self._invites.table]["1"]
-            if doc.get("employee_id") == person_id:
-                path.unlink()
-                gone += 1
+        for path in list(self._invites.items_where("employee_id", person_id)):
+            gone += int(remove_with_copies(path))
         return gone
 
     def sweep_leftovers(self) -> int:

@@ -83,7 +83,7 @@ def make_adapter(tmp_path: Path) -> tuple[TelegramAdapter, Access]:
 @pytest.fixture
 async def bot(api: FakeTelegram, tmp_path: Path) -> AsyncIterator[Bot]:
     adapter, access = make_adapter(tmp_path)
-    app = adapter.build(TOKEN, api.url, max_retries=3)
+    app = adapter.build(TOKEN, api.url, max_retries=3, first_wait=0.05)
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         assert app.updater is not None
@@ -373,7 +373,7 @@ async def test_a_manager_prepares_and_agrees_with_buttons(api: FakeTelegram, tmp
     access.bind("telegram", str(ANNA), "mila")  # Mila's chat
     access.bind("telegram", "5002", "eve")
     adapter = TelegramAdapter(engine, access, Roster(store), watch=False)
-    app = adapter.build(TOKEN, api.url, max_retries=3)
+    app = adapter.build(TOKEN, api.url, max_retries=3, first_wait=0.05)
     ref = engine.team.reports("mila")[0].ref  # type: ignore[union-attr]
 
     def invitation(chat: int, data: str) -> dict[str, Any]:
@@ -417,3 +417,28 @@ async def test_a_manager_prepares_and_agrees_with_buttons(api: FakeTelegram, tmp
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def test_telegram_down_for_a_while_replies_arrive_once(bot: Bot) -> None:
+    """5xx answers and dropped connections, for the replies and for polling: the bot retries
+    with back-off, catches up, and every reply arrives exactly once."""
+    await invited(bot)
+    bot.api.fail("sendMessage", 502, retry_after=None)
+    bot.api.drop("sendMessage")
+    bot.api.fail("sendMessage", 503, retry_after=None)
+    bot.press("Volledig")
+    await bot.api.wait_for(lambda: any("Waar ben je goed in?" in t for t in bot.api.sent_texts()), timeout=30)
+    await bot.quiet()
+    bot.api.drop("getUpdates", 2)  # polling loses its connection twice, then gets a 500
+    bot.api.fail("getUpdates", 500, retry_after=None)
+    await bot.api.wait_for(lambda: sum(c.failed for c in bot.api.of("getUpdates")) == 3, timeout=30)
+    bot.say("Plannen terwijl Telegram hapert")  # polling has to be back to see this
+    await bot.api.wait_for(lambda: any("leukste aan je werk" in t for t in bot.api.sent_texts()), timeout=30)
+    await bot.quiet()
+    texts = bot.api.sent_texts(ANNA)
+    assert sum("Waar ben je goed in?" in t for t in texts) == 1
+    assert sum("leukste aan je werk" in t for t in texts) == 1
+    failed = [c for c in bot.api.calls if c.failed]
+    assert len(failed) == 6  # every fault happened, and each was retried
+    record = TinyDBStore(bot.data).load("anna")
+    assert record is not None and record.answers["goed_in"].value == "Plannen terwijl Telegram hapert"

@@ -15,7 +15,6 @@ from telegram import BotCommand, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from telegram.ext import (
 
 from adapters.base import ChatAdapter
 from adapters.telegram import render
+from adapters.telegram.retry import RetryingRateLimiter
 from bot.messages import Button, Document, Incoming, Outgoing, Question, Text
 
 PLATFORM = "telegram"
@@ -41,7 +41,7 @@ class TelegramAdapter(ChatAdapter):
     # ------------------------------------------------------------ building
 
     def build(
-        self, token: str, api_url: str = DEFAULT_API, max_retries: int = 5
+        self, token: str, api_url: str = DEFAULT_API, max_retries: int = 5, first_wait: float = 0.5
     ) -> Application[Any, Any, Any, Any, Any, Any]:
         api_url = api_url.rstrip("/")
         app = (
@@ -49,8 +49,9 @@ class TelegramAdapter(ChatAdapter):
             .token(token)
             .base_url(f"{api_url}/bot{{token}}")
             .base_file_url(f"{api_url}/file/bot{{token}}")
-            # Telegram's flood limits; a 429 is waited out (retry_after) and retried.
-            .rate_limiter(AIORateLimiter(max_retries=max_retries))
+            # Telegram's flood limits; a 429 is waited out (retry_after) and retried; a 5xx or a
+            # dropped connection is retried with back-off (adapters/telegram/retry.py).
+            .rate_limiter(RetryingRateLimiter(max_retries=max_retries, first_wait=first_wait))
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
             .build()

@@ -2,7 +2,9 @@
 
 It implements the methods popbot uses, records every call, and hands out
 updates the tests queue (for getUpdates). `fail(method, status, retry_after)`
-makes the next call of a method fail as Telegram would, e.g. with a 429.
+makes the next call of a method fail as Telegram would, e.g. with a 429 or a
+502; `drop(method)` closes the connection of its next call without an answer.
+A call that failed is recorded with `failed=True` and was not carried out.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     result: Any = None
+    failed: bool = False
 
 
 class FakeTelegram(LoopbackServer):
@@ -47,6 +50,7 @@ class FakeTelegram(LoopbackServer):
         self.updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
+        self._drops: dict[str, int] = {}
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
 
@@ -58,6 +62,9 @@ class FakeTelegram(LoopbackServer):
     def fail(self, method: str, status: int = 429, retry_after: int | None = 1) -> None:
         self._failures.setdefault(method, []).append((status, retry_after))
 
+    def drop(self, method: str, times: int = 1) -> None:
+        self._drops[method] = self._drops.get(method, 0) + times
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -65,7 +72,7 @@ class FakeTelegram(LoopbackServer):
         return [
             str(c.params.get("text", ""))
             for c in self.of("sendMessage")
-            if chat_id is None or int(c.params["chat_id"]) == chat_id
+            if not c.failed and (chat_id is None or int(c.params["chat_id"]) == chat_id)
         ]
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +110,15 @@ class FakeTelegram(LoopbackServer):
             )
         params = await self._params(request)
         self.calls.append(Call(method, params))
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            self.calls[-1].failed = True
+            assert request.transport is not None
+            request.transport.close()  # the connection goes, no answer: the client cannot tell more
+            return web.Response(status=500)
         failures = self._failures.get(method)
         if failures:
+            self.calls[-1].failed = True
             status, retry_after = failures.pop(0)
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": "Too Many Requests"}
             if retry_after is not None:

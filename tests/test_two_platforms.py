@@ -1,0 +1,111 @@
+"""The same employee on Slack and on Telegram at the same moment, through both real adapters
+sharing one engine (as `popbot serve` runs them): one wins cleanly, the record stays whole."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from aiohttp import web
+
+from adapters.slack.adapter import SlackAdapter
+from adapters.telegram.adapter import TelegramAdapter
+from bot.access import Access
+from bot.roster import Person, Roster
+from storage import TinyDBStore
+from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
+from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
+from tests.helpers import NL, NOW, make_engine
+from tests.test_slack import Slack
+from tests.test_telegram import Bot
+
+CHAT = 5001
+STALE = NL.script.messages.stale_choice
+
+
+@dataclass
+class Both:
+    slack: Slack
+    telegram: Bot
+    store: TinyDBStore
+
+
+@pytest.fixture
+async def both(tmp_path: Path) -> AsyncIterator[Both]:
+    data = tmp_path / "data"
+    store = TinyDBStore(data)
+    roster = Roster(store)
+    roster.import_people([Person("anna", "Anna", "nl", email="anna@example.org")])
+    access = Access(store, lambda: NOW, timedelta(days=14))
+    access.bind("telegram", str(CHAT), "anna")
+    engine = make_engine(data)  # one engine, as in `popbot serve`
+    slack_api, telegram_api = FakeSlack(), FakeTelegram()
+    await slack_api.start()
+    await telegram_api.start()
+    slack_app = SlackAdapter(engine, access, roster, watch=False).build(BOT_TOKEN, SECRET, slack_api.url)
+    runner = web.AppRunner(slack_app.web_app(path="/slack/events"))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    tg_app = TelegramAdapter(engine, access, roster, watch=False).build(TOKEN, telegram_api.url)
+    async with tg_app, httpx.AsyncClient(timeout=10) as http:
+        assert tg_app.updater is not None
+        await tg_app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await tg_app.start()
+        try:
+            yield Both(
+                Slack(slack_api, f"http://127.0.0.1:{port}/slack/events", data, http),
+                Bot(telegram_api, access, data, CHAT),
+                store,
+            )
+        finally:
+            await tg_app.updater.stop()
+            await tg_app.stop()
+            await runner.cleanup()
+            await slack_api.stop()
+            await telegram_api.stop()
+
+
+async def test_two_presses_on_two_platforms_at_once_one_wins(both: Both) -> None:
+    await both.slack.say("hoi")  # the dialog starts on Slack
+    both.telegram.say("/start")  # and is opened on Telegram too: the same question, with buttons
+    await both.telegram.settle()
+    slack_question, telegram_question = both.slack.last_question(), both.telegram.last_question()
+
+    await asyncio.gather(both.slack.press("Volledig", slack_question), asyncio.to_thread(
+        both.telegram.press, "Kort", telegram_question
+    ))  # fmt: skip
+    await both.telegram.quiet()
+    await both.slack.quiet()
+
+    record = both.store.load("anna")
+    assert record is not None and record.history == ["route"]  # answered once
+    won_on_slack = record.answers["route"].value == "volledig"
+    assert won_on_slack or record.answers["route"].value == "kort"
+    slack_said, telegram_said = both.slack.api.posted(), both.telegram.api.sent_texts(CHAT)
+    loser = telegram_said if won_on_slack else slack_said
+    winner = slack_said if won_on_slack else telegram_said
+    next_question = "Waar ben je goed in?" if won_on_slack else "Wat zou je werk nog leuker maken?"
+    assert any(next_question in t for t in winner)
+    # the other press is told it came too late, then shown where the dialog is now
+    stale_at = next(i for i, t in enumerate(loser) if STALE in t)
+    assert any(next_question in t for t in loser[stale_at:])
+
+
+async def test_two_messages_on_two_platforms_at_once_are_applied_one_after_the_other(both: Both) -> None:
+    await both.slack.say("hoi")
+    await both.slack.press("Volledig")  # now at a text question: "Waar ben je goed in?"
+    both.telegram.api.push(message(CHAT, "Plannen (Telegram)"))
+    await both.slack.say("Klanten helpen (Slack)")
+    await both.telegram.quiet()
+    record = both.store.load("anna")
+    assert record is not None
+    given = {record.answers["goed_in"].value, record.answers["leukste"].value}
+    assert given == {"Plannen (Telegram)", "Klanten helpen (Slack)"}  # neither lost, neither twice
+    assert record.history == ["route", "goed_in", "leukste"] and record.state == "energie"
