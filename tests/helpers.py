@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot import Engine, Incoming, load_script
 from bot.messages import Document, Outgoing, Question, Text
+from bot.registry import ScriptRegistry
 from bot.roster import Roster, parse_roster
 from bot.script import bundled_script_path
 from storage import TinyDBStore
@@ -185,8 +186,6 @@ def make_team_engine(data_dir: object, roster_csv: str, now: datetime = NOW) -> 
     )
 
 
-def family(name: str) -> object:
+def family(name: str) -> ScriptRegistry:
     """A registry of a bundled script in both languages (followup, evaluation, manager)."""
-    from bot.registry import ScriptRegistry
-
     return ScriptRegistry.of(*(load_script(bundled_script_path(name, lang)) for lang in ("nl", "en")))

@@ -176,3 +176,39 @@ async def test_retention_purges_finished_rounds_and_people_who_left(tmp_path: Pa
         assert files_holding(w.data, MARKER) == []
         audit = (w.data / "audit.log").read_text(encoding="utf-8")
         assert audit.count("retention purge (24 months)") == 3 and MARKER not in audit
+
+
+ADMIN_IN_CHAT = [
+    "/roster import roster.csv",
+    "roster show",
+    "/privacy export anna",
+    "privacy erase anna --yes",
+    "/schedule run-due",
+    "/invite anna",
+    "/data restore employees/aa/x.json --fresh",
+    "mijngegevens anna",
+    "/mydata anna",
+    "verwijder anna",
+    "erase anna",
+]
+
+
+async def test_admin_actions_are_not_in_the_chat_and_nobody_reaches_anothers_data(tmp_path: Path) -> None:
+    """Mila (Anna's manager) and Ben (a colleague) try HR's commands and Anna's id in the chat:
+    each is an unknown command or their own answer; Anna's data is neither shown nor touched."""
+    roster = ROSTER + "ben,Ben Jansen,ben@example.org,nl,mila,telegram,,2027-01-19 10:00,Europe/Amsterdam\n"
+    async with world(tmp_path, roster, managers=True) as w:
+        anna = await prepared(w)
+        store = TinyDBStore(w.data)
+        before = store.path_for("anna").read_bytes()
+        invites_before = sorted((w.data / "invites").rglob("*.json"))
+        for who in ("ben", "mila"):
+            chat = Chat(w.engine, who)
+            await chat.start()
+            for text in ADMIN_IN_CHAT:
+                await chat.say(text)
+                assert MARKER not in chat.text and not any(isinstance(o, Document) for o in chat.last), text
+        assert store.path_for("anna").read_bytes() == before  # untouched
+        assert sorted((w.data / "invites").rglob("*.json")) == invites_before  # no invitation made
+        assert not (w.data / "audit.log").exists()  # nothing erased
+        assert (await anna.record()).answers["leukste"].value == MARKER

@@ -41,7 +41,12 @@ class TelegramAdapter(ChatAdapter):
     # ------------------------------------------------------------ building
 
     def build(
-        self, token: str, api_url: str = DEFAULT_API, max_retries: int = 5, first_wait: float = 0.5
+        self,
+        token: str,
+        api_url: str = DEFAULT_API,
+        max_retries: int = 5,
+        first_wait: float = 0.5,
+        max_rate: float = 30.0,
     ) -> Application[Any, Any, Any, Any, Any, Any]:
         api_url = api_url.rstrip("/")
         app = (
@@ -51,7 +56,7 @@ class TelegramAdapter(ChatAdapter):
             .base_file_url(f"{api_url}/file/bot{{token}}")
             # Telegram's flood limits; a 429 is waited out (retry_after) and retried; a 5xx or a
             # dropped connection is retried with back-off (adapters/telegram/retry.py).
-            .rate_limiter(RetryingRateLimiter(max_retries=max_retries, first_wait=first_wait))
+            .rate_limiter(RetryingRateLimiter(max_retries, first_wait=first_wait, max_rate=max_rate))
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
             .build()

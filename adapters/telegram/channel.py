@@ -2,9 +2,9 @@
 
 Telegram has no idempotency key and a bot cannot read back what it sent, so
 `was_sent` cannot tell: a part that was in flight during a crash is sent
-again (the outbox counts it). Rate limits (429) are handled by
-python-telegram-bot's `AIORateLimiter`; other failures go back to the outbox,
-which retries with back-off.
+again (the outbox counts it). The bot's rate limiter (adapters/telegram/retry.py)
+waits out a 429 and retries a 5xx or a dropped connection a few times; what
+still fails goes back to the outbox, which retries with longer back-off.
 """
 
 from __future__ import annotations

@@ -34,8 +34,16 @@ def _transient(exc: BaseException) -> bool:
 
 
 class RetryingRateLimiter(AIORateLimiter):
-    def __init__(self, max_retries: int, attempts: int = 6, first_wait: float = 0.5, max_wait: float = 30.0):
-        super().__init__(max_retries=max_retries)
+    def __init__(
+        self,
+        max_retries: int,
+        attempts: int = 6,
+        first_wait: float = 0.5,
+        max_wait: float = 30.0,
+        max_rate: float = 30.0,
+    ) -> None:
+        # max_rate: Telegram's overall limit, messages per second (0: none; only for measuring)
+        super().__init__(overall_max_rate=max_rate, max_retries=max_retries)
         self.attempts = attempts
         self.first_wait = first_wait
         self.max_wait = max_wait

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_request import FileField
 
 from tests.fakes.server import LoopbackServer
 
@@ -93,7 +94,7 @@ class FakeTelegram(LoopbackServer):
         elif request.can_read_body:
             form = await request.post()
             for key, value in form.items():
-                if hasattr(value, "file"):  # an uploaded file
+                if isinstance(value, FileField):  # an uploaded file
                     params[key] = {"filename": value.filename, "content": value.file.read()}
                 else:
                     params[key] = value

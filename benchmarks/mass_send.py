@@ -1,0 +1,136 @@
+"""T−7 for 1,000 managers at once: every draft POP and alignment summary in one scheduler pass.
+
+    python -m benchmarks.mass_send                 # 1,000 managers on Telegram; baseline 200
+    python -m benchmarks.mass_send --managers 200 --baseline 50
+
+Each manager has one report whose conversation is a week away and whose
+preparation is finished (the full route, one goal). The pass composes, per
+manager, the summary, the draft POP as a PDF, the alignment summary and its
+PDF, records each part in the outbox and sends it through popbot's Telegram
+channel — python-telegram-bot with popbot's rate limiter, to the fake Bot API
+on 127.0.0.1. Telegram's overall limit (30 messages a second) makes a lower
+bound: the messages sent, divided by 30. The baseline, in the same run: the
+same pass with the limiter's rate off — what composing and recording cost
+(per manager; on fewer managers, as that cost does not depend on how many).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from telegram.ext import ExtBot
+
+from adapters.console import ConsoleInbox
+from adapters.telegram.channel import TelegramChannel
+from adapters.telegram.retry import RetryingRateLimiter
+from bot import Engine, Incoming
+from bot.access import Access
+from bot.outbox import Outbox
+from bot.registry import ScriptRegistry
+from bot.roster import Roster, parse_roster
+from bot.scheduler import Channel
+from bot.service import build_scheduler
+from storage import TinyDBStore
+from storage.outbox_files import OutboxFiles
+from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.helpers import EN, FULL_ROUTE, NL, family
+
+NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)  # Monday 10:30 in Amsterdam: T−7 for 7 December
+TELEGRAM_RATE = 30.0
+FIRST_CHAT = 800_000
+
+
+async def prepare(data: Path, managers: int) -> None:
+    lines = ["id,name,email,language,manager,platform,handle,conversation,timezone"]
+    for n in range(managers):
+        lines.append(f"m{n:04d},Manager {n},,nl,,telegram,,,Europe/Amsterdam")
+        lines.append(f"e{n:04d},Medewerker {n},,nl,m{n:04d},console,,2026-12-07 10:00,Europe/Amsterdam")
+    csv = data.parent / "roster.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = TinyDBStore(data)
+    Roster(store).import_people(parse_roster(csv, ("nl", "en")))
+    access = Access(store, lambda: NOW, timedelta(days=14))
+    for n in range(managers):
+        access.bind("telegram", str(FIRST_CHAT + n), f"m{n:04d}")
+    # one employee walks the full route; the others hold the same answers under their own id
+    engine = Engine(ScriptRegistry.of(NL, EN), store, clock=lambda: NOW)
+    await engine.start("e0000")
+    for answer in FULL_ROUTE:
+        await engine.handle("e0000", Incoming.say(answer))
+    template = store.load("e0000")
+    assert template is not None and template.state == "__done__"
+    for n in range(1, managers):
+        store.save(template.model_copy(update={"employee_id": f"e{n:04d}"}))
+
+
+async def run(managers: int, max_rate: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        await prepare(data, managers)
+        api = FakeTelegram()
+        await api.start()
+        bot = ExtBot(
+            TOKEN,
+            base_url=f"{api.url}/bot{{token}}",
+            rate_limiter=RetryingRateLimiter(5, max_rate=max_rate),
+        )
+        async with bot:
+            channels: dict[str, Channel] = {
+                "telegram": TelegramChannel(bot),
+                "console": ConsoleInbox(TinyDBStore(data)),
+            }
+            scheduler = build_scheduler(
+                data, ScriptRegistry.of(NL, EN), channels, clock=lambda: NOW, managers=family("manager")
+            )
+            scheduler.sync()
+            outbox = Outbox(OutboxFiles(data))
+            for entry in outbox.everything():  # only T−7 is measured: the earlier ones are done
+                if entry.kind != "delivery" and entry.status == "planned":
+                    outbox.close(entry, "skipped", NOW)
+            start = time.perf_counter()
+            report = await scheduler.run_due()
+            elapsed = time.perf_counter() - start
+        await api.stop()
+    assert len(report.sent) == managers, f"{len(report.sent)} of {managers} sent: {report}"
+    messages = [c for c in api.calls if "chat_id" in c.params and not c.failed]
+    return {
+        "seconds": elapsed,
+        "messages": len(messages),
+        "documents": sum(c.method == "sendDocument" for c in messages),
+        # the limiter starts with a full bucket: one second's worth goes at once
+        "bound": max(len(messages) - TELEGRAM_RATE, 0) / TELEGRAM_RATE,
+    }
+
+
+def _ratio(seconds: float, bound: float) -> str:
+    return f"{seconds / bound:.2f}×" if bound > 0 else "–"  # fewer messages than one burst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--managers", type=int, default=1000)
+    parser.add_argument("--baseline", type=int, default=200, help="managers in the run without a limit")
+    args = parser.parse_args()
+    limited = asyncio.run(run(args.managers, TELEGRAM_RATE))
+    free = asyncio.run(run(args.baseline, 0))
+    print("| run | managers | messages (PDFs) | total s | bound s | total / bound | ms per manager |")
+    print("|---|---|---|---|---|---|---|")
+    for name, n, r in (
+        ("30 msg/s (Telegram's limit)", args.managers, limited),
+        ("no rate limit (baseline)", args.baseline, free),
+    ):
+        print(
+            f"| {name} | {n:,} | {r['messages']:,.0f} ({r['documents']:,.0f}) | {r['seconds']:.1f} | "
+            f"{r['bound']:.1f} | {_ratio(r['seconds'], r['bound'])} | {r['seconds'] / n * 1000:.0f} |"
+        )
+    per_limited, per_free = limited["seconds"] / args.managers, free["seconds"] / args.baseline
+    print(f"\nper manager, with the limit / without: {per_limited / per_free:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
