@@ -465,3 +465,18 @@ async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_o
     finally:
         await runner.cleanup()
         await api.stop()
+
+
+async def test_slack_down_for_a_while_replies_arrive_once(slack: Slack) -> None:
+    """chat.postMessage answers 503, then drops the connection: the reply is retried with
+    back-off (slack_sdk's handlers; this app allows 2 retries) and arrives exactly once."""
+    await started(slack)
+    await slack.press("Volledig")
+    slack.api.fail("chat.postMessage", 503)
+    slack.api.drop("chat.postMessage")
+    await slack.event(dm(ANNA, "Plannen terwijl Slack hapert"))
+    await slack.api.wait_for(lambda: any("leukste aan je werk" in t for t in slack.api.posted()), timeout=30)
+    await slack.quiet()
+    assert sum("leukste aan je werk" in t for t in slack.api.posted()) == 1
+    assert sum(c.failed for c in slack.api.of("chat.postMessage")) == 2
+    assert slack.record().answers["goed_in"].value == "Plannen terwijl Slack hapert"

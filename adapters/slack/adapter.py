@@ -13,7 +13,11 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import ChatAdapter
@@ -34,8 +38,13 @@ class SlackAdapter(ChatAdapter):
         client = AsyncWebClient(
             token=bot_token,
             base_url=api_url.rstrip("/") + "/",
-            # a 429 is waited out (Retry-After) and retried, never dropped
-            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=max_retries)],
+            # slack_sdk's own handlers: a 429 is waited out (Retry-After) and retried, never
+            # dropped; a 5xx or a dropped connection is retried with back-off
+            retry_handlers=[
+                AsyncRateLimitErrorRetryHandler(max_retry_count=max_retries),
+                AsyncServerErrorRetryHandler(max_retry_count=max_retries),
+                AsyncConnectionErrorRetryHandler(max_retry_count=max_retries),
+            ],
         )
         app = AsyncApp(client=client, signing_secret=signing_secret)
         app.event("message")(self.on_message)

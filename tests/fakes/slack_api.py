@@ -29,6 +29,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    failed: bool = False  # answered with an error or dropped: not carried out
 
 
 class FakeSlack(LoopbackServer):
@@ -36,6 +37,7 @@ class FakeSlack(LoopbackServer):
         super().__init__()
         self.calls: list[Call] = []
         self._failures: dict[str, list[tuple[int, int]]] = {}
+        self._drops: dict[str, int] = {}
         self._ts = itertools.count(1)
         self.delay = 0.0  # seconds every call waits: a slow Slack
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, as Slack keeps them
@@ -54,6 +56,10 @@ class FakeSlack(LoopbackServer):
     def fail(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         self._failures.setdefault(method, []).append((status, retry_after))
 
+    def drop(self, method: str, times: int = 1) -> None:
+        """Close the connection of the method's next call without an answer (not carried out)."""
+        self._drops[method] = self._drops.get(method, 0) + times
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -61,7 +67,7 @@ class FakeSlack(LoopbackServer):
         """Every posted message's text, blocks included, in order."""
         out = []
         for c in self.of("chat.postMessage"):
-            if channel is None or c.params.get("channel") == channel:
+            if not c.failed and (channel is None or c.params.get("channel") == channel):
                 blocks = c.params.get("blocks") or []
                 texts = [b.get("text", {}).get("text", "") for b in blocks if isinstance(b.get("text"), dict)]
                 out.append("\n".join([str(c.params.get("text", "")), *texts]))
@@ -80,8 +86,15 @@ class FakeSlack(LoopbackServer):
         self.calls.append(Call(method, params))
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            self.calls[-1].failed = True
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)
         failures = self._failures.get(method)
         if failures:
+            self.calls[-1].failed = True
             status, retry_after = failures.pop(0)
             return web.json_response(
                 {"ok": False, "error": "ratelimited"},
