@@ -27,6 +27,7 @@ from bot.timeline import load_schedule
 
 log = logging.getLogger("popbot.schedule")
 DEFAULT_INTERVAL = 60.0  # seconds between passes
+STOP_GRACE = 30.0  # seconds a stopping bot waits for a pass that is sending
 
 
 def build_scheduler(
@@ -112,6 +113,8 @@ class Background:
         self.purge = purge  # retention, once a day
         self.interval = interval or float(os.environ.get("POPBOT_SCHEDULE_INTERVAL", DEFAULT_INTERVAL))
         self._aps = AsyncIOScheduler(timezone=UTC)
+        self._idle = asyncio.Event()  # no pass running
+        self._idle.set()
 
     async def start(self) -> None:
         changed = await asyncio.to_thread(self.scheduler.sync)
@@ -136,14 +139,25 @@ class Background:
             log.exception("retention purge failed")
 
     async def _pass(self) -> None:
+        self._idle.clear()
         try:
             await self.scheduler.run_due()
         except Exception:  # a broken pass must not stop the next one
             log.exception("schedule pass failed")
+        finally:
+            self._idle.set()
 
     async def stop(self) -> None:
-        if self._aps.running:
-            self._aps.shutdown(wait=False)
+        """No new pass; a pass that is sending may finish (APScheduler would cancel it, and a
+        message Telegram or SMTP took just before would go again at the next start)."""
+        if not self._aps.running:
+            return
+        self._aps.pause()
+        try:
+            await asyncio.wait_for(self._idle.wait(), STOP_GRACE)
+        except TimeoutError:
+            log.warning("a schedule pass was still sending at stop; the outbox resumes it at the next start")
+        self._aps.shutdown(wait=False)
 
 
 def retention(personal: PersonalData, scheduler: Scheduler) -> Callable[[], object]:

@@ -52,3 +52,28 @@ async def test_two_presses_of_the_same_button_at_once_one_wins_cleanly(tmp_path:
     stale = engine.messages_for("nl").stale_choice
     assert any(getattr(o, "text", "") == stale for o in second)  # the second is told it was too late
     assert not any(getattr(o, "text", "") == stale for o in first)
+
+
+async def test_a_stopping_bot_lets_the_pass_that_is_sending_finish() -> None:
+    """APScheduler cancels a running job at shutdown; a send cut off after Telegram or SMTP took
+    it would go again at the next start. Stopping waits for the pass instead."""
+    from bot.service import Background
+
+    class SlowPass:
+        started = asyncio.Event()
+        finished = False
+
+        def sync(self) -> int:
+            return 0
+
+        async def run_due(self) -> None:
+            self.started.set()
+            await asyncio.sleep(0.5)  # sending
+            self.finished = True
+
+    slow = SlowPass()
+    background = Background(slow, interval=3600)  # type: ignore[arg-type]
+    await background.start()
+    await asyncio.wait_for(slow.started.wait(), 5)
+    await background.stop()
+    assert slow.finished
