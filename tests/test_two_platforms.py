@@ -77,10 +77,22 @@ async def test_two_presses_on_two_platforms_at_once_one_wins(both: Both) -> None
     both.telegram.say("/start")  # and is opened on Telegram too: the same question, with buttons
     await both.telegram.settle()
     slack_question, telegram_question = both.slack.last_question(), both.telegram.last_question()
+    slack_before, telegram_before = len(both.slack.api.posted()), len(both.telegram.api.sent_texts(CHAT))
+    full, short = "Waar ben je goed in?", "met nog meer plezier gaat werken?"
+
+    def new_on_slack() -> list[str]:
+        return both.slack.api.posted()[slack_before:]
+
+    def new_on_telegram() -> list[str]:
+        return both.telegram.api.sent_texts(CHAT)[telegram_before:]
+
+    def answered(texts: list[str]) -> bool:  # each platform hears back: the next question, or "too late"
+        return any(full in t or short in t for t in texts)
 
     await asyncio.gather(both.slack.press("Volledig", slack_question), asyncio.to_thread(
         both.telegram.press, "Kort", telegram_question
     ))  # fmt: skip
+    await both.telegram.api.wait_for(lambda: answered(new_on_slack()) and answered(new_on_telegram()), 30)
     await both.telegram.quiet()
     await both.slack.quiet()
 
@@ -88,11 +100,10 @@ async def test_two_presses_on_two_platforms_at_once_one_wins(both: Both) -> None
     assert record is not None and record.history == ["route"]  # answered once
     won_on_slack = record.answers["route"].value == "volledig"
     assert won_on_slack or record.answers["route"].value == "kort"
-    slack_said, telegram_said = both.slack.api.posted(), both.telegram.api.sent_texts(CHAT)
-    loser = telegram_said if won_on_slack else slack_said
-    winner = slack_said if won_on_slack else telegram_said
-    next_question = "Waar ben je goed in?" if won_on_slack else "Wat zou je werk nog leuker maken?"
-    assert any(next_question in t for t in winner)
+    on_slack, on_telegram = new_on_slack(), new_on_telegram()
+    winner, loser = (on_slack, on_telegram) if won_on_slack else (on_telegram, on_slack)
+    next_question = full if won_on_slack else short
+    assert any(next_question in t for t in winner) and not any(STALE in t for t in winner)
     # the other press is told it came too late, then shown where the dialog is now
     stale_at = next(i for i, t in enumerate(loser) if STALE in t)
     assert any(next_question in t for t in loser[stale_at:])
@@ -103,6 +114,12 @@ async def test_two_messages_on_two_platforms_at_once_are_applied_one_after_the_o
     await both.slack.press("Volledig")  # now at a text question: "Waar ben je goed in?"
     both.telegram.api.push(message(CHAT, "Plannen (Telegram)"))
     await both.slack.say("Klanten helpen (Slack)")
+
+    def both_applied() -> bool:
+        record = both.store.load("anna")
+        return record is not None and len(record.history) >= 3
+
+    await both.telegram.api.wait_for(both_applied, 30)
     await both.telegram.quiet()
     record = both.store.load("anna")
     assert record is not None
