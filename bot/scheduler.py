@@ -10,6 +10,7 @@ the channel can tell what it already delivered.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -181,7 +182,9 @@ class Scheduler:
         return self.roster.get(person.manager) if person.manager else None
 
     async def _process(self, entry: Entry, now: datetime, report: PassReport) -> None:
-        if entry.status == "planned" and not self._prepare(entry, now, report):
+        # Composing (two PDFs for a draft: ~0.7 s) runs in a thread, so a running bot keeps
+        # answering chats while a T−7 pass composes for every manager.
+        if entry.status == "planned" and not await asyncio.to_thread(self._prepare, entry, now, report):
             return
         channel = self.channels.get(entry.channel)
         if channel is None:

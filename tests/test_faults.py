@@ -77,3 +77,30 @@ async def test_a_stopping_bot_lets_the_pass_that_is_sending_finish() -> None:
     await asyncio.wait_for(slow.started.wait(), 5)
     await background.stop()
     assert slow.finished
+
+
+async def test_chats_are_answered_while_a_pass_composes(tmp_path: Path) -> None:
+    """A T−7 pass composes two PDFs per manager (~0.7 s each time): in a running bot the chat
+    must not wait for it. Composing here is made slow on purpose."""
+    import time
+
+    async with world(tmp_path) as w:
+        s = w.scheduler()
+        s.sync()
+        w.now = datetime(2027, 1, 6, 14, 0, tzinfo=UTC)  # three invitations are due
+        compose = s.composer.compose
+
+        def slow(*args: object, **kwargs: object) -> object:
+            time.sleep(0.5)  # CPU-bound work, as fpdf2's is
+            return compose(*args, **kwargs)  # type: ignore[arg-type]
+
+        s.composer.compose = slow  # type: ignore[method-assign]
+        passing = asyncio.create_task(s.run_due())
+        await asyncio.sleep(0.1)  # the pass is composing the first invitation
+        started = time.perf_counter()
+        out = await w.engine.start("zoe")
+        answered_in = time.perf_counter() - started
+        assert out and not passing.done()
+        assert answered_in < 0.35, f"the chat waited {answered_in:.2f} s for the pass"
+        report = await passing
+        assert len(report.sent) == 3
