@@ -28,6 +28,7 @@ from telegram.ext import ExtBot
 from adapters.console import ConsoleInbox
 from adapters.telegram.channel import TelegramChannel
 from adapters.telegram.retry import RetryingRateLimiter
+from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine, Incoming
 from bot.access import Access
 from bot.outbox import Outbox
@@ -41,7 +42,6 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.helpers import EN, FULL_ROUTE, NL, family
 
 NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)  # Monday 10:30 in Amsterdam: T−7 for 7 December
-TELEGRAM_RATE = 30.0
 FIRST_CHAT = 800_000
 
 
@@ -97,18 +97,13 @@ async def run(managers: int, max_rate: float) -> dict[str, float]:
             elapsed = time.perf_counter() - start
         await api.stop()
     assert len(report.sent) == managers, f"{len(report.sent)} of {managers} sent: {report}"
-    messages = [c for c in api.calls if "chat_id" in c.params and not c.failed]
+    messages = limited_calls(api.calls)
     return {
         "seconds": elapsed,
         "messages": len(messages),
         "documents": sum(c.method == "sendDocument" for c in messages),
-        # the limiter starts with a full bucket: one second's worth goes at once
-        "bound": max(len(messages) - TELEGRAM_RATE, 0) / TELEGRAM_RATE,
+        "bound": bound(len(messages)),
     }
-
-
-def _ratio(seconds: float, bound: float) -> str:
-    return f"{seconds / bound:.2f}×" if bound > 0 else "–"  # fewer messages than one burst
 
 
 def main() -> None:
@@ -126,7 +121,7 @@ def main() -> None:
     ):
         print(
             f"| {name} | {n:,} | {r['messages']:,.0f} ({r['documents']:,.0f}) | {r['seconds']:.1f} | "
-            f"{r['bound']:.1f} | {_ratio(r['seconds'], r['bound'])} | {r['seconds'] / n * 1000:.0f} |"
+            f"{r['bound']:.1f} | {ratio(r['seconds'], r['bound'])} | {r['seconds'] / n * 1000:.0f} |"
         )
     per_limited, per_free = limited["seconds"] / args.managers, free["seconds"] / args.baseline
     print(f"\nper manager, with the limit / without: {per_limited / per_free:.2f}×")

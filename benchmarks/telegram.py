@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.telegram.adapter import TelegramAdapter
+from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine
 from bot.access import Access
 from bot.registry import ScriptRegistry
@@ -34,7 +35,6 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
 from tests.helpers import EN, FULL_ROUTE, NL
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-TELEGRAM_RATE = 30.0  # messages per second, overall (Telegram's documented broadcast limit)
 FIRST_CHAT = 700_000
 
 
@@ -97,22 +97,16 @@ async def run(employees: int, turns: int, max_rate: float) -> dict[str, float]:
             await app.updater.stop()
             await app.stop()
         await api.stop()
-    # the calls Telegram's overall limit counts: those with a chat (sendMessage, edits, documents)
-    limited = [c for c in api.calls if "chat_id" in c.params and not c.failed]
+    limited = limited_calls(api.calls)
     cuts = statistics.quantiles(latencies, n=100)
     return {
         "seconds": elapsed,
         "messages": len(limited),
         "turns": len(latencies),
-        # the limiter starts with a full bucket: one second's worth goes at once
-        "bound": max(len(limited) - TELEGRAM_RATE, 0) / TELEGRAM_RATE,
+        "bound": bound(len(limited)),
         "p50": cuts[49],
         "p99": cuts[98],
     }
-
-
-def _ratio(seconds: float, bound: float) -> str:
-    return f"{seconds / bound:.2f}×" if bound > 0 else "–"  # fewer messages than one burst
 
 
 def main() -> None:
@@ -128,7 +122,7 @@ def main() -> None:
     for name, r in (("30 msg/s (Telegram's limit)", limited), ("no rate limit (baseline)", free)):
         print(
             f"| {name} | {r['messages']:,.0f} | {r['seconds']:.1f} | {r['bound']:.1f} | "
-            f"{_ratio(r['seconds'], r['bound'])} | {r['p50']:.2f} | {r['p99']:.2f} |"
+            f"{ratio(r['seconds'], r['bound'])} | {r['p50']:.2f} | {r['p99']:.2f} |"
         )
     print(f"\nwith the limit / without: {limited['seconds'] / free['seconds']:.1f}× the time")
 

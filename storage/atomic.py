@@ -57,16 +57,9 @@ def fsync_dir(path: Path) -> None:
 
 
 class AtomicJSONStorage(Storage):
-    keep_backup = True
-
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, keep_backup: bool = True) -> None:
         self.path = Path(path)
-
-    @staticmethod
-    def without_backup(path: str | Path) -> AtomicJSONStorage:
-        storage = AtomicJSONStorage(path)
-        storage.keep_backup = False
-        return storage
+        self.keep_backup = keep_backup
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:

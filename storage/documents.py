@@ -29,7 +29,7 @@ class DocumentFiles:
     def __init__(self, folder: str | Path, table: str = _TABLE, backups: bool = True) -> None:
         self.folder = Path(folder)
         self.table = table
-        self.storage = AtomicJSONStorage if backups else AtomicJSONStorage.without_backup
+        self.backups = backups
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -41,17 +41,21 @@ class DocumentFiles:
         with self._locks_guard:
             return self._locks.setdefault(key, threading.Lock())
 
+    def _db(self, key: str) -> TinyDB:
+        # TinyDB hands extra arguments to the storage
+        return TinyDB(self.path_for(key), storage=AtomicJSONStorage, keep_backup=self.backups)
+
     def get(self, key: str) -> dict[str, Any] | None:
         with self.lock(key):
             if not self.path_for(key).exists():
                 return None
-            doc = TinyDB(self.path_for(key), storage=self.storage).table(self.table).get(doc_id=_DOC_ID)
+            doc = self._db(key).table(self.table).get(doc_id=_DOC_ID)
         return dict(doc) if doc is not None else None
 
     def put(self, key: str, data: dict[str, Any]) -> None:
         with self.lock(key):
             # upsert on a fixed doc id: one atomic file write
-            db = TinyDB(self.path_for(key), storage=self.storage)
+            db = self._db(key)
             db.table(self.table).upsert(Document(data, doc_id=_DOC_ID))
 
     def drop_backup(self, key: str) -> None:

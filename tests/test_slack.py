@@ -14,12 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 
 from adapters.slack.adapter import SlackAdapter
 from bot.access import Access
 from bot.roster import Person, Roster
 from storage import TinyDBStore
+from tests.fakes.server import serving
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack, dm, event_body, form, signed
 from tests.helpers import FULL_ROUTE, NOW, make_engine
 
@@ -138,14 +138,8 @@ async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
     roster.import_people(ROSTER)
     adapter = SlackAdapter(make_engine(data), Access(store, lambda: NOW), roster, watch=False)
     app = adapter.build(BOT_TOKEN, SECRET, api.url, max_retries=2)
-    runner = web.AppRunner(app.web_app(path="/slack/events"))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with httpx.AsyncClient(timeout=10) as http:
-        yield Slack(api, f"http://127.0.0.1:{port}/slack/events", data, http)
-    await runner.cleanup()
+    async with serving(app.web_app(path="/slack/events")) as url, httpx.AsyncClient(timeout=10) as http:
+        yield Slack(api, f"{url}/slack/events", data, http)
     await api.stop()
 
 
@@ -429,14 +423,9 @@ async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_o
     store = TinyDBStore(data)
     adapter = SlackAdapter(engine, Access(store, lambda: NOW), Roster(store), watch=False)
     app = adapter.build(BOT_TOKEN, SECRET, api.url, max_retries=2)
-    runner = web.AppRunner(app.web_app(path="/slack/events"))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
-            mila = Slack(api, f"http://127.0.0.1:{port}/slack/events", data, http, user="U0MILA")
+        async with serving(app.web_app(path="/slack/events")) as url, httpx.AsyncClient(timeout=10) as http:
+            mila = Slack(api, f"{url}/slack/events", data, http, user="U0MILA")
             anna_ref = engine.team.reports("mila")[0].ref  # type: ignore[union-attr]
             invitation = {
                 "ts": "1700000099.000100",
@@ -463,7 +452,6 @@ async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_o
             assert all("competentieprofiel" not in t for t in api.posted()[before:])
             assert TinyDBStore(data).load("eve").active is None  # type: ignore[union-attr]
     finally:
-        await runner.cleanup()
         await api.stop()
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiohttp import web
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.telegram.adapter import TelegramAdapter
 from bot.access import Access
 from bot.roster import Person, Roster
 from storage import TinyDBStore
+from tests.fakes.server import serving
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
 from tests.helpers import NL, NOW, make_engine
@@ -48,28 +48,23 @@ async def both(tmp_path: Path) -> AsyncIterator[Both]:
     await slack_api.start()
     await telegram_api.start()
     slack_app = SlackAdapter(engine, access, roster, watch=False).build(BOT_TOKEN, SECRET, slack_api.url)
-    runner = web.AppRunner(slack_app.web_app(path="/slack/events"))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     tg_app = TelegramAdapter(engine, access, roster, watch=False).build(TOKEN, telegram_api.url)
-    async with tg_app, httpx.AsyncClient(timeout=10) as http:
+    slack_web = slack_app.web_app(path="/slack/events")
+    async with serving(slack_web) as slack_url, tg_app, httpx.AsyncClient(timeout=10) as http:
         assert tg_app.updater is not None
         await tg_app.updater.start_polling(poll_interval=0.0, timeout=1)
         await tg_app.start()
         try:
             yield Both(
-                Slack(slack_api, f"http://127.0.0.1:{port}/slack/events", data, http),
+                Slack(slack_api, f"{slack_url}/slack/events", data, http),
                 Bot(telegram_api, access, data, CHAT),
                 store,
             )
         finally:
             await tg_app.updater.stop()
             await tg_app.stop()
-            await runner.cleanup()
-            await slack_api.stop()
-            await telegram_api.stop()
+    await slack_api.stop()
+    await telegram_api.stop()
 
 
 async def test_two_presses_on_two_platforms_at_once_one_wins(both: Both) -> None:

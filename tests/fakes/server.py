@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiohttp import web
+
+
+async def listen(runner: web.AppRunner) -> int:
+    """Serve `runner` on 127.0.0.1 at a free port; returns the port."""
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """An aiohttp application (e.g. a Bolt app's) on loopback, for as long as the block runs."""
+    runner = web.AppRunner(app)
+    port = await listen(runner)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 class LoopbackServer:
@@ -27,10 +47,7 @@ class LoopbackServer:
         app = web.Application()
         self.routes(app)
         self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await listen(self._runner)
         return self.url
 
     @property
