@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from itertools import zip_longest
 from pathlib import Path
 
 from fpdf import FPDF
@@ -84,12 +85,42 @@ class _Page:
     def header(self, title: str, rows: list[tuple[str, str]]) -> None:
         self.heading(title, 18)
         self.pdf.ln(1)
-        with self.pdf.table(col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE") as table:
+        if not self.fits((1, 3), [list(r) for r in rows], 5.5):
             for label, value in rows:
-                row = table.row()
-                row.cell(label, style=FontFace(emphasis="BOLD"))
-                row.cell(value)
+                self.para(f"{label}: {value}")
+        else:
+            with self.pdf.table(
+                col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE"
+            ) as table:
+                for label, value in rows:
+                    row = table.row()
+                    row.cell(label, style=FontFace(emphasis="BOLD"))
+                    row.cell(value)
         self.pdf.ln(2)
+
+    def fits(self, widths: tuple[float, ...], rows: list[list[str]], line_height: float) -> bool:
+        """Does every row of a table fit on one page? fpdf2 cannot split a row across pages and
+        refuses the whole document, so a table with a row taller than a page (a long answer, many
+        line breaks) is laid out as blocks instead, which flow across pages."""
+        pdf, total = self.pdf, sum(widths)
+        limit = pdf.eph * 0.8  # room for the heading row and the table's own padding
+        for cells in rows:
+            for width, text in zip(widths, cells, strict=False):
+                room = pdf.epw * width / total - 2 * pdf.c_margin - 1
+                lines = pdf.multi_cell(room, line_height, text or "–", dry_run=True, output="LINES")
+                if len(lines) * line_height > limit:
+                    return False
+        return True
+
+    def blocks(self, headings: list[str], rows: list[list[str]], label: Callable[[int], str]) -> None:
+        """A table as one block per row: its label, then each column's heading and value."""
+        for n, cells in enumerate(rows, start=1):
+            if title := label(n):
+                self.para(title, "B", 10.5)
+            for head, text in zip(headings, cells, strict=False):
+                self.para(head, "B")
+                self.para(text)
+            self.pdf.ln(2)
 
     def bytes(self) -> bytes:
         return bytes(self.pdf.output())
@@ -115,7 +146,7 @@ def render_pdf(doc: DraftDoc) -> bytes:
             pdf.ln(1.5)
 
     if doc.goal_columns:
-        _goals_table(pdf, doc, heading)
+        _goals_table(page, doc)
     if doc.smart_hints:
         pdf.ln(2)
         para(doc.smart_title, "B")
@@ -136,15 +167,22 @@ def render_pdf(doc: DraftDoc) -> bytes:
     return page.bytes()
 
 
-def _goals_table(pdf: FPDF, doc: DraftDoc, heading: Callable[[str], None]) -> None:
+def _goals_table(page: _Page, doc: DraftDoc) -> None:
     # The form's goals table has six columns: it gets a landscape page, as on paper.
+    pdf = page.pdf
     pdf.add_page(orientation="L")
-    heading(doc.goals_title)
+    page.heading(doc.goals_title)
     pdf.set_font("body", size=8.5)
     columns = ["#", *doc.goal_columns]
     rows = doc.goal_rows or [[doc.empty for _ in doc.goal_columns]]
+    widths = (0.4, *(2 for _ in doc.goal_columns))
+    if not page.fits(widths, [["", *r] for r in rows], 4.5):
+        # a goal too long for one row of the table: one block per goal, as the form's columns
+        page.blocks(doc.goal_columns, rows, lambda n: f"{doc.goals_title} {n}")
+        pdf.set_font("body", size=10)
+        return
     with pdf.table(
-        col_widths=(0.4, *(2 for _ in doc.goal_columns)),
+        col_widths=widths,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
         line_height=4.5,
         text_align="LEFT",
@@ -171,20 +209,16 @@ def render_alignment_pdf(doc: AlignmentDoc) -> bytes:
     for theme in doc.themes:
         page.heading(theme.title)
         pdf.set_font("body", size=9)
-        with pdf.table(
-            col_widths=(1, 1),
-            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
-            line_height=4.6,
-            text_align="LEFT",
-        ) as table:
-            head = table.row()
-            head.cell(doc.employee_label)
-            head.cell(doc.manager_label)
-            for n in range(max(len(theme.employee), len(theme.manager), 1)):
-                row = table.row()
-                for side in (theme.employee, theme.manager):
-                    qa = side[n] if n < len(side) else None
-                    row.cell(f"{qa.question}\n{qa.answer}" if qa else "–")
+        rows = [
+            [f"{qa.question}\n{qa.answer}" if qa else "–" for qa in pair]
+            for pair in zip_longest(theme.employee, theme.manager)
+        ] or [["–", "–"]]
+        if not page.fits((1, 1), rows, 4.6):
+            # an answer too long for one row beside the other view: the two views one after another
+            pdf.set_font("body", size=10)
+            page.blocks([doc.employee_label, doc.manager_label], rows, lambda _n: "")
+        else:
+            _side_by_side(pdf, doc, rows)
         for finding in theme.findings:
             pdf.ln(1)
             page.para(finding, "B", 9.5)
@@ -202,3 +236,19 @@ def render_alignment_pdf(doc: AlignmentDoc) -> bytes:
         for line in doc.donts:
             page.para(f"•  {line}")
     return page.bytes()
+
+
+def _side_by_side(pdf: FPDF, doc: AlignmentDoc, rows: list[list[str]]) -> None:
+    with pdf.table(
+        col_widths=(1, 1),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
+        line_height=4.6,
+        text_align="LEFT",
+    ) as table:
+        head = table.row()
+        head.cell(doc.employee_label)
+        head.cell(doc.manager_label)
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)

@@ -93,6 +93,7 @@ class Scheduler:
         self.config = config
         self.channels = channels
         self.clock = clock
+        self.unplanned: list[str] = []  # people `sync` could not plan for (logged; see the CLI)
         # Tests put a crash here, at each named point of a send.
         self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
 
@@ -104,7 +105,11 @@ class Scheduler:
         changed = 0
         with self.outbox.store.pass_lock(wait=True):
             for person in self.roster.everyone() if people is None else people:
-                changed += self._sync_person(person, now)
+                try:
+                    changed += self._sync_person(person, now)
+                except Exception as exc:  # one person's damaged file must not leave everyone unplanned
+                    self.unplanned.append(person.id)
+                    log.error("could not plan for %s: %s in %s", person.id, type(exc).__name__, _where(exc))
         return changed
 
     def _sync_person(self, person: Person, now: datetime) -> int:
@@ -169,11 +174,27 @@ class Scheduler:
                     continue
                 if entry.due > now or (entry.next_try is not None and entry.next_try > now):
                     continue  # the index is by hour: this one is later in the hour
-                try:
-                    await self._process(entry, now, report)
-                except PopbotError as exc:  # e.g. a damaged record: this entry waits, the rest go on
-                    self._failed(entry, now, str(exc), report)
+                await self._isolated(entry, now, report)
         return report
+
+    async def _isolated(self, entry: Entry, now: datetime, report: PassReport) -> None:
+        """One entry, whatever goes wrong with it: any failure is this entry's (an attempt with
+        its reason, back-off, finally FAILED), never the pass's — the others still go."""
+        try:
+            await self._process(entry, now, report)
+        except PopbotError as exc:  # ours (a damaged record): the message names a file, no answer
+            reason = str(exc)
+        except Exception as exc:  # a bug or a library's refusal: its text may quote an answer
+            reason = f"{type(exc).__name__} while preparing or sending (see the log for where)"
+            log.error(
+                "%s for %s: %s in %s", entry.kind, entry.person, type(exc).__name__, _where(exc)
+            )
+        else:
+            return
+        try:
+            self._failed(entry, now, reason, report)
+        except Exception as exc:  # not even the failure could be written down: the next pass retries
+            log.error("%s for %s: cannot record the failure (%s)", entry.kind, entry.person, exc)
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
         """Who gets this entry: the employee, or their manager as the roster says now."""
@@ -193,7 +214,7 @@ class Scheduler:
         try:
             await self._send(entry, channel)
         except Exception as exc:  # the platform or the network: try again later
-            self._failed(entry, now, f"{type(exc).__name__}: {exc}", report)
+            self._failed(entry, now, f"{type(exc).__name__}: {str(exc)[:300]}", report)
             return
         self.fault("before_close", entry.key)
         self.outbox.close(entry, "sent", now)
@@ -440,3 +461,11 @@ class Scheduler:
         self.outbox.save(entry)
         report.retrying.append(entry.key)
         log.warning("%s for %s failed (try %d): %s", entry.kind, entry.person, entry.attempts, error)
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of a traceback, as file:line — where, never what (no values)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"
