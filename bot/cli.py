@@ -401,6 +401,11 @@ def cmd_schedule_status(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir()
     scheduler = _scheduler(_engine(None, "nl", data_dir), data_dir)
+    if scheduler.roster.store.import_pending():
+        print(
+            "popbot: a roster import did not finish: run 'popbot roster import FILE' again",
+            file=sys.stderr,
+        )
     entries = scheduler.outbox.everything()
     if not entries:
         print("popbot: nothing is planned (popbot roster import FILE)", file=sys.stderr)
@@ -574,17 +579,22 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         print(f"popbot: nothing was imported from {args.file}", file=sys.stderr)
         return 1
     data_dir = _data_dir()
-    roster = _roster(data_dir)
-    result = roster.import_people(people)
+    scheduler = _scheduler(_engine(None, "nl", data_dir), data_dir)
+    result, planned, resumed = scheduler.import_roster(people)
+    if resumed:
+        print("an earlier import was interrupted: everyone is planned again")
     print(
         f"{len(people)} people: {len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.deactivated)} no longer in the roster (kept, schedule stopped)"
     )
-    changed = {*result.added, *result.updated, *result.deactivated}
-    # Reports of a changed manager are re-planned too (their manager's time zone may have moved).
-    affected = [p for p in roster.everyone() if p.id in changed or p.manager in changed]
-    planned = _scheduler(_engine(None, "nl", data_dir), data_dir).sync(affected)
     print(f"schedule: {planned} message(s) planned, moved or cancelled (popbot schedule status)")
+    if scheduler.unplanned:
+        print(
+            f"popbot: {len(scheduler.unplanned)} could not be planned (see the log above): "
+            f"{', '.join(scheduler.unplanned[:10])}; run the import again once that is mended",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -60,6 +60,8 @@ class RosterStore(Protocol):
     def load_index(self, key: str) -> str | None: ...
     def save_index(self, key: str, person_id: str) -> None: ...
     def delete_index(self, key: str) -> None: ...
+    def import_pending(self) -> bool: ...
+    def set_import_pending(self, pending: bool) -> None: ...
 
 
 # ---------------------------------------------------------------- reading the file
@@ -85,6 +87,7 @@ def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
     langs = set(languages)
     people: list[Person] = []
     lines: dict[str, int] = {}
+    claimed: dict[tuple[str, str], int] = {}  # (what, value) -> the line that has it
     for n, row in enumerate(rows, start=2):
         person, errors = _person(row, langs)
         problems.extend(f"{path}:{n}: {e}" for e in errors)
@@ -92,6 +95,15 @@ def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
             continue
         if person.id in lines:
             problems.append(f"{path}:{n}: id '{person.id}' is already on line {lines[person.id]}")
+            continue
+        duplicate = False
+        for what, value in identities(person, row):
+            first = claimed.setdefault((what, value), n)
+            if first != n:
+                # one account for two people would show one of them the other's draft
+                problems.append(f"{path}:{n}: {what} '{value}' is already on line {first}")
+                duplicate = True
+        if duplicate:
             continue
         lines[person.id] = n
         people.append(person)
@@ -154,6 +166,17 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         timezone=timezone,
     )
     return person, []
+
+
+def identities(person: Person, row: dict[str, str | None]) -> list[tuple[str, str]]:
+    """Every value that identifies the person on a platform: each must be one person's only.
+    E-mail matches a Slack profile (case-insensitively); a handle is per platform."""
+    found = [("e-mail", person.email)] if person.email else []
+    handle = (row.get("handle") or "").strip()
+    if handle and person.platform:
+        same = handle.lower() if person.platform == "telegram" else handle  # @Name = @name there
+        found.append((f"{person.platform} handle", same))
+    return found
 
 
 def _datetime(text: str) -> datetime | None:

@@ -26,7 +26,7 @@ from bot.compose import Composer
 from bot.domain import DONE, EmployeeRecord
 from bot.errors import PopbotError
 from bot.outbox import OPEN, Entry, Outbox, Part
-from bot.roster import Person, Roster
+from bot.roster import ImportResult, Person, Roster
 from bot.store import Store
 from bot.team import prep_id
 from bot.timeline import (
@@ -109,8 +109,33 @@ class Scheduler:
                     changed += self._sync_person(person, now)
                 except Exception as exc:  # one person's damaged file must not leave everyone unplanned
                     self.unplanned.append(person.id)
-                    log.error("could not plan for %s: %s in %s", person.id, type(exc).__name__, _where(exc))
+                    log.error("could not plan for %s: %s", person.id, _reason(exc, f"in {_where(exc)}"))
         return changed
+
+    def import_roster(self, people: list[Person]) -> tuple[ImportResult, int, bool]:
+        """A new roster and the schedule that follows from it, all-or-nothing as HR sees it.
+
+        A marker says an import is under way until everyone is planned: after a kill, a crash
+        or a full disk, running the same import again re-plans everyone (not only who changed
+        this time — the interrupted run may have written people it never planned).
+        Returns the import's result, how many entries changed, and whether it finished an
+        interrupted one.
+        """
+        store = self.roster.store
+        resumed = store.import_pending()
+        store.set_import_pending(True)
+        result = self.roster.import_people(people)
+        if resumed:
+            affected = self.roster.everyone()
+        else:
+            changed = {*result.added, *result.updated, *result.deactivated}
+            # Reports of a changed manager too (their manager's time zone may have moved).
+            affected = [p for p in self.roster.everyone() if p.id in changed or p.manager in changed]
+        self.unplanned = []
+        planned = self.sync(affected)
+        if not self.unplanned:
+            store.set_import_pending(False)
+        return result, planned, resumed
 
     def _sync_person(self, person: Person, now: datetime) -> int:
         manager = self.roster.get(person.manager) if person.manager else None
@@ -182,13 +207,10 @@ class Scheduler:
         its reason, back-off, finally FAILED), never the pass's — the others still go."""
         try:
             await self._process(entry, now, report)
-        except PopbotError as exc:  # ours (a damaged record): the message names a file, no answer
-            reason = str(exc)
-        except Exception as exc:  # a bug or a library's refusal: its text may quote an answer
-            reason = f"{type(exc).__name__} while preparing or sending (see the log for where)"
-            log.error(
-                "%s for %s: %s in %s", entry.kind, entry.person, type(exc).__name__, _where(exc)
-            )
+        except Exception as exc:
+            reason = _reason(exc, "while preparing or sending (see the log for where)")
+            if not isinstance(exc, PopbotError):
+                log.error("%s for %s: %s in %s", entry.kind, entry.person, type(exc).__name__, _where(exc))
         else:
             return
         try:
@@ -461,6 +483,14 @@ class Scheduler:
         self.outbox.save(entry)
         report.retrying.append(entry.key)
         log.warning("%s for %s failed (try %d): %s", entry.kind, entry.person, entry.attempts, error)
+
+
+def _reason(exc: BaseException, otherwise: str) -> str:
+    """What may be said of a failure: popbot's own errors name a file and the system's reason,
+    never an answer; any other exception's text might quote one, so only its type is said."""
+    if isinstance(exc, PopbotError):
+        return str(exc)
+    return f"{type(exc).__name__} {otherwise}"
 
 
 def _where(exc: BaseException) -> str:

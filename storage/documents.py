@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from bot.errors import StorageError
 from storage.atomic import DAMAGED_SUFFIX, AtomicJSONStorage, backup_of, damaged
@@ -54,9 +53,11 @@ class DocumentFiles:
 
     def put(self, key: str, data: dict[str, Any]) -> None:
         with self.lock(key):
-            # upsert on a fixed doc id: one atomic file write
-            db = self._db(key)
-            db.table(self.table).upsert(Document(data, doc_id=_DOC_ID))
+            # The whole TinyDB document in one atomic write. TinyDB's own upsert writes a new
+            # file twice (an empty table, then the document): a kill between left a file with
+            # no document, and cost a second fsync for every new person.
+            storage = AtomicJSONStorage(self.path_for(key), keep_backup=self.backups)
+            storage.write({self.table: {str(_DOC_ID): data}})
 
     def drop_backup(self, key: str) -> None:
         """After a save that removed something: the previous version must not keep it."""
@@ -69,20 +70,29 @@ class DocumentFiles:
 
     def items_where(self, field: str, value: object) -> Iterator[Path]:
         """The files whose document has `field` == `value` (a scan)."""
-        for path in sorted(self.folder.glob("*/*.json")) if self.folder.exists() else []:
-            if json.loads(path.read_text(encoding="utf-8"))[self.table][str(_DOC_ID)].get(field) == value:
+        for path, doc in self.documents():
+            if doc.get(field) == value:
                 yield path
 
     def values(self) -> Iterator[dict[str, Any]]:
+        for _path, doc in self.documents():
+            yield doc
+
+    def documents(self) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """Every stored document with its file, in file order (a scan)."""
         if not self.folder.exists():
             return
         for path in sorted(self.folder.glob("*/*.json")):
             try:
-                yield json.loads(path.read_text(encoding="utf-8"))[self.table][str(_DOC_ID)]
+                table = json.loads(path.read_text(encoding="utf-8"))[self.table]
+                if not table:  # an empty table (an older popbot killed between its two writes)
+                    continue
+                doc = table[str(_DOC_ID)]
             except OSError as exc:
                 raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
             except (ValueError, KeyError, TypeError) as exc:
                 raise damaged(path, type(exc).__name__) from exc
+            yield path, doc
 
 
 def remove_with_copies(path: Path) -> bool:

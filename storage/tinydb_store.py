@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
-from storage.atomic import damaged, sweep_leftovers
+from storage.atomic import AtomicFile, damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 
 
@@ -99,6 +99,19 @@ class TinyDBStore:
 
     def delete_index(self, key: str) -> None:
         self._people_index.delete(key)
+
+    def _import_marker(self) -> Path:
+        return self.root / "people" / ".import-pending"
+
+    def import_pending(self) -> bool:
+        return self._import_marker().exists()
+
+    def set_import_pending(self, pending: bool) -> None:
+        marker = self._import_marker()
+        if pending:
+            AtomicFile(marker).write_bytes(b"")
+        else:
+            marker.unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- console inbox
 

@@ -56,6 +56,16 @@ CASES = [
     ("e1,Eva,,nl,,slack,eva,,\n", "roster.csv:2: 'eva' is not a Slack user id (U…)"),
     ("e1,Eva,,nl,e2,,,,\ne2,Ed,,nl,e1,,,,\n", "roster.csv:2: managers go round in a circle: e1 → e2 → e1"),
     (",Eva,,nl,,,,,\n", "roster.csv:2: empty id"),
+    # one account for two people would bind one of them to the other's draft (issue 13)
+    (
+        "e1,Eva,eva@example.org,nl,,,,,\ne2,Eef,EVA@Example.org,nl,,,,,\n",
+        "roster.csv:3: e-mail 'eva@example.org' is already on line 2",
+    ),
+    ("e1,Eva,,nl,,slack,U0EVA,,\ne2,Eef,,nl,,slack,U0EVA,,\n", "roster.csv:3: slack handle 'U0EVA' is already on line 2"),
+    (
+        "e1,Eva,,nl,,telegram,@Eva,,\ne2,Eef,,nl,,telegram,@eva,,\n",
+        "roster.csv:3: telegram handle '@eva' is already on line 2",
+    ),
 ]
 
 
