@@ -119,9 +119,12 @@ class Outbox:
         return Entry.model_validate(doc) if doc else None
 
     def add(self, entry: Entry) -> None:
+        # The index first: a kill after any step leaves either a marker without an entry (a
+        # pass skips it, a re-plan adds the entry) or a whole entry — never an entry no pass
+        # will find, which a re-plan would take as planned and leave unsent.
+        self.store.index_due(entry.key, entry.due)
         self.store.save_entry(entry.dump())
         self.store.add_person_key(entry.person, entry.key)
-        self.store.index_due(entry.key, entry.due)
 
     def save(self, entry: Entry) -> None:
         """Write the entry durably (before anything that depends on it happens)."""

@@ -79,9 +79,9 @@ async def test_a_damaged_record_stops_that_employee_only_and_names_the_file_and_
 
 async def test_without_a_backup_start_afresh_and_a_healthy_file_is_refused(tmp_path: Path) -> None:
     engine = make_engine(tmp_path)
-    await Chat(engine, "anna").start()  # one save: TinyDB's first write leaves an empty backup
+    await Chat(engine, "anna").start()  # one save: a first write has no earlier version to keep
     path = engine.store.path_for("anna")
-    Path(f"{path}.bak").unlink()
+    assert not Path(f"{path}.bak").exists()
     refused = popbot(tmp_path, "data", "restore", str(path))
     assert refused.returncode == 1 and "reads fine" in refused.stderr
     path.write_text("{", encoding="utf-8")
