@@ -121,17 +121,18 @@ class ConsoleInbox:
         items = self.store.load_inbox(address)
         if any(i["key"] == key for i in items):
             return
-        texts = []
+        texts, files = [], []
         for part in parts:
             if part.kind == "document":
                 path = self.store.inbox_folder(address) / part.filename
                 AtomicFile(path).write_bytes(base64.b64decode(part.data))
                 texts.append(f"{part.text}\n📄 {path}".strip())
+                files.append(part.filename)  # so erasing the person it is about removes it too
             elif part.kind == "button":
                 texts.append(f"{part.text}\n[{part.label}]")
             else:
                 texts.append(part.text)
-        self.store.save_inbox(address, [*items, {"key": key, "text": "\n".join(texts)}])
+        self.store.save_inbox(address, [*items, {"key": key, "text": "\n".join(texts), "files": files}])
 
     async def was_sent(self, address: str, key: str) -> bool | None:
         items = await asyncio.to_thread(self.store.load_inbox, address)

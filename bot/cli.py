@@ -51,6 +51,9 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
         paths = [bundled_script_path(name, lang) for lang in LANGUAGES]
         return ScriptRegistry(paths, archive=data_dir / "scripts", default_language=language)
 
+    personal = _personal(data_dir)
+    for pseudonym in personal.finish_unfinished():  # a crash cut an erasure off: finish it first
+        logging.getLogger("popbot").warning("finished an interrupted erasure (%s)", pseudonym)
     return Engine(
         _registry(script, language, data_dir),
         store,
@@ -58,7 +61,7 @@ def _engine(script: str | None, language: str, data_dir: Path | None = None) -> 
         team=RosterTeam(Roster(store)),
         follow_ups=family("followup"),
         evaluations=family("evaluation"),
-        personal=_personal(data_dir),
+        personal=personal,
     )
 
 
@@ -513,11 +516,23 @@ def cmd_privacy_export(args: argparse.Namespace) -> int:
         return 1
     text = to_markdown(data, {}) if args.markdown else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_private(Path(args.output), text)
         print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Personal data to a file of the user's choosing: readable by its owner only (0600),
+    also when the file was there before with wider permissions."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise PopbotError(f"{path}: cannot write ({exc.strerror})") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.write(text)
 
 
 def cmd_privacy_erase(args: argparse.Namespace) -> int:
@@ -530,7 +545,10 @@ def cmd_privacy_erase(args: argparse.Namespace) -> int:
         if answer.strip() != args.employee:
             print("popbot: not confirmed; nothing was erased", file=sys.stderr)
             return 1
-    gone = _personal(_data_dir()).erase(args.employee)
+    personal = _personal(_data_dir())
+    if args.employee in personal.store.unfinished_erasures():
+        print(f"an earlier erasure of '{args.employee}' was interrupted; it is finished now")
+    gone = personal.erase(args.employee)
     print("erased: " + ", ".join(f"{n} {what}" for what, n in gone.items()))
     print("The roster entry stays (HR's roster); remove it there and re-import to stop everything.")
     return 0
@@ -553,6 +571,8 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     """Every data file that does not read, and whether its backup does."""
     from storage.repair import check
 
+    for pseudonym in _personal(_data_dir()).finish_unfinished():
+        print(f"an interrupted erasure ({pseudonym}, as in audit.log) is finished now")
     found = check(_data_dir())
     for damage in found:
         way = "popbot data restore FILE" if damage.backup else "no readable backup: --fresh"

@@ -30,6 +30,10 @@ class PersonalStore(Store, Protocol):
     def inbox_folder(self, person_id: str) -> Path: ...
     def delete_invites_of(self, person_id: str) -> int: ...
     def delete_exports(self, person_id: str) -> bool: ...
+    def delete_inbox_items_about(self, person_id: str) -> int: ...
+    def begin_erasure(self, person_id: str) -> None: ...
+    def end_erasure(self, person_id: str) -> None: ...
+    def unfinished_erasures(self) -> list[str]: ...
     def append_audit(self, line: str) -> None: ...
     def sweep_leftovers(self) -> int: ...
     def drop_backup(self, employee_id: str) -> None: ...
@@ -91,8 +95,21 @@ class PersonalData:
     def export_json(self, person: str) -> str:
         return json.dumps(self.export(person), ensure_ascii=False, indent=2) + "\n"
 
-    def erase(self, person: str) -> dict[str, int]:
-        """Remove everything about `person`; returns how many of each kind went (no content)."""
+    def finish_unfinished(self) -> list[str]:
+        """Erasures a crash or a kill interrupted, finished now; returns their pseudonyms."""
+        done = []
+        for person in self.store.unfinished_erasures():
+            self.erase(person, note="finished after an interruption")
+            done.append(_pseudonym(person))
+        return done
+
+    def erase(self, person: str, note: str = "") -> dict[str, int]:
+        """Remove everything about `person`; returns how many of each kind went (no content).
+
+        A journal entry stands from before the first deletion until the audit line: an
+        erasure cut off midway is finished by the next start, `popbot data check` or the
+        same erasure again."""
+        self.store.begin_erasure(person)
         gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0}
         for record in list(self._records(person)):
             gone["records"] += int(self.store.delete(record.employee_id))
@@ -106,9 +123,13 @@ class PersonalData:
                 gone["scheduled"] += int(self.outbox.delete_entry(key))
         self.outbox.forget_person(person)
         gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
+        # copies in other people's inboxes: the manager's draft, alignment and signed POP
+        gone["inbox"] += self.store.delete_inbox_items_about(person)
         self.store.sweep_leftovers()  # a killed writer's temporary copy may hold their answers
         # The audit keeps that an erasure happened and when — not who asked or what it held.
-        self.store.append_audit(f"{self.clock().isoformat()} erasure {_pseudonym(person)}")
+        line = f"{self.clock().isoformat()} erasure {_pseudonym(person)}"
+        self.store.append_audit(f"{line} ({note})" if note else line)
+        self.store.end_erasure(person)
         return gone
 
     def purge(self, now: datetime, months: int, active: Callable[[str], bool]) -> dict[str, int]:

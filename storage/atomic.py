@@ -48,6 +48,17 @@ def damaged(path: Path, problem: str) -> DamagedData:
     )
 
 
+def confined(path: Path, root: Path) -> Path:
+    """`path`, if following its links keeps it inside `root`; else a StorageError.
+
+    A link planted inside the data folder must never make popbot read, write or delete
+    anything outside it (the data folder itself may be a link: `root` is resolved too).
+    """
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise StorageError(f"{path}: a link out of the data folder; popbot does not follow it")
+    return path
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from bot.errors import StorageError
-from storage.atomic import DAMAGED_SUFFIX, AtomicJSONStorage, backup_of, damaged
+from storage.atomic import DAMAGED_SUFFIX, AtomicJSONStorage, backup_of, confined, damaged
 
 _TABLE = "doc"
 _DOC_ID = 1
@@ -34,7 +34,7 @@ class DocumentFiles:
 
     def path_for(self, key: str) -> Path:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
-        return self.folder / digest[:2] / f"{digest}.json"
+        return confined(self.folder / digest[:2] / f"{digest}.json", self.folder)
 
     def lock(self, key: str) -> threading.Lock:
         with self._locks_guard:
@@ -58,6 +58,13 @@ class DocumentFiles:
             # no document, and cost a second fsync for every new person.
             storage = AtomicJSONStorage(self.path_for(key), keep_backup=self.backups)
             storage.write({self.table: {str(_DOC_ID): data}})
+
+    def replace_at(self, path: Path, data: dict[str, Any]) -> None:
+        """Rewrite the document of a file found by a scan, keeping no backup of what it held
+        (erasure: the removed part must not stay in the previous version)."""
+        storage = AtomicJSONStorage(confined(path, self.folder), keep_backup=False)
+        storage.write({self.table: {str(_DOC_ID): data}})
+        backup_of(path).unlink(missing_ok=True)
 
     def drop_backup(self, key: str) -> None:
         """After a save that removed something: the previous version must not keep it."""
@@ -84,7 +91,7 @@ class DocumentFiles:
             return
         for path in sorted(self.folder.glob("*/*.json")):
             try:
-                table = json.loads(path.read_text(encoding="utf-8"))[self.table]
+                table = json.loads(confined(path, self.folder).read_text(encoding="utf-8"))[self.table]
                 if not table:  # an empty table (an older popbot killed between its two writes)
                     continue
                 doc = table[str(_DOC_ID)]

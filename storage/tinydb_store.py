@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
-from storage.atomic import AtomicFile, damaged, sweep_leftovers
+from storage.atomic import AtomicFile, confined, damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 
 
@@ -124,20 +124,53 @@ class TinyDBStore:
 
     def inbox_folder(self, person_id: str) -> Path:
         """Where files for the console inbox go (a folder per person, named by hash)."""
-        return self._inbox.path_for(person_id).with_suffix("")
+        return confined(self._inbox.path_for(person_id).with_suffix(""), self.root)
 
     def delete_inbox(self, person_id: str) -> bool:
-        _remove_folder(self.inbox_folder(person_id))
+        _remove_folder(self._inbox.path_for(person_id).with_suffix(""), self.root)  # a link: unlinked
         return self._inbox.delete(person_id)
+
+    def delete_inbox_items_about(self, person_id: str) -> int:
+        """Messages about the person in *other* people's inboxes (a manager's copy of their
+        draft, the alignment summary, the signed POP), with their files; a scan."""
+        prefix = f"{person_id}|"  # outbox keys start with the person the entry is about
+        gone = 0
+        for path, doc in list(self._inbox.documents()):
+            items = doc.get("items", [])
+            keep = [i for i in items if not str(i.get("key", "")).startswith(prefix)]
+            if len(keep) == len(items):
+                continue
+            for item in items:
+                if item not in keep:
+                    for name in item.get("files") or _named_files(str(item.get("text", ""))):
+                        _remove_file(path.with_suffix("") / name, self.root)
+            self._inbox.replace_at(path, {**doc, "items": keep})
+            gone += len(items) - len(keep)
+        return gone
 
     # ---------------------------------------------------------------- privacy
 
     def exports_folder(self, person_id: str) -> Path:
         """Where the console saves a person's export files (named by hash, like every file here)."""
-        return self.root / "exports" / self._inbox.path_for(person_id).stem[:16]
+        return confined(self.root / "exports" / self._inbox.path_for(person_id).stem[:16], self.root)
 
     def delete_exports(self, person_id: str) -> bool:
-        return _remove_folder(self.exports_folder(person_id))
+        return _remove_folder(self.root / "exports" / self._inbox.path_for(person_id).stem[:16], self.root)
+
+    # An erasure in progress: a journal file per person, there from the first deletion to the
+    # audit line, so a crash midway is finished at the next start (and said so).
+
+    def _erasing(self) -> DocumentFiles:
+        return DocumentFiles(self.root / "erasing", table="erasure", backups=False)
+
+    def begin_erasure(self, person_id: str) -> None:
+        self._erasing().put(person_id, {"person": person_id})
+
+    def end_erasure(self, person_id: str) -> None:
+        self._erasing().delete(person_id)
+
+    def unfinished_erasures(self) -> list[str]:
+        return [str(doc["person"]) for doc in self._erasing().values()]
 
     def delete_invites_of(self, person_id: str) -> int:
         """Every invitation token (hashed) made for the person."""
@@ -159,11 +192,29 @@ class TinyDBStore:
             os.fsync(f.fileno())
 
 
-def _remove_folder(folder: Path) -> bool:
-    """A person's flat folder of files (inbox PDFs, exports), gone; False if there was none."""
+def _remove_folder(folder: Path, root: Path) -> bool:
+    """A person's flat folder of files (inbox PDFs, exports), gone; False if there was none.
+
+    A link is removed as a link: nothing it points to is touched, inside or outside."""
+    if folder.is_symlink():
+        folder.unlink()
+        return True
     if not folder.exists():
         return False
-    for f in folder.iterdir():
-        f.unlink()
+    for f in confined(folder, root).iterdir():
+        if f.is_dir() and not f.is_symlink():
+            _remove_folder(f, root)
+        else:
+            f.unlink()  # a file, or a link (unlinked itself, never followed)
     folder.rmdir()
     return True
+
+
+def _remove_file(path: Path, root: Path) -> None:
+    if path.is_symlink() or path.resolve().is_relative_to(root.resolve()):
+        path.unlink(missing_ok=True)
+
+
+def _named_files(text: str) -> list[str]:
+    """Files an inbox message of an older popbot named (`📄 path`), by their names."""
+    return [Path(line[2:].strip()).name for line in text.splitlines() if line.startswith("📄 ")]
