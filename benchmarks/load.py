@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +55,9 @@ class MemoryStore:
 
     def delete(self, employee_id: str) -> bool:
         return self.records.pop(employee_id, None) is not None
+
+    def hold(self, employee_id: str) -> AbstractContextManager[None]:
+        return nullcontext()  # one process: the engine's own lock is enough
 
     def employee_ids(self) -> Iterator[str]:
         return iter(list(self.records))

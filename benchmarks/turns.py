@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,6 +50,9 @@ class SingleFileTinyDBStore:
 
     def delete(self, employee_id: str) -> bool:
         return bool(self.table.remove(Query().employee_id == employee_id))
+
+    def hold(self, employee_id: str) -> AbstractContextManager[None]:
+        return nullcontext()  # one process: the engine's own lock is enough
 
     def employee_ids(self) -> Iterator[str]:
         return (d["employee_id"] for d in self.table.all())

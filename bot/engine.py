@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -71,8 +72,23 @@ class Engine:
         # same person are applied one after the other, never interleaved.
         self._locks: dict[str, asyncio.Lock] = {}
 
-    def _lock(self, employee_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(employee_id, asyncio.Lock())
+    @asynccontextmanager
+    async def _lock(self, employee_id: str) -> AsyncIterator[None]:
+        """The person's turn to themselves: in this process (an asyncio lock, so one waiter at
+        a time) and across processes that share the store (its lock file)."""
+        async with self._locks.setdefault(employee_id, asyncio.Lock()):
+            held = self.store.hold(employee_id)
+            taking = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
+            try:
+                await asyncio.shield(taking)
+            except asyncio.CancelledError:
+                # the thread takes the lock anyway: give it back when it has it
+                taking.add_done_callback(lambda t: t.exception() or held.__exit__(None, None, None))
+                raise
+            try:
+                yield
+            finally:
+                held.__exit__(None, None, None)
 
     @property
     def registries(self) -> list[ScriptRegistry]:

@@ -9,6 +9,7 @@ employees are stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from bot.domain import EmployeeRecord
@@ -26,3 +27,7 @@ class Store(Protocol):
 
     def employee_ids(self) -> Iterator[str]:
         """Every employee with a record."""
+
+    def hold(self, employee_id: str) -> AbstractContextManager[None]:
+        """Exclusive use of one employee's record for a whole turn (load, apply, save) among
+        every process that shares this store; blocking."""

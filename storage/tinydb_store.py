@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
 from storage.atomic import AtomicFile, confined, damaged, sweep_leftovers
+from storage.locks import PersonLocks
 from storage.documents import DocumentFiles, remove_with_copies
 
 
@@ -32,6 +34,7 @@ class TinyDBStore:
         self._people = DocumentFiles(self.root / "people", table="person")
         self._people_index = DocumentFiles(self.root / "people-index", table="index")
         self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
+        self._locks = PersonLocks(self.root / "locks")
 
     def path_for(self, employee_id: str) -> Path:
         return self._employees.path_for(employee_id)
@@ -54,6 +57,9 @@ class TinyDBStore:
 
     def delete(self, employee_id: str) -> bool:
         return self._employees.delete(employee_id)
+
+    def hold(self, employee_id: str) -> AbstractContextManager[None]:
+        return self._locks.hold(employee_id)
 
     def drop_backup(self, employee_id: str) -> None:
         self._employees.drop_backup(employee_id)

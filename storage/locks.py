@@ -1,0 +1,42 @@
+"""One person's turns in order across processes: a lock file per person (`fcntl.flock`).
+
+Two processes may serve the same person at once (`popbot telegram` and `popbot slack`
+as two processes, two consoles): each loads, applies and saves the person's record,
+so without a lock shared between them one acknowledged answer could overwrite the
+other. The lock is taken around the whole turn; the kernel releases it when the
+holder dies, so a kill never leaves anyone locked out.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.errors import StorageError
+from storage.atomic import confined
+
+
+class PersonLocks:
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        """Wait until no other process holds `key`'s lock, and hold it (blocking: run it in a
+        thread from async code)."""
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]  # no id in a file name
+        path = confined(self.folder / digest[:2] / f"{digest}.lock", self.folder)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:  # a full or read-only disk: the turn is refused, told, not lost
+            raise StorageError(f"{path}: cannot lock ({exc.strerror})") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
