@@ -589,15 +589,19 @@ def cmd_data_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    from bot.engine import utc_now
     from bot.roster import RosterError, parse_roster
 
+    warnings: list[str] = []
     try:
-        people = parse_roster(Path(args.file), LANGUAGES)
+        people = parse_roster(Path(args.file), LANGUAGES, now=utc_now(), warnings=warnings)
     except RosterError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"popbot: nothing was imported from {args.file}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     data_dir = _data_dir()
     scheduler = _scheduler(_engine(None, "nl", data_dir), data_dir)
     result, planned, resumed = scheduler.import_roster(people)

@@ -10,6 +10,7 @@ erasing data is the employee's or HR's explicit choice.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
@@ -24,7 +25,14 @@ COLUMNS = ("id", "name", "email", "language", "manager", "platform", "handle", "
 REQUIRED = ("id", "name")
 PLATFORMS = ("", "console", "slack", "telegram")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
-_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d-%m-%Y %H:%M:%S",  # Excel adds seconds to a date-time cell
+    "%d/%m/%Y %H:%M",
+)
 
 
 @dataclass(frozen=True)
@@ -67,28 +75,86 @@ class RosterStore(Protocol):
 # ---------------------------------------------------------------- reading the file
 
 
-def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
-    """Every person in the file, or RosterError naming each bad line."""
+def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The rows of a CSV file as HR's tools write it, each with the line it starts on.
+
+    Excel in Dutch saves with `;` and in Windows-1252 ("CSV (gescheiden door lijstscheidingsteken)");
+    "CSV UTF-8" and other tools use `,`. Blank lines and line breaks inside quoted fields
+    are counted, so a line number is the line an editor shows.
+    Returns the rows and notes on how the file was read.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise RosterError([f"{path}: cannot read ({exc.strerror})"]) from None
-    rows = list(csv.DictReader(text.splitlines()))
-    header = next(csv.reader(text.splitlines()), [])
+    notes = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise RosterError(
+                [
+                    f"{path}:{line}: not UTF-8 nor Windows-1252 text; "
+                    "in Excel save it again as 'CSV UTF-8 (door komma's gescheiden)'"
+                ]
+            ) from None
+        notes.append(f"{path}: read as Windows-1252 (Excel's own CSV); 'CSV UTF-8' is read as is")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count)
+    if delimiter != ",":
+        notes.append(f"{path}: columns separated by {'tabs' if delimiter == chr(9) else repr(delimiter)}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise RosterError([f"{path}:{reader.line_num}: {exc}"]) from None
+    return rows, notes
+
+
+def parse_roster(
+    path: Path,
+    languages: Iterable[str],
+    *,
+    now: datetime | None = None,
+    warnings: list[str] | None = None,
+) -> list[Person]:
+    """Every person in the file, or RosterError naming each bad line.
+
+    `warnings` collects what is imported but worth a look (how the file was read, a
+    conversation in a clock change's gap or in the past)."""
+    table, notes = read_table(path)
+    said = warnings if warnings is not None else []
+    said.extend(notes)
+    header_line, header = table[0] if table else (1, [])
+    header = [h.strip().lstrip("\ufeff").lower() for h in header]
     problems: list[str] = []
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
-        problems.append(f"{path}:1: missing column(s): {', '.join(missing)}")
+        problems.append(f"{path}:{header_line}: missing column(s): {', '.join(missing)}")
     if unknown:
-        problems.append(f"{path}:1: unknown column(s): {', '.join(unknown)} (known: {', '.join(COLUMNS)})")
+        problems.append(
+            f"{path}:{header_line}: unknown column(s): {', '.join(unknown)} (known: {', '.join(COLUMNS)})"
+        )
     if problems:
         raise RosterError(problems)
     langs = set(languages)
     people: list[Person] = []
     lines: dict[str, int] = {}
     claimed: dict[tuple[str, str], int] = {}  # (what, value) -> the line that has it
-    for n, row in enumerate(rows, start=2):
+    for n, cells in table[1:]:
+        row: dict[str, str | None] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(f"{path}:{n}: {len(cells)} values for {len(header)} columns")
+            continue
         person, errors = _person(row, langs)
         problems.extend(f"{path}:{n}: {e}" for e in errors)
         if person is None:
@@ -107,6 +173,7 @@ def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
             continue
         lines[person.id] = n
         people.append(person)
+        said.extend(f"{path}:{n}: warning: {w}" for w in _doubts(person, now))
     by_id = {p.id: p for p in people}
     for p in people:
         if p.manager and p.manager not in by_id:
@@ -118,6 +185,24 @@ def parse_roster(path: Path, languages: Iterable[str]) -> list[Person]:
     if problems:
         raise RosterError(problems)
     return people
+
+
+def _doubts(person: Person, now: datetime | None) -> list[str]:
+    """A conversation that is imported but probably not what HR meant."""
+    when = person.conversation_at()
+    if when is None:
+        return []
+    found = []
+    wall = datetime.fromisoformat(person.conversation).replace(tzinfo=None)
+    there = when.astimezone(ZoneInfo("UTC")).astimezone(ZoneInfo(person.timezone)).replace(tzinfo=None)
+    if there != wall:  # the clocks jump over this time (the spring change)
+        found.append(
+            f"conversation {wall:%Y-%m-%d %H:%M} does not exist in {person.timezone} (the clocks go "
+            f"forward then); it is taken as {there:%H:%M}"
+        )
+    if now is not None and when < now:
+        found.append(f"conversation {wall:%Y-%m-%d %H:%M} is in the past: nothing is sent for it")
+    return found
 
 
 def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[str]]:

@@ -121,3 +121,58 @@ async def test_reimport_updates_and_removal_keeps_the_data(tmp_path: Path) -> No
         parse_roster(write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"))
     )
     assert (again.added, again.updated, again.deactivated) == ([], [], [])
+
+
+# ---------------------------------------------------------------- as Dutch HR exports it (issue 13)
+
+EXCEL_NL = (
+    "id;name;email;language;manager;platform;handle;conversation;timezone\r\n"
+    "mila;Mila Bakker;mila@example.org;nl;;console;;;\r\n"
+    "\r\n"
+    'anna;"Anna de Vries\r\n(afdeling Zuid)";anna@example.org;nl;mila;console;;18-1-2027 10:00:00;\r\n'
+    "jose;José Müller-Ørsted;jose@example.org;nl;mila;console;;28-03-2027 02:30;Europe/Amsterdam\r\n"
+    "eef;Eef;eef@example.org;nl;mila;console;;01-02-2020 10:00;\r\n"
+)
+
+
+def test_a_dutch_excel_export_imports_with_warnings_on_the_right_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "roster.csv").write_bytes(EXCEL_NL.encode("cp1252"))  # ; and Windows-1252
+    assert main(["roster", "import", "roster.csv"]) == 0
+    captured = capsys.readouterr()
+    assert "4 people: 4 added" in captured.out
+    err = captured.err.splitlines()
+    assert "roster.csv: read as Windows-1252 (Excel's own CSV); 'CSV UTF-8' is read as is" in err
+    # a blank line and a name over two lines before it: José is on line 6 as an editor counts
+    assert any(
+        line.startswith("roster.csv:6: warning: conversation 2027-03-28 02:30 does not exist") for line in err
+    ), err
+    assert any(line.startswith("roster.csv:7: warning: conversation 2020-02-01 10:00 is in the past") for line in err)
+    roster = Roster(TinyDBStore(tmp_path / "data"))
+    assert roster.get("jose").name == "José Müller-Ørsted"  # type: ignore[union-attr]
+    assert roster.get("anna").name == "Anna de Vries\r\n(afdeling Zuid)"  # type: ignore[union-attr]
+
+
+def test_an_error_after_a_multi_line_field_names_the_line_an_editor_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
+    write(tmp_path, '\ne1,"Eva\nvan Dam",,nl,,,,,\n\ne2,Eef,,nl,,,,gisteren,\n')
+    assert main(["roster", "import", "roster.csv"]) == 1
+    assert "roster.csv:6: conversation 'gisteren' is not a date and time like 2027-03-14 10:00" in (
+        capsys.readouterr().err.splitlines()
+    )
+
+
+def test_a_file_in_no_known_encoding_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "roster.csv").write_bytes(b"id,name\ne1,Ev\x81a\n")
+    assert main(["roster", "import", "roster.csv"]) == 1
+    assert "roster.csv:2: not UTF-8 nor Windows-1252 text" in capsys.readouterr().err
