@@ -69,6 +69,9 @@ async def run_console(
     files: Path | None = None,
 ) -> None:
     interactive = stdin.isatty() and stdout.isatty()
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None:  # invalid UTF-8 typed or piped: the engine refuses it politely
+        reconfigure(errors="surrogateescape")
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 1))
 
     def show(out: list[Outgoing]) -> None:

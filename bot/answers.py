@@ -44,6 +44,27 @@ def clean(text: str) -> str:
     return text.strip()
 
 
+def accept(raw: str, limit: int) -> str | Problem:
+    """Typed text as every entrance takes it (chat, edited forms, the console, later the HR
+    console and Teams): too long or not valid text is refused, control characters dropped.
+
+    Lone surrogates are what invalid UTF-8 becomes (a terminal's bytes, a JSON `\\ud800`):
+    they cannot be stored, so they are refused here, not met as an error while saving."""
+    if len(raw) > limit:
+        return Problem("too_long", {"max": limit, "length": len(raw)})
+    if not valid_text(raw):
+        return Problem("invalid_text")
+    text = clean(raw)
+    if not text:
+        return Problem("empty")
+    return text
+
+
+def valid_text(text: str) -> bool:
+    """Text that can be written as UTF-8: no lone surrogates."""
+    return not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def has_words(text: str) -> bool:
     """True if the text holds a letter or digit in any script (not only emoji)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)

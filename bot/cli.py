@@ -659,18 +659,28 @@ def cmd_roster_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def person_id(text: str) -> str:
+    """An id on the command line, checked by the roster's rule (invalid UTF-8 included)."""
+    from bot.roster import id_problem
+
+    problem = id_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="popbot", description="Prepare a POP-gesprek in chat.")
     sub = p.add_subparsers(dest="command", required=True)
 
     chat = sub.add_parser("chat", help="the dialog in this terminal (reads piped input too)")
-    chat.add_argument("--user", required=True, help="the employee id to answer as")
+    chat.add_argument("--user", required=True, type=person_id, help="the employee id to answer as")
     chat.add_argument("--lang", default="nl", choices=LANGUAGES, help="language for someone new (default nl)")
     chat.add_argument("--script", help="a script file instead of the bundled ones")
     chat.set_defaults(func=cmd_chat)
 
     draft = sub.add_parser("draft", help="print an employee's draft POP as Markdown")
-    draft.add_argument("employee")
+    draft.add_argument("employee", type=person_id)
     draft.add_argument("--lang", default="nl", choices=LANGUAGES)
     draft.add_argument("--script")
     draft.set_defaults(func=cmd_draft)
@@ -734,12 +744,12 @@ def parser() -> argparse.ArgumentParser:
     privacy = sub.add_parser("privacy", help="an employee's data: export it, erase it (AVG/GDPR)")
     psub = privacy.add_subparsers(dest="privacy_command", required=True)
     pexport = psub.add_parser("export", help="everything held about an employee (JSON, or --markdown)")
-    pexport.add_argument("employee")
+    pexport.add_argument("employee", type=person_id)
     pexport.add_argument("--markdown", action="store_true", help="readable Markdown instead of JSON")
     pexport.add_argument("-o", "--output", help="write to this file instead of standard output")
     pexport.set_defaults(func=cmd_privacy_export)
     perase = psub.add_parser("erase", help="erase everything held about an employee (asks first)")
-    perase.add_argument("employee")
+    perase.add_argument("employee", type=person_id)
     perase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     perase.set_defaults(func=cmd_privacy_erase)
     ppurge = psub.add_parser("purge", help="retention: erase finished rounds older than the schedule says")
@@ -755,12 +765,18 @@ def parser() -> argparse.ArgumentParser:
     drestore.set_defaults(func=cmd_data_restore)
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
-    invite.add_argument("employee")
+    invite.add_argument("employee", type=person_id)
     invite.set_defaults(func=cmd_invite)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Emoji, accents and invalid bytes (in an argument, echoed in an error) must not crash a
+    # terminal with a narrow encoding.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     args = parser().parse_args(argv)
     from dotenv import load_dotenv
 
@@ -769,11 +785,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only popbot's own logger follows POPBOT_LOG_LEVEL: it never logs answer text. Libraries stay
     # at WARNING, because at DEBUG they log whole requests, answers included.
     logging.getLogger("popbot").setLevel(os.environ.get("POPBOT_LOG_LEVEL", "INFO").upper())
-    # Emoji and accents must not crash a terminal with a narrow encoding.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
     try:
         code: int = args.func(args)
     except ScriptError as exc:

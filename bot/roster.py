@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.answers import valid_text
 from bot.errors import PopbotError
 
 COLUMNS = ("id", "name", "email", "language", "manager", "platform", "handle", "conversation", "timezone")
@@ -208,10 +209,14 @@ def _doubts(person: Person, now: datetime | None) -> list[str]:
 def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[str]]:
     v = {k: (row.get(k) or "").strip() for k in COLUMNS}
     errors = []
+    v["name"] = " ".join(v["name"].split())  # a name over two lines in Excel: one line
+    bad = [k for k, value in v.items() if not valid_text(value) or any(ord(c) < 32 for c in value)]
+    if bad:
+        return None, [f"{', '.join(bad)}: not valid text (control characters or invalid characters)"]
     if not v["id"]:
         errors.append("empty id")
-    elif not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", v["id"]):
-        errors.append(f"id '{v['id']}' may only hold letters, digits and . _ @ -")
+    elif (problem := id_problem(v["id"])) is not None:
+        errors.append(problem)
     if not v["name"]:
         errors.append("empty name")
     language = v["language"] or "nl"
@@ -251,6 +256,18 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         timezone=timezone,
     )
     return person, []
+
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+
+
+def id_problem(person_id: str) -> str | None:
+    """Why this is not a person's id, or None: the one rule for ids at every entrance (the
+    roster, the command line, the chat adapters' bindings)."""
+    if ID_PATTERN.fullmatch(person_id):
+        return None
+    shown = person_id.encode("utf-8", "replace").decode("utf-8")[:80]
+    return f"id '{shown}' may only hold letters, digits and . _ @ - (at most 64)"
 
 
 def identities(person: Person, row: dict[str, str | None]) -> list[tuple[str, str]]:

@@ -360,6 +360,7 @@ class ScriptMessages(Strict):
     cancel: str
     data_damaged: str  # the employee's saved data cannot be read: nothing goes on, nothing is overwritten
     not_saved: str  # a turn that could not be written (disk full, read-only): not acknowledged
+    invalid_text: str  # text that is not valid (invalid UTF-8 from a terminal or a payload)
 
 
 class FaqEntry(Strict):

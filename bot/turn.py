@@ -103,15 +103,9 @@ class Turn:
             return self.out
         if inc.kind == "choice":
             return self._press(inc)
-        raw = inc.text
-        limit = self.script.limits.max_message_length
-        if len(raw) > limit:
-            self.say(fmt(self.msgs.too_long, max=limit, length=len(raw)))
-            self.ask_current()
-            return self.out
-        text = answers.clean(raw)
-        if not text:
-            self.say(self.msgs.empty)
+        text = answers.accept(inc.text, self.script.limits.max_message_length)
+        if isinstance(text, Problem):
+            self.say(fmt(getattr(self.msgs, text.key), **text.params))
             self.ask_current()
             return self.out
         if r.paused:
@@ -603,10 +597,10 @@ class Turn:
         q = self.loaded.questions.get(question_id)
         if q is None or isinstance(q, GroupQuestion) or question_id not in self.r.answers:
             return self.msgs.stale_choice
-        text = answers.clean(text)
-        if not text:
-            return self.msgs.empty
-        result = answers.parse(q, text, self.script, self.now.date())
+        accepted = answers.accept(text, self.script.limits.max_message_length)
+        if isinstance(accepted, Problem):  # the same limits as the chat's
+            return fmt(getattr(self.msgs, accepted.key), **accepted.params)
+        result = answers.parse(q, accepted, self.script, self.now.date())
         if isinstance(result, Problem):
             override = getattr(q.messages, result.key, None)
             return fmt(override or getattr(self.msgs, result.key), **result.params)

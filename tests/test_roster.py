@@ -56,6 +56,10 @@ CASES = [
     ("e1,Eva,,nl,,slack,eva,,\n", "roster.csv:2: 'eva' is not a Slack user id (U…)"),
     ("e1,Eva,,nl,e2,,,,\ne2,Ed,,nl,e1,,,,\n", "roster.csv:2: managers go round in a circle: e1 → e2 → e1"),
     (",Eva,,nl,,,,,\n", "roster.csv:2: empty id"),
+    (
+        "e1,Ev\x07a,,nl,,,,,\n",
+        "roster.csv:2: name: not valid text (control characters or invalid characters)",
+    ),
     # one account for two people would bind one of them to the other's draft (issue 13)
     (
         "e1,Eva,eva@example.org,nl,,,,,\ne2,Eef,EVA@Example.org,nl,,,,,\n",
@@ -153,7 +157,7 @@ def test_a_dutch_excel_export_imports_with_warnings_on_the_right_lines(
     assert any(line.startswith("roster.csv:7: warning: conversation 2020-02-01 10:00 is in the past") for line in err)
     roster = Roster(TinyDBStore(tmp_path / "data"))
     assert roster.get("jose").name == "José Müller-Ørsted"  # type: ignore[union-attr]
-    assert roster.get("anna").name == "Anna de Vries\r\n(afdeling Zuid)"  # type: ignore[union-attr]
+    assert roster.get("anna").name == "Anna de Vries (afdeling Zuid)"  # type: ignore[union-attr]
 
 
 def test_an_error_after_a_multi_line_field_names_the_line_an_editor_shows(

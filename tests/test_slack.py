@@ -273,6 +273,12 @@ async def test_app_home_and_the_edit_modal_round_trip(slack: Slack) -> None:
     bad = await submit("👍")
     assert bad.json()["response_action"] == "errors" and "in woorden" in bad.json()["errors"]["answer"]
     assert slack.record().answers["goed_in"].value == "Plannen"
+    # the chat's limits in the form too (issue 13): Slack is told the length, the engine checks it
+    assert modal["blocks"][0]["element"]["max_length"] == 2000
+    for refused, said in (("Plannen " * 300, "te lang"), ("Plannen \ud800", "geen geldige tekst")):
+        response = await submit(refused)
+        assert said in response.json()["errors"]["answer"]
+        assert slack.record().answers["goed_in"].value == "Plannen"
     good = await submit("Plannen en organiseren")
     assert good.status_code == 200 and slack.record().answers["goed_in"].value == "Plannen en organiseren"
     assert "Plannen en organiseren" in json.dumps(

@@ -231,6 +231,8 @@ class SlackAdapter(ChatAdapter):
             return
         record = await asyncio.to_thread(self.engine.store.load, employee)
         msgs = self.engine.messages_for(record.language if record else None)
+        script = self.engine.scripts.for_language(record.language if record else None).script
+        limit = min(script.limits.max_message_length, 3000)  # 3000: Slack's own ceiling for an input
         question, answer = shown[qid]
         view = {
             "type": "modal",
@@ -248,7 +250,10 @@ class SlackAdapter(ChatAdapter):
                         "type": "plain_text_input",
                         "action_id": "value",
                         "multiline": True,
-                        "initial_value": answer[:3000],
+                        # the chat's limit: Slack refuses more in the form itself (the engine
+                        # refuses it too, for a form that was not built here)
+                        "max_length": limit,
+                        "initial_value": answer[:limit],
                     },
                 }
             ],
