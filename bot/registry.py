@@ -81,6 +81,9 @@ class ScriptRegistry:
                 for problem in exc.problems:
                     log.error("script edit refused, the previous version stays live: %s", problem)
                 continue
+            except Exception:  # load_script says ScriptError for any script; this is a bug of ours
+                log.exception("script edit refused, the previous version stays live: %s", path)
+                continue
             if self._adopt(loaded):
                 log.info("script %s is live as version %s", path, loaded.version)
                 live.append(loaded.version)

@@ -8,6 +8,7 @@ SIGHUP triggers the same reload for those who prefer `kill -HUP`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Sequence
 from contextlib import suppress
@@ -17,6 +18,7 @@ from watchfiles import Change, awatch
 
 from bot.registry import ScriptRegistry
 
+log = logging.getLogger("popbot.scripts")
 
 async def watch_scripts(
     registries: ScriptRegistry | Sequence[ScriptRegistry], stop: asyncio.Event | None = None
@@ -34,7 +36,10 @@ async def watch_scripts(
 
     def reload() -> None:
         for reg in regs:
-            reg.reload()
+            try:
+                reg.reload()
+            except Exception:  # whatever an edit did, the watcher keeps watching
+                log.exception("reloading %s failed; the previous scripts stay live", reg.paths)
 
     with suppress(NotImplementedError, RuntimeError, ValueError):  # no signals off the main thread
         loop.add_signal_handler(signal.SIGHUP, reload)

@@ -69,9 +69,12 @@ def load_script(path: str | Path) -> LoadedScript:
     path = Path(path)
     name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_SCRIPT_BYTES + 1)  # never more: a huge file is refused unread
     except OSError as exc:
         raise ScriptError([ScriptProblem(name, 0, 0, "unreadable", {"reason": exc.strerror})]) from None
+    if len(raw) > MAX_SCRIPT_BYTES:
+        raise ScriptError([ScriptProblem(name, 0, 0, "script_too_large", {"max": MAX_SCRIPT_BYTES // 1024})])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -93,6 +96,21 @@ _INHERITED = (
 
 
 def parse_script(text: str, name: str = "<script>") -> LoadedScript:
+    """A script from its text, or ScriptError — whatever the text holds: any failure while
+    reading it is a refused script with a message, never an exception of another kind (the
+    watcher and the validator rely on that)."""
+    try:
+        return _parse_script(text, name)
+    except ScriptError:
+        raise
+    except RecursionError:
+        raise ScriptError([ScriptProblem(name, 0, 0, "script_too_deep", {"max": MAX_DEPTH})]) from None
+    except Exception as exc:  # a case no check foresaw: refused, said, and the previous one stays
+        problem = ScriptProblem(name, 0, 0, "script_not_understood", {"error": type(exc).__name__})
+        raise ScriptError([problem]) from None
+
+
+def _parse_script(text: str, name: str) -> LoadedScript:
     tree = _parse_yaml(text, name)
     base_text, base_ids = _extend(tree, name)
     # the version changes when the base changes, so hot reload picks that up too
@@ -212,7 +230,41 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise ScriptError([ScriptProblem(name, 0, 0, "yaml_syntax", {"problem": str(exc)})]) from None
     if not isinstance(data, CommentedMap):
         raise ScriptError([ScriptProblem(name, 1, 1, "not_a_mapping")])
+    _bounded(data, name)
     return data
+
+
+# A script is HR's text, but a hostile or broken one must be refused in seconds and megabytes:
+# the file's size bounds the parsing, these bound what YAML aliases can make of it.
+MAX_SCRIPT_BYTES = 1024 * 1024  # the bundled scripts are ~30 KB
+MAX_DEPTH = 40  # the format nests ~8 deep
+MAX_NODES = 100_000  # values after aliases are expanded (the bundled pop script: ~3,000)
+
+
+def _bounded(tree: Any, name: str) -> None:
+    """Refuse a tree that is too deep or that aliases blow up ("billion laughs"): what every
+    later step walks is the tree with its aliases expanded. (An alias to the block it stands
+    in reads as empty: ruamel cuts the loop, so the tree has none.)"""
+    sizes: dict[int, int] = {}  # id(node) -> expanded size, for nodes met again through an alias
+
+    def size(node: Any, depth: int) -> int:
+        if not isinstance(node, dict | list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > MAX_DEPTH:
+            raise ScriptError([ScriptProblem(name, 0, 0, "script_too_deep", {"max": MAX_DEPTH})])
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_NODES:
+                raise ScriptError([ScriptProblem(name, 0, 0, "script_too_big", {"max": MAX_NODES})])
+        sizes[key] = total
+        return total
+
+    size(tree, 0)
 
 
 _TAGS = {"text", "choice", "multi", "yesno", "date", "scale", "group"}
