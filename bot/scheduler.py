@@ -41,6 +41,11 @@ from bot.timeline import (
 
 log = logging.getLogger("popbot.schedule")
 
+# What a conversation planned on time has and a late one has not.
+_ONLY_WHEN_ON_TIME = ("reminder", "review", "prep_reminder")
+# What prepares the conversation: pointless once it has taken place.
+_BEFORE_THE_CONVERSATION = ("invitation", "reminder", "review", "delivery", "prep_invitation", "prep_reminder")
+
 Clock = Callable[[], datetime]
 
 
@@ -147,6 +152,14 @@ class Scheduler:
             desired = {p.key: p for p in plan(person, zone, self.config, now, manager_prep=prep)}
         changed = 0
         existing = {e.key: e for e in self.outbox.for_person(person.id)}
+        if any(e.late and e.conversation == person.conversation for e in existing.values()):
+            # Folded late once (the invitation went at once, the draft waits for the employee):
+            # it stays so. A re-plan under a clock that was behind would otherwise add the
+            # reminders and the review back, and turn the waiting draft into a plain one, all
+            # overdue the moment the clock is right again.
+            desired = {
+                k: p for k, p in desired.items() if k in existing or p.kind not in _ONLY_WHEN_ON_TIME
+            }
         for key, e in existing.items():
             if e.status != "planned":
                 continue  # on its way or done: a re-plan never touches it
@@ -160,6 +173,8 @@ class Scheduler:
             if same and e.due <= now:
                 continue  # overdue (the bot was down): the next pass catches it up
             p = desired.get(key)
+            if p is not None and e.late and not p.late:
+                continue  # never un-fold a late entry (see above)
             if p is None:
                 self.outbox.close(e, "cancelled", now, note="conversation moved or cancelled")
                 changed += 1
@@ -326,6 +341,11 @@ class Scheduler:
             self.outbox.close(entry, "cancelled", now, note="no longer in the roster with this conversation")
             report.cancelled.append(entry.key)
             return False
+        stale = self._passed(entry, person, now)
+        if stale is not None:  # its moment went by (the bot was down, the clock was wrong)
+            self.outbox.close(entry, "skipped", now, note=stale)
+            report.skipped.append(entry.key)
+            return False
         record = self.store.load(person.id)
         done = record is not None and record.state == DONE
         if entry.kind == "reminder" and done:
@@ -393,6 +413,25 @@ class Scheduler:
                 self.outbox.close(sibling, "skipped", now, note=f"bundled into {entry.key}")
         self.fault("composed", entry.key)
         return True
+
+    def _passed(self, entry: Entry, person: Person, now: datetime) -> str | None:
+        """Why this entry's moment has clearly passed, or None: what is sent late must still
+        make sense. A catch-up after a day's outage sends the invitation and the draft, but not
+        yesterday's reminder, nor a review once the draft went, nor anything meant to prepare a
+        conversation that already took place."""
+        conv = person.conversation_at()
+        if entry.kind in _BEFORE_THE_CONVERSATION and conv is not None and now >= conv:
+            return "the conversation has taken place"
+        zone = ZoneInfo(person.timezone)
+        if entry.kind in ("reminder", "prep_reminder") and entry.due.astimezone(zone).date() < (
+            now.astimezone(zone).date()
+        ):
+            return "a reminder for a day that has passed"
+        if entry.kind == "review":
+            delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
+            if delivery is not None and (delivery.status == "sent" or (not delivery.late and delivery.due <= now)):
+                return "the draft has gone to the manager already"
+        return None
 
     def _bundle(self, entry: Entry, manager: Person, now: datetime) -> list[tuple[Person, Entry]]:
         """A manager who chose `team week`: the other reports whose invitation to prepare falls
