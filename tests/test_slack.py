@@ -357,7 +357,7 @@ async def test_the_slash_command(slack: Slack) -> None:
     await slack.quiet()
     last = slack.api.of("chat.postMessage")[-2:]
     assert any("Je voortgang" in str(c.params.get("text")) for c in last)
-    assert all(c.params["channel"] == ANNA for c in last)  # in the DM, not the public channel
+    assert all(c.params["channel"] == f"D{ANNA}" for c in last)  # in the DM, not the public channel
 
 
 async def test_files_edits_and_channel_messages(slack: Slack) -> None:
@@ -474,3 +474,44 @@ async def test_slack_down_for_a_while_replies_arrive_once(slack: Slack) -> None:
     assert sum("leukste aan je werk" in t for t in slack.api.posted()) == 1
     assert sum(c.failed for c in slack.api.of("chat.postMessage")) == 2
     assert slack.record().answers["goed_in"].value == "Plannen terwijl Slack hapert"
+
+
+async def test_only_our_workspace_and_answers_only_in_the_actors_dm(slack: Slack) -> None:
+    """Issue 13, points 13 and 14: signed requests from another workspace or app are ignored;
+    an answer goes to the DM of the person who acted, never to a channel the payload names."""
+    await started(slack)
+    before = slack.record().model_dump()
+    posts = len(slack.api.of("chat.postMessage"))
+    for team, app in (("T2", "A1"), ("T1", "A2")):
+        body = json.loads(event_body(dm(ANNA, "Volledig"), f"Ev{next(_ids)}"))
+        body["team_id"], body["api_app_id"] = team, app
+        response = await slack.send(json.dumps(body), "application/json")
+        assert response.status_code == 200
+    await slack.quiet()
+    assert len(slack.api.of("chat.postMessage")) == posts and slack.record().model_dump() == before
+
+    # Anna's own press, but the payload names a public channel: her DM gets the answer
+    route = slack.last_question()
+    payload = {
+        "type": "block_actions",
+        "user": {"id": ANNA},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "tr-public",
+        "channel": {"id": "C0PUBLIC"},
+        "container": {"type": "message", "message_ts": route["ts"]},
+        "message": route,
+        "state": {"values": {}},
+        "actions": [
+            {**next(e for e in slack.actions(route) if e["type"] == "button"), "block_id": "b", "action_ts": "1"}
+        ],
+    }
+    await slack.send(form(payload), "application/x-www-form-urlencoded")
+    # and a DM event whose channel is not Anna's DM
+    await slack.event({**dm(ANNA, "Plannen"), "channel": "DSOMEONEELSE"})
+    await slack.quiet()
+    after = slack.api.calls[-20:]
+    assert all(c.params.get("channel") not in ("C0PUBLIC", "DSOMEONEELSE") for c in after)
+    assert not [c for c in slack.api.of("chat.update") if c.params.get("channel") == "C0PUBLIC"]
+    assert slack.record().answers["goed_in"].value == "Plannen"  # her answers, in her DM
+    assert len(slack.api.posted(f"D{ANNA}")) > posts

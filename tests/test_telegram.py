@@ -442,3 +442,26 @@ async def test_telegram_down_for_a_while_replies_arrive_once(bot: Bot) -> None:
     assert len(failed) == 6  # every fault happened, and each was retried
     record = TinyDBStore(bot.data).load("anna")
     assert record is not None and record.answers["goed_in"].value == "Plannen terwijl Telegram hapert"
+
+
+async def test_identity_is_the_sender_never_the_chat(bot: Bot) -> None:
+    """Issue 13, points 13 and 14: only a person's own private chat counts, as that person."""
+    await invited(bot)
+    before = (await asyncio.to_thread(TinyDBStore(bot.data).load, "anna")).model_dump()  # type: ignore[union-attr]
+    calls = len(bot.api.calls)
+    group = -100123
+    in_group = message(ANNA, "Plannen")
+    in_group["message"]["chat"] = {"id": group, "type": "supergroup", "title": "Team"}
+    bot.api.push(in_group)  # Anna herself, in a group: not the place for her answers
+    forged = message(ANNA, "Plannen")
+    forged["message"]["from"] = {**forged["message"]["from"], "id": 6010}  # someone else, Anna's chat
+    bot.api.push(forged)
+    # a stranger presses a button on a message of Anna's chat: the chat says Anna, the presser not
+    press = button(6011, bot.buttons()[0][1], bot.last_question())
+    bot.api.push(press)
+    await bot.api.wait_for(lambda: bool(bot.api.of("answerCallbackQuery")))
+    await bot.quiet()
+    after = (await asyncio.to_thread(TinyDBStore(bot.data).load, "anna")).model_dump()  # type: ignore[union-attr]
+    assert after == before  # nothing answered for Anna
+    spoken = [c for c in bot.api.calls[calls:] if c.method in ("sendMessage", "sendDocument", "editMessageText")]
+    assert spoken == []  # and nothing said: not in the group, not to Anna, not to the others

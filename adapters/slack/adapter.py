@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt import BoltResponse
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -32,6 +34,11 @@ log = logging.getLogger("popbot.slack")
 
 
 class SlackAdapter(ChatAdapter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._dms: dict[str, str] = {}  # Slack user -> their DM with the app
+        self._app_id: str | None = None  # learned once from bots.info
+
     def build(
         self, bot_token: str, signing_secret: str, api_url: str = DEFAULT_API, max_retries: int = 3
     ) -> AsyncApp:
@@ -47,6 +54,7 @@ class SlackAdapter(ChatAdapter):
             ],
         )
         app = AsyncApp(client=client, signing_secret=signing_secret)
+        app.use(self.only_our_workspace)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
@@ -60,6 +68,33 @@ class SlackAdapter(ChatAdapter):
         return app
 
     # ------------------------------------------------------------ who
+
+    async def only_our_workspace(
+        self,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        next: Callable[[], Awaitable[None]],  # noqa: A002 — Bolt passes it by this name
+    ) -> BoltResponse | None:
+        """A request from another workspace or for another app is not ours, even when signed:
+        the workspace (or Enterprise Grid org) is the bot token's, as `auth.test` told Bolt,
+        and the app is the bot's own (`bots.info`)."""
+        auth = context.authorize_result
+        ours = auth is not None and (
+            (auth.enterprise_id is not None and context.enterprise_id == auth.enterprise_id)
+            or context.team_id == auth.team_id
+        )
+        app_id = body.get("api_app_id")
+        if ours and app_id and auth is not None and auth.bot_id:
+            if self._app_id is None:
+                info = await client.bots_info(bot=auth.bot_id)
+                self._app_id = str((info.get("bot") or {}).get("app_id") or "")
+            ours = not self._app_id or app_id == self._app_id
+        if not ours:
+            log.warning("ignored a Slack request from another workspace or app")
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
 
     async def employee(self, client: AsyncWebClient, user_id: str) -> str | None:
         """The roster's employee for a Slack user: by id, else by profile e-mail (once)."""
@@ -76,7 +111,17 @@ class SlackAdapter(ChatAdapter):
         self.access.bind(PLATFORM, user_id, match.id)
         return match.id
 
-    async def _refuse(self, client: AsyncWebClient, channel: str) -> None:
+    async def _dm(self, client: AsyncWebClient, user: str) -> str:
+        """The user's own DM with the app: where every answer goes (never the channel a payload
+        names: identity and destination both come from the person who acted)."""
+        known = self._dms.get(user)
+        if known is None:
+            opened = await client.conversations_open(users=user)
+            known = self._dms[user] = str((opened.get("channel") or {}).get("id") or user)
+        return known
+
+    async def _refuse(self, client: AsyncWebClient, user: str) -> None:
+        channel = await self._dm(client, user)
         text = self.engine.messages_for(None).not_invited
         await client.chat_postMessage(channel=channel, text=render.esc(text), blocks=render.sections(text))
 
@@ -91,7 +136,7 @@ class SlackAdapter(ChatAdapter):
             return
         employee = await self.employee(client, user)
         if employee is None:
-            await self._refuse(client, event["channel"])
+            await self._refuse(client, user)
             return
         delivery = f"slack:{body.get('event_id') or event.get('client_msg_id') or event.get('ts')}"
         if subtype == "message_changed":
@@ -105,7 +150,7 @@ class SlackAdapter(ChatAdapter):
         person = self.roster.get(employee)
         # someone new is greeted in the roster's language
         out = await self.engine.handle(employee, incoming, language=person.language if person else None)
-        await self.post(client, event["channel"], out)
+        await self.post(client, user, out)
 
     async def on_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         user = event.get("user")
@@ -157,14 +202,23 @@ class SlackAdapter(ChatAdapter):
         await ack()
 
     async def _presser(self, body: dict[str, Any], client: AsyncWebClient) -> tuple[str, str] | None:
-        """(employee, channel) of whoever pressed a button; a stranger is refused (None)."""
+        """(employee, Slack user) of whoever pressed a button; a stranger is refused (None)."""
         user = body["user"]["id"]
         employee = await self.employee(client, user)
-        channel = (body.get("channel") or {}).get("id") or user
         if employee is None:
-            await self._refuse(client, channel)
+            await self._refuse(client, user)
             return None
-        return employee, channel
+        return employee, user
+
+    async def _close_buttons(
+        self, client: AsyncWebClient, body: dict[str, Any], user: str, label: str, text: str
+    ) -> None:
+        """Show what was chosen on the pressed message; old buttons can't be pressed again.
+        Only in the presser's own DM: a payload naming another channel changes nothing there."""
+        message = body.get("message")
+        channel = (body.get("channel") or {}).get("id")
+        if message is not None and channel == await self._dm(client, user):
+            await client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=_closed(message, label))
 
     async def on_choice(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -173,7 +227,7 @@ class SlackAdapter(ChatAdapter):
         who = await self._presser(body, client)
         if who is None:
             return
-        employee, channel = who
+        employee, user = who
         raw = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         ref, _, value = str(raw).partition("|")
         current = await self.engine.current_question(employee)
@@ -181,41 +235,28 @@ class SlackAdapter(ChatAdapter):
         if on_screen and current is not None and value == render.DONE:
             value = ",".join(_ticked(body, current))
         label = _label(current, value) if on_screen else ""
-        message = body.get("message")
-        if message is not None:  # show what was chosen; old buttons can't be pressed again
-            await client.chat_update(
-                channel=channel,
-                ts=message["ts"],
-                text=render.esc(label or "…"),
-                blocks=_closed(message, label),
-            )
+        await self._close_buttons(client, body, user, label, render.esc(label or "…"))
         delivery = f"slack:action:{body.get('trigger_id') or action.get('action_ts')}"
         if on_screen and not value:  # "done" with nothing ticked: the engine says how to answer
             out = await self.engine.handle(employee, Incoming.say("", delivery))
         else:
             out = await self.engine.handle(employee, Incoming.press(ref, value, delivery))
-        await self.post(client, channel, out)
+        await self.post(client, user, out)
 
     async def on_start(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         who = await self._presser(body, client)
         if who is None:
             return
-        employee, channel = who
-        message = body.get("message")
-        if message is not None:  # the button has done its work
-            await client.chat_update(
-                channel=channel,
-                ts=message["ts"],
-                text=message.get("text") or "…",
-                blocks=_closed(message, ""),
-            )
+        employee, user = who
+        message = body.get("message") or {}
+        await self._close_buttons(client, body, user, "", message.get("text") or "…")  # its work is done
         person = self.roster.get(employee)
         delivery = f"slack:action:{body.get('trigger_id')}"
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
         # the engine checks the value against the roster: a forged one opens nothing
         out = await self.engine.act(employee, value, person.language if person else None, delivery)
-        await self.post(client, channel, out)
+        await self.post(client, user, out)
 
     async def on_edit(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -314,13 +355,12 @@ class SlackAdapter(ChatAdapter):
 
     # ------------------------------------------------------------ sending
 
-    async def post(self, client: AsyncWebClient, channel: str, out: list[Outgoing]) -> None:
+    async def post(self, client: AsyncWebClient, user: str, out: list[Outgoing]) -> None:
+        """The engine's answer, in the user's own DM."""
+        channel = await self._dm(client, user)
         files = [o for o in out if isinstance(o, Document) and isinstance(o.content, bytes)]
         for text, blocks in render.messages([o for o in out if o not in files]):
             await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        if files and not channel.startswith("D"):  # a user id (from /pop): files need the DM's id
-            opened = await client.conversations_open(users=channel)
-            channel = str((opened.get("channel") or {}).get("id") or channel)
         for doc in files:  # an export: as a file in the DM
             assert isinstance(doc.content, bytes)
             await client.files_upload_v2(

@@ -106,40 +106,51 @@ class TelegramAdapter(ChatAdapter):
     def _delivery(update: Update) -> str:
         return f"tg:{update.update_id}"
 
-    def _employee(self, update: Update) -> str | None:
-        chat = update.effective_chat
-        return self.access.who(PLATFORM, str(chat.id)) if chat else None
+    @staticmethod
+    def _user(update: Update) -> int | None:
+        """The person who acted, when they did so in their own private chat with the bot;
+        else None (a group, a channel, a forwarded button: not ours to answer). Identity is
+        always the sender or presser, never the chat an update names."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != "private" or chat.id != user.id:
+            return None
+        return user.id
+
+    def _employee(self, user: int) -> str | None:
+        return self.access.who(PLATFORM, str(user))
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        assert chat is not None
+        user = self._user(update)
+        if user is None:
+            return
         token = context.args[0] if context.args else ""
-        employee = self.access.redeem(token, PLATFORM, str(chat.id)) if token else None
+        employee = self.access.redeem(token, PLATFORM, str(user)) if token else None
         if employee is None:
-            employee = self._employee(update)
+            employee = self._employee(user)
             if employee is None:
                 key = "invite_invalid" if token else "not_invited"
-                await self._refuse(context, chat.id, key)
+                await self._refuse(context, user, key)
                 return
         person = self.roster.get(employee)
         # a repeated delivery of the same /start is not greeted twice
         out = await self.engine.start(employee, person.language if person else None, self._delivery(update))
-        await self.send(context, chat.id, out)
+        await self.send(context, user, out)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        employee = self._employee(update)
-        if message is None or update.effective_chat is None:
+        user = self._user(update)
+        if message is None or user is None:
             return
+        employee = self._employee(user)
         if employee is None:
-            await self._refuse(context, update.effective_chat.id, "not_invited")
+            await self._refuse(context, user, "not_invited")
             return
         text = message.text or ""
         if text.startswith("/"):  # "/vorige@pop_bot" from the menu: the engine wants "/vorige"
             head, _, rest = text.partition(" ")
             text = " ".join(p for p in (head.split("@", 1)[0], rest) if p)
         out = await self.engine.handle(employee, Incoming.say(text, self._delivery(update)))
-        await self.send(context, update.effective_chat.id, out)
+        await self.send(context, user, out)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A sticker, photo, voice message, location, file…: say what works."""
@@ -153,24 +164,26 @@ class TelegramAdapter(ChatAdapter):
     async def _plain_event(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming
     ) -> None:
-        chat = update.effective_chat
-        if chat is None or chat.type != "private":
+        user = self._user(update)
+        if user is None:
             return
-        employee = self._employee(update)
+        employee = self._employee(user)
         if employee is None:
-            await self._refuse(context, chat.id, "not_invited")
+            await self._refuse(context, user, "not_invited")
             return
-        await self.send(context, chat.id, await self.engine.handle(employee, incoming))
+        await self.send(context, user, await self.engine.handle(employee, incoming))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        chat = update.effective_chat
-        if query is None or chat is None:
+        if query is None:
             return
         await query.answer()  # stop the spinner whatever happens next
-        employee = self._employee(update)
+        user = self._user(update)
+        if user is None:
+            return
+        employee = self._employee(user)
         if employee is None:
-            await self._refuse(context, chat.id, "not_invited")
+            await self._refuse(context, user, "not_invited")
             return
         data = query.data or ""
         if data.startswith(render.ACTION):  # an invitation's button: begin, or prepare for a report
@@ -180,7 +193,7 @@ class TelegramAdapter(ChatAdapter):
             language = person.language if person else None
             action = data.removeprefix(render.ACTION)  # the engine checks it against the roster
             out = await self.engine.act(employee, action, language, self._delivery(update))
-            await self.send(context, chat.id, out)
+            await self.send(context, user, out)
             return
         ref, _, value = (query.data or "").partition("|")
         current = await self.engine.current_question(employee)
@@ -197,7 +210,7 @@ class TelegramAdapter(ChatAdapter):
                 if not chosen:  # nothing ticked: the engine says how to answer
                     await self.send(
                         context,
-                        chat.id,
+                        user,
                         await self.engine.handle(employee, Incoming.say("", self._delivery(update))),
                     )
                     return
@@ -205,7 +218,7 @@ class TelegramAdapter(ChatAdapter):
             label = _label(current, value) if on_screen else ""
             await _close(message, label)  # old buttons can't be pressed again
         out = await self.engine.handle(employee, Incoming.press(ref, value, self._delivery(update)))
-        await self.send(context, chat.id, out)
+        await self.send(context, user, out)
 
     async def _toggle(self, message: Message, current: Question, index: str) -> None:
         picked = _picked(message)

@@ -114,6 +114,8 @@ class FakeSlack(LoopbackServer):
                 "user_id": "UBOT",
                 "bot_id": "BBOT",
             }
+        if method == "bots.info":
+            return {"ok": True, "bot": {"id": p.get("bot"), "app_id": "A1"}}
         if method == "users.info":
             user = str(p.get("user"))
             return {"ok": True, "user": {"id": user, "profile": {"email": USERS.get(user, "")}}}
