@@ -1,18 +1,29 @@
 """The draft POP as a PDF, laid out like the POP form (seed 001 §4.11).
 
 fpdf2 draws it from the same `DraftDoc` as the Markdown, with DejaVu Sans for
-text (accents, most symbols) and Noto Color Emoji as a fallback for emoji, so
-what the employee typed shows as typed.
+text (Latin, Greek, Cyrillic: accents, most symbols) and Noto fonts as
+fallbacks for the other scripts people write — Arabic, Hebrew, Devanagari,
+Chinese, Japanese, Korean, … — and Noto Color Emoji, so what the employee typed
+shows as typed. Only the fallbacks a document needs are loaded, and text is
+shaped (HarfBuzz: joined Arabic, right to left, emoji sequences as one) only
+when the document holds such text. A character no font has is shown as �,
+never dropped silently — and never written to the log.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import cache
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
+from fontTools.ttLib import TTFont
 from fpdf.fonts import FontFace
 
 from bot.alignment import AlignmentDoc
@@ -24,8 +35,122 @@ _FONT_DIRS = (
     "/usr/share/fonts/dejavu",
     "/usr/local/share/fonts",
     "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/noto",
     "/usr/share/fonts/noto",
 )
+# Fallbacks in the order they are tried (Debian: fonts-noto-core, fonts-noto-cjk,
+# fonts-noto-color-emoji). Emoji first: it also holds the joiners (ZWJ, VS16) that keep
+# an emoji sequence in one font. (regular, bold) file names; a missing one is skipped.
+_FALLBACKS = (
+    ("NotoColorEmoji.ttf", "NotoColorEmoji.ttf"),
+    ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"),
+    ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf"),
+    ("NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf"),
+    ("NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
+    ("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf"),
+    ("NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf"),
+    ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"),
+    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    ("NotoSansSymbols2-Regular.ttf", "NotoSansSymbols2-Regular.ttf"),
+)
+MISSING = "\ufffd"  # shown where no font has the character
+# The joiners stay out of DejaVu (which has them as empty glyphs), so an emoji sequence is
+# one run in the emoji font and HarfBuzz can make it the one picture it stands for.
+_JOINERS = (0x200D, 0xFE0F)
+_BODY_RANGE = [(0, 0x200C), (0x200E, 0xFE0E), (0xFE10, 0x10FFFF)]
+
+
+class _NoAnswersInTheLog(logging.Filter):
+    """fpdf2 names the characters a font lacks — an answer's characters — in a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "missing the following glyphs" not in str(record.msg)
+
+
+logging.getLogger("fpdf").addFilter(_NoAnswersInTheLog())
+for _name in ("fpdf.output", "fpdf.fpdf"):
+    logging.getLogger(_name).addFilter(_NoAnswersInTheLog())
+
+
+@cache
+def _cmap(path: Path) -> frozenset[int]:
+    """The characters a font file has (the first font of a collection), read once."""
+    font = TTFont(str(path), fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    """What one document is drawn with: the fallbacks its text needs, whether to shape."""
+
+    fallbacks: list[tuple[str, Path, Path]]  # (family, regular, bold)
+    covered: frozenset[int]
+    shape: bool
+    joiners: bool  # the text has emoji joiners: keep them out of the body font
+
+
+def _fonts_for(texts: Iterable[str], regular: Path) -> _Fonts:
+    body = _cmap(regular) - set(_JOINERS)
+    wanted = {ord(ch) for text in texts for ch in text if not ch.isspace() and ord(ch) >= 32}
+    rest = wanted - body
+    covered, chosen = set(body), []
+    for n, (reg_name, bold_name) in enumerate(_FALLBACKS):
+        if not rest:
+            break
+        reg = _find(reg_name)
+        if reg is None:
+            continue
+        has = _cmap(reg) & rest
+        if has:
+            chosen.append((f"fallback{n}", reg, _find(bold_name) or reg))
+            covered |= _cmap(reg)
+            rest -= has
+    # Scripts whose letters join or run right to left need shaping even where DejaVu has them
+    # (it has Arabic and Hebrew): unshaped, Arabic prints as unjoined letters, left to right.
+    complex_text = any(
+        unicodedata.bidirectional(chr(c)) in ("R", "AL") or unicodedata.category(chr(c)) in ("Mn", "Mc")
+        for c in wanted
+    )
+    joiners = bool(wanted & set(_JOINERS))
+    return _Fonts(chosen, frozenset(covered), shape=bool(chosen) or complex_text, joiners=joiners)
+
+
+def _strings(obj: Any) -> Iterator[str]:
+    """Every text in a document (a dataclass of strings, lists, tuples and dicts)."""
+    if isinstance(obj, str):
+        yield obj
+    elif is_dataclass(obj):
+        for f in fields(obj):
+            yield from _strings(getattr(obj, f.name))
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            yield from _strings(item)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _strings(k)
+            yield from _strings(v)
+
+
+def _shown(obj: Any, covered: frozenset[int]) -> Any:
+    """The document with every character no font has replaced by a visible �."""
+    if isinstance(obj, str):
+        ok = covered | set(_JOINERS)
+        return "".join(ch if ch.isspace() or ord(ch) < 32 or ord(ch) in ok else MISSING for ch in obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return replace(obj, **{f.name: _shown(getattr(obj, f.name), covered) for f in fields(obj)})
+    if isinstance(obj, list):
+        return [_shown(item, covered) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(_shown(item, covered) for item in obj)
+    if isinstance(obj, dict):
+        return {_shown(k, covered): _shown(v, covered) for k, v in obj.items()}
+    return obj
 
 
 def _find(name: str) -> Path | None:
@@ -37,14 +162,14 @@ def _find(name: str) -> Path | None:
     return None
 
 
-def fonts() -> tuple[Path, Path, Path | None]:
+def fonts() -> tuple[Path, Path]:
     regular, bold = _find("DejaVuSans.ttf"), _find("DejaVuSans-Bold.ttf")
     if regular is None or bold is None:
         raise PopbotError(
             "the PDF needs the DejaVu Sans fonts: 'apt-get install fonts-dejavu-core' "
             "(or set POPBOT_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf)"
         )
-    return regular, bold, _find("NotoColorEmoji.ttf")
+    return regular, bold
 
 
 class _Form(FPDF):
@@ -58,19 +183,30 @@ class _Form(FPDF):
 class _Page:
     """An A4 document with the fonts loaded, and its two text styles."""
 
-    def __init__(self, title: str) -> None:
-        regular, bold, emoji = fonts()
+    def __init__(self, title: str, using: _Fonts) -> None:
+        regular, bold = fonts()
         pdf = self.pdf = _Form(format="A4")
         pdf.set_title(title)
         pdf.set_creator("popbot")
-        pdf.add_font("body", fname=str(regular))
-        pdf.add_font("body", style="B", fname=str(bold))
-        if emoji is not None:
-            pdf.add_font("emoji", fname=str(emoji))
-            pdf.add_font("emoji", style="B", fname=str(emoji))
-            pdf.set_fallback_fonts(["emoji"])
+        # only where it matters: a range makes fpdf2 check every character against it
+        body_range = _BODY_RANGE if using.joiners else None
+        pdf.add_font("body", fname=str(regular), unicode_range=body_range)
+        pdf.add_font("body", style="B", fname=str(bold), unicode_range=body_range)
+        for family, reg, bld in using.fallbacks:
+            pdf.add_font(family, fname=str(reg))
+            pdf.add_font(family, style="B", fname=str(bld))
+        if using.fallbacks:
+            pdf.set_fallback_fonts([family for family, _r, _b in using.fallbacks])
+        if using.shape:
+            pdf.set_text_shaping(True)
         pdf.set_auto_page_break(True, margin=18)
         pdf.add_page()
+
+    @classmethod
+    def of(cls, doc: Any, title: str) -> tuple[_Page, Any]:
+        """A page for this document, and the document as it will be shown (see `_shown`)."""
+        using = _fonts_for(_strings(doc), fonts()[0])
+        return cls(title, using), _shown(doc, using.covered)
 
     def heading(self, text: str, size: float = 13) -> None:
         self.pdf.ln(3)
@@ -127,7 +263,7 @@ class _Page:
 
 
 def render_pdf(doc: DraftDoc) -> bytes:
-    page = _Page(doc.title)
+    page, doc = _Page.of(doc, doc.title)
     pdf, heading, para = page.pdf, page.heading, page.para
     page.header(doc.title, doc.header)
     pdf.set_text_color(0 if doc.complete else 170, 0, 0)
@@ -199,7 +335,7 @@ def _goals_table(page: _Page, doc: DraftDoc) -> None:
 
 def render_alignment_pdf(doc: AlignmentDoc) -> bytes:
     """Both views side by side per theme, what agrees and differs, goals, kind, agenda."""
-    page = _Page(doc.title)
+    page, doc = _Page.of(doc, doc.title)
     pdf = page.pdf
     page.header(doc.title, doc.header)
     if doc.not_prepared:
