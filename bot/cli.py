@@ -259,16 +259,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
     app = adapter.build(bot_token, secret or "socket-mode", os.environ.get("SLACK_API_URL", DEFAULT_API))
     adapter.schedule = _background(adapter.engine, data_dir, slack=app.client)
     if app_token:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        async def socket_mode() -> None:
-            await adapter.start_background()
-            try:
-                await AsyncSocketModeHandler(app, app_token).start_async()  # type: ignore[no-untyped-call]
-            finally:
-                await adapter.stop_background()
-
-        asyncio.run(socket_mode())
+        asyncio.run(_socket_mode(adapter, app, app_token))
         return 0
     web_app = app.web_app(path="/slack/events", port=args.port)
 
@@ -280,6 +271,27 @@ def cmd_slack(args: argparse.Namespace) -> int:
     web_app.cleanup_ctx.append(watching)
     web.run_app(web_app, host=args.listen, port=args.port, print=None)
     return 0
+
+
+async def _socket_mode(adapter: Any, app: Any, app_token: str) -> None:
+    """Slack over a WebSocket (no public address needed) until SIGINT or SIGTERM, then a clean
+    stop: the socket closed, the schedule's pass finished."""
+    import signal
+
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    handler = AsyncSocketModeHandler(app, app_token)
+    await adapter.start_background()
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        await stopping.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await adapter.stop_background()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

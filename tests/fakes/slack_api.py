@@ -43,8 +43,13 @@ class FakeSlack(LoopbackServer):
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, as Slack keeps them
         self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {"name", "content"}
         self._file_ids = itertools.count(1)
+        # Socket Mode: the WebSocket apps.connections.open hands out, and what came back on it
+        self.sockets: list[web.WebSocketResponse] = []
+        self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> the app's acknowledgement
+        self._envelopes = itertools.count(1)
 
     def routes(self, app: web.Application) -> None:
+        app.router.add_get("/socket-mode", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)  # files.getUploadURLExternal's URL
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)  # users.info and friends use GET
@@ -103,7 +108,37 @@ class FakeSlack(LoopbackServer):
             )
         return web.json_response(self._result(method, params))
 
+    # ------------------------------------------------------------ Socket Mode
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode as the app sees it: `hello`, then envelopes; each acknowledged
+        by sending its envelope id back."""
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if "envelope_id" in data:
+                    self.acks[data["envelope_id"]] = data
+        return ws
+
+    async def envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send an `events_api`, `interactive` or `slash_commands` envelope on the open socket."""
+        envelope_id = f"env-{next(self._envelopes)}"
+        await self.sockets[-1].send_json(
+            {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": False}
+        )
+        return envelope_id
+
+    async def drop_socket(self) -> None:
+        """Slack closes the connection (it does, every few hours): the app must reconnect."""
+        await self.sockets[-1].close()
+
     def _result(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode"}
         if method == "auth.test":
             return {
                 "ok": True,
