@@ -22,8 +22,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
 from fontTools.ttLib import TTFont
+from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from bot.alignment import AlignmentDoc
@@ -244,6 +244,7 @@ class _Page:
             for width, text in zip(widths, cells, strict=False):
                 room = pdf.epw * width / total - 2 * pdf.c_margin - 1
                 lines = pdf.multi_cell(room, line_height, text or "–", dry_run=True, output="LINES")
+                assert isinstance(lines, list)  # output="LINES" gives the lines
                 if len(lines) * line_height > limit:
                     return False
         return True

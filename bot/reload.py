@@ -20,6 +20,7 @@ from bot.registry import ScriptRegistry
 
 log = logging.getLogger("popbot.scripts")
 
+
 async def watch_scripts(
     registries: ScriptRegistry | Sequence[ScriptRegistry], stop: asyncio.Event | None = None
 ) -> None:

@@ -44,7 +44,14 @@ log = logging.getLogger("popbot.schedule")
 # What a conversation planned on time has and a late one has not.
 _ONLY_WHEN_ON_TIME = ("reminder", "review", "prep_reminder")
 # What prepares the conversation: pointless once it has taken place.
-_BEFORE_THE_CONVERSATION = ("invitation", "reminder", "review", "delivery", "prep_invitation", "prep_reminder")
+_BEFORE_THE_CONVERSATION = (
+    "invitation",
+    "reminder",
+    "review",
+    "delivery",
+    "prep_invitation",
+    "prep_reminder",
+)
 
 Clock = Callable[[], datetime]
 
@@ -157,9 +164,7 @@ class Scheduler:
             # it stays so. A re-plan under a clock that was behind would otherwise add the
             # reminders and the review back, and turn the waiting draft into a plain one, all
             # overdue the moment the clock is right again.
-            desired = {
-                k: p for k, p in desired.items() if k in existing or p.kind not in _ONLY_WHEN_ON_TIME
-            }
+            desired = {k: p for k, p in desired.items() if k in existing or p.kind not in _ONLY_WHEN_ON_TIME}
         for key, e in existing.items():
             if e.status != "planned":
                 continue  # on its way or done: a re-plan never touches it
@@ -429,7 +434,9 @@ class Scheduler:
             return "a reminder for a day that has passed"
         if entry.kind == "review":
             delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
-            if delivery is not None and (delivery.status == "sent" or (not delivery.late and delivery.due <= now)):
+            if delivery is not None and (
+                delivery.status == "sent" or (not delivery.late and delivery.due <= now)
+            ):
                 return "the draft has gone to the manager already"
         return None
 

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
 from storage.atomic import AtomicFile, confined, damaged, sweep_leftovers
-from storage.locks import PersonLocks
 from storage.documents import DocumentFiles, remove_with_copies
+from storage.locks import PersonLocks
 
 
 class TinyDBStore:

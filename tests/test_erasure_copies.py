@@ -11,20 +11,20 @@ import json
 import os
 import shutil
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from bot.access import Access
 from bot.cli import main
 from bot.privacy import PersonalData
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
-from tests.helpers import FULL_ROUTE, Chat
+from tests.helpers import Chat
 from tests.schedule_world import World, world
-from tests.test_manager_cycle import at
+from tests.test_manager_cycle import agreed_pop
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
 mila,Mila Bakker,mila@example.org,nl,,console,,,Europe/Amsterdam
@@ -77,17 +77,9 @@ def holding(root: Path, markers: tuple[str, ...] = MARKERS) -> dict[str, list[st
 async def agreed(w: World) -> None:
     """Anna prepares, the draft and alignment go to Mila's console inbox, both agree, and the
     signed POP goes to both."""
-    w.engine.personal = PersonalData(TinyDBStore(w.data), OutboxFiles(w.data), w.scheduler().access, w.clock)
-    w.schedulers[-1].sync()
-    anna = Chat(w.engine, "anna")
-    await anna.start()
-    for answer in FULL_ROUTE:
-        await anna.say(answer)
-    await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
-    ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
-    await w.engine.act("anna", f"agree:{ref}")
-    await w.engine.act("mila", f"agree:{ref}")
-    await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+    store = TinyDBStore(w.data)
+    w.engine.personal = PersonalData(store, OutboxFiles(w.data), Access(store, w.clock), w.clock)
+    await agreed_pop(w)
 
 
 async def test_erasure_removes_every_copy_in_the_data_folder(

@@ -65,7 +65,10 @@ CASES = [
         "e1,Eva,eva@example.org,nl,,,,,\ne2,Eef,EVA@Example.org,nl,,,,,\n",
         "roster.csv:3: e-mail 'eva@example.org' is already on line 2",
     ),
-    ("e1,Eva,,nl,,slack,U0EVA,,\ne2,Eef,,nl,,slack,U0EVA,,\n", "roster.csv:3: slack handle 'U0EVA' is already on line 2"),
+    (
+        "e1,Eva,,nl,,slack,U0EVA,,\ne2,Eef,,nl,,slack,U0EVA,,\n",
+        "roster.csv:3: slack handle 'U0EVA' is already on line 2",
+    ),
     (
         "e1,Eva,,nl,,telegram,@Eva,,\ne2,Eef,,nl,,telegram,@eva,,\n",
         "roster.csv:3: telegram handle '@eva' is already on line 2",
@@ -154,7 +157,9 @@ def test_a_dutch_excel_export_imports_with_warnings_on_the_right_lines(
     assert any(
         line.startswith("roster.csv:6: warning: conversation 2027-03-28 02:30 does not exist") for line in err
     ), err
-    assert any(line.startswith("roster.csv:7: warning: conversation 2020-02-01 10:00 is in the past") for line in err)
+    assert any(
+        line.startswith("roster.csv:7: warning: conversation 2020-02-01 10:00 is in the past") for line in err
+    )
     roster = Roster(TinyDBStore(tmp_path / "data"))
     assert roster.get("jose").name == "José Müller-Ørsted"  # type: ignore[union-attr]
     assert roster.get("anna").name == "Anna de Vries (afdeling Zuid)"  # type: ignore[union-attr]

@@ -44,7 +44,9 @@ def state(data: Path) -> dict[str, Any]:
     files = OutboxFiles(data)
     planned = {e.key: (e.kind, e.due, e.status) for e in Outbox(files).everything()}
     found = set(files.due_keys(datetime(2100, 1, 1, tzinfo=UTC)))  # what a pass will read
-    unfound = sorted(k for k, (_kind, _due, status) in planned.items() if status == "planned" and k not in found)
+    unfound = sorted(
+        k for k, (_kind, _due, status) in planned.items() if status == "planned" and k not in found
+    )
     return {"people": people, "planned": planned, "not in the due index": unfound}
 
 

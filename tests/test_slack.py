@@ -79,7 +79,11 @@ class Slack:
         return [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
     async def act(
-        self, action: dict[str, Any], message: dict[str, Any], state: dict[str, Any] | None = None
+        self,
+        action: dict[str, Any],
+        message: dict[str, Any],
+        state: dict[str, Any] | None = None,
+        channel: str | None = None,
     ) -> httpx.Response:
         payload = {
             "type": "block_actions",
@@ -87,7 +91,7 @@ class Slack:
             "team": {"id": "T1"},
             "api_app_id": "A1",
             "trigger_id": f"tr{next(_ids)}",
-            "channel": {"id": f"D{self.user}"},
+            "channel": {"id": channel or f"D{self.user}"},
             "container": {"type": "message", "message_ts": message["ts"]},
             "message": message,
             "state": {"values": state or {}},
@@ -503,7 +507,11 @@ async def test_only_our_workspace_and_answers_only_in_the_actors_dm(slack: Slack
         "message": route,
         "state": {"values": {}},
         "actions": [
-            {**next(e for e in slack.actions(route) if e["type"] == "button"), "block_id": "b", "action_ts": "1"}
+            {
+                **next(e for e in slack.actions(route) if e["type"] == "button"),
+                "block_id": "b",
+                "action_ts": "1",
+            }
         ],
     }
     await slack.send(form(payload), "application/x-www-form-urlencoded")

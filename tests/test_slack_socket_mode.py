@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 import time
@@ -17,8 +16,8 @@ from typing import Any
 import pytest
 
 from storage import TinyDBStore
-from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, dm, event_body
-from tests.helpers import import_roster
+from tests.fakes.slack_api import FakeSlack, dm, event_body
+from tests.test_slack_cli import env_for
 
 ANNA = "U0ANNA"
 
@@ -39,17 +38,7 @@ async def until(check: Callable[[], Any], seconds: float = 20) -> None:
 
 
 async def test_socket_mode_events_buttons_commands_and_a_reconnect(tmp_path: Path, api: FakeSlack) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,name,language,email,platform\nanna,Anna,nl,anna@example.org,slack\n", encoding="utf-8")
-    import_roster(roster, tmp_path / "data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "POPBOT_DATA_DIR": str(tmp_path / "data"),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_APP_TOKEN": "xapp-1-A1-test",  # Socket Mode: no signing secret, no port
-        "SLACK_API_URL": api.url,
-        "PYTHONIOENCODING": "utf-8",
-    }
+    env = env_for(tmp_path, api, SLACK_APP_TOKEN="xapp-1-A1-test")  # Socket Mode: no port
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "slack", env=env, stderr=asyncio.subprocess.PIPE
     )

@@ -463,5 +463,7 @@ async def test_identity_is_the_sender_never_the_chat(bot: Bot) -> None:
     await bot.quiet()
     after = (await asyncio.to_thread(TinyDBStore(bot.data).load, "anna")).model_dump()  # type: ignore[union-attr]
     assert after == before  # nothing answered for Anna
-    spoken = [c for c in bot.api.calls[calls:] if c.method in ("sendMessage", "sendDocument", "editMessageText")]
+    spoken = [
+        c for c in bot.api.calls[calls:] if c.method in ("sendMessage", "sendDocument", "editMessageText")
+    ]
     assert spoken == []  # and nothing said: not in the group, not to Anna, not to the others

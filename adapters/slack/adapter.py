@@ -74,7 +74,7 @@ class SlackAdapter(ChatAdapter):
         body: dict[str, Any],
         context: AsyncBoltContext,
         client: AsyncWebClient,
-        next: Callable[[], Awaitable[None]],  # noqa: A002 — Bolt passes it by this name
+        next: Callable[[], Awaitable[None]],
     ) -> BoltResponse | None:
         """A request from another workspace or for another app is not ours, even when signed:
         the workspace (or Enterprise Grid org) is the bot token's, as `auth.test` told Bolt,
@@ -218,7 +218,9 @@ class SlackAdapter(ChatAdapter):
         message = body.get("message")
         channel = (body.get("channel") or {}).get("id")
         if message is not None and channel == await self._dm(client, user):
-            await client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=_closed(message, label))
+            await client.chat_update(
+                channel=channel, ts=message["ts"], text=text, blocks=_closed(message, label)
+            )
 
     async def on_choice(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
