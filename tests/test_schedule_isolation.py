@@ -17,7 +17,7 @@ from bot.outbox import Part
 from bot.pdf import render_alignment_pdf, render_pdf
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
 from tests.schedule_world import World, world
-from tests.test_manager_cycle import ROSTER, at, pdf_text, slack_files
+from tests.test_manager_cycle import ROSTER, at, pdf_text, run_until, slack_files
 from tests.test_schedule import entries, run_days
 
 LIMIT = 2000  # the chat's max_message_length
@@ -102,8 +102,7 @@ async def test_every_document_lays_out_answers_at_the_chats_limit(tmp_path: Path
         await anna.start()
         await _say_at_the_limit(anna, FULL_ROUTE)
         assert (await anna.record()).state == "__done__"
-        for when in ((1, 11, 9), (1, 19, 9)):
-            await at(w, datetime(2027, *when, tzinfo=UTC))
+        await run_until(w, datetime(2027, 1, 19, 9, tzinfo=UTC))  # the review, then the draft
         await w.engine.act("anna", f"agree:{ref}")
         await w.engine.act("mila", f"agree:{ref}")
         await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
