@@ -214,6 +214,7 @@ def _alignment_problems(script: Script, tree: Any, name: str, employee_ids: set[
 
 
 def _parse_yaml(text: str, name: str) -> Any:
+    _not_too_deep(text, name)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -239,6 +240,28 @@ def _parse_yaml(text: str, name: str) -> Any:
 MAX_SCRIPT_BYTES = 1024 * 1024  # the bundled scripts are ~30 KB
 MAX_DEPTH = 40  # the format nests ~8 deep
 MAX_NODES = 100_000  # values after aliases are expanded (the bundled pop script: ~3,000)
+
+
+def _not_too_deep(text: str, name: str) -> None:
+    """Refuse deep nesting before the YAML parser recurses into it (thousands of `[` take it
+    seconds to give up): brackets outside quotes, and indentation, give the depth cheaply."""
+    depth = deepest = 0
+    quote = ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "\n":
+            quote = ""  # a quote does not run on over lines here; the parser judges the rest
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    if deepest > MAX_DEPTH or indent > 4 * MAX_DEPTH:
+        raise ScriptError([ScriptProblem(name, 0, 0, "script_too_deep", {"max": MAX_DEPTH})])
 
 
 def _bounded(tree: Any, name: str) -> None:
