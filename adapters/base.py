@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from bot.access import Access
-from bot.engine import Engine
-from bot.reload import watch_scripts
-from bot.roster import Roster
+from bot.dialog.reload import watch_scripts
+from bot.engine.engine import Engine
+from bot.people.access import Access
+from bot.people.roster import Roster
 
 if TYPE_CHECKING:
-    from bot.service import Background
+    from bot.schedule.background import Background
 
 
 class ChatAdapter:

@@ -13,11 +13,11 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TextIO
 
-from bot.engine import Engine
-from bot.messages import Button, Document, Incoming, Outgoing, Question, Text
-from bot.outbox import Part
+from bot.engine.engine import Engine
+from bot.messages import Button, Document, Incoming, Outgoing, Part, Question, Text
+from bot.ports import InboxStore
 from storage.atomic import AtomicFile
 
 
@@ -96,12 +96,6 @@ async def run_console(
 
 
 # ---------------------------------------------------------------- the schedule's inbox
-
-
-class InboxStore(Protocol):
-    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
-    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
-    def inbox_folder(self, person_id: str) -> Path: ...
 
 
 class ConsoleInbox:

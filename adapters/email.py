@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from bot.outbox import Part
+from bot.messages import Part
 
 
 @dataclass(frozen=True)

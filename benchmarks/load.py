@@ -31,9 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import Engine, Incoming
+from bot.dialog.registry import ScriptRegistry
 from bot.domain import EmployeeRecord
-from bot.registry import ScriptRegistry
-from bot.store import Store
+from bot.ports import Store
 from storage import TinyDBStore
 from tests.helpers import EN, FULL_ROUTE, NL
 

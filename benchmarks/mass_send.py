@@ -30,12 +30,12 @@ from adapters.telegram.channel import TelegramChannel
 from adapters.telegram.retry import RetryingRateLimiter
 from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine, Incoming
-from bot.access import Access
-from bot.outbox import Outbox
-from bot.registry import ScriptRegistry
-from bot.roster import Roster, parse_roster
-from bot.scheduler import Channel
-from bot.service import build_scheduler
+from bot.app.wiring import build_scheduler
+from bot.dialog.registry import ScriptRegistry
+from bot.people.access import Access
+from bot.people.roster import Roster, parse_roster
+from bot.ports import Channel
+from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.fakes.telegram_api import TOKEN, FakeTelegram

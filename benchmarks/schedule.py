@@ -22,10 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.console import ConsoleInbox
-from bot.engine import Engine
-from bot.roster import Person, Roster
-from bot.script import bundled_script_path, load_script
-from bot.service import build_scheduler
+from bot.app.wiring import build_scheduler
+from bot.dialog.script import bundled_script_path, load_script
+from bot.engine.engine import Engine
+from bot.people.roster import Person, Roster
 from storage import TinyDBStore
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -27,9 +27,9 @@ from typing import Any
 from adapters.telegram.adapter import TelegramAdapter
 from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine
-from bot.access import Access
-from bot.registry import ScriptRegistry
-from bot.roster import Person, Roster
+from bot.dialog.registry import ScriptRegistry
+from bot.people.access import Access
+from bot.people.roster import Person, Roster
 from storage import TinyDBStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
 from tests.helpers import EN, FULL_ROUTE, NL

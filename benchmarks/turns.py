@@ -26,9 +26,9 @@ from pathlib import Path
 from tinydb import Query, TinyDB
 
 from bot import Engine, Incoming, load_script
+from bot.dialog.script import bundled_script_path
 from bot.domain import Answer, EmployeeRecord
-from bot.script import bundled_script_path
-from bot.store import Store
+from bot.ports import Store
 from storage import TinyDBStore
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)

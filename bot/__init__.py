@@ -1,11 +1,12 @@
 """popbot's dialog engine: platform-free, driven by HR's YAML scripts."""
 
+from bot.dialog.problems import ScriptError, ScriptProblem
+from bot.dialog.script import LoadedScript, bundled_script_path, load_script
 from bot.domain import EmployeeRecord
-from bot.engine import Engine
-from bot.errors import PopbotError, ScriptError, ScriptProblem, StorageError
+from bot.engine.engine import Engine
+from bot.errors import PopbotError, StorageError
 from bot.messages import Document, Incoming, Option, Outgoing, Question, Text
-from bot.script import LoadedScript, bundled_script_path, load_script
-from bot.store import Store
+from bot.ports import Store
 
 __all__ = [
     "Document",

@@ -6,9 +6,12 @@ keeps the platform payload in `raw` for its own logs; the engine ignores it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,41 @@ class Button:
 
 
 Outgoing = Text | Question | Document | Button
+
+
+class Part(BaseModel):
+    """One stored part of a composed message (so a resumed send sends the same thing)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["text", "button", "document"]
+    text: str = ""
+    label: str = ""  # button
+    action: str = ""  # button
+    filename: str = ""
+    mime: str = ""
+    data: str = ""  # document: base64
+
+    @classmethod
+    def of(cls, item: Outgoing) -> Part:
+        if isinstance(item, Text):
+            return cls(kind="text", text=item.text)
+        if isinstance(item, Button):
+            return cls(kind="button", text=item.text, label=item.label, action=item.action)
+        if isinstance(item, Document):
+            raw = item.content if isinstance(item.content, bytes) else item.content.encode("utf-8")
+            return cls(
+                kind="document",
+                text=item.caption,
+                filename=item.filename,
+                mime=item.mime,
+                data=base64.b64encode(raw).decode("ascii"),
+            )
+        raise TypeError(f"the outbox cannot hold {type(item).__name__}")
+
+    def outgoing(self) -> Outgoing:
+        if self.kind == "text":
+            return Text(self.text)
+        if self.kind == "button":
+            return Button(self.text, self.label, self.action)
+        return Document(self.filename, base64.b64decode(self.data), mime=self.mime, caption=self.text)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot import Engine, Incoming, load_script
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.script import bundled_script_path
 from bot.messages import Document, Outgoing, Question, Text
-from bot.registry import ScriptRegistry
-from bot.roster import Roster, parse_roster
-from bot.script import bundled_script_path
+from bot.people.roster import Roster, parse_roster
 from storage import TinyDBStore
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -170,8 +170,8 @@ def make_team_engine(data_dir: object, roster_csv: str, now: datetime = NOW) -> 
     """An engine with the managers' script and the roster as team directory."""
     from pathlib import Path
 
-    from bot.registry import ScriptRegistry
-    from bot.team import RosterTeam
+    from bot.dialog.registry import ScriptRegistry
+    from bot.people.team import RosterTeam
 
     store = TinyDBStore(str(data_dir))
     csv = Path(str(data_dir)).parent / "team-roster.csv"

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from adapters.console import ConsoleInbox
 from bot import Engine, Incoming
-from bot.outbox import Part
-from bot.registry import ScriptRegistry
-from bot.service import build_scheduler
+from bot.app.wiring import build_scheduler
+from bot.dialog.registry import ScriptRegistry
+from bot.messages import Part
 from storage import TinyDBStore
 from tests.helpers import EN, FULL_ROUTE, NL, SHORT_ROUTE
 

@@ -27,13 +27,14 @@ from adapters.console import ConsoleInbox
 from adapters.email import EmailChannel, SmtpSettings
 from adapters.slack.channel import SlackChannel
 from adapters.telegram.channel import TelegramChannel
-from bot.access import Access
-from bot.engine import Engine
-from bot.registry import ScriptRegistry
-from bot.roster import Roster
-from bot.scheduler import Channel, Scheduler
-from bot.service import build_scheduler
-from bot.team import RosterTeam
+from bot.app.wiring import build_scheduler
+from bot.dialog.registry import ScriptRegistry
+from bot.engine.engine import Engine
+from bot.people.access import Access
+from bot.people.roster import Roster
+from bot.people.team import RosterTeam
+from bot.ports import Channel
+from bot.schedule.scheduler import Scheduler
 from storage import TinyDBStore
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.access import Access
+from bot.people.access import Access
 from storage import TinyDBStore
 
 

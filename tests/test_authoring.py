@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from bot.cli import main, schema_json
-from bot.script import bundled_script_path
+from bot.app.cli import main, schema_json
+from bot.dialog.script import bundled_script_path
 
 DIALOGS = bundled_script_path().parent
 SCRIPTS = [bundled_script_path("pop", lang) for lang in ("nl", "en")]
@@ -90,7 +90,7 @@ def test_preview_runs_a_script_without_touching_real_data(tmp_path: Path) -> Non
     real = tmp_path / "data"
     env = {**os.environ, "POPBOT_DATA_DIR": str(real), "PYTHONIOENCODING": "utf-8"}
     run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "dialogs", "preview", str(draft)],
+        [sys.executable, "-m", "bot.app.cli", "dialogs", "preview", str(draft)],
         input="1\nPlannen\nPuzzelen\n",
         capture_output=True,
         text=True,

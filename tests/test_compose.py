@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.compose import Composer
+from bot.dialog.registry import ScriptRegistry
 from bot.messages import Button, Document, Text
-from bot.outbox import Entry
-from bot.registry import ScriptRegistry
-from bot.roster import Person
-from bot.timeline import load_schedule
+from bot.people.roster import Person
+from bot.schedule.compose import Composer
+from bot.schedule.outbox import Entry
+from bot.schedule.timeline import load_schedule
 from tests.helpers import EN, NL
 
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from tests.helpers import FULL_ROUTE, SHORT_ROUTE, make_engine
 def popbot_command() -> list[str]:
     """The installed `popbot` script beside this Python, else the module."""
     script = Path(sys.executable).parent / "popbot"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.app.cli"]
 
 
 def run(
@@ -66,7 +66,7 @@ def test_the_installed_copy_finds_its_scripts_from_anywhere(tmp_path: Path) -> N
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = (
-        "from bot.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__);"
+        "from bot.dialog.script import bundled_script_path as p; import bot; print(p()); print(bot.__file__);"
         "import adapters.console, adapters.telegram.adapter, adapters.slack.adapter, storage, dialogs"
     )
     probe = subprocess.run(
@@ -112,7 +112,7 @@ async def test_the_schedules_messages_wait_in_the_console_inbox(tmp_path: Path) 
     import io
 
     from adapters.console import ConsoleInbox, run_console
-    from bot.outbox import Part
+    from bot.messages import Part
     from storage import TinyDBStore
 
     inbox = ConsoleInbox(TinyDBStore(tmp_path))

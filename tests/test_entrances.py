@@ -15,7 +15,7 @@ from tests.helpers import Chat, make_engine
 def popbot(tmp_path: Path, *args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "POPBOT_DATA_DIR": str(tmp_path / "data")}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, env=env, capture_output=True, timeout=60
+        [sys.executable, "-m", "bot.app.cli", *args], input=stdin, env=env, capture_output=True, timeout=60
     )
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from bot.access import Access
-from bot.cli import main
-from bot.privacy import PersonalData
+from bot.app.cli import main
+from bot.people.access import Access
+from bot.people.privacy import PersonalData
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import Chat

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.messages import Incoming, Question
-from bot.outbox import Outbox
+from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import Chat, make_engine
 from tests.schedule_world import world
@@ -57,7 +57,7 @@ async def test_two_presses_of_the_same_button_at_once_one_wins_cleanly(tmp_path:
 async def test_a_stopping_bot_lets_the_pass_that_is_sending_finish() -> None:
     """APScheduler cancels a running job at shutdown; a send cut off after Telegram or SMTP took
     it would go again at the next start. Stopping waits for the pass instead."""
-    from bot.service import Background
+    from bot.schedule.background import Background
 
     class SlowPass:
         started = asyncio.Event()

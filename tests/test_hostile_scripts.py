@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import bot.script
-from bot.registry import ScriptRegistry
-from bot.reload import watch_scripts
-from bot.script import bundled_script_path, load_script
+import bot.dialog.script
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.reload import watch_scripts
+from bot.dialog.script import bundled_script_path, load_script
 
 GOOD = bundled_script_path("pop", "nl").read_text(encoding="utf-8")
 
@@ -47,7 +47,7 @@ def test_the_validator_refuses_it_quickly_and_without_a_traceback(tmp_path: Path
     path.write_text(HOSTILE[case], encoding="utf-8")
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "dialogs", "validate", str(path)],
+        [sys.executable, "-m", "bot.app.cli", "dialogs", "validate", str(path)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,8 +67,8 @@ def test_an_unforeseen_failure_while_reading_is_a_refused_script(
     def broken(*_args: object) -> list[object]:
         raise KeyError("a check that did not foresee this script")
 
-    monkeypatch.setattr(bot.script, "_flow_problems", broken)
-    with pytest.raises(bot.script.ScriptError) as refused:
+    monkeypatch.setattr(bot.dialog.script, "_flow_problems", broken)
+    with pytest.raises(bot.dialog.script.ScriptError) as refused:
         load_script(path)
     assert refused.value.problems[0].code == "script_not_understood"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import Incoming
-from bot.outbox import Outbox
+from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests import load_crash

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot.outbox import Outbox
+from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, import_roster
 from tests.schedule_world import World, world

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.outbox import Outbox
+from bot.app.cli import main
+from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.schedule_world import TOM_CHAT, World, world
 
@@ -45,7 +45,7 @@ def arrived(w: World, platform: str) -> int:
 async def test_a_crash_at_each_point_of_a_send(tmp_path: Path, platform: str, point: str) -> None:
     async with world(tmp_path, HEADER + MILA + PLATFORM_ROWS[platform] + "\n") as w:
         if platform == "telegram":  # Eva opened the bot once; the schedule writes to that chat
-            from bot.access import Access
+            from bot.people.access import Access
             from storage import TinyDBStore
 
             Access(TinyDBStore(w.data), w.clock).bind("telegram", str(TOM_CHAT), "eva")

@@ -11,8 +11,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from bot.draft import QA, DraftDoc
-from bot.pdf import MISSING, render_pdf
+from bot.documents.draft import QA, DraftDoc
+from bot.documents.pdf import MISSING, render_pdf
 
 WRITTEN = {
     "Chinese": "我想学习领导力",

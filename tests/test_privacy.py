@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.access import Access
-from bot.cli import main
+from bot.app.cli import main
 from bot.messages import Document
-from bot.privacy import PersonalData
+from bot.people.access import Access
+from bot.people.privacy import PersonalData
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
@@ -124,7 +124,7 @@ def test_the_console_saves_the_export_where_erasure_finds_it(tmp_path: Path) -> 
     import sys
 
     env = {**os.environ, "POPBOT_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "utf-8"}
-    chat = [sys.executable, "-m", "bot.cli", "chat", "--user", "demo"]
+    chat = [sys.executable, "-m", "bot.app.cli", "chat", "--user", "demo"]
     run = subprocess.run(chat, input=f"1\n{MARKER}\nmijngegevens\n", env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     saved = [p for p in (tmp_path / "data" / "exports").rglob("*") if p.is_file()]

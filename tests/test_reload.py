@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot import Engine
-from bot.registry import ScriptRegistry
-from bot.reload import watch_scripts
-from bot.script import bundled_script_path
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.reload import watch_scripts
+from bot.dialog.script import bundled_script_path
 from storage import TinyDBStore
 from tests.helpers import NOW, Chat
 

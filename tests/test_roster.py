@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot import Incoming
-from bot.cli import main
-from bot.roster import Roster, RosterError, parse_roster
+from bot.app.cli import main
+from bot.people.roster import Roster, RosterError, parse_roster
 from storage import TinyDBStore
 from tests.helpers import make_engine
 

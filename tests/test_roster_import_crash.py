@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.outbox import Outbox
-from bot.roster import Roster
+from bot.app.cli import main
+from bot.people.roster import Roster
+from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 
@@ -53,7 +53,7 @@ def state(data: Path) -> dict[str, Any]:
 def run_import(csv: Path, data: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "POPBOT_DATA_DIR": str(data)}
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "roster", "import", str(csv)],
+        [sys.executable, "-m", "bot.app.cli", "roster", "import", str(csv)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pypdf import PdfReader
 
 from bot.domain import DONE
-from bot.outbox import Entry, Outbox
+from bot.schedule.outbox import Entry, Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, Chat
 from tests.schedule_world import TOM_CHAT, World, world

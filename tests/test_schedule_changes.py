@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli import main
-from bot.outbox import Entry, Outbox
+from bot.app.cli import main
+from bot.schedule.outbox import Entry, Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, SHORT_ROUTE, Chat, import_roster

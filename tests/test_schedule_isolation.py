@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot.alignment import AlignmentDoc, ThemeView
-from bot.draft import QA, DraftDoc
-from bot.outbox import Part
-from bot.pdf import render_alignment_pdf, render_pdf
+from bot.documents.alignment import AlignmentDoc, ThemeView
+from bot.documents.draft import QA, DraftDoc
+from bot.documents.pdf import render_alignment_pdf, render_pdf
+from bot.messages import Part
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
 from tests.schedule_world import World, world
 from tests.test_manager_cycle import ROSTER, at, pdf_text, run_until, slack_files
@@ -120,7 +120,7 @@ async def test_every_document_lays_out_answers_at_the_chats_limit(tmp_path: Path
 
 
 def _all(w: World) -> list[Any]:
-    from bot.outbox import Outbox
+    from bot.schedule.outbox import Outbox
     from storage.outbox_files import OutboxFiles
 
     return Outbox(OutboxFiles(w.data)).everything()

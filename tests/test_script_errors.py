@@ -13,8 +13,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot import ScriptError, load_script
-from bot.cli import main
-from bot.script import bundled_script_path
+from bot.app.cli import main
+from bot.dialog.script import bundled_script_path
 
 HERE = Path(__file__).parent / "broken_scripts"
 BASE = (HERE / "base.nl.yaml").read_text(encoding="utf-8")

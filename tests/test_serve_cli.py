@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from bot.access import Access
-from bot.outbox import Outbox
+from bot.people.access import Access
+from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
@@ -79,7 +79,7 @@ async def test_serve_runs_both_adapters_and_the_schedule(tmp_path: Path) -> None
         "POPBOT_SCHEDULE_INTERVAL": "0.5",
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--listen", "127.0.0.1",
+        sys.executable, "-m", "bot.app.cli", "serve", "--port", str(port), "--listen", "127.0.0.1",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -108,10 +108,11 @@ KILLER = textwrap.dedent(
     """
     import asyncio, os, signal, sys
     from pathlib import Path
-    from bot.cli import _engine, _scheduler
+    from bot.app.settings import Settings
+    from bot.app.wiring import Parts
 
     point, data = sys.argv[1], Path(sys.argv[2])
-    scheduler = _scheduler(_engine(None, "nl", data), data)
+    scheduler = Parts(Settings(), data_dir=data).scheduler()
 
     def kill(at: str, key: str) -> None:
         if at == point and key.endswith("|invitation"):
@@ -150,7 +151,7 @@ async def test_kill_9_at_each_point_then_run_due(tmp_path: Path, point: str, pla
         "SMTP_PORT": str(smtp.port),
         "SMTP_SECURITY": "none",
     }
-    popbot = [sys.executable, "-m", "bot.cli", "schedule"]
+    popbot = [sys.executable, "-m", "bot.app.cli", "schedule"]
     try:
         planned = subprocess.run([*popbot, "plan"], env=env, capture_output=True, text=True)
         assert planned.returncode == 0, planned.stderr

@@ -52,7 +52,7 @@ async def serve(env: dict[str, str], port: int) -> asyncio.subprocess.Process:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         "slack",
         "--port",
         str(port),
@@ -127,7 +127,7 @@ async def test_missing_configuration_is_one_line(api: FakeSlack, tmp_path: Path)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         "slack",
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -40,7 +40,7 @@ async def until(check: Callable[[], Any], seconds: float = 20) -> None:
 async def test_socket_mode_events_buttons_commands_and_a_reconnect(tmp_path: Path, api: FakeSlack) -> None:
     env = env_for(tmp_path, api, SLACK_APP_TOKEN="xapp-1-A1-test")  # Socket Mode: no port
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "slack", env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bot.app.cli", "slack", env=env, stderr=asyncio.subprocess.PIPE
     )
     try:
         await until(lambda: api.sockets)

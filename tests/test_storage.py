@@ -115,7 +115,7 @@ def test_an_acknowledged_answer_survives_kill_9(tmp_path: Path) -> None:
     """Answer, wait until the bot has replied (acknowledged), then kill -9."""
     env = {**os.environ, "POPBOT_DATA_DIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "bot.cli", "chat", "--user", "anna"],
+        [sys.executable, "-u", "-m", "bot.app.cli", "chat", "--user", "anna"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

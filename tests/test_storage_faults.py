@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot import Incoming
-from bot.outbox import Outbox
+from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import NL, Chat, make_engine, text_of
@@ -34,7 +34,7 @@ NOT_SAVED = NL.script.messages.not_saved
 def popbot(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "POPBOT_DATA_DIR": str(data)}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "bot.app.cli", *args], capture_output=True, text=True, env=env, timeout=60
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.domain import DONE, START
-from bot.team import prep_id
+from bot.people.team import prep_id
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, NL, Chat, make_team_engine
 
 ROSTER = """id,name,language,manager,conversation
@@ -81,8 +81,8 @@ def test_a_managers_script_is_checked_against_the_script_it_extends(tmp_path: Pa
 
     import pytest
 
-    from bot.errors import ScriptError
-    from bot.script import bundled_script_path, load_script
+    from bot.dialog.problems import ScriptError
+    from bot.dialog.script import bundled_script_path, load_script
 
     manager = bundled_script_path("manager", "nl").read_text(encoding="utf-8")
     broken = manager.replace("employee: energie_score,", "employee: energie_scor,").replace(

@@ -44,7 +44,7 @@ async def popbot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -64,7 +64,7 @@ async def test_invite_then_the_whole_dialog_to_concept(api: FakeTelegram, tmp_pa
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         "telegram",
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import PopbotError
-from bot.roster import Person
-from bot.timeline import WorkingHours, load_schedule, next_working, on_the_day, plan
+from bot.people.roster import Person
+from bot.schedule.timeline import WorkingHours, load_schedule, next_working, on_the_day, plan
 
 CFG = load_schedule()
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -94,7 +94,7 @@ def test_past_inactive_or_undated_conversations_plan_nothing() -> None:
 def test_a_broken_schedule_file_is_named_with_what_is_wrong(
     tmp_path: Path, edit: tuple[str, str], message: str
 ) -> None:
-    from bot.timeline import bundled_schedule_path
+    from bot.schedule.timeline import bundled_schedule_path
 
     text = bundled_schedule_path().read_text(encoding="utf-8")
     assert edit[0] in text

@@ -14,8 +14,8 @@ import pytest
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.telegram.adapter import TelegramAdapter
-from bot.access import Access
-from bot.roster import Person, Roster
+from bot.people.access import Access
+from bot.people.roster import Person, Roster
 from storage import TinyDBStore
 from tests.fakes.server import serving
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack

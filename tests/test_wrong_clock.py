@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.outbox import Outbox
+from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.schedule_world import world
 

@@ -15,7 +15,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from bot.outbox import Part
+from bot.messages import Part
 
 EVENT_TYPE = "popbot_outbox"
 HISTORY = 50  # how far back to look for an earlier attempt

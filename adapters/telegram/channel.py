@@ -15,7 +15,7 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
 from adapters.telegram import render
-from bot.outbox import Part
+from bot.messages import Part
 
 
 class TelegramChannel:

@@ -1,0 +1,174 @@
+"""`popbot`: the command line, the entry point of the composition root.
+
+It reads the settings once and runs a command from `bot/app/commands/`; the commands
+build what they need with `bot/app/wiring.py`. Nothing outside `bot/app/` reads the
+environment, picks a store or starts a platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.app.commands.chat import cmd_chat, cmd_draft, cmd_preview
+from bot.app.commands.data import cmd_data_check, cmd_data_restore
+from bot.app.commands.dialogs import cmd_graph, cmd_schema, cmd_validate, schema_json
+from bot.app.commands.platforms import cmd_invite, cmd_serve, cmd_slack, cmd_telegram
+from bot.app.commands.privacy import cmd_privacy_erase, cmd_privacy_export, cmd_privacy_purge
+from bot.app.commands.roster import cmd_roster_import, cmd_roster_show
+from bot.app.commands.schedule import cmd_schedule_plan, cmd_schedule_run_due, cmd_schedule_status
+from bot.app.settings import Settings
+from bot.app.wiring import LANGUAGES
+from bot.dialog.problems import ScriptError
+from bot.errors import PopbotError
+from bot.people.roster import id_problem
+
+__all__ = ["main", "parser", "schema_json"]
+
+
+def person_id(text: str) -> str:
+    """An id on the command line, checked by the roster's rule (invalid UTF-8 included)."""
+    problem = id_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="popbot", description="Prepare a POP-gesprek in chat.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="the dialog in this terminal (reads piped input too)")
+    chat.add_argument("--user", required=True, type=person_id, help="the employee id to answer as")
+    chat.add_argument("--lang", default="nl", choices=LANGUAGES, help="language for someone new (default nl)")
+    chat.add_argument("--script", help="a script file instead of the bundled ones")
+    chat.set_defaults(func=cmd_chat)
+
+    draft = sub.add_parser("draft", help="print an employee's draft POP as Markdown")
+    draft.add_argument("employee", type=person_id)
+    draft.add_argument("--lang", default="nl", choices=LANGUAGES)
+    draft.add_argument("--script")
+    draft.set_defaults(func=cmd_draft)
+
+    dialogs = sub.add_parser("dialogs", help="work on dialog scripts")
+    dsub = dialogs.add_subparsers(dest="dialogs_command", required=True)
+    validate = dsub.add_parser("validate", help="check scripts; prints file:line:column: message")
+    validate.add_argument("files", nargs="+")
+    validate.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the messages")
+    validate.set_defaults(func=cmd_validate)
+    schema = dsub.add_parser("schema", help="write the JSON Schema of scripts (dialogs/schema.json)")
+    schema.add_argument("-o", "--output")
+    schema.set_defaults(func=cmd_schema)
+    graph = dsub.add_parser("graph", help="draw the flow: -o flow.mmd | flow.svg | flow.png")
+    graph.add_argument("file")
+    graph.add_argument("-o", "--output", required=True)
+    graph.set_defaults(func=cmd_graph)
+    preview = dsub.add_parser("preview", help="try a script in the console with a throw-away store")
+    preview.add_argument("file")
+    preview.set_defaults(func=cmd_preview)
+
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling, or --webhook)")
+    telegram.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    telegram.add_argument("--url", help="the webhook's public URL, e.g. https://pop.example.org/telegram")
+    telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    telegram.add_argument("--port", type=int, default=8443)
+    telegram.add_argument("--lang", default="nl", choices=LANGUAGES)
+    telegram.set_defaults(func=cmd_telegram)
+
+    slack = sub.add_parser("slack", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (path /slack/events)")
+    slack.add_argument("--listen", default="0.0.0.0", help="HTTP mode: address to listen on")
+    slack.add_argument("--lang", default="nl", choices=LANGUAGES)
+    slack.set_defaults(func=cmd_slack)
+
+    serve = sub.add_parser("serve", help="every configured adapter and the schedule in one process")
+    serve.add_argument("--port", type=int, default=3000, help="Slack's HTTP port (path /slack/events)")
+    serve.add_argument("--listen", default="0.0.0.0", help="Slack's HTTP address")
+    serve.add_argument("--lang", default="nl", choices=LANGUAGES)
+    serve.set_defaults(func=cmd_serve)
+
+    roster = sub.add_parser("roster", help="the employees: import HR's CSV, show where each stands")
+    rsub = roster.add_subparsers(dest="roster_command", required=True)
+    rimport = rsub.add_parser(
+        "import", help="load a roster CSV (nothing is imported from a file with errors)"
+    )
+    rimport.add_argument("file")
+    rimport.set_defaults(func=cmd_roster_import)
+    rshow = rsub.add_parser("show", help="list people and where each stands")
+    rshow.set_defaults(func=cmd_roster_show)
+
+    schedule = sub.add_parser("schedule", help="the invitations, reminders and drafts the clock sends")
+    ssub = schedule.add_subparsers(dest="schedule_command", required=True)
+    sstatus = ssub.add_parser("status", help="list what is due when, what was sent and what failed")
+    sstatus.set_defaults(func=cmd_schedule_status)
+    splan = ssub.add_parser("plan", help="re-plan everyone (after editing the schedule file)")
+    splan.set_defaults(func=cmd_schedule_plan)
+    srun = ssub.add_parser("run-due", help="send what is due now, once (for cron)")
+    srun.set_defaults(func=cmd_schedule_run_due)
+
+    privacy = sub.add_parser("privacy", help="an employee's data: export it, erase it (AVG/GDPR)")
+    psub = privacy.add_subparsers(dest="privacy_command", required=True)
+    pexport = psub.add_parser("export", help="everything held about an employee (JSON, or --markdown)")
+    pexport.add_argument("employee", type=person_id)
+    pexport.add_argument("--markdown", action="store_true", help="readable Markdown instead of JSON")
+    pexport.add_argument("-o", "--output", help="write to this file instead of standard output")
+    pexport.set_defaults(func=cmd_privacy_export)
+    perase = psub.add_parser("erase", help="erase everything held about an employee (asks first)")
+    perase.add_argument("employee", type=person_id)
+    perase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    perase.set_defaults(func=cmd_privacy_erase)
+    ppurge = psub.add_parser("purge", help="retention: erase finished rounds older than the schedule says")
+    ppurge.set_defaults(func=cmd_privacy_purge)
+
+    data = sub.add_parser("data", help="damaged data files: find them, restore the kept backup")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    dcheck = dsub.add_parser("check", help="list data files that do not read (exit 1 if any)")
+    dcheck.set_defaults(func=cmd_data_check)
+    drestore = dsub.add_parser("restore", help="put a damaged file's previous version back")
+    drestore.add_argument("file", help="the file the error message names")
+    drestore.add_argument("--fresh", action="store_true", help="remove it instead: that one starts afresh")
+    drestore.set_defaults(func=cmd_data_restore)
+
+    invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
+    invite.add_argument("employee", type=person_id)
+    invite.set_defaults(func=cmd_invite)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Emoji, accents and invalid bytes (in an argument, echoed in an error) must not crash a
+    # terminal with a narrow encoding.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()  # the environment, and a .env kept out of git for secrets
+    except ValidationError as exc:
+        for error in exc.errors():  # which variable and why; never its value (it may be a secret)
+            print(f"popbot: {str(error['loc'][0]).upper()}: {error['msg']}", file=sys.stderr)
+        return 2
+    # Only popbot's own logger follows POPBOT_LOG_LEVEL: it never logs answer text. Libraries stay
+    # at WARNING, because at DEBUG they log whole requests, answers included.
+    logging.getLogger("popbot").setLevel(settings.popbot_log_level.upper())
+    try:
+        code: int = args.func(args, settings)
+    except ScriptError as exc:
+        print("popbot: the dialog script has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except PopbotError as exc:
+        print(f"popbot: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

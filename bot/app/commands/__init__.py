@@ -1,0 +1,1 @@
+"""The command-line commands, one module per subject; `bot.app.cli` builds the parser."""

@@ -1,0 +1,210 @@
+"""`popbot telegram`, `popbot slack`, `popbot serve` and `popbot invite`: the chat platforms."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import signal
+import sys
+from contextlib import AsyncExitStack
+from typing import Any
+
+from bot.app.settings import Settings
+from bot.app.wiring import Parts
+from bot.dialog.reload import watch_scripts
+from bot.errors import PopbotError
+
+log = logging.getLogger("popbot")
+
+
+def telegram_token(settings: Settings) -> str:
+    from adapters.telegram.adapter import TOKEN_PATTERN
+
+    token = settings.telegram_bot_token.get_secret_value()
+    if not token:
+        raise PopbotError("TELEGRAM_BOT_TOKEN is not set (see the README: 'Telegram')")
+    if not TOKEN_PATTERN.match(token):
+        raise PopbotError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, ':', then 35 characters)"
+        )
+    return token
+
+
+def telegram_bot(settings: Settings) -> Any:
+    """A bare Bot for sending (cron's pass, `invite`), on the configured API."""
+    from telegram import Bot
+
+    api = settings.telegram_api_base_url.rstrip("/")
+    return Bot(telegram_token(settings), base_url=f"{api}/bot{{token}}")
+
+
+def slack_client(settings: Settings) -> Any:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    api = settings.slack_api_url.rstrip("/") + "/"
+    return AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=api)
+
+
+def _ptb_defaults() -> None:
+    # python-telegram-bot 22 reads this to give retry_after as the next major will; set for
+    # the library, not read by popbot
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    parts = Parts(settings)
+    person = parts.roster.get(args.employee)
+    if person is None or not person.active:
+        print(f"popbot: '{args.employee}' is not in the roster (popbot roster import FILE)", file=sys.stderr)
+        return 1
+    username = settings.telegram_bot_username.strip().lstrip("@")
+    if not username:
+
+        async def get_me() -> str:
+            async with telegram_bot(settings) as bot:
+                return str(bot.username)
+
+        username = asyncio.run(get_me())
+    token = parts.access.invite(args.employee, "telegram")
+    print(f"https://t.me/{username}?start={token}")
+    return 0
+
+
+def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.telegram.adapter import TelegramAdapter
+
+    token = telegram_token(settings)
+    _ptb_defaults()
+    parts = Parts(settings, language=args.lang)
+    adapter = TelegramAdapter(parts.engine, parts.access, parts.roster)
+    app = adapter.build(token, settings.telegram_api_base_url)
+    adapter.schedule = parts.background(telegram=app.bot)
+    if args.webhook:
+        if not args.url:
+            raise PopbotError("--webhook needs --url (the public HTTPS address Telegram posts to)")
+        # Telegram sends this secret in a header with every update; requests without it are refused.
+        secret = settings.telegram_webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
+        path = args.url.rstrip("/").rsplit("/", 1)[-1] if "/" in args.url.split("//", 1)[-1] else ""
+        app.run_webhook(
+            listen=args.listen, port=args.port, url_path=path, webhook_url=args.url, secret_token=secret
+        )
+    else:
+        app.run_polling()
+    return 0
+
+
+def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from adapters.slack.adapter import SlackAdapter
+
+    bot_token = settings.slack_bot_token.get_secret_value()
+    app_token = settings.slack_app_token.get_secret_value()
+    secret = settings.slack_signing_secret.get_secret_value()
+    missing = [] if bot_token else ["SLACK_BOT_TOKEN"]
+    if not app_token and not secret:
+        missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+    if missing:
+        raise PopbotError(f"missing configuration: {', '.join(missing)} (see the README: 'Slack')")
+    parts = Parts(settings, language=args.lang)
+    adapter = SlackAdapter(parts.engine, parts.access, parts.roster)
+    # Socket Mode verifies nothing by signature; Bolt still wants a value.
+    app = adapter.build(bot_token, secret or "socket-mode", settings.slack_api_url)
+    adapter.schedule = parts.background(slack=app.client)
+    if app_token:
+        asyncio.run(_socket_mode(adapter, app, app_token))
+        return 0
+    web_app = app.web_app(path="/slack/events", port=args.port)
+
+    async def watching(_app: web.Application) -> Any:
+        await adapter.start_background()
+        yield
+        await adapter.stop_background()
+
+    web_app.cleanup_ctx.append(watching)
+    web.run_app(web_app, host=args.listen, port=args.port, print=None)
+    return 0
+
+
+async def _socket_mode(adapter: Any, app: Any, app_token: str) -> None:
+    """Slack over a WebSocket (no public address needed) until SIGINT or SIGTERM, then a clean
+    stop: the socket closed, the schedule's pass finished."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    handler = AsyncSocketModeHandler(app, app_token)
+    await adapter.start_background()
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        await stopping.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await adapter.stop_background()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Every configured adapter in one process, sharing one engine, one watcher, one schedule."""
+    if not (settings.telegram_on or settings.slack_on):
+        raise PopbotError("popbot serve needs TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see the README)")
+    if settings.slack_on and not settings.slack_signing_secret.get_secret_value():
+        raise PopbotError("missing configuration: SLACK_SIGNING_SECRET (serve runs Slack in HTTP mode)")
+    asyncio.run(_serve(args, Parts(settings, language=args.lang)))
+    return 0
+
+
+async def _serve(args: argparse.Namespace, parts: Parts) -> None:
+    settings = parts.settings
+    # One engine: its per-employee lock orders a Slack and a Telegram message of the same person.
+    engine = parts.engine
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    async with AsyncExitStack() as stack:
+        tg_bot = slack = None
+        if settings.telegram_on:
+            from adapters.telegram.adapter import TelegramAdapter
+
+            _ptb_defaults()
+            tg = TelegramAdapter(engine, parts.access, parts.roster, watch=False)
+            app = tg.build(telegram_token(settings), settings.telegram_api_base_url)
+            await stack.enter_async_context(app)
+            await tg.register_commands(app)
+            assert app.updater is not None
+            await app.updater.start_polling()
+            stack.push_async_callback(app.updater.stop)
+            await app.start()
+            stack.push_async_callback(app.stop)
+            tg_bot = app.bot
+        if settings.slack_on:
+            from aiohttp import web
+
+            from adapters.slack.adapter import SlackAdapter
+
+            sl = SlackAdapter(engine, parts.access, parts.roster, watch=False)
+            bolt = sl.build(
+                settings.slack_bot_token.get_secret_value(),
+                settings.slack_signing_secret.get_secret_value(),
+                settings.slack_api_url,
+            )
+            runner = web.AppRunner(bolt.web_app(path="/slack/events"))
+            await runner.setup()
+            stack.push_async_callback(runner.cleanup)
+            await web.TCPSite(runner, args.listen, args.port).start()
+            slack = bolt.client
+        stop_watch = asyncio.Event()
+        watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
+        background = parts.background(telegram=tg_bot, slack=slack)
+        await background.start()
+        on = (("telegram", settings.telegram_on), ("slack", settings.slack_on))
+        log.info("serving: %s", ", ".join(n for n, yes in on if yes))
+        await stopping.wait()
+        await background.stop()
+        stop_watch.set()
+        await watcher

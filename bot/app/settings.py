@@ -1,0 +1,75 @@
+"""Every setting popbot reads from the environment (or a `.env` file beside it), in one place.
+
+Built once, in the composition root; nothing else in popbot reads the environment. The
+README's *Configuration* table lists the same variables (a test keeps the two in step).
+Secrets are `SecretStr`: they never show in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+SLACK_API = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    # Variables already set win over `.env` (as python-dotenv's override=False did).
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # where and how popbot keeps its data
+    popbot_data_dir: Path = Path("./data")
+    popbot_log_level: str = "INFO"
+    popbot_invite_days: int = Field(default=14, ge=1)
+    popbot_schedule: Path | None = None  # another schedule.yaml than the bundled one
+    popbot_schedule_interval: float = Field(default=60.0, gt=0)  # seconds between passes
+    popbot_font_dir: Path | None = None  # a folder searched first for the PDF's fonts
+
+    # Telegram
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_base_url: str = TELEGRAM_API
+    telegram_bot_username: str = ""
+    telegram_webhook_secret: SecretStr = SecretStr("")
+
+    # Slack
+    slack_bot_token: SecretStr = SecretStr("")
+    slack_app_token: SecretStr = SecretStr("")  # Socket Mode
+    slack_signing_secret: SecretStr = SecretStr("")  # HTTP mode
+    slack_api_url: str = SLACK_API
+
+    # e-mail
+    smtp_host: str = ""
+    smtp_port: int | None = None  # 465 for ssl, else 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_sender: str = "popbot@localhost"
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+
+    @field_validator("smtp_security", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        mode="before",
+    )
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value  # a pasted token's newline
+
+    @property
+    def telegram_on(self) -> bool:
+        return bool(self.telegram_bot_token.get_secret_value())
+
+    @property
+    def slack_on(self) -> bool:
+        return bool(self.slack_bot_token.get_secret_value())

@@ -1,0 +1,198 @@
+"""Building the parts of one process from the settings: one store per port, one engine, the
+scheduler and its channels.
+
+The command-line commands and `popbot serve` use `Parts`; tests build the scheduler with
+`build_scheduler` and their own clock and fake platforms.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from adapters.console import ConsoleInbox
+from adapters.email import EmailChannel, SmtpSettings
+from bot.app.settings import Settings
+from bot.clock import Clock, utc_now
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.script import bundled_script_path
+from bot.documents.pdf import FONT_DIRS
+from bot.engine.engine import Engine
+from bot.errors import PopbotError
+from bot.people.access import Access
+from bot.people.privacy import PersonalData
+from bot.people.roster import Person, Roster
+from bot.people.team import RosterTeam
+from bot.ports import Channel
+from bot.schedule.background import Background, retention
+from bot.schedule.compose import Composer
+from bot.schedule.outbox import Outbox
+from bot.schedule.scheduler import Scheduler
+from bot.schedule.timeline import load_schedule
+from storage import TinyDBStore
+from storage.outbox_files import OutboxFiles
+
+LANGUAGES = ("nl", "en")
+log = logging.getLogger("popbot")
+
+
+class Parts:
+    """Everything one process needs, each built once and handed to whoever needs it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        language: str = "nl",
+        script: str | Path | None = None,
+        data_dir: Path | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.language = language  # for someone new, when the roster does not say
+        self.script = Path(script) if script else None  # another employee script than the bundled
+        self.data_dir = data_dir or settings.popbot_data_dir
+        self.clock = clock
+        self.store = TinyDBStore(self.data_dir)  # records, roster, access, inbox: one object
+        self.outbox_files = OutboxFiles(self.data_dir)
+        self.access = Access(self.store, clock, timedelta(days=settings.popbot_invite_days))
+        self.roster = Roster(self.store)
+        self.personal = PersonalData(self.store, self.outbox_files, self.access, clock)
+
+    def _family(self, name: str) -> ScriptRegistry:
+        paths = [bundled_script_path(name, lang) for lang in LANGUAGES]
+        return ScriptRegistry(paths, archive=self.data_dir / "scripts", default_language=self.language)
+
+    @cached_property
+    def engine(self) -> Engine:
+        self.store.sweep_leftovers()  # what a kill -9 mid-write left: a copy of someone's answers
+        for pseudonym in self.personal.finish_unfinished():  # a crash cut an erasure off
+            log.warning("finished an interrupted erasure (%s)", pseudonym)
+        employees = (
+            ScriptRegistry([self.script], archive=self.data_dir / "scripts", default_language=self.language)
+            if self.script
+            else self._family("pop")
+        )
+        return Engine(
+            employees,
+            self.store,
+            managers=self._family("manager"),
+            team=RosterTeam(self.roster),
+            follow_ups=self._family("followup"),
+            evaluations=self._family("evaluation"),
+            personal=self.personal,
+            clock=self.clock,
+        )
+
+    def channels(self, telegram: Any = None, slack: Any = None) -> dict[str, Channel]:
+        """The console inbox, e-mail when SMTP is configured, and the chat platforms given."""
+        channels: dict[str, Channel] = {"console": ConsoleInbox(self.store)}
+        smtp = smtp_settings(self.settings)
+        if smtp is not None:
+            channels["email"] = EmailChannel(smtp)
+        if telegram is not None:
+            from adapters.telegram.channel import TelegramChannel
+
+            channels["telegram"] = TelegramChannel(telegram)
+        if slack is not None:
+            from adapters.slack.channel import SlackChannel
+
+            channels["slack"] = SlackChannel(slack)
+        return channels
+
+    def scheduler(self, telegram: Any = None, slack: Any = None) -> Scheduler:
+        engine = self.engine
+        return build_scheduler(
+            self.data_dir,
+            engine.scripts,
+            self.channels(telegram, slack),
+            clock=self.clock,
+            schedule_file=self.settings.popbot_schedule,
+            invite_link=self.invite_link(),
+            managers=engine.managers,
+            follow_ups=engine.follow_ups,
+            evaluations=engine.evaluations,
+            stores=(self.store, self.outbox_files, self.access),
+            font_dirs=self.font_dirs,
+        )
+
+    def background(self, telegram: Any = None, slack: Any = None) -> Background:
+        scheduler = self.scheduler(telegram, slack)
+        return Background(
+            scheduler,
+            interval=self.settings.popbot_schedule_interval,
+            purge=retention(self.personal, scheduler),
+        )
+
+    @property
+    def font_dirs(self) -> tuple[Path, ...]:
+        extra = self.settings.popbot_font_dir
+        return (extra, *FONT_DIRS) if extra else FONT_DIRS
+
+    def invite_link(self) -> Callable[[Person], str | None] | None:
+        """For an e-mailed invitation to someone on Telegram: their personal start link."""
+        username = self.settings.telegram_bot_username.strip().lstrip("@")
+        if not username:
+            return None
+        access = self.access
+
+        def link(person: Person) -> str | None:
+            if person.platform != "telegram":
+                return None
+            return f"https://t.me/{username}?start={access.invite(person.id, 'telegram')}"
+
+        return link
+
+
+def build_scheduler(
+    data_dir: Path,
+    scripts: ScriptRegistry,
+    channels: dict[str, Channel],
+    *,
+    clock: Clock = utc_now,
+    schedule_file: str | Path | None = None,
+    invite_link: Callable[[Person], str | None] | None = None,
+    managers: ScriptRegistry | None = None,
+    follow_ups: ScriptRegistry | None = None,
+    evaluations: ScriptRegistry | None = None,
+    stores: tuple[TinyDBStore, OutboxFiles, Access] | None = None,
+    font_dirs: tuple[Path, ...] = FONT_DIRS,
+) -> Scheduler:
+    """The scheduler over a data folder (with the process's stores when it has them)."""
+    store, outbox, access = stores or (TinyDBStore(data_dir), OutboxFiles(data_dir), None)
+    config = load_schedule(schedule_file)
+    missing = sorted(set(scripts.languages) - set(config.messages))
+    if missing:
+        raise PopbotError(f"the schedule has no messages for {', '.join(missing)} (dialogs/schedule.yaml)")
+    composer = Composer(
+        config, scripts, invite_link, managers, follow_ups, evaluations, store.load, font_dirs=font_dirs
+    )
+    return Scheduler(
+        roster=Roster(store),
+        store=store,
+        access=access or Access(store, clock),
+        outbox=Outbox(outbox),
+        composer=composer,
+        config=config,
+        channels=channels,
+        clock=clock,
+    )
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    host = settings.smtp_host.strip()
+    if not host:
+        return None
+    security = settings.smtp_security
+    return SmtpSettings(
+        host=host,
+        port=settings.smtp_port or (465 if security == "ssl" else 587),
+        sender=settings.smtp_sender,
+        user=settings.smtp_user,
+        password=settings.smtp_password.get_secret_value(),
+        security=security,
+    )

@@ -1,0 +1,121 @@
+"""Which script version each employee talks to, and switching to edited ones.
+
+HR edits a script while people are halfway through it. The registry keeps
+every version that someone may still use:
+
+- `reload()` reads the script files again; a good edit becomes the current
+  version of its language, a broken one is refused (logged with its line) and
+  the old one stays live.
+- `for_record()` picks an employee's version: the current one if it still
+  has the question they are on (answers are keyed by id, so a reworded
+  question keeps its answer), otherwise the version they started with.
+- Every version is archived in the data folder, so after a restart an
+  employee on an old version still finds it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.dialog.problems import ScriptError
+from bot.dialog.script import LoadedScript, load_script, parse_script
+from bot.domain import DONE, START, EmployeeRecord
+from bot.errors import PopbotError
+
+log = logging.getLogger("popbot.scripts")
+
+
+class ScriptRegistry:
+    def __init__(self, paths: list[Path], archive: Path | None = None, default_language: str = "nl"):
+        self.paths = list(paths)
+        self.archive = archive
+        self.current: dict[str, LoadedScript] = {}
+        self.versions: dict[str, LoadedScript] = {}
+        for path in self.paths:  # at start a broken script is fatal: raise
+            self._adopt(load_script(path))
+        if not self.current:
+            raise PopbotError("no dialog scripts were given")
+        self.default_language = (
+            default_language if default_language in self.current else next(iter(self.current))
+        )
+
+    @classmethod
+    def of(cls, *scripts: LoadedScript, default_language: str = "nl") -> ScriptRegistry:
+        """A registry of scripts already loaded (tests, benchmarks): no files watched."""
+        reg = cls.__new__(cls)
+        reg.paths, reg.archive, reg.current, reg.versions = [], None, {}, {}
+        for s in scripts:
+            reg._adopt(s)
+        reg.default_language = (
+            default_language if default_language in reg.current else scripts[0].script.language
+        )
+        return reg
+
+    def _adopt(self, loaded: LoadedScript) -> bool:
+        lang = loaded.script.language
+        old = self.current.get(lang)
+        self.versions[loaded.version] = loaded
+        self.current[lang] = loaded
+        self._archive(loaded)
+        return old is None or old.version != loaded.version
+
+    def _archive_path(self, version: str) -> Path | None:
+        return self.archive / f"{version}.yaml" if self.archive else None
+
+    def _archive(self, loaded: LoadedScript) -> None:
+        path = self._archive_path(loaded.version)
+        if path is None or path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(loaded.text, encoding="utf-8")
+        tmp.replace(path)
+
+    def reload(self) -> list[str]:
+        """Read every script file again; returns the versions that went live."""
+        live = []
+        for path in self.paths:
+            try:
+                loaded = load_script(path)
+            except ScriptError as exc:
+                for problem in exc.problems:
+                    log.error("script edit refused, the previous version stays live: %s", problem)
+                continue
+            except Exception:  # load_script says ScriptError for any script; this is a bug of ours
+                log.exception("script edit refused, the previous version stays live: %s", path)
+                continue
+            if self._adopt(loaded):
+                log.info("script %s is live as version %s", path, loaded.version)
+                live.append(loaded.version)
+        return live
+
+    @property
+    def languages(self) -> dict[str, str]:
+        return {lang: s.script.language_name for lang, s in self.current.items()}
+
+    def for_language(self, language: str | None) -> LoadedScript:
+        return self.current.get(language or "", self.current[self.default_language])
+
+    def for_record(self, record: EmployeeRecord) -> LoadedScript:
+        current = self.for_language(record.language)
+        if record.script_version in ("", current.version):
+            return current
+        if record.state in (START, DONE) or record.state in current.questions:
+            return current  # they move on in the new version
+        old = self.versions.get(record.script_version) or self._from_archive(record.script_version)
+        if old is not None and old.script.language == current.script.language:
+            return old
+        return current  # their version is gone: the engine finds them a place in this one
+
+    def _from_archive(self, version: str) -> LoadedScript | None:
+        path = self._archive_path(version)
+        if path is None or not path.exists():
+            return None
+        try:
+            loaded = parse_script(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, ScriptError):
+            log.exception("archived script version %s cannot be read", version)
+            return None
+        self.versions[version] = loaded
+        return loaded

@@ -1,0 +1,49 @@
+"""Showing stored answers as text, in the script's words."""
+
+from __future__ import annotations
+
+from datetime import date
+from string import Formatter
+from typing import Any
+
+from bot.dialog.schema import ChoiceQuestion, DateQuestion, GroupQuestion, Script, YesNoQuestion
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fmt(template: str, **params: Any) -> str:
+    """Fill `{name}` placeholders; unknown ones stay as written (HR's typo shows)."""
+    try:
+        return Formatter().vformat(template, (), _Keep(params))
+    except (ValueError, IndexError):
+        return template
+
+
+def show(q: Any, value: Any, script: Script) -> str:
+    if value is None:
+        return ""
+    if isinstance(q, ChoiceQuestion):
+        labels = {o.id: o.label for o in q.options}
+        if isinstance(value, list):
+            return ", ".join(labels.get(v, str(v)) for v in value)
+        return labels.get(value, str(value))
+    if isinstance(q, YesNoQuestion):
+        return script.words.yes[0] if value else script.words.no[0]
+    if isinstance(q, DateQuestion):
+        try:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(q, GroupQuestion):
+        return "; ".join(item_title(q, i, item) for i, item in enumerate(value))
+    return str(value)
+
+
+def item_title(g: GroupQuestion, index: int, item: dict[str, Any]) -> str:
+    first = g.fields[0]
+    label = fmt(g.item_label, n=index + 1)
+    text = item.get(first.id)
+    return f"{label}: {text}" if text else label

@@ -1,0 +1,201 @@
+"""The alignment summary: the employee's and the manager's views side by side.
+
+Built for the manager a week before the conversation (seed 004: the points
+are exchanged then, so there are no surprises). Structured answers (scales,
+choices) are compared and the result said plainly; free text is shown side
+by side, never interpreted. The employee's goals get a SMART check, the
+manager's two matrix scores suggest the kind of conversation (seed 004), and
+seed 001 §2.4 gives the agenda. All wording is in the manager's script.
+
+The employee's private answers never appear; the manager's own private
+answers appear only here, in the manager's own summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.dialog import smart
+from bot.dialog.render import fmt, show
+from bot.dialog.schema import Alignment, ChoiceQuestion, GroupQuestion, ScaleQuestion, TextQuestion
+from bot.dialog.script import LoadedScript
+from bot.documents.draft import QA, missing_questions, shared
+from bot.domain import DONE, EmployeeRecord
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    title: str
+    employee: list[QA]
+    manager: list[QA]
+    findings: list[str]  # agree / differ, said plainly
+
+
+@dataclass(frozen=True)
+class AlignmentDoc:
+    title: str
+    header: list[tuple[str, str]]
+    employee_label: str
+    manager_label: str
+    not_prepared: str  # empty when the manager finished
+    themes: list[ThemeView]
+    goals_title: str
+    goals: list[str]
+    matrix_title: str
+    kind: str  # the suggested kind of conversation, or "" without the two scores
+    agenda_title: str
+    agenda: list[str]
+    donts_title: str
+    donts: list[str]
+
+
+def build_alignment(
+    pop: LoadedScript,
+    manager_script: LoadedScript,
+    employee: EmployeeRecord | None,
+    prep: EmployeeRecord | None,
+    *,
+    employee_name: str,
+    header: list[tuple[str, str]],
+) -> AlignmentDoc:
+    """`pop` and `manager_script` in the manager's language."""
+    a = manager_script.script.alignment
+    assert a is not None  # a manager script without an alignment section is refused at load
+    employee = employee or EmployeeRecord(employee_id="?")
+    prep = prep or EmployeeRecord(employee_id="?", script_id="manager")
+    names = {"name": employee_name}
+    themes = []
+    for theme in a.themes:
+        mine = [qa for qid in theme.manager if (qa := _qa(manager_script, prep, qid, own=True))]
+        theirs = [qa for qid in theme.employee if (qa := _qa(pop, employee, qid, own=False))]
+        findings = []
+        for c in theme.compare:
+            line = _compare(a, pop, employee, manager_script, prep, c.employee, c.manager, names, c.label)
+            if line:
+                findings.append(line)
+        themes.append(ThemeView(theme.title, theirs, mine, findings))
+    not_prepared = ""
+    if prep.state != DONE:
+        missing = missing_questions(manager_script, prep)
+        not_prepared = fmt(a.not_prepared, missing="; ".join(missing) or "–")
+    return AlignmentDoc(
+        title=a.title,
+        header=header,
+        employee_label=fmt(a.employee_label, **names),
+        manager_label=a.manager_label,
+        not_prepared=not_prepared,
+        themes=themes,
+        goals_title=a.goals_title,
+        goals=_goals(a, pop, employee),
+        matrix_title=a.matrix.title,
+        kind=_kind(a, prep),
+        agenda_title=a.agenda_title,
+        agenda=list(a.agenda),
+        donts_title=a.donts_title,
+        donts=list(a.donts),
+    )
+
+
+def _qa(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool) -> QA | None:
+    q = loaded.questions.get(qid)
+    answer = record.answers.get(qid)
+    if q is None or answer is None or answer.skipped:
+        return None
+    if not own and not shared(record, loaded, qid):
+        return None  # the employee's private answers never leave them
+    return QA(q.text, show(q, answer.value, loaded.script))
+
+
+def _value(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool) -> Any:
+    answer = record.answers.get(qid)
+    if answer is None or answer.skipped or (not own and not shared(record, loaded, qid)):
+        return None
+    return answer.value
+
+
+def _compare(
+    a: Alignment,
+    pop: LoadedScript,
+    employee: EmployeeRecord,
+    mscript: LoadedScript,
+    prep: EmployeeRecord,
+    eid: str,
+    mid: str,
+    names: dict[str, str],
+    label: str | None,
+) -> str:
+    eq, mq = pop.questions.get(eid), mscript.questions.get(mid)
+    ev, mv = _value(pop, employee, eid, own=False), _value(mscript, prep, mid, own=True)
+    if eq is None or mq is None or ev is None or mv is None:
+        return ""  # one of them did not answer: nothing to compare
+    what = label or eq.text
+    if isinstance(eq, ScaleQuestion) and isinstance(mq, ScaleQuestion):
+        e, m = show(eq, ev, pop.script), show(mq, mv, mscript.script)
+        close = abs(int(ev) - int(mv)) <= a.scale_margin
+        return fmt(a.agree if close else a.differ, what=what, employee=e, manager=m, **names)
+    if isinstance(eq, ChoiceQuestion) and isinstance(mq, ChoiceQuestion) and isinstance(ev, list):
+        labels = {o.id: o.label for o in mq.options}  # the manager's words for both
+        both = [str(labels.get(i, i)) for i in ev if i in mv]
+        only_e = [str(labels.get(i, i)) for i in ev if i not in mv]
+        only_m = [str(labels.get(i, i)) for i in mv if i not in ev]
+        lines = []
+        for template, items in ((a.both, both), (a.only_employee, only_e), (a.only_manager, only_m)):
+            if items:
+                lines.append(fmt(template, items=", ".join(items), **names))
+        return f"{what}\n" + "\n".join(lines)
+    e, m = show(eq, ev, pop.script), show(mq, mv, mscript.script)
+    same = str(ev).casefold() == str(mv).casefold()
+    return fmt(a.agree if same else a.differ, what=what, employee=e, manager=m, **names)
+
+
+def _goals(a: Alignment, pop: LoadedScript, employee: EmployeeRecord) -> list[str]:
+    gid = pop.script.draft.goals_question
+    g = pop.questions.get(gid or "")
+    if not isinstance(g, GroupQuestion) or not shared(employee, pop, g.id):
+        return [a.no_goals]
+    items: list[dict[str, Any]] = list(employee.answers[g.id].value or [])
+    if not items:
+        return [a.no_goals]
+    hints = pop.script.draft.smart_hints
+    out = []
+    for n, item in enumerate(items, start=1):
+        title = str(item.get(g.fields[0].id) or fmt(g.item_label, n=n))
+        missing = []
+        for f in g.fields:
+            value = item.get(f.id)
+            if isinstance(f, TextQuestion) and value:
+                missing += [
+                    hints.get(c.check, c.check)
+                    for c in f.smart
+                    if not smart.passes(c.check, str(value), pop.script.words)
+                ]
+        template = a.smart_missing if missing else a.smart_ok
+        out.append(fmt(template, goal=title, missing="; ".join(missing)))
+    return out
+
+
+def _kind(a: Alignment, prep: EmployeeRecord) -> str:
+    m = a.matrix
+    ability, willingness = (prep.answers.get(m.ability), prep.answers.get(m.willingness))
+    if ability is None or willingness is None or ability.skipped or willingness.skipped:
+        return ""
+    level = "high" if int(ability.value) >= m.high_from else "low"
+    drive = "high" if int(willingness.value) >= m.high_from else "low"
+    return m.kinds.get(f"{level}_{drive}", "")  # type: ignore[call-overload, no-any-return]
+
+
+def to_text(doc: AlignmentDoc) -> str:
+    """The chat message: what agrees and differs, the goals' SMART check, the kind, the don'ts."""
+    lines = [doc.title]
+    if doc.not_prepared:
+        lines += ["", doc.not_prepared]
+    for theme in doc.themes:
+        if theme.findings:
+            lines += ["", theme.title, *theme.findings]
+    lines += ["", doc.goals_title, *(f"• {g}" for g in doc.goals)]
+    if doc.kind:
+        lines += ["", f"{doc.matrix_title}: {doc.kind}"]
+    if doc.donts:
+        lines += ["", doc.donts_title, *(f"• {d}" for d in doc.donts)]
+    return "\n".join(lines)

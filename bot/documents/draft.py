@@ -1,0 +1,237 @@
+"""The draft POP, laid out like the POP form of seed 001 §4.11.
+
+`build_draft` gathers what may leave the employee into a `DraftDoc`; the
+Markdown here and the PDF in `bot/pdf.py` are two views of that one document,
+so the chat, the manager's message and the PDF can never disagree.
+
+Private answers never appear: neither the questions the script marks private
+nor the answers the employee marked private themselves (`privé N`).
+Every heading and label comes from the script's `draft:` section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.dialog import smart
+from bot.dialog.render import fmt, show
+from bot.dialog.schema import DateQuestion, GroupQuestion, TextQuestion
+from bot.dialog.script import LoadedScript
+from bot.domain import EmployeeRecord
+
+# Characters that start Markdown structure at the beginning of a line.
+_LINE_START = re.compile(r"^(\s*)([#>+\-*=|]|\d+[.)])", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class QA:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class DraftDoc:
+    """Everything the draft shows, already in the reader's language."""
+
+    title: str
+    header: list[tuple[str, str]]  # (label, value): employee, manager, conversation, date
+    complete: bool
+    status: str
+    missing_label: str
+    missing: list[str]
+    sections: list[tuple[str, list[QA]]]
+    goals_title: str
+    goal_columns: list[str]
+    goal_rows: list[list[str]]
+    smart_title: str
+    smart_hints: list[str]
+    support_title: str
+    support: list[QA]
+    signatures_title: str
+    signature_lines: list[str]
+    signed: dict[str, str] = field(default_factory=dict)  # signature line -> "name, agreed on …"
+    empty: str = field(default="–")
+
+
+def shared(record: EmployeeRecord, loaded: LoadedScript, qid: str) -> bool:
+    """May this answer leave the employee? Not if the script or the employee says private."""
+    q = loaded.questions.get(qid)
+    a = record.answers.get(qid)
+    return q is not None and a is not None and not q.private and not a.private
+
+
+def missing_questions(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
+    values = record.values()
+    asked = [qid for qid in loaded.order if loaded.flow.applies(qid, values)]
+    return [
+        loaded.questions[qid].text
+        for qid in asked
+        if loaded.questions[qid].required and qid not in record.answers
+    ]
+
+
+def build_draft(
+    loaded: LoadedScript,
+    record: EmployeeRecord,
+    now: datetime,
+    *,
+    employee: str | None = None,
+    manager: tuple[str, str] | None = None,  # (label, name)
+    conversation: str | None = None,
+    final: tuple[str, dict[str, str]] | None = None,  # (title, signature line -> who agreed when)
+) -> DraftDoc:
+    script = loaded.script
+    d = script.draft
+    values = record.values()
+    header = [(d.employee_label, employee or record.employee_id)]
+    if manager is not None:
+        header.append(manager)
+    if conversation is None:
+        conversation = next(
+            (
+                show(q, values[q.id], script)
+                for q in loaded.questions.values()
+                if isinstance(q, DateQuestion) and q.id in values and shared(record, loaded, q.id)
+            ),
+            None,
+        )
+    if conversation:
+        header.append((d.conversation_label, conversation))
+    header.append((d.date_label, now.strftime("%d-%m-%Y")))
+    missing = missing_questions(loaded, record)
+
+    sections = []
+    for section in d.sections:
+        body = _section(loaded, record, section.id)
+        if body:
+            sections.append((section.title, body))
+
+    goals = loaded.questions.get(d.goals_question or "")
+    rows, hints = _goals(loaded, goals, record) if isinstance(goals, GroupQuestion) else ([], [])
+
+    support = []
+    for qid in d.support_questions:
+        a = record.answers.get(qid)
+        if a is not None and not a.skipped and shared(record, loaded, qid):
+            support.append(QA(loaded.questions[qid].text, show(loaded.questions[qid], a.value, script)))
+    return DraftDoc(
+        title=final[0] if final else d.title,
+        header=header,
+        complete=not missing,
+        status=d.status_incomplete if missing else d.status_complete,
+        missing_label=d.missing_label,
+        missing=missing,
+        sections=sections,
+        goals_title=d.goals_title,
+        goal_columns=list(d.goal_columns.values()),
+        goal_rows=rows,
+        smart_title=d.smart_hint_title,
+        smart_hints=hints,
+        support_title=d.support_title,
+        support=support,
+        signatures_title=d.signatures_title,
+        signature_lines=list(d.signature_lines),
+        signed=final[1] if final else {},
+        empty=d.empty_answer,
+    )
+
+
+def _section(loaded: LoadedScript, record: EmployeeRecord, section: str) -> list[QA]:
+    out: list[QA] = []
+    for qid, q in loaded.questions.items():
+        if q.draft != section or isinstance(q, GroupQuestion) or not shared(record, loaded, qid):
+            continue
+        a = record.answers[qid]
+        text = loaded.script.draft.skipped_answer if a.skipped else show(q, a.value, loaded.script)
+        out.append(QA(q.text, text))
+    return out
+
+
+def _goals(
+    loaded: LoadedScript, g: GroupQuestion, record: EmployeeRecord
+) -> tuple[list[list[str]], list[str]]:
+    d = loaded.script.draft
+    if not shared(record, loaded, g.id):
+        return [], []
+    a = record.answers[g.id]
+    items: list[dict[str, Any]] = list(a.value) if a.value else []
+    fields = {f.id: f for f in g.fields}
+    rows: list[list[str]] = []
+    hints: list[str] = []
+    for n, item in enumerate(items, start=1):
+        cells = []
+        for fid in d.goal_columns:
+            value = item.get(fid)
+            f = fields[fid]
+            cells.append(show(f, value, loaded.script) if value else d.empty_answer)
+            if isinstance(f, TextQuestion) and value:
+                for check in f.smart:
+                    if not smart.passes(check.check, str(value), loaded.script.words):
+                        hints.append(
+                            f"{fmt(g.item_label, n=n)}: {d.smart_hints.get(check.check, check.check)}"
+                        )
+        rows.append(cells)
+    return rows, hints
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def escape_block(text: str) -> str:
+    """Show the employee's text literally: their '#' is not a heading."""
+    text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def escape_cell(text: str) -> str:
+    """Table cells: one line, and a '|' that does not split the cell."""
+    return escape_block(" ".join(text.split())).replace("|", "\\|")
+
+
+def to_markdown(doc: DraftDoc) -> str:
+    lines: list[str] = [f"# {doc.title}", ""]
+    for n, (label, value) in enumerate(doc.header, start=1):
+        end = "" if n == len(doc.header) else "  "
+        lines.append(f"**{label}:** {escape_cell(value)}{end}")
+    lines.extend(["", f"_{doc.status}_", ""])
+    if doc.missing:
+        lines.append(doc.missing_label)
+        lines.extend(f"- {escape_cell(q)}" for q in doc.missing)
+        lines.append("")
+    for title, body in doc.sections:
+        lines.extend([f"## {title}", ""])
+        for qa in body:
+            lines.extend([f"**{escape_cell(qa.question)}**", "", escape_block(qa.answer), ""])
+    if doc.goal_columns:
+        lines.extend(_goals_table(doc))
+    if doc.smart_hints:
+        lines.extend([f"**{doc.smart_title}**", "", *(f"- {h}" for h in doc.smart_hints), ""])
+    if doc.support:
+        lines.extend([f"## {doc.support_title}", ""])
+        for qa in doc.support:
+            lines.extend([f"**{escape_cell(qa.question)}**", "", escape_block(qa.answer), ""])
+    lines.extend([f"## {doc.signatures_title}", ""])
+    for label in doc.signature_lines:
+        lines.extend([f"{label}: {doc.signed.get(label) or '______________________________'}", ""])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _goals_table(doc: DraftDoc) -> list[str]:
+    lines = [f"## {doc.goals_title}", ""]
+    lines.append("| # | " + " | ".join(doc.goal_columns) + " |")
+    lines.append("|---|" + "|".join("---" for _ in doc.goal_columns) + "|")
+    for n, row in enumerate(doc.goal_rows, start=1):
+        cells = [c if c == doc.empty else escape_cell(c) for c in row]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    if not doc.goal_rows:
+        lines.append("| – | " + " | ".join(doc.empty for _ in doc.goal_columns) + " |")
+    lines.append("")
+    return lines
+
+
+def render_draft(loaded: LoadedScript, record: EmployeeRecord, now: datetime) -> str:
+    """The draft as the employee sees it in the chat (Markdown)."""
+    return to_markdown(build_draft(loaded, record, now))

@@ -1,0 +1,495 @@
+"""The dialog engine: the one coroutine every adapter calls.
+
+    outgoing = await engine.handle(employee_id, Incoming.say("..."))
+
+A turn is: take the employee's lock, load their record, apply the message,
+save durably, answer. Nothing is acknowledged before it is saved, and a turn
+that fails half-way saves nothing, so a crash between two turns loses at most
+the message that was not yet answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock, utc_now
+from bot.dialog import followup
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.render import fmt
+from bot.dialog.schema import ScriptMessages
+from bot.dialog.script import LoadedScript
+from bot.documents.draft import render_draft
+from bot.domain import DONE, SEEN_DELIVERIES, START, EmployeeRecord
+from bot.errors import DamagedData, StorageError
+from bot.messages import Document, Incoming, Outgoing, Question, Text
+from bot.people.team import Report, TeamDirectory, prep_id
+from bot.ports import Store
+
+if TYPE_CHECKING:
+    from bot.people.privacy import PersonalData
+from bot.engine.turn import Turn
+
+log = logging.getLogger("popbot.engine")
+
+
+class Engine:
+    def __init__(
+        self,
+        scripts: ScriptRegistry | Mapping[str, LoadedScript],
+        store: Store,
+        *,
+        default_language: str = "nl",
+        clock: Clock = utc_now,
+        managers: ScriptRegistry | None = None,
+        team: TeamDirectory | None = None,
+        follow_ups: ScriptRegistry | None = None,
+        evaluations: ScriptRegistry | None = None,
+        personal: PersonalData | None = None,
+    ) -> None:
+        if not isinstance(scripts, ScriptRegistry):
+            scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
+        self.scripts = scripts
+        # The managers' preparation script, and who reports to whom (both optional).
+        self.managers = managers
+        self.team = team
+        # After the conversation: per-goal check-ins and evaluations (optional).
+        self.follow_ups = follow_ups
+        self.evaluations = evaluations
+        self.personal = personal  # export and erasure (the employee's rights)
+        self.store = store
+        self.clock = clock
+        # One lock per employee: two adapters (or two button presses) for the
+        # same person are applied one after the other, never interleaved.
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def _lock(self, employee_id: str) -> AsyncIterator[None]:
+        """The person's turn to themselves: in this process (an asyncio lock, so one waiter at
+        a time) and across processes that share the store (its lock file)."""
+        async with self._locks.setdefault(employee_id, asyncio.Lock()):
+            held = self.store.hold(employee_id)
+            taking = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
+            try:
+                await asyncio.shield(taking)
+            except asyncio.CancelledError:
+                # the thread takes the lock anyway: give it back when it has it
+                taking.add_done_callback(lambda t: t.exception() or held.__exit__(None, None, None))
+                raise
+            try:
+                yield
+            finally:
+                held.__exit__(None, None, None)
+
+    @property
+    def registries(self) -> list[ScriptRegistry]:
+        """Every script registry, for hot reload."""
+        extra = (self.managers, self.follow_ups, self.evaluations)
+        return [self.scripts, *(r for r in extra if r is not None)]
+
+    def _registry(self, script_id: str) -> ScriptRegistry:
+        found = {"manager": self.managers, "followup": self.follow_ups, "evaluation": self.evaluations}
+        return found.get(script_id) or self.scripts
+
+    async def _load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        if record is None:
+            loaded = self._registry(script_id).for_language(language)
+            record = EmployeeRecord(
+                employee_id=employee_id,
+                language=loaded.script.language,
+                script_id=loaded.script.id,
+                script_version=loaded.version,
+                created_at=self.clock(),
+            )
+        return record
+
+    def _turn(self, record: EmployeeRecord) -> Turn:
+        registry = self._registry(record.script_id)
+        loaded = registry.for_record(record)
+        record.script_version = loaded.version
+        others = [
+            s.script.commands for s in registry.current.values() if s.script.language != record.language
+        ]
+        return Turn(loaded, record, self.clock(), registry.languages, others)
+
+    @staticmethod
+    def _repeated(record: EmployeeRecord, delivery_id: str | None) -> bool:
+        """A platform's retry of a delivery already answered; else remember this one."""
+        if delivery_id is None:
+            return False
+        if delivery_id in record.seen:
+            return True
+        record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
+        return False
+
+    async def _save(self, record: EmployeeRecord) -> None:
+        record.updated_at = self.clock()
+        await asyncio.to_thread(self.store.save, record)
+
+    async def _guarded(self, language: str | None, work: Awaitable[list[Outgoing]]) -> list[Outgoing]:
+        """A turn whose data file cannot be read or written: a clear answer, nothing acknowledged.
+
+        The error (it names the file and what to do) goes to the operator's log; the damaged
+        file is left as it is, and everyone else goes on as usual.
+        """
+        try:
+            return await work
+        except StorageError as exc:
+            log.error("%s", exc)  # paths and the system's reason only, never an answer
+            messages = self.messages_for(language)
+            return [Text(messages.data_damaged if isinstance(exc, DamagedData) else messages.not_saved)]
+
+    async def start(
+        self, employee_id: str, language: str | None = None, delivery_id: str | None = None
+    ) -> list[Outgoing]:
+        """Open a session: a welcome for someone new, or where they left off."""
+        return await self._guarded(language, self._start(employee_id, language, delivery_id))
+
+    async def _start(self, employee_id: str, language: str | None, delivery_id: str | None) -> list[Outgoing]:
+        async with self._lock(employee_id):
+            record = await self._load(employee_id, language)
+            if self._repeated(record, delivery_id):
+                return []
+            out = self._new_cycle(record)
+            out += self._turn(record).begin()
+            await self._save(record)
+            return out
+
+    async def handle(
+        self, employee_id: str, incoming: Incoming, language: str | None = None
+    ) -> list[Outgoing]:
+        """Apply one message; `language` is used only for someone new (from the roster)."""
+        return await self._guarded(language, self._handle(employee_id, incoming, language))
+
+    async def _handle(self, employee_id: str, incoming: Incoming, language: str | None) -> list[Outgoing]:
+        async with self._lock(employee_id):
+            record = await self._load(employee_id, language)
+            if self._repeated(record, incoming.delivery_id):
+                return []  # a platform retry: it was answered the first time
+            rights = await self._rights(record, incoming)
+            if rights is not None:
+                out, erased = rights
+                if not erased:  # an erased record is not written again
+                    await self._save(record)
+                return out
+            out = self._new_cycle(record)
+            team = self._team_words(record, incoming)
+            if team is not None:
+                out += await self._team_command(record, *team)
+            elif record.active is not None:
+                out += await self._in_subdialog(record, incoming)
+            else:
+                out += self._apply(record, incoming)
+            await self._save(record)
+            return out
+
+    async def _rights(self, record: EmployeeRecord, incoming: Incoming) -> tuple[list[Outgoing], bool] | None:
+        """`mijngegevens` (everything held, as JSON and Markdown) and `verwijder` (after a yes)."""
+        script = self.scripts.for_language(record.language).script
+        words = script.rights
+        if words is None or self.personal is None or incoming.kind != "text":
+            return None
+        text = incoming.text.strip().casefold().lstrip("/")
+        if record.erase_pending:
+            record.erase_pending = False
+            if text in (w.casefold() for w in script.words.yes):
+                await asyncio.to_thread(self.personal.erase, record.employee_id)
+                return [Text(words.erase_done)], True
+            question = self._turn(record).current_question()
+            return [Text(words.erase_cancelled), *([question] if question else [])], False
+        if text in (w.casefold() for w in words.erase_words):
+            record.erase_pending = True
+            return [Text(fmt(words.erase_confirm, yes=script.words.yes[0]))], False
+        if text in (w.casefold() for w in words.export_words):
+            from bot.people.privacy import to_markdown
+
+            data = await asyncio.to_thread(self.personal.export, record.employee_id)
+            stamp = self.clock().strftime("%Y%m%d")
+            raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+            readable = to_markdown(data, words.export_labels).encode("utf-8")
+            return [
+                Document(f"popbot-{stamp}.json", raw, mime="application/json", caption=words.export_caption),
+                Document(f"popbot-{stamp}.md", readable, mime="text/markdown", caption=words.export_caption),
+            ], False
+        return None
+
+    def _new_cycle(self, record: EmployeeRecord) -> list[Outgoing]:
+        """A new conversation in the roster, after the previous POP was agreed by both, starts a
+        new round: the previous one is kept as the starting point (its goals are named) and the
+        dialog begins afresh. A conversation that merely moved keeps the preparation.
+
+        Only a closed round (both agreed, `record.cycle` set by `agree`) looks at the roster, so
+        an ordinary turn reads nothing more.
+        """
+        texts = self.scripts.for_language(record.language).script.follow_up
+        closed = set(record.agreed.get(record.cycle, {})) == {"employee", "manager"}
+        if not closed or texts is None or self.team is None or record.script_id != "pop":
+            return []
+        own = self.team.own(record.employee_id)
+        if own is None or own.conversation == record.cycle:
+            return []
+        titles = followup.goal_titles(self.scripts.for_record(record), record)
+        answers = {k: a.model_dump(mode="json") for k, a in record.answers.items()}
+        record.previous = {"cycle": record.cycle, "answers": answers}
+        record.answers, record.history, record.state = {}, [], START
+        record.pending = record.group = record.return_to = record.active = None
+        record.queue, record.cycle = [], own.conversation
+        return [Text(fmt(texts.new_cycle, goals="; ".join(titles) or "–"))]
+
+    def _apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        turn = self._turn(record)
+        out = turn.handle(incoming)
+        if turn.switch_to is not None:
+            record.language = turn.switch_to
+            out += self._turn(record).after_language_switch()
+        return out
+
+    # ------------------------------------------------------------ a manager's preparations
+
+    def _team_words(self, record: EmployeeRecord, incoming: Incoming) -> tuple[str, str | None] | None:
+        """("team", arg) or ("own", None) when the message is one of the script's team words."""
+        team = self.scripts.for_language(record.language).script.team
+        if team is None or self.team is None or incoming.kind != "text" or self.managers is None:
+            return None
+        head, _, arg = incoming.text.strip().partition(" ")
+        head = head.casefold().lstrip("/")
+        if head in (w.casefold() for w in team.words):
+            return "team", arg.strip() or None
+        if head in (w.casefold() for w in team.own_words) and not arg.strip():
+            return "own", None
+        return None
+
+    async def _team_command(self, record: EmployeeRecord, what: str, arg: str | None) -> list[Outgoing]:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None and self.team is not None
+        if what == "own":
+            record.active = None
+            question = self._turn(record).current_question()
+            return [Text(texts.back_to_own), *([question] if question else [])]
+        reports = self.team.reports(record.employee_id)
+        if not reports:
+            return [Text(texts.none)]
+        if arg is not None and arg.casefold() in (w.casefold() for w in texts.digest_words):
+            record.digest = not record.digest
+            return [Text(texts.digest_on if record.digest else texts.digest_off)]
+        if arg is None:
+            return [Text(await self._team_list(record, reports))]
+        if not arg.isdigit() or not 1 <= int(arg) <= len(reports):
+            return [Text(fmt(texts.not_found, count=len(reports)))]
+        return await self._open_preparation(record, reports[int(arg) - 1])
+
+    async def _team_list(self, record: EmployeeRecord, reports: list[Report]) -> str:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None
+        lines = [texts.header]
+        for n, r in enumerate(reports, start=1):
+            prep = await asyncio.to_thread(self.store.load, prep_id(record.employee_id, r.id, r.conversation))
+            status = texts.done if prep is not None and prep.state == DONE else texts.open
+            lines.append(fmt(texts.line, number=n, name=r.name, date=r.shown, status=status))
+        return "\n".join(lines)
+
+    async def _open_preparation(self, record: EmployeeRecord, report: Report) -> list[Outgoing]:
+        texts = self.scripts.for_language(record.language).script.team
+        assert texts is not None
+        record.active = prep_id(record.employee_id, report.id, report.conversation)
+        prep = await self._load(record.active, record.language, "manager")
+        out: list[Outgoing] = [Text(fmt(texts.preparing, name=report.name, date=report.shown))]
+        out += self._turn(prep).begin()
+        await self._save(prep)
+        return out
+
+    async def _in_subdialog(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        """A manager's preparation, or a goal's check-in or evaluation, while the person is in it."""
+        assert record.active is not None
+        sub = await self._load(record.active, record.language, followup.script_for(record.active))
+        was_done = sub.state == DONE
+        out = self._apply(sub, incoming)
+        await self._save(sub)
+        if sub.state != DONE or was_done:
+            return out
+        if record.queue:  # the next goal
+            record.active, record.queue = record.queue[0], record.queue[1:]
+            return out + await self._open_goal(record)
+        script = self.scripts.for_language(record.language).script
+        kind = followup.script_for(record.active)
+        record.active = None
+        if kind == "manager" and script.team is not None:  # finished: back to their own POP
+            out.append(Text(script.team.back_to_own))
+        elif kind != "manager" and script.follow_up is not None:
+            out.append(Text(script.follow_up.all_done))
+        return out
+
+    async def follow_up(self, person: str, action: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Open a check-in ("checkin:<n>:<ref>", every goal) or an evaluation ("evaluate:<goal>:<ref>").
+
+        `ref` must name the person's own conversation in the roster; anything
+        else (stale or forged) gets the script's stale-choice message.
+        """
+        kind, _, rest = action.partition(":")
+        number, _, ref = rest.partition(":")
+        own = self.team.own(person) if self.team is not None else None
+        async with self._lock(person):
+            record = await self._load(person, None)
+            texts = self.scripts.for_language(record.language).script.follow_up
+            registry = self.follow_ups if kind == "checkin" else self.evaluations
+            valid = kind in ("checkin", "evaluate") and number.isdigit() and registry is not None
+            if own is None or own.ref != ref or texts is None or not valid:
+                return [Text(self.messages_for(record.language).stale_choice)]
+            if self._repeated(record, delivery_id):
+                return []
+            count = len(followup.goals(self.scripts.for_record(record), record))
+            n = int(number)
+            if kind == "checkin":
+                ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
+            else:
+                ids = [followup.evaluation_id(person, own.conversation, n)] if n < count else []
+            if not ids:
+                out: list[Outgoing] = [Text(texts.no_goals)]
+            else:
+                record.active, record.queue = ids[0], ids[1:]
+                out = await self._open_goal(record)
+            await self._save(record)
+            return out
+
+    async def _open_goal(self, record: EmployeeRecord) -> list[Outgoing]:
+        assert record.active is not None
+        texts = self.scripts.for_language(record.language).script.follow_up
+        assert texts is not None
+        titles = followup.goal_titles(self.scripts.for_record(record), record)
+        i = followup.goal_index(record.active)
+        header = fmt(
+            texts.goal_header, number=i + 1, count=len(titles), goal=titles[i] if i < len(titles) else ""
+        )
+        sub = await self._load(record.active, record.language, followup.script_for(record.active))
+        out: list[Outgoing] = [Text(header), *self._turn(sub).begin()]
+        await self._save(sub)
+        return out
+
+    async def team_overview(self, manager: str) -> str | None:
+        """The manager's reports and whether each preparation is done; None without reports."""
+        record = await asyncio.to_thread(self.store.load, manager)
+        language = record.language if record is not None else self.scripts.default_language
+        reports = self.team.reports(manager) if self.team is not None and self.managers else []
+        if not reports or self.scripts.for_language(language).script.team is None:
+            return None
+        return await self._team_list(
+            record or EmployeeRecord(employee_id=manager, language=language), reports
+        )
+
+    async def act(
+        self, person: str, action: str, language: str | None = None, delivery_id: str | None = None
+    ) -> list[Outgoing]:
+        """A button the schedule sent: "start", "prep:<ref>", "agree:<ref>", "checkin:<n>:<ref>",
+        "evaluate:<goal>:<ref>". Every ref is checked against the roster; anything else is stale."""
+        return await self._guarded(language, self._act(person, action, language, delivery_id))
+
+    async def _act(
+        self, person: str, action: str, language: str | None, delivery_id: str | None
+    ) -> list[Outgoing]:
+        kind, _, rest = action.partition(":")
+        if kind == "start":
+            return await self._start(person, language, delivery_id)
+        if kind == "prep":
+            return await self.prepare(person, rest, delivery_id)
+        if kind == "agree":
+            return await self.agree(person, rest, delivery_id)
+        if kind in ("checkin", "evaluate"):
+            return await self.follow_up(person, action, delivery_id)
+        record = await asyncio.to_thread(self.store.load, person)
+        return [Text(self.messages_for(record.language if record else language).stale_choice)]
+
+    async def agree(self, person: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Vaststelling: the employee confirms their final POP, or their manager agrees to it.
+
+        `ref` names the conversation (a button's payload); it counts only for the
+        person's own conversation or one of their reports' (as the roster says).
+        """
+        own = self.team.own(person) if self.team is not None else None
+        reports = self.team.reports(person) if self.team is not None else []
+        if own is not None and own.ref == ref:
+            role, employee = "employee", own
+        else:
+            match = next((r for r in reports if r.ref == ref), None)
+            role, employee = "manager", match  # type: ignore[assignment]
+        mine = await asyncio.to_thread(self.store.load, person)
+        language = mine.language if mine is not None else None  # replies in the presser's language
+        texts = self.scripts.for_language(language).script.agreement
+        if employee is None or texts is None:
+            return [Text(self.messages_for(language).stale_choice)]
+        async with self._lock(employee.id):
+            record = await self._load(employee.id, None)
+            if self._repeated(record, delivery_id):
+                return []
+            signed = record.agreed.setdefault(employee.conversation, {})
+            if role in signed:
+                return [Text(texts.already)]
+            signed[role] = self.clock()
+            record.cycle = employee.conversation  # the round these agreements close
+            record.agreed = {**record.agreed, employee.conversation: signed}
+            await self._save(record)
+        if role == "employee":
+            return [Text(fmt(texts.agreed_employee, name=employee.name))]
+        return [Text(fmt(texts.agreed_manager, name=employee.name))]
+
+    async def prepare(self, manager: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Open (or resume) the preparation for the report a button names by `ref`.
+
+        Only a report the roster lists under this manager can be opened; any
+        other ref (stale or forged) gets the script's stale-choice message.
+        """
+        async with self._lock(manager):
+            record = await self._load(manager, None)
+            if self._repeated(record, delivery_id):
+                return []
+            reports = self.team.reports(manager) if self.team is not None and self.managers else []
+            report = next((r for r in reports if r.ref == ref), None)
+            out: list[Outgoing]
+            if report is None:
+                out = [Text(self.messages_for(record.language).stale_choice)]
+            else:
+                out = await self._open_preparation(record, report)
+            await self._save(record)
+            return out
+
+    async def current_question(self, employee_id: str) -> Question | None:
+        """The question the person is on (adapters check button presses against it)."""
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        if record is not None and record.active is not None:
+            record = await asyncio.to_thread(self.store.load, record.active)
+        if record is None:
+            return None
+        return self._turn(record).current_question()
+
+    async def progress(self, employee_id: str) -> str | None:
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        return self._turn(record).progress_text() if record is not None else None
+
+    async def answered(self, employee_id: str) -> list[tuple[str, str, str]]:
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        return self._turn(record).answered() if record is not None else []
+
+    async def set_answer(self, employee_id: str, question_id: str, text: str) -> str | None:
+        """Change one answer from a form; returns the script's error message, or None."""
+        async with self._lock(employee_id):
+            record = await self._load(employee_id, None)
+            error = self._turn(record).set_answer(question_id, text)
+            if error is None:
+                await self._save(record)
+            return error
+
+    def messages_for(self, language: str | None) -> ScriptMessages:
+        """The script's sentences in a language (adapters' own labels: buttons, modals)."""
+        return self.scripts.for_language(language).script.messages
+
+    async def draft(self, employee_id: str) -> str | None:
+        """The draft POP in Markdown, in the employee's language; None if unknown."""
+        record = await asyncio.to_thread(self.store.load, employee_id)
+        if record is None:
+            return None
+        turn = self._turn(record)
+        return render_draft(turn.loaded, record, self.clock())

@@ -1,0 +1,764 @@
+"""One turn of the dialog: what the employee said, applied to their record.
+
+A `Turn` is made per incoming message with the employee's record loaded; it
+changes the record and collects the outgoing messages. It does no I/O: the
+engine loads before and saves after, so a turn is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.dialog import answers, smart
+from bot.dialog.answers import Parsed, Problem
+from bot.dialog.render import fmt, item_title, show
+from bot.dialog.schema import (
+    ChoiceQuestion,
+    Commands,
+    DateQuestion,
+    GroupQuestion,
+    ScaleQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from bot.dialog.script import LoadedScript
+from bot.documents.draft import render_draft
+from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
+from bot.messages import Document, Incoming, Option, Outgoing, Question, Text
+
+RESTART_ID = "__restart__"
+EDIT_ID = "__edit__"
+MORE = "__more__"
+FOLLOW_UP = "__followup__"
+LANGUAGE_ID = "__language__"
+
+
+class Turn:
+    def __init__(
+        self,
+        loaded: LoadedScript,
+        record: EmployeeRecord,
+        now: datetime,
+        languages: dict[str, str] | None = None,
+        other_commands: list[Commands] | None = None,
+    ):
+        self.loaded = loaded
+        self.script = loaded.script
+        self.msgs = loaded.script.messages
+        self.flow = loaded.flow
+        self.r = record
+        self.now = now
+        # language code -> name of every loaded script, for 'taal' / 'language'
+        self.languages = languages or {self.script.language: self.script.language_name}
+        # the other languages' navigation words also work: someone who types
+        # 'back' in the Dutch dialog is understood
+        self.other_commands = other_commands or []
+        self.switch_to: str | None = None  # set when the employee picks another language
+        self.out: list[Outgoing] = []
+        self._reposition()
+
+    def _reposition(self) -> None:
+        """An employee whose question is gone from the script goes to the first open one."""
+        r = self.r
+        if r.state in (START, DONE) or r.state in self.loaded.questions:
+            return
+        r.pending, r.group, r.return_to = None, None, None
+        state = START
+        while True:
+            state = self.flow.next_state(state, r.values())
+            if state == DONE or state not in r.answers:
+                break
+        r.state = state
+        r.history = [h for h in r.history if h in self.loaded.questions]
+
+    def after_language_switch(self) -> list[Outgoing]:
+        self.say(self.msgs.language_set)
+        self.ask_current()
+        return self.out
+
+    # ------------------------------------------------------------ entry points
+
+    def begin(self) -> list[Outgoing]:
+        """The first words of a session: welcome, or welcome back where they were."""
+        r = self.r
+        if r.state == START:
+            self.say(self.msgs.welcome)
+            self._move(self.flow.next_state(START, r.values()), remember=False)
+        elif r.state == DONE:
+            self.say(self.msgs.already_done)
+        else:
+            r.paused = False
+            self.say(self.msgs.welcome_back)
+            self.ask_current()
+        return self.out
+
+    def handle(self, inc: Incoming) -> list[Outgoing]:
+        r = self.r
+        if r.state == START:  # first contact: whatever they wrote, greet and begin
+            return self.begin()
+        if inc.kind in ("unsupported", "edited"):
+            self.say(self.msgs.unsupported if inc.kind == "unsupported" else self.msgs.edited)
+            self.ask_current()
+            return self.out
+        if inc.kind == "choice":
+            return self._press(inc)
+        text = answers.accept(inc.text, self.script.limits.max_message_length)
+        if isinstance(text, Problem):
+            self.say(fmt(getattr(self.msgs, text.key), **text.params))
+            self.ask_current()
+            return self.out
+        if r.paused:
+            r.paused = False
+            self.say(self.msgs.welcome_back)
+            self.ask_current()
+            return self.out
+        command, arg = self._command(text)
+        if command:
+            getattr(self, f"cmd_{command}")(arg)
+            return self.out
+        if text.startswith("/"):
+            self.say(fmt(self.msgs.unknown_command, command=text.split()[0], help=self._word("help")))
+            self.ask_current()
+            return self.out
+        self._answer(text)
+        return self.out
+
+    # ------------------------------------------------------------ output
+
+    def say(self, text: str) -> None:
+        if text:
+            self.out.append(Text(text))
+
+    def ask_current(self) -> None:
+        r = self.r
+        p = r.pending
+        if p is not None:
+            self._ask_pending(p)
+        elif r.state == DONE:
+            self.say(self.msgs.already_done)
+        elif r.state != START:
+            q = self.loaded.questions[r.state]
+            if isinstance(q, GroupQuestion):
+                self._ask_group(q)
+            else:
+                self.out.append(self._question(q, q.id, r.answers.get(q.id)))
+
+    def _question(self, q: Any, qid: str, current: Answer | None = None) -> Question:
+        m = self.msgs
+        options: tuple[Option, ...] = ()
+        hint = ""
+        if isinstance(q, ChoiceQuestion):
+            options = tuple(Option(o.id, o.label) for o in q.options)
+            hint = m.hint_multi if q.kind == "multi" else m.hint_choice
+        elif isinstance(q, YesNoQuestion):
+            options = (Option("yes", self.script.words.yes[0]), Option("no", self.script.words.no[0]))
+            hint = m.hint_yesno
+        elif isinstance(q, ScaleQuestion):
+            options = tuple(
+                Option(str(n), f"{n} {q.labels[n]}" if n in q.labels else str(n))
+                for n in range(q.min, q.max + 1)
+            )
+            hint = fmt(m.hint_scale, min=q.min, max=q.max)
+        elif isinstance(q, DateQuestion):
+            hint = m.hint_date
+        shown = ""
+        if current is not None and not current.skipped:
+            shown = fmt(m.current_answer, answer=show(q, current.value, self.script))
+        done = m.multi_done if q.kind == "multi" else ""
+        return Question(qid, q.text, q.kind, options, hint, shown, done)
+
+    def _yesno_question(self, qid: str, text: str) -> Question:
+        w = self.script.words
+        opts = (Option("yes", w.yes[0]), Option("no", w.no[0]))
+        return Question(qid, text, "yesno", opts, self.msgs.hint_yesno)
+
+    # ------------------------------------------------------------ moving
+
+    def _move(self, target: str, remember: bool = True) -> None:
+        """Go to `target`, showing a step intro when a new step begins."""
+        r = self.r
+        before = r.state
+        if remember and before not in (START, DONE) and before != target:
+            r.history.append(before)
+        r.state = target
+        if target == DONE:
+            r.return_to = None
+            self.say(self.msgs.done)
+            self.cmd_draft(None)
+            return
+        step = self.loaded.steps_by_question[target]
+        old = self.loaded.steps_by_question.get(before)
+        if old is None or old.id != step.id:
+            number = self.script.steps.index(step) + 1
+            head = fmt(self.msgs.step_intro, number=number, total=len(self.script.steps), title=step.title)
+            self.say(f"{head}\n{step.intro}" if step.intro else head)
+        self.ask_current()
+
+    def advance(self) -> None:
+        r = self.r
+        values = r.values()
+        back_to = r.return_to
+        if back_to is not None:
+            r.return_to = None
+            if back_to == DONE or self.flow.applies(back_to, values):
+                self._move(back_to, remember=False)
+                return
+        self._move(self.flow.next_state(r.state, values))
+
+    def _store(self, qid: str, value: Any, skipped: bool = False) -> None:
+        old = self.r.answers.get(qid)
+        self.r.answers[qid] = Answer(
+            value=value,
+            skipped=skipped,
+            version=self.loaded.version,
+            at=self.now,
+            private=old is not None and old.private,  # a changed answer stays as private as it was
+        )
+
+    # ------------------------------------------------------------ answering
+
+    def _problem(self, q: Any, problem: Problem) -> None:
+        override = getattr(q.messages, problem.key, None) if hasattr(q, "messages") else None
+        template = override or getattr(self.msgs, problem.key)
+        self.say(fmt(template, **problem.params))
+        self.ask_current()
+
+    def _answer(self, text: str) -> None:
+        r = self.r
+        if r.pending is not None:
+            self._answer_pending(r.pending, text)
+            return
+        if r.state == DONE:
+            self.say(self.msgs.already_done)
+            return
+        q = self.loaded.questions[r.state]
+        if isinstance(q, GroupQuestion):
+            self._answer_group(q, text)
+            return
+        result = answers.parse(q, text, self.script, self.now.date())
+        if isinstance(result, Problem):
+            self._problem(q, result)
+            return
+        self._store(q.id, result.value)
+        if isinstance(q, TextQuestion) and self._follow_up(q, result.value, q.id):
+            return
+        self.advance()
+
+    def _follow_up(self, q: TextQuestion, value: str, field: str) -> bool:
+        """Ask the first failed SMART check's follow-up; True if one was asked."""
+        for check in q.smart:
+            if not smart.passes(check.check, value, self.script.words):
+                self.r.pending = Pending(kind="smart_follow_up", check=check.check, field=field)
+                self.ask_current()
+                return True
+        return False
+
+    def _press(self, inc: Incoming) -> list[Outgoing]:
+        """A button: accepted only for the question on screen and its own options."""
+        expected = self._current_question()
+        option_ids = [o.id for o in expected.options] if expected else []
+        picked = (inc.option_id or "").split(",")
+        if (
+            expected is None
+            or inc.question_id not in (expected.question_id, expected.ref)
+            or not picked
+            or any(p not in option_ids for p in picked)
+        ):
+            self.say(self.msgs.stale_choice)
+            self.ask_current()
+            return self.out
+        if expected.kind == "yesno":
+            w = self.script.words
+            text = w.yes[0] if picked[0] == "yes" else w.no[0]
+        else:
+            text = ",".join(picked)
+        self._answer(text)
+        return self.out
+
+    def current_question(self) -> Question | None:
+        """The question on screen now, without changing anything."""
+        return self._current_question()
+
+    def _current_question(self) -> Question | None:
+        saved = self.out
+        self.out = []
+        self.ask_current()
+        shown = [o for o in self.out if isinstance(o, Question)]
+        self.out = saved
+        return shown[-1] if shown else None
+
+    # ------------------------------------------------------------ side questions
+
+    def _ask_pending(self, p: Pending) -> None:
+        r = self.r
+        if p.kind == "restart_confirm":
+            self.out.append(self._yesno_question(RESTART_ID, self.msgs.restart_confirm))
+        elif p.kind == "language_select":
+            options = tuple(Option(code, name) for code, name in self.languages.items())
+            self.out.append(
+                Question(LANGUAGE_ID, self.msgs.language_choose, "choice", options, self.msgs.hint_choice)
+            )
+        elif p.kind == "edit_select":
+            self._edit_list()
+        elif p.kind == "group_more":
+            g = self.loaded.questions[r.state]
+            assert isinstance(g, GroupQuestion)
+            self.out.append(self._yesno_question(f"{g.id}.{MORE}", g.more))
+        elif p.kind == "smart_follow_up":
+            q = self._text_question_with_check(p)
+            check = next(c for c in q.smart if c.check == p.check)
+            self.out.append(Question(f"{r.state}.{p.field}.{FOLLOW_UP}", check.follow_up, "text"))
+
+    def _text_question_with_check(self, p: Pending) -> TextQuestion:
+        q = self.loaded.questions[self.r.state]
+        if isinstance(q, GroupQuestion):
+            q = next(f for f in q.fields if f.id == p.field)
+        assert isinstance(q, TextQuestion)
+        return q
+
+    def _answer_pending(self, p: Pending, text: str) -> None:
+        r = self.r
+        if p.kind == "restart_confirm":
+            yes = answers.yes_or_no(text, self.script.words)
+            if yes is None:
+                self.say(self.msgs.not_yes_no)
+                self.ask_current()
+            elif yes:
+                self._reset()
+            else:
+                r.pending = None
+                self.say(self.msgs.restart_cancelled)
+                self.ask_current()
+        elif p.kind == "edit_select":
+            self._edit_pick(text)
+        elif p.kind == "language_select":
+            self.cmd_language(text)
+        elif p.kind == "group_more":
+            yes = answers.yes_or_no(text, self.script.words)
+            if yes is None:
+                self.say(self.msgs.not_yes_no)
+                self.ask_current()
+            else:
+                r.pending = None
+                g = self.loaded.questions[r.state]
+                assert isinstance(g, GroupQuestion)
+                self._group_more(g, yes)
+        elif p.kind == "smart_follow_up":
+            if not answers.has_words(text):
+                self.say(self.msgs.no_words)
+                self.ask_current()
+                return
+            r.pending = None
+            self._complete_follow_up(p, text)
+
+    def _complete_follow_up(self, p: Pending, addition: str | None) -> None:
+        """Join the follow-up to the original answer; ask no second follow-up."""
+        r = self.r
+        assert p.field is not None
+        q = self.loaded.questions[r.state]
+        if isinstance(q, GroupQuestion):
+            assert r.group is not None
+            if addition:
+                r.group.item[p.field] = f"{r.group.item[p.field]} — {addition}"
+            self._next_field(q)
+        else:
+            if addition:
+                self._store(q.id, f"{r.answers[q.id].value} — {addition}")
+            self.advance()
+
+    # ------------------------------------------------------------ the repeating group
+
+    def _items(self, g: GroupQuestion) -> list[dict[str, Any]]:
+        a = self.r.answers.get(g.id)
+        return list(a.value) if a is not None and isinstance(a.value, list) else []
+
+    def _ask_group(self, g: GroupQuestion) -> None:
+        r = self.r
+        items = self._items(g)
+        if r.group is None:
+            if items:  # came back to a group that has goals: offer to add one
+                r.pending = Pending(kind="group_more")
+                self.say("\n".join(item_title(g, i, it) for i, it in enumerate(items)))
+                self._ask_pending(r.pending)
+                return
+            r.group = GroupProgress(index=0)
+        p = r.group
+        if p.field == 0 and not p.item:
+            self.say(fmt(self.msgs.group_item, label=fmt(g.item_label, n=p.index + 1)))
+            if p.index == 0 and not p.editing:
+                self.say(g.text)
+        f = g.fields[p.field]
+        current = None
+        if p.editing and f.id in p.item:
+            current = Answer(value=p.item[f.id])
+        self.out.append(self._question(f, f"{g.id}.{f.id}", current))
+
+    def _answer_group(self, g: GroupQuestion, text: str) -> None:
+        r = self.r
+        if r.group is None:
+            r.group = GroupProgress(index=len(self._items(g)))
+        f = g.fields[r.group.field]
+        result = answers.parse(f, text, self.script, self.now.date())
+        if isinstance(result, Problem):
+            self._problem(f, result)
+            return
+        assert isinstance(result, Parsed)
+        r.group.item[f.id] = result.value
+        if isinstance(f, TextQuestion) and self._follow_up(f, result.value, f.id):
+            return
+        self._next_field(g)
+
+    def _next_field(self, g: GroupQuestion) -> None:
+        r = self.r
+        p = r.group
+        assert p is not None
+        p.field += 1
+        if p.field < len(g.fields):
+            self.ask_current()
+            return
+        items = self._items(g)
+        if p.index < len(items):
+            items[p.index] = p.item
+        else:
+            items.append(p.item)
+        self._store(g.id, items)
+        r.group = None
+        if r.return_to is not None:  # edited from 'wijzig': back to where they were
+            self.advance()
+        elif len(items) >= g.max_items:
+            self.say(self.msgs.group_max_reached)
+            self.advance()
+        else:
+            r.pending = Pending(kind="group_more")
+            self.ask_current()
+
+    def _group_more(self, g: GroupQuestion, yes: bool) -> None:
+        r = self.r
+        items = self._items(g)
+        if not yes and len(items) >= g.min_items:
+            self.advance()
+            return
+        if not yes:
+            self.say(fmt(self.msgs.group_need_more, min=g.min_items))
+        if len(items) >= g.max_items:
+            self.say(self.msgs.group_max_reached)
+            self.advance()
+            return
+        r.group = GroupProgress(index=len(items))
+        self.ask_current()
+
+    # ------------------------------------------------------------ commands
+
+    def _command(self, text: str) -> tuple[str | None, str | None]:
+        """Recognise a navigation word (with or without '/'), and its argument."""
+        parts = text.split(maxsplit=1)
+        head = parts[0].casefold().lstrip("/")
+        arg = parts[1].strip() if len(parts) > 1 else None
+        if self.script.privacy is not None and head in (w.casefold() for w in self.script.privacy.words):
+            return "private", arg
+        for commands in [self.script.commands, *self.other_commands]:
+            for name, words in commands:
+                if head in (w.casefold() for w in words):
+                    if arg is not None and name not in ("edit", "faq", "language"):
+                        return None, None  # "stop met roken" is an answer, not a command
+                    return name, arg
+        return None, None
+
+    def _word(self, command: str) -> str:
+        words: list[str] = getattr(self.script.commands, command)
+        return words[0]
+
+    def cmd_back(self, _arg: str | None) -> None:
+        r = self.r
+        if r.pending is not None:
+            kind = r.pending.kind
+            r.pending = None
+            if kind == "group_more":  # reopen the last goal's last field
+                g = self.loaded.questions[r.state]
+                assert isinstance(g, GroupQuestion)
+                items = self._items(g)
+                if items:
+                    r.group = GroupProgress(
+                        index=len(items) - 1, field=len(g.fields) - 1, item=items[-1], editing=True
+                    )
+            self.ask_current()
+            return
+        if r.return_to is not None:  # stop editing, go back to where they were
+            target = r.return_to
+            r.return_to = None
+            r.group = None
+            r.state = target
+            self.ask_current()
+            return
+        if r.group is not None and r.group.field > 0:
+            r.group.field -= 1
+            r.group.editing = True
+            self.ask_current()
+            return
+        if r.group is not None and r.group.index > 0 and not r.group.item:
+            r.group = None  # undo the "yes, another goal"
+            r.pending = Pending(kind="group_more")
+            self.ask_current()
+            return
+        if not r.history:
+            self.say(self.msgs.nothing_to_go_back_to)
+            self.ask_current()
+            return
+        r.group = None
+        r.state = r.history.pop()
+        self.ask_current()
+
+    def cmd_skip(self, _arg: str | None) -> None:
+        r = self.r
+        p = r.pending
+        if p is not None and p.kind == "smart_follow_up":
+            r.pending = None
+            self._complete_follow_up(p, None)
+            return
+        if p is not None and p.kind == "group_more":
+            r.pending = None
+            g = self.loaded.questions[r.state]
+            assert isinstance(g, GroupQuestion)
+            self._group_more(g, False)
+            return
+        if p is not None or r.state in (START, DONE):
+            self.say(self.msgs.cannot_skip)
+            self.ask_current()
+            return
+        q = self.loaded.questions[r.state]
+        if isinstance(q, GroupQuestion):
+            self._skip_group_field(q)
+            return
+        if r.return_to is not None and q.id in r.answers:  # editing: keep the answer
+            self.advance()
+            return
+        if q.required:
+            self.say(self.msgs.cannot_skip)
+            self.ask_current()
+            return
+        self._store(q.id, None, skipped=True)
+        self.say(self.msgs.skipped)
+        self.advance()
+
+    def _skip_group_field(self, g: GroupQuestion) -> None:
+        r = self.r
+        p = r.group or GroupProgress(index=len(self._items(g)))
+        r.group = p
+        f = g.fields[p.field]
+        if p.editing and f.id in p.item:
+            self._next_field(g)
+        elif p.field == 0 and not p.item and len(self._items(g)) >= g.min_items:
+            r.group = None  # no new goal after all
+            self.advance()
+        elif not f.required:
+            p.item[f.id] = None
+            self._next_field(g)
+        else:
+            self.say(self.msgs.cannot_skip)
+            self.ask_current()
+
+    def cmd_progress(self, _arg: str | None) -> None:
+        self.say(self.progress_text())
+        self.ask_current()
+
+    def progress_text(self) -> str:
+        values = self.r.values()
+        lines = [self.msgs.progress_header]
+        for number, step in enumerate(self.script.steps, start=1):
+            asked = [q.id for q in step.questions if self.flow.applies(q.id, values)]
+            if not asked:
+                continue
+            done = sum(1 for qid in asked if qid in self.r.answers)
+            marker = self.msgs.progress_done_marker if done == len(asked) else self.msgs.progress_open_marker
+            lines.append(
+                fmt(
+                    self.msgs.progress_line,
+                    marker=marker,
+                    number=number,
+                    title=step.title,
+                    answered=done,
+                    total=len(asked),
+                )
+            )
+        return "\n".join(lines)
+
+    def answered(self) -> list[tuple[str, str, str]]:
+        """(question id, question, answer as shown) of every answer that can be edited alone."""
+        out = []
+        for qid, q in self.loaded.questions.items():
+            a = self.r.answers.get(qid)
+            if a is not None and not isinstance(q, GroupQuestion):
+                out.append((qid, q.text, self.msgs.skipped if a.skipped else show(q, a.value, self.script)))
+        return out
+
+    def set_answer(self, question_id: str, text: str) -> str | None:
+        """Change one earlier answer outside the chat (e.g. a form); the error, or None."""
+        q = self.loaded.questions.get(question_id)
+        if q is None or isinstance(q, GroupQuestion) or question_id not in self.r.answers:
+            return self.msgs.stale_choice
+        accepted = answers.accept(text, self.script.limits.max_message_length)
+        if isinstance(accepted, Problem):  # the same limits as the chat's
+            return fmt(getattr(self.msgs, accepted.key), **accepted.params)
+        result = answers.parse(q, accepted, self.script, self.now.date())
+        if isinstance(result, Problem):
+            override = getattr(q.messages, result.key, None)
+            return fmt(override or getattr(self.msgs, result.key), **result.params)
+        self._store(q.id, result.value)
+        return None
+
+    def cmd_draft(self, _arg: str | None) -> None:
+        md = render_draft(self.loaded, self.r, self.now)
+        self.out.append(
+            Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
+        )
+        if self.r.state != DONE:
+            self.ask_current()
+
+    def cmd_help(self, _arg: str | None) -> None:
+        c = self.script.commands
+        words = [w[0] for _name, w in c]
+        if self.script.privacy is not None:
+            words.append(self.script.privacy.words[0])
+        commands = "\n".join(f"• {word}" for word in words)
+        faq = "\n".join(
+            fmt(self.msgs.faq_list_line, word=c.faq[0], number=i, question=e.question)
+            for i, e in enumerate(self.script.faq, start=1)
+        )
+        self.say(fmt(self.msgs.help, commands=commands, faq=faq))
+        if self.r.state in self.loaded.questions:
+            q = self.loaded.questions[self.r.state]
+            if q.help:
+                self.say(fmt(self.msgs.help_question, help=q.help))
+        self.ask_current()
+
+    def cmd_faq(self, arg: str | None) -> None:
+        entries = self.script.faq
+        if arg is None:
+            self.cmd_help(None)
+            return
+        key = arg.strip().casefold()
+        entry = None
+        if key.isdigit() and 1 <= int(key) <= len(entries):
+            entry = entries[int(key) - 1]
+        else:
+            entry = next((e for e in entries if e.id == key), None)
+        if entry is None:
+            self.say(fmt(self.msgs.faq_not_found, count=len(entries)))
+        else:
+            self.say(f"{entry.question}\n\n{entry.answer}")
+        self.ask_current()
+
+    def cmd_language(self, arg: str | None) -> None:
+        if arg is not None:
+            key = arg.strip().casefold()
+            codes = list(self.languages)
+            for n, (code, name) in enumerate(self.languages.items(), start=1):
+                if key in (code, name.casefold(), str(n)) or (
+                    len(key) >= 2 and name.casefold().startswith(key)
+                ):
+                    self.r.pending = None
+                    self.switch_to = code
+                    return
+            self.say(fmt(self.msgs.not_an_option, count=len(codes)))
+        self.r.pending = Pending(kind="language_select")
+        self.ask_current()
+
+    def cmd_stop(self, _arg: str | None) -> None:
+        self.r.paused = True
+        self.say(self.msgs.paused)
+
+    def cmd_restart(self, _arg: str | None) -> None:
+        self.r.pending = Pending(kind="restart_confirm")
+        self.ask_current()
+
+    def _reset(self) -> None:
+        r = self.r
+        r.answers = {}
+        r.history = []
+        r.pending = None
+        r.group = None
+        r.return_to = None
+        r.state = START
+        self.say(self.msgs.restart_done)
+        self.begin()
+
+    # ------------------------------------------------------------ editing
+
+    def _edit_entries(self) -> list[tuple[str, str, int | None]]:
+        """(label, question id, group item index) for every answer given so far."""
+        entries: list[tuple[str, str, int | None]] = []
+        for qid, q in self.loaded.questions.items():
+            a = self.r.answers.get(qid)
+            if a is None:
+                continue
+            if isinstance(q, GroupQuestion):
+                for i, item in enumerate(a.value or []):
+                    entries.append((item_title(q, i, item), qid, i))
+            else:
+                value = self.msgs.skipped if a.skipped else show(q, a.value, self.script)
+                entries.append((f"{q.text} — {_short(value)}", qid, None))
+        return entries
+
+    def cmd_private(self, arg: str | None) -> None:
+        """Keep one answer out of the draft, or share it again (seed 004: the employee decides)."""
+        p = self.script.privacy
+        assert p is not None  # only recognised when the script has the words
+        entries = [(label, qid) for label, qid, index in self._edit_entries() if index is None]
+        key = (arg or "").strip().rstrip(".")
+        if not key.isdigit() or not 1 <= int(key) <= len(entries):
+            lines = []
+            for n, (label, qid) in enumerate(entries, start=1):
+                mark = f"{p.marker} " if self.r.answers[qid].private else ""
+                lines.append(f"{n}. {mark}{label}")
+            self.say(fmt(p.choose, word=p.words[0], answers="\n".join(lines)))
+        else:
+            _label, qid = entries[int(key) - 1]
+            a = self.r.answers[qid]
+            a.private = not a.private
+            text = self.loaded.questions[qid].text
+            self.say(fmt(p.marked if a.private else p.unmarked, question=text, draft=self._word("draft")))
+        if self.r.state != DONE:
+            self.ask_current()
+
+    def _edit_list(self) -> None:
+        entries = self._edit_entries()
+        options = tuple(Option(str(i), label) for i, (label, _q, _n) in enumerate(entries, start=1))
+        self.out.append(Question(EDIT_ID, self.msgs.edit_choose, "choice", options, self.msgs.hint_choice))
+
+    def cmd_edit(self, arg: str | None) -> None:
+        if not self._edit_entries():
+            self.say(self.msgs.edit_nothing)
+            self.ask_current()
+            return
+        if arg is None:
+            self.r.pending = Pending(kind="edit_select")
+            self.ask_current()
+            return
+        self._edit_pick(arg)
+
+    def _edit_pick(self, text: str) -> None:
+        r = self.r
+        entries = self._edit_entries()
+        key = text.strip().rstrip(".")
+        if not key.isdigit() or not 1 <= int(key) <= len(entries):
+            self.say(fmt(self.msgs.edit_not_found, count=len(entries)))
+            r.pending = Pending(kind="edit_select")
+            self.ask_current()
+            return
+        _label, qid, index = entries[int(key) - 1]
+        r.pending = None
+        if r.return_to is None:
+            r.return_to = r.state
+        r.state = qid
+        r.group = None
+        if index is not None:
+            g = self.loaded.questions[qid]
+            assert isinstance(g, GroupQuestion)
+            r.group = GroupProgress(index=index, field=0, item=dict(self._items(g)[index]), editing=True)
+        self.ask_current()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"

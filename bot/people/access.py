@@ -1,0 +1,101 @@
+"""Who may talk to the bot: invitations and platform bindings.
+
+HR runs `popbot invite EMPLOYEE`; the employee opens the link, and the chat
+account that redeems it is bound to them. A token is single-use and expires.
+Only a hash of each token is stored, so the data folder holds no usable link.
+Someone unknown gets a refusal and nothing about them is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.ports import AccessStore
+
+DEFAULT_INVITE_TTL = timedelta(days=14)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _handle_key(platform: str, handle: str) -> str:
+    return f"{platform}:{handle}"
+
+
+def _employee_key(platform: str, employee_id: str) -> str:
+    return f"{platform}@employee:{employee_id}"
+
+
+class Access:
+    def __init__(
+        self, store: AccessStore, clock: Callable[[], datetime], ttl: timedelta = DEFAULT_INVITE_TTL
+    ):
+        self.store = store
+        self.clock = clock
+        self.ttl = ttl
+
+    def invite(self, employee_id: str, platform: str) -> str:
+        """A new single-use token for the employee (URL-safe, 22 characters)."""
+        token = secrets.token_urlsafe(16)
+        now = self.clock()
+        self.store.save_invite(
+            _hash(token),
+            {
+                "employee_id": employee_id,
+                "platform": platform,
+                "created_at": now.isoformat(),
+                "expires_at": (now + self.ttl).isoformat(),
+                "used_at": None,
+            },
+        )
+        return token
+
+    def redeem(self, token: str, platform: str, handle: str) -> str | None:
+        """Bind `handle` to the invited employee; None if the token is not valid.
+
+        Redeeming again from the account it is bound to (a retried delivery)
+        answers the same employee.
+        """
+        if not token or len(token) > 64:
+            return None
+        invite = self.store.load_invite(_hash(token))
+        if invite is None or invite["platform"] != platform:
+            return None
+        employee_id: str = invite["employee_id"]
+        if invite["used_at"] is not None:
+            return employee_id if self.who(platform, handle) == employee_id else None
+        if datetime.fromisoformat(invite["expires_at"]) <= self.clock():
+            return None
+        invite["used_at"] = self.clock().isoformat()
+        self.store.save_invite(_hash(token), invite)
+        self.bind(platform, handle, employee_id)
+        return employee_id
+
+    def bind(self, platform: str, handle: str, employee_id: str) -> None:
+        """Bind a chat account to an employee (a new binding replaces the old one)."""
+        old = self.store.load_binding(_employee_key(platform, employee_id))
+        if old is not None and old["handle"] != handle:
+            self.store.delete_binding(_handle_key(platform, old["handle"]))
+        self.store.save_binding(_handle_key(platform, handle), {"employee_id": employee_id})
+        self.store.save_binding(_employee_key(platform, employee_id), {"handle": handle})
+
+    def unbind(self, platform: str, employee_id: str) -> bool:
+        """Forget the employee's chat account on a platform (both directions)."""
+        old = self.store.load_binding(_employee_key(platform, employee_id))
+        if old is None:
+            return False
+        self.store.delete_binding(_handle_key(platform, old["handle"]))
+        self.store.delete_binding(_employee_key(platform, employee_id))
+        return True
+
+    def who(self, platform: str, handle: str) -> str | None:
+        binding = self.store.load_binding(_handle_key(platform, handle))
+        return binding["employee_id"] if binding else None
+
+    def handle_of(self, platform: str, employee_id: str) -> str | None:
+        binding = self.store.load_binding(_employee_key(platform, employee_id))
+        return binding["handle"] if binding else None

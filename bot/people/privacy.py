@@ -1,0 +1,188 @@
+"""The employee's rights over their data (AVG/GDPR): see everything, and erase it.
+
+`PersonalData.export` gathers everything held about a person — their own
+record, the preparations, check-ins and evaluations about them or by them,
+their chat bindings, what the schedule keeps for them, their console inbox
+and their roster entry — as JSON and as readable Markdown. `erase` removes it
+from the storage files (not flagged: gone), leaves the roster entry to HR, and
+writes one audit line that says only that an erasure happened, and when.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from bot.domain import EmployeeRecord
+from bot.people.access import Access
+from bot.ports import OutboxRecords, PersonalStore
+
+PLATFORMS = ("telegram", "slack")
+
+
+def _about(record_id: str, person: str) -> bool:
+    """Sub-dialog ids name people in their second and third parts: prep|manager|report|…"""
+    parts = record_id.split("|")
+    return len(parts) > 2 and person in parts[1:3]
+
+
+class PersonalData:
+    def __init__(
+        self,
+        store: PersonalStore,
+        outbox: OutboxRecords,
+        access: Access,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.access = access
+        self.clock = clock
+
+    def _records(self, person: str) -> Iterator[EmployeeRecord]:
+        own = self.store.load(person)
+        if own is not None:
+            yield own
+        for rid in list(self.store.employee_ids()):  # a scan: erasure and export are rare
+            if _about(rid, person):
+                record = self.store.load(rid)
+                if record is not None:
+                    yield record
+
+    def export(self, person: str) -> dict[str, Any]:
+        entries = [e for k in self.outbox.person_keys(person) if (e := self.outbox.load_entry(k))]
+        return {
+            "person": person,
+            "exported_at": self.clock().isoformat(),
+            "roster": self.store.load_person(person),
+            "records": [r.model_dump(mode="json") for r in self._records(person)],
+            "chat_accounts": {p: h for p in PLATFORMS if (h := self.access.handle_of(p, person))},
+            "schedule": [
+                {k: e.get(k) for k in ("kind", "due", "status", "channel", "sent_at", "note")}
+                for e in entries
+            ],
+            "console_inbox": self.store.load_inbox(person),
+        }
+
+    def export_json(self, person: str) -> str:
+        return json.dumps(self.export(person), ensure_ascii=False, indent=2) + "\n"
+
+    def finish_unfinished(self) -> list[str]:
+        """Erasures a crash or a kill interrupted, finished now; returns their pseudonyms."""
+        done = []
+        for person in self.store.unfinished_erasures():
+            self.erase(person, note="finished after an interruption")
+            done.append(_pseudonym(person))
+        return done
+
+    def erase(self, person: str, note: str = "") -> dict[str, int]:
+        """Remove everything about `person`; returns how many of each kind went (no content).
+
+        A journal entry stands from before the first deletion until the audit line: an
+        erasure cut off midway is finished by the next start, `popbot data check` or the
+        same erasure again."""
+        self.store.begin_erasure(person)
+        gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0}
+        for record in list(self._records(person)):
+            gone["records"] += int(self.store.delete(record.employee_id))
+        for platform in PLATFORMS:
+            gone["chat_accounts"] += int(self.access.unbind(platform, person))
+        gone["invitations"] = self.store.delete_invites_of(person)
+        for key in self.outbox.person_keys(person):
+            entry = self.outbox.load_entry(key)
+            if entry is not None:
+                self.outbox.unindex_due(key, datetime.fromisoformat(entry["due"]))
+                gone["scheduled"] += int(self.outbox.delete_entry(key))
+        self.outbox.forget_person(person)
+        gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
+        # copies in other people's inboxes: the manager's draft, alignment and signed POP
+        gone["inbox"] += self.store.delete_inbox_items_about(person)
+        self.store.sweep_leftovers()  # a killed writer's temporary copy may hold their answers
+        # The audit keeps that an erasure happened and when — not who asked or what it held.
+        line = f"{self.clock().isoformat()} erasure {_pseudonym(person)}"
+        self.store.append_audit(f"{line} ({note})" if note else line)
+        self.store.end_erasure(person)
+        return gone
+
+    def purge(self, now: datetime, months: int, active: Callable[[str], bool]) -> dict[str, int]:
+        """Retention: what belongs to a finished round older than `months` goes.
+
+        - a preparation, check-in or evaluation of a conversation that long ago;
+        - the previous round kept as a starting point, once its conversation is that old;
+        - everything about someone no longer in the roster, untouched that long;
+        - the schedule's closed entries (sent, skipped, cancelled, failed) closed that long ago.
+        A scan of all records: run daily, not per turn.
+        """
+        from dateutil.relativedelta import relativedelta
+
+        limit = now - relativedelta(months=months)
+        gone = {"records": 0, "previous_rounds": 0, "people": 0, "schedule_entries": 0}
+        for rid in list(self.store.employee_ids()):
+            parts = rid.split("|")
+            if len(parts) >= 4:  # prep|manager|report|conversation, checkin|person|conversation|…
+                conversation = parts[3] if parts[0] == "prep" else parts[2]
+                if _before(conversation, limit):
+                    gone["records"] += int(self.store.delete(rid))
+                continue
+            record = self.store.load(rid)
+            if record is None:
+                continue
+            if not active(rid) and record.updated_at is not None and record.updated_at < limit:
+                self.erase(rid)
+                gone["people"] += 1
+                continue
+            if record.previous and _before(str(record.previous.get("cycle", "")), limit):
+                record.previous = None
+                self.store.save(record)
+                self.store.drop_backup(rid)  # the kept previous version still held it
+                gone["previous_rounds"] += 1
+        gone["schedule_entries"] = self.outbox.purge_closed(limit)
+        if any(gone.values()):
+            summary = ", ".join(f"{n} {k}" for k, n in gone.items() if n)
+            self.store.append_audit(f"{now.isoformat()} retention purge ({months} months): {summary}")
+        return gone
+
+
+def _before(iso: str, limit: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(iso) < limit
+    except ValueError:
+        return False
+
+
+def _pseudonym(person: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(person.encode("utf-8")).hexdigest()[:12]
+
+
+def to_markdown(data: dict[str, Any], labels: dict[str, str]) -> str:
+    """The export, readable: every stored answer with its question id, per record."""
+    lines = [
+        f"# {labels.get('title', 'My data')}",
+        "",
+        f"{labels.get('exported', 'Exported')}: {data['exported_at']}",
+        "",
+    ]
+    roster = data.get("roster") or {}
+    if roster:
+        lines += [f"## {labels.get('roster', 'Roster')}", ""]
+        lines += [f"- {k}: {v}" for k, v in roster.items() if v not in ("", None)]
+        lines.append("")
+    for record in data["records"]:
+        lines += [f"## {record['employee_id']} ({record['script_id']})", ""]
+        for qid, answer in record.get("answers", {}).items():
+            value = answer.get("value")
+            shown = "; ".join(map(str, value)) if isinstance(value, list) else value
+            mark = " 🔒" if answer.get("private") else ""
+            lines.append(f"- **{qid}**{mark}: {shown}")
+        lines.append("")
+    if data["chat_accounts"]:
+        lines += [f"## {labels.get('accounts', 'Chat accounts')}", ""]
+        lines += [f"- {p}: {h}" for p, h in data["chat_accounts"].items()] + [""]
+    if data["schedule"]:
+        lines += [f"## {labels.get('schedule', 'Schedule')}", ""]
+        lines += [f"- {e['due']}: {e['kind']} — {e['status']}" for e in data["schedule"]] + [""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,359 @@
+"""The roster: who the employees are, who manages whom, and when they meet.
+
+HR keeps a CSV file and runs `popbot roster import FILE`. A file with any
+error imports nothing and names every bad line (`roster.csv:12: …`).
+Re-importing updates people and never touches their answers; someone left
+out of the file is marked inactive (their schedule stops), not deleted —
+erasing data is the employee's or HR's explicit choice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.dialog.answers import valid_text
+from bot.errors import PopbotError
+from bot.ports import RosterStore
+
+COLUMNS = ("id", "name", "email", "language", "manager", "platform", "handle", "conversation", "timezone")
+REQUIRED = ("id", "name")
+PLATFORMS = ("", "console", "slack", "telegram")
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d-%m-%Y %H:%M:%S",  # Excel adds seconds to a date-time cell
+    "%d/%m/%Y %H:%M",
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    language: str = "nl"
+    email: str = ""
+    slack: str = ""  # the Slack user id (U…), when the platform is Slack
+    manager: str = ""
+    platform: str = ""
+    conversation: str = ""  # ISO date-time with offset, in the person's time zone
+    timezone: str = DEFAULT_TIMEZONE
+    active: bool = True
+
+    def conversation_at(self) -> datetime | None:
+        """The conversation in the person's own time zone (named, so DST is right)."""
+        if not self.conversation:
+            return None
+        return datetime.fromisoformat(self.conversation).astimezone(ZoneInfo(self.timezone))
+
+
+class RosterError(PopbotError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The rows of a CSV file as HR's tools write it, each with the line it starts on.
+
+    Excel in Dutch saves with `;` and in Windows-1252 ("CSV (gescheiden door lijstscheidingsteken)");
+    "CSV UTF-8" and other tools use `,`. Blank lines and line breaks inside quoted fields
+    are counted, so a line number is the line an editor shows.
+    Returns the rows and notes on how the file was read.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError([f"{path}: cannot read ({exc.strerror})"]) from None
+    notes = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise RosterError(
+                [
+                    f"{path}:{line}: not UTF-8 nor Windows-1252 text; "
+                    "in Excel save it again as 'CSV UTF-8 (door komma's gescheiden)'"
+                ]
+            ) from None
+        notes.append(f"{path}: read as Windows-1252 (Excel's own CSV); 'CSV UTF-8' is read as is")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count)
+    if delimiter != ",":
+        notes.append(f"{path}: columns separated by {'tabs' if delimiter == chr(9) else repr(delimiter)}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise RosterError([f"{path}:{reader.line_num}: {exc}"]) from None
+    return rows, notes
+
+
+def parse_roster(
+    path: Path,
+    languages: Iterable[str],
+    *,
+    now: datetime | None = None,
+    warnings: list[str] | None = None,
+) -> list[Person]:
+    """Every person in the file, or RosterError naming each bad line.
+
+    `warnings` collects what is imported but worth a look (how the file was read, a
+    conversation in a clock change's gap or in the past)."""
+    table, notes = read_table(path)
+    said = warnings if warnings is not None else []
+    said.extend(notes)
+    header_line, header = table[0] if table else (1, [])
+    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    problems: list[str] = []
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing:
+        problems.append(f"{path}:{header_line}: missing column(s): {', '.join(missing)}")
+    if unknown:
+        problems.append(
+            f"{path}:{header_line}: unknown column(s): {', '.join(unknown)} (known: {', '.join(COLUMNS)})"
+        )
+    if problems:
+        raise RosterError(problems)
+    langs = set(languages)
+    people: list[Person] = []
+    lines: dict[str, int] = {}
+    claimed: dict[tuple[str, str], int] = {}  # (what, value) -> the line that has it
+    for n, cells in table[1:]:
+        row: dict[str, str | None] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(f"{path}:{n}: {len(cells)} values for {len(header)} columns")
+            continue
+        person, errors = _person(row, langs)
+        problems.extend(f"{path}:{n}: {e}" for e in errors)
+        if person is None:
+            continue
+        if person.id in lines:
+            problems.append(f"{path}:{n}: id '{person.id}' is already on line {lines[person.id]}")
+            continue
+        duplicate = False
+        for what, value in identities(person, row):
+            first = claimed.setdefault((what, value), n)
+            if first != n:
+                # one account for two people would show one of them the other's draft
+                problems.append(f"{path}:{n}: {what} '{value}' is already on line {first}")
+                duplicate = True
+        if duplicate:
+            continue
+        lines[person.id] = n
+        people.append(person)
+        said.extend(f"{path}:{n}: warning: {w}" for w in _doubts(person, now))
+    by_id = {p.id: p for p in people}
+    for p in people:
+        if p.manager and p.manager not in by_id:
+            problems.append(f"{path}:{lines[p.id]}: manager '{p.manager}' is not in the roster")
+        elif p.manager == p.id:
+            problems.append(f"{path}:{lines[p.id]}: '{p.id}' cannot be their own manager")
+    if not problems:
+        problems.extend(f"{path}:{lines[pid]}: {msg}" for pid, msg in _loops(by_id))
+    if problems:
+        raise RosterError(problems)
+    return people
+
+
+def _doubts(person: Person, now: datetime | None) -> list[str]:
+    """A conversation that is imported but probably not what HR meant."""
+    when = person.conversation_at()
+    if when is None:
+        return []
+    found = []
+    wall = datetime.fromisoformat(person.conversation).replace(tzinfo=None)
+    there = when.astimezone(ZoneInfo("UTC")).astimezone(ZoneInfo(person.timezone)).replace(tzinfo=None)
+    if there != wall:  # the clocks jump over this time (the spring change)
+        found.append(
+            f"conversation {wall:%Y-%m-%d %H:%M} does not exist in {person.timezone} (the clocks go "
+            f"forward then); it is taken as {there:%H:%M}"
+        )
+    if now is not None and when < now:
+        found.append(f"conversation {wall:%Y-%m-%d %H:%M} is in the past: nothing is sent for it")
+    return found
+
+
+def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[str]]:
+    v = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    errors = []
+    v["name"] = " ".join(v["name"].split())  # a name over two lines in Excel: one line
+    bad = [k for k, value in v.items() if not valid_text(value) or any(ord(c) < 32 for c in value)]
+    if bad:
+        return None, [f"{', '.join(bad)}: not valid text (control characters or invalid characters)"]
+    if not v["id"]:
+        errors.append("empty id")
+    elif (problem := id_problem(v["id"])) is not None:
+        errors.append(problem)
+    if not v["name"]:
+        errors.append("empty name")
+    language = v["language"] or "nl"
+    if language not in languages:
+        errors.append(f"language '{language}' has no script (use {', '.join(sorted(languages))})")
+    if v["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v["email"]):
+        errors.append(f"'{v['email']}' is not an e-mail address")
+    platform = v["platform"].lower()
+    if platform not in PLATFORMS:
+        errors.append(f"platform '{v['platform']}' is not one of {', '.join(p for p in PLATFORMS if p)}")
+    if platform == "slack" and v["handle"] and not re.fullmatch(r"[UW][A-Z0-9]{2,}", v["handle"]):
+        errors.append(f"'{v['handle']}' is not a Slack user id (U…)")
+    timezone = v["timezone"] or DEFAULT_TIMEZONE
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(f"time zone '{timezone}' is unknown (e.g. Europe/Amsterdam)")
+        zone = None
+    conversation = ""
+    if v["conversation"]:
+        when = _datetime(v["conversation"])
+        if when is None:
+            errors.append(f"conversation '{v['conversation']}' is not a date and time like 2027-03-14 10:00")
+        elif zone is not None:
+            conversation = when.replace(tzinfo=zone).isoformat()
+    if errors:
+        return None, errors
+    person = Person(
+        id=v["id"],
+        name=v["name"],
+        language=language,
+        email=v["email"].lower(),
+        slack=v["handle"] if platform == "slack" else "",
+        manager=v["manager"],
+        platform=platform,
+        conversation=conversation,
+        timezone=timezone,
+    )
+    return person, []
+
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+
+
+def id_problem(person_id: str) -> str | None:
+    """Why this is not a person's id, or None: the one rule for ids at every entrance (the
+    roster, the command line, the chat adapters' bindings)."""
+    if ID_PATTERN.fullmatch(person_id):
+        return None
+    shown = person_id.encode("utf-8", "replace").decode("utf-8")[:80]
+    return f"id '{shown}' may only hold letters, digits and . _ @ - (at most 64)"
+
+
+def identities(person: Person, row: dict[str, str | None]) -> list[tuple[str, str]]:
+    """Every value that identifies the person on a platform: each must be one person's only.
+    E-mail matches a Slack profile (case-insensitively); a handle is per platform."""
+    found = [("e-mail", person.email)] if person.email else []
+    handle = (row.get("handle") or "").strip()
+    if handle and person.platform:
+        same = handle.lower() if person.platform == "telegram" else handle  # @Name = @name there
+        found.append((f"{person.platform} handle", same))
+    return found
+
+
+def _datetime(text: str) -> datetime | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, str]]:
+    reported: set[str] = set()
+    for start in by_id:
+        chain = [start]
+        while by_id[chain[-1]].manager:
+            nxt = by_id[chain[-1]].manager
+            if nxt in chain:
+                loop = chain[chain.index(nxt) :]
+                if not reported & set(loop):
+                    reported.update(loop)
+                    yield nxt, f"managers go round in a circle: {' → '.join([*loop, nxt])}"
+                break
+            chain.append(nxt)
+
+
+# ---------------------------------------------------------------- the imported roster
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[str]
+    updated: list[str]
+    deactivated: list[str]
+
+
+class Roster:
+    """The imported roster, looked up by id, e-mail or Slack id at a flat cost."""
+
+    def __init__(self, store: RosterStore) -> None:
+        self.store = store
+
+    def get(self, person_id: str) -> Person | None:
+        doc = self.store.load_person(person_id)
+        return Person(**doc) if doc else None
+
+    def by_email(self, email: str) -> Person | None:
+        pid = self.store.load_index(f"email:{email.lower()}") if email else None
+        return self.get(pid) if pid else None
+
+    def by_slack(self, user_id: str) -> Person | None:
+        pid = self.store.load_index(f"slack:{user_id}") if user_id else None
+        return self.get(pid) if pid else None
+
+    def everyone(self) -> list[Person]:
+        return sorted((Person(**d) for d in self.store.people()), key=lambda p: p.id)
+
+    def import_people(self, people: list[Person]) -> ImportResult:
+        before = {p.id: p for p in self.everyone()}
+        added: list[str] = []
+        updated: list[str] = []
+        for person in people:
+            old = before.get(person.id)
+            if old == person:
+                continue  # unchanged: no write
+            if old is not None:
+                self._unindex(old)
+            (added if old is None else updated).append(person.id)
+            self.store.save_person(asdict(person))
+            self._index(person)
+        seen = {p.id for p in people}
+        deactivated = []
+        for pid, old in before.items():
+            if pid not in seen and old.active:
+                self._unindex(old)
+                self.store.save_person(asdict(replace(old, active=False)))
+                deactivated.append(pid)
+        return ImportResult(added, updated, deactivated)
+
+    def _index(self, p: Person) -> None:
+        if p.email:
+            self.store.save_index(f"email:{p.email}", p.id)
+        if p.slack:
+            self.store.save_index(f"slack:{p.slack}", p.id)
+
+    def _unindex(self, p: Person) -> None:
+        for key in (f"email:{p.email}" if p.email else "", f"slack:{p.slack}" if p.slack else ""):
+            if key and self.store.load_index(key) == p.id:
+                self.store.delete_index(key)

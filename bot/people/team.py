@@ -1,0 +1,66 @@
+"""Who reports to whom, as the engine needs it for a manager's preparations.
+
+A manager prepares each report's conversation in a dialog of its own, stored
+under a record id of its own (`prep_id`), so it never mixes with their own
+POP. The roster decides who is whose report; a button or a `team N` can only
+open a preparation for someone the roster lists under that manager.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.people.roster import Person, Roster
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    name: str
+    conversation: str  # ISO, with offset
+    shown: str  # the conversation as the manager reads it
+
+    @property
+    def ref(self) -> str:
+        return conversation_ref(self.id, self.conversation)
+
+
+def conversation_ref(person_id: str, conversation: str) -> str:
+    """A short stand-in for a person's conversation in button payloads (no personal data)."""
+    return hashlib.sha256(f"{person_id}|{conversation}".encode()).hexdigest()[:10]
+
+
+def prep_id(manager: str, report: str, conversation: str) -> str:
+    return f"prep|{manager}|{report}|{conversation}"
+
+
+class TeamDirectory(Protocol):
+    def reports(self, manager_id: str) -> list[Report]: ...
+    def own(self, person_id: str) -> Report | None: ...
+
+
+class RosterTeam:
+    """The imported roster as a team directory: active reports with a conversation date."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+
+    def reports(self, manager_id: str) -> list[Report]:
+        out = []
+        for p in self.roster.everyone():
+            if p.manager == manager_id and (report := _report(p)) is not None:
+                out.append(report)
+        return sorted(out, key=lambda r: (r.conversation, r.id))
+
+    def own(self, person_id: str) -> Report | None:
+        person = self.roster.get(person_id)
+        return _report(person) if person is not None else None
+
+
+def _report(p: Person) -> Report | None:
+    when = p.conversation_at()
+    if not p.active or when is None:
+        return None
+    return Report(p.id, p.name, p.conversation, when.strftime("%d-%m-%Y %H:%M"))

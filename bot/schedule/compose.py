@@ -1,0 +1,355 @@
+"""What the schedule says: each outbox entry turned into messages, in the recipient's language.
+
+All wording comes from `dialogs/schedule.yaml` and the dialog scripts; this
+module only fills it in. The draft goes to the manager in the manager's
+language (question texts and choices translated, free text as written), and
+the employee's review shows exactly that same PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.dialog import followup
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.render import fmt
+from bot.documents.alignment import AlignmentDoc, build_alignment, to_text
+from bot.documents.draft import DraftDoc, build_draft
+from bot.documents.pdf import FONT_DIRS, render_alignment_pdf, render_pdf
+from bot.domain import EmployeeRecord
+from bot.messages import Button, Document, Outgoing, Text
+from bot.people.roster import Person
+from bot.people.team import conversation_ref
+from bot.schedule.outbox import Entry
+from bot.schedule.timeline import ScheduleConfig, Texts
+
+
+@dataclass(frozen=True)
+class Composed:
+    parts: list[Outgoing]
+    subject: str = ""  # e-mail only
+
+
+class Composer:
+    def __init__(
+        self,
+        config: ScheduleConfig,
+        scripts: ScriptRegistry,
+        invite_link: Callable[[Person], str | None] | None = None,
+        managers: ScriptRegistry | None = None,
+        follow_ups: ScriptRegistry | None = None,
+        evaluations: ScriptRegistry | None = None,
+        load: Callable[[str], EmployeeRecord | None] | None = None,
+        *,
+        font_dirs: tuple[Path, ...] = FONT_DIRS,
+    ) -> None:
+        self.font_dirs = font_dirs
+        self.config = config
+        self.scripts = scripts
+        self.managers = managers  # the managers' preparation script: alignment and points
+        # After the conversation: the check-in and evaluation scripts, and how to read their answers.
+        self.follow_ups = follow_ups
+        self.evaluations = evaluations
+        self.load = load or (lambda _id: None)
+        # For someone on Telegram who has not opened the bot yet, the e-mailed
+        # invitation carries their personal start link.
+        self.invite_link = invite_link
+
+    def when(self, at: datetime, to: Person) -> str:
+        texts = self.config.texts(to.language)
+        local = at.astimezone(ZoneInfo(to.timezone))
+        return fmt(
+            texts.date_format,
+            weekday=texts.weekdays[local.weekday()],
+            day=local.day,
+            month=texts.months[local.month - 1],
+            year=local.year,
+            time=local.strftime("%H:%M"),
+        )
+
+    def compose(
+        self,
+        entry: Entry,
+        person: Person,
+        manager: Person | None,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        *,
+        delivery_at: datetime | None,
+        email: bool,
+        prep: EmployeeRecord | None = None,
+        bundle: list[Person] | None = None,
+    ) -> Composed:
+        texts = self.config.texts(to.language)
+        script = self.scripts.for_language(to.language).script
+        conversation = person.conversation_at()
+        params = {
+            "name": person.name,
+            "first_name": person.name.split()[0],
+            "manager": manager.name if manager else "",
+            "manager_first_name": manager.name.split()[0] if manager else "",
+            "date": self.when(conversation, to) if conversation else "",
+            "delivery": self.when(delivery_at, to) if delivery_at else "",
+            "minutes": self.config.preparation_minutes,
+            "edit": script.commands.edit[0],
+            "draft": script.commands.draft[0],
+            "private": script.privacy.words[0] if script.privacy else "",
+        }
+        kind = entry.kind
+        if kind == "invitation":
+            text = fmt(texts.invitation_late if entry.late else texts.invitation, **params)
+            link = self.invite_link(person) if self.invite_link and email else None
+            if email:
+                return Composed([Text(f"{text}\n\n{link}" if link else text)], self._subject(texts, params))
+            return Composed([Button(text, texts.start_button, "start")])
+        if kind == "prep_invitation" and bundle:  # the manager's weekly invitation: a button per report
+            everyone = sorted([person, *bundle], key=lambda p: (p.conversation, p.id))
+            head = fmt(texts.prep_digest, count=len(everyone), **params)
+            lines = []
+            for p in everyone:
+                when = p.conversation_at()
+                line = fmt(texts.prep_digest_line, name=p.name, date=self.when(when, to) if when else "")
+                ref = conversation_ref(p.id, p.conversation)
+                lines.append(Text(line) if email else Button(line, texts.prepare_button, f"prep:{ref}"))
+            if email:
+                body = "\n".join([head, *(f"• {x.text}" for x in lines)])
+                return Composed([Text(body)], fmt(texts.prep_subject, **params))
+            return Composed([Text(head), *lines])
+        if kind == "prep_invitation":
+            text = fmt(texts.prep_invitation, **params)
+            if email:
+                return Composed([Text(text)], fmt(texts.prep_subject, **params))
+            ref = conversation_ref(person.id, person.conversation)
+            return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
+        if kind == "prep_reminder":
+            return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
+        if kind in ("checkin", "evaluation", "checkin_summary", "evaluation_summary"):
+            return self.follow_up(entry, person, to, record, now, texts, params, email)
+        if kind in ("next_cycle", "next_cycle_manager"):  # the previous POP is the starting point
+            pdf = self.final_pdf(person, manager, to, record, now, texts)
+            text = fmt(texts.next_cycle if kind == "next_cycle" else texts.next_cycle_manager, **params)
+            return Composed([Text(text), pdf], self._subject(texts, params))
+        if kind in ("finalize", "agree_request", "final", "final_manager"):
+            return self.agreement(entry, person, manager, to, record, now, texts, params, email)
+        if kind == "points":
+            return self._plain(self.points(to, prep, params, now), texts, params, email)
+        if kind == "reminder":
+            return self._plain(fmt(texts.reminder, **params), texts, params, email)
+        if kind == "delivered":
+            return self._plain(fmt(texts.delivered, **params), texts, params, email)
+        # review (to the employee) and delivery (to the manager) carry the draft as the manager gets it
+        reader = manager or to
+        doc = self.draft(person, reader, record, now)
+        pdf = Document(self.filename(texts, person), render_pdf(doc, self.font_dirs), mime="application/pdf")
+        text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
+        parts: list[Outgoing] = [Text(text), pdf]
+        if kind == "delivery" and self.managers is not None and manager is not None:
+            alignment = self.alignment(person, manager, record, prep, now)
+            parts += [
+                Text(to_text(alignment)),
+                Document(
+                    self.filename(texts, person, texts.alignment_filename),
+                    render_alignment_pdf(alignment, self.font_dirs),
+                    mime="application/pdf",
+                ),
+            ]
+        if email:  # one mail: the texts, then where the PDFs are
+            body = "\n\n".join(p.text for p in parts if isinstance(p, Text))
+            parts = [Text(fmt(texts.email_body, text=body)), *(p for p in parts if isinstance(p, Document))]
+        return Composed(parts, self._subject(texts, params))
+
+    def agreement(
+        self,
+        entry: Entry,
+        person: Person,
+        manager: Person | None,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+        params: dict[str, object],
+        email: bool,
+    ) -> Composed:
+        """Vaststelling: the request to confirm, the request to agree, and the signed final POP."""
+        words = self.scripts.for_language(to.language).script.agreement
+        assert words is not None  # only planned when the scripts have it
+        button = f"agree:{conversation_ref(person.id, person.conversation)}"
+        if entry.kind == "finalize":
+            text = fmt(texts.finalize, **params)
+            return Composed(
+                [Text(text) if email else Button(text, words.button, button)], self._subject(texts, params)
+            )
+        pdf = self.final_pdf(person, manager, to, record, now, texts)
+        if entry.kind == "agree_request":
+            text = fmt(texts.agree_request, **params)
+            ask: Outgoing = Text(text) if email else Button(text, words.button, button)
+            return Composed([pdf, ask], self._subject(texts, params))
+        return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
+
+    def follow_up(
+        self,
+        entry: Entry,
+        person: Person,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+        params: dict[str, object],
+        email: bool,
+    ) -> Composed:
+        """Seed 001 §2.5: the invitation to a check-in or an evaluation, and the manager's summary."""
+        suffix = entry.key.rsplit("|", 1)[1]  # "checkin-2", "evaluation-summary-0"
+        number = int(suffix.rsplit("-", 1)[1])
+        titles = followup.goal_titles(self.scripts.for_language(person.language), record) if record else []
+        ref = conversation_ref(person.id, person.conversation)
+        subject = self._subject(texts, params)
+        if entry.kind == "checkin":
+            text = fmt(texts.checkin, **params)
+            action = f"checkin:{number}:{ref}"
+            return Composed([Text(text) if email else Button(text, texts.checkin_button, action)], subject)
+        if entry.kind == "evaluation":
+            goal = titles[number] if number < len(titles) else ""
+            text = fmt(texts.evaluation, goal=goal, **params)
+            action = f"evaluate:{number}:{ref}"
+            return Composed([Text(text) if email else Button(text, texts.evaluate_button, action)], subject)
+        # the manager's summary: the employee's answers per goal, in the manager's language
+        checkin = entry.kind == "checkin_summary"
+        registry = self.follow_ups if checkin else self.evaluations
+        assert registry is not None
+        loaded = registry.for_language(to.language)
+        if checkin:
+            lines = [fmt(texts.checkin_summary, number=number, **params)]
+            goals = [
+                (i, t, followup.checkin_id(person.id, person.conversation, number, i))
+                for i, t in enumerate(titles)
+            ]
+        else:
+            goal = titles[number] if number < len(titles) else ""
+            lines = [fmt(texts.evaluation_summary, goal=goal, **params)]
+            goals = [(number, "", followup.evaluation_id(person.id, person.conversation, number))]
+        for _i, title, sub_id in goals:
+            sub = self.load(sub_id)
+            answers = build_draft(loaded, sub, now).sections if sub is not None else []
+            body = [f"{qa.question} {qa.answer}" for _t, qas in answers for qa in qas]
+            lines.append("\n".join([f"• {title}" if title else "", *(body or [texts.not_answered])]).strip())
+        return Composed([Text("\n\n".join(lines))], subject)
+
+    def final_pdf(
+        self,
+        person: Person,
+        manager: Person | None,
+        to: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        texts: Texts,
+    ) -> Document:
+        """The POP with who agreed when: one signed document, in the manager's language."""
+        reader = manager or to
+        doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
+        return Document(self.filename(texts, person), render_pdf(doc, self.font_dirs), mime="application/pdf")
+
+    def signatures(
+        self, person: Person, manager: Person | None, reader: Person, record: EmployeeRecord | None
+    ) -> tuple[str, dict[str, str]]:
+        """The final POP's title and signature lines: who agreed when, in the reader's language."""
+        words = self.scripts.for_language(reader.language).script.agreement
+        assert words is not None
+        draft = self.scripts.for_language(reader.language).script.draft
+        texts = self.config.texts(reader.language)
+        agreed = (record.agreed if record is not None else {}).get(person.conversation, {})
+        signed = {}
+        for role, label, who in (
+            ("employee", draft.employee_label, person),
+            ("manager", texts.manager_label, manager),
+        ):
+            if role in agreed and who is not None:
+                when = agreed[role].astimezone(ZoneInfo(reader.timezone)).strftime("%d-%m-%Y %H:%M")
+                signed[label] = fmt(words.signed, name=who.name, when=when)
+        return words.final_title, signed
+
+    def alignment(
+        self,
+        person: Person,
+        manager: Person,
+        record: EmployeeRecord | None,
+        prep: EmployeeRecord | None,
+        now: datetime,
+    ) -> AlignmentDoc:
+        assert self.managers is not None
+        draft = self.draft(person, manager, record, now)
+        return build_alignment(
+            self.scripts.for_language(manager.language),
+            self.managers.for_language(manager.language),
+            record,
+            prep,
+            employee_name=person.name,
+            header=draft.header[:-1],  # employee, manager, conversation — the same as the draft's
+        )
+
+    def points(
+        self, to: Person, prep: EmployeeRecord | None, params: dict[str, object], now: datetime
+    ) -> str:
+        """The manager's shareable answers, for the employee (seed 004: exchanged a week before)."""
+        assert self.managers is not None
+        loaded = self.managers.for_language(to.language)
+        a = loaded.script.alignment
+        assert a is not None
+        shared_answers = [] if prep is None else build_draft(loaded, prep, now).sections
+        lines = [f"{qa.question}\n{qa.answer}" for _title, body in shared_answers for qa in body]
+        if not lines:
+            return fmt(a.points_none, **params)
+        return "\n\n".join([fmt(a.points_title, **params), *lines])
+
+    def _plain(self, text: str, texts: Texts, params: dict[str, object], email: bool) -> Composed:
+        return Composed([Text(text)], self._subject(texts, params) if email else "")
+
+    @staticmethod
+    def _subject(texts: Texts, params: dict[str, object]) -> str:
+        return fmt(texts.email_subject, **params)
+
+    def summary(self, entry: Entry, texts: Texts, params: dict[str, object], doc: DraftDoc) -> str:
+        lines = [fmt(texts.delivery, **params)]
+        if entry.late:
+            lines.append(fmt(texts.delivery_late, **params))
+        goals = [row[0] for row in doc.goal_rows if row and row[0] != doc.empty]
+        if goals:
+            lines.append(fmt(texts.delivery_goals, count=len(goals), goals="; ".join(goals)))
+        if doc.missing:
+            missing = "\n".join(f"• {q}" for q in doc.missing)
+            lines.append(fmt(texts.delivery_incomplete, missing=missing, **params))
+        return "\n\n".join(lines)
+
+    def draft(
+        self,
+        person: Person,
+        reader: Person,
+        record: EmployeeRecord | None,
+        now: datetime,
+        final: tuple[str, dict[str, str]] | None = None,
+    ) -> DraftDoc:
+        loaded = self.scripts.for_language(reader.language)
+        record = record or EmployeeRecord(employee_id=person.id, language=person.language)
+        texts = self.config.texts(reader.language)
+        manager = (texts.manager_label, reader.name) if reader.id != person.id else None
+        conversation = person.conversation_at()
+        return build_draft(
+            loaded,
+            record,
+            now.astimezone(ZoneInfo(reader.timezone)),
+            employee=person.name,
+            manager=manager,
+            conversation=self.when(conversation, reader) if conversation else None,
+            final=final,
+        )
+
+    @staticmethod
+    def filename(texts: Texts, person: Person, template: str | None = None) -> str:
+        name = fmt(template or texts.pdf_filename, name=person.name)
+        stem = re.sub(r"[^\w.-]+", "-", name.removesuffix(".pdf")).strip("-") or "pop"
+        return f"{stem}.pdf"

@@ -1,0 +1,111 @@
+"""The durable outbox: every message the clock causes is recorded before it is sent.
+
+An entry goes planned → sending → sent (or skipped, cancelled, failed).
+Before each part of a message goes out its number is written down
+(`inflight`); after the platform confirms it, `parts_done` moves on. After a
+crash, a part that was in flight is first looked up on the platform where the
+platform can tell (Slack: the message's metadata; the console inbox), so it is
+not sent twice; where it cannot (Telegram, e-mail), it is sent again — the one
+window in which a repeat is possible, and it is counted in `repeats`.
+
+The store keeps a due-time index, so a pass reads only what is due, never
+every person's entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.messages import Part
+from bot.ports import OutboxStore
+
+Status = Literal["planned", "sending", "sent", "skipped", "cancelled", "failed"]
+OPEN: tuple[Status, ...] = ("planned", "sending")
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    key: str  # the idempotency key: person | conversation | kind
+    kind: str
+    person: str  # whose conversation it is
+    conversation: str
+    due: datetime
+    deadline: datetime | None = None
+    late: bool = False
+    status: Status = "planned"
+    to: str = ""  # recipient person id, fixed when the send starts
+    channel: str = ""
+    address: str = ""
+    parts: list[Part] = []
+    subject: str = ""  # e-mail
+    parts_done: int = 0
+    inflight: int | None = None
+    repeats: int = 0  # parts sent again after a crash the platform could not rule out
+    attempts: int = 0
+    next_try: datetime | None = None
+    error: str = ""
+    sent_at: datetime | None = None
+    closed_at: datetime | None = None
+    note: str = ""  # why it was skipped or cancelled
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Outbox:
+    """Entries by key, kept in step with the due-time index."""
+
+    def __init__(self, store: OutboxStore) -> None:
+        self.store = store
+
+    def get(self, key: str) -> Entry | None:
+        doc = self.store.load_entry(key)
+        return Entry.model_validate(doc) if doc else None
+
+    def add(self, entry: Entry) -> None:
+        # The index first: a kill after any step leaves either a marker without an entry (a
+        # pass skips it, a re-plan adds the entry) or a whole entry — never an entry no pass
+        # will find, which a re-plan would take as planned and leave unsent.
+        self.store.index_due(entry.key, entry.due)
+        self.store.save_entry(entry.dump())
+        self.store.add_person_key(entry.person, entry.key)
+
+    def save(self, entry: Entry) -> None:
+        """Write the entry durably (before anything that depends on it happens)."""
+        self.store.save_entry(entry.dump())
+
+    def move(self, entry: Entry, due: datetime) -> None:
+        old = entry.due
+        entry.due = due
+        self.store.index_due(entry.key, due)
+        self.save(entry)
+        self.store.unindex_due(entry.key, old)
+
+    def close(self, entry: Entry, status: Status, now: datetime, note: str = "") -> None:
+        entry.status = status
+        entry.closed_at = now
+        entry.note = note or entry.note
+        if status == "sent":
+            entry.sent_at = now
+            entry.parts = []  # what was sent is the recipient's now; keep no second copy
+        if status in ("cancelled", "skipped"):
+            entry.parts = []
+        self.save(entry)
+        self.store.unindex_due(entry.key, entry.due)
+
+    def for_person(self, person_id: str) -> list[Entry]:
+        return [e for k in self.store.person_keys(person_id) if (e := self.get(k)) is not None]
+
+    def due(self, until: datetime) -> Iterator[Entry]:
+        for key in self.store.due_keys(until):
+            entry = self.get(key)
+            if entry is not None:
+                yield entry
+
+    def everything(self) -> list[Entry]:
+        return sorted((Entry.model_validate(d) for d in self.store.all_entries()), key=lambda e: e.due)

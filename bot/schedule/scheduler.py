@@ -1,0 +1,533 @@
+"""The scheduler: keeps the outbox in line with the roster and sends what is due.
+
+`sync()` plans each person's messages (at import and at start); `run_due()`
+is one pass: it reads the due-time index, checks each entry against the
+roster and the employee's progress, composes it once, and sends it part by
+part through the recipient's channel, writing down each step first — so a
+crash at any point is resumed without loss, and without a repeat wherever
+the channel can tell what it already delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from bot.clock import Clock
+from bot.dialog import followup
+from bot.domain import DONE, EmployeeRecord
+from bot.errors import PopbotError
+from bot.messages import Part
+from bot.people.access import Access
+from bot.people.roster import ImportResult, Person, Roster
+from bot.people.team import prep_id
+from bot.ports import Channel, Store
+from bot.schedule.compose import Composer
+from bot.schedule.outbox import OPEN, Entry, Outbox
+from bot.schedule.timeline import (
+    DYNAMIC_KINDS,
+    MANAGER_KINDS,
+    ScheduleConfig,
+    entry_key,
+    in_working_hours,
+    next_working,
+    plan,
+)
+
+log = logging.getLogger("popbot.schedule")
+
+# What a conversation planned on time has and a late one has not.
+_ONLY_WHEN_ON_TIME = ("reminder", "review", "prep_reminder")
+# What prepares the conversation: pointless once it has taken place.
+_BEFORE_THE_CONVERSATION = (
+    "invitation",
+    "reminder",
+    "review",
+    "delivery",
+    "prep_invitation",
+    "prep_reminder",
+)
+
+
+def _faultless(_point: str, _key: str) -> None:
+    return None
+
+
+@dataclass
+class PassReport:
+    busy: bool = False  # another process holds the outbox
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        roster: Roster,
+        store: Store,
+        access: Access,
+        outbox: Outbox,
+        composer: Composer,
+        config: ScheduleConfig,
+        channels: dict[str, Channel],
+        clock: Clock,
+    ) -> None:
+        self.roster = roster
+        self.store = store
+        self.access = access
+        self.outbox = outbox
+        self.composer = composer
+        self.config = config
+        self.channels = channels
+        self.clock = clock
+        self.unplanned: list[str] = []  # people `sync` could not plan for (logged; see the CLI)
+        # Tests put a crash here, at each named point of a send.
+        self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
+
+    # ------------------------------------------------------------ planning
+
+    def sync(self, people: Iterable[Person] | None = None) -> int:
+        """Plan (or re-plan) messages; returns how many entries changed."""
+        now = self.clock()
+        changed = 0
+        with self.outbox.store.pass_lock(wait=True):
+            for person in self.roster.everyone() if people is None else people:
+                try:
+                    changed += self._sync_person(person, now)
+                except Exception as exc:  # one person's damaged file must not leave everyone unplanned
+                    self.unplanned.append(person.id)
+                    log.error("could not plan for %s: %s", person.id, _reason(exc, f"in {_where(exc)}"))
+        return changed
+
+    def import_roster(self, people: list[Person]) -> tuple[ImportResult, int, bool]:
+        """A new roster and the schedule that follows from it, all-or-nothing as HR sees it.
+
+        A marker says an import is under way until everyone is planned: after a kill, a crash
+        or a full disk, running the same import again re-plans everyone (not only who changed
+        this time — the interrupted run may have written people it never planned).
+        Returns the import's result, how many entries changed, and whether it finished an
+        interrupted one.
+        """
+        store = self.roster.store
+        resumed = store.import_pending()
+        store.set_import_pending(True)
+        result = self.roster.import_people(people)
+        if resumed:
+            affected = self.roster.everyone()
+        else:
+            changed = {*result.added, *result.updated, *result.deactivated}
+            # Reports of a changed manager too (their manager's time zone may have moved).
+            affected = [p for p in self.roster.everyone() if p.id in changed or p.manager in changed]
+        self.unplanned = []
+        planned = self.sync(affected)
+        if not self.unplanned:
+            store.set_import_pending(False)
+        return result, planned, resumed
+
+    def _sync_person(self, person: Person, now: datetime) -> int:
+        manager = self.roster.get(person.manager) if person.manager else None
+        if manager is None:
+            desired = {}  # nobody to prepare for: no schedule
+        else:
+            zone = ZoneInfo(manager.timezone)
+            prep = self.composer.managers is not None
+            desired = {p.key: p for p in plan(person, zone, self.config, now, manager_prep=prep)}
+        changed = 0
+        existing = {e.key: e for e in self.outbox.for_person(person.id)}
+        if any(e.late and e.conversation == person.conversation for e in existing.values()):
+            # Folded late once (the invitation went at once, the draft waits for the employee):
+            # it stays so. A re-plan under a clock that was behind would otherwise add the
+            # reminders and the review back, and turn the waiting draft into a plain one, all
+            # overdue the moment the clock is right again.
+            desired = {k: p for k, p in desired.items() if k in existing or p.kind not in _ONLY_WHEN_ON_TIME}
+        for key, e in existing.items():
+            if e.status != "planned":
+                continue  # on its way or done: a re-plan never touches it
+            if e.kind in DYNAMIC_KINDS:  # added as the cycle goes; only a new round or leaving ends them
+                ended = not person.active or e.conversation != person.conversation
+                if ended and e.kind not in ("delivered", "points"):
+                    self.outbox.close(e, "cancelled", now, note="a new conversation or left the roster")
+                    changed += 1
+                continue
+            same = person.active and e.conversation == person.conversation and manager is not None
+            if same and e.due <= now:
+                continue  # overdue (the bot was down): the next pass catches it up
+            p = desired.get(key)
+            if p is not None and e.late and not p.late:
+                continue  # never un-fold a late entry (see above)
+            if p is None:
+                self.outbox.close(e, "cancelled", now, note="conversation moved or cancelled")
+                changed += 1
+            elif (p.due, p.deadline, p.late) != (e.due, e.deadline, e.late):
+                e.deadline, e.late = p.deadline, p.late
+                self.outbox.move(e, p.due)
+                changed += 1
+        for key, p in desired.items():
+            if key not in existing:
+                self.outbox.add(
+                    Entry(
+                        key=key,
+                        kind=p.kind,
+                        person=person.id,
+                        conversation=person.conversation,
+                        due=p.due,
+                        deadline=p.deadline,
+                        late=p.late,
+                    )
+                )
+                changed += 1
+        return changed
+
+    # ------------------------------------------------------------ sending
+
+    async def run_due(self) -> PassReport:
+        """One pass over what is due now (cron: `popbot schedule run-due`)."""
+        report = PassReport()
+        now = self.clock()
+        with self.outbox.store.pass_lock() as mine:
+            if not mine:
+                report.busy = True
+                return report
+            for entry in list(self.outbox.due(now)):
+                if entry.status not in OPEN:
+                    self.outbox.store.unindex_due(entry.key, entry.due)
+                    continue
+                if entry.due > now or (entry.next_try is not None and entry.next_try > now):
+                    continue  # the index is by hour: this one is later in the hour
+                await self._isolated(entry, now, report)
+        return report
+
+    async def _isolated(self, entry: Entry, now: datetime, report: PassReport) -> None:
+        """One entry, whatever goes wrong with it: any failure is this entry's (an attempt with
+        its reason, back-off, finally FAILED), never the pass's — the others still go."""
+        try:
+            await self._process(entry, now, report)
+        except Exception as exc:
+            reason = _reason(exc, "while preparing or sending (see the log for where)")
+            if not isinstance(exc, PopbotError):
+                log.error("%s for %s: %s in %s", entry.kind, entry.person, type(exc).__name__, _where(exc))
+        else:
+            return
+        try:
+            self._failed(entry, now, reason, report)
+        except Exception as exc:  # not even the failure could be written down: the next pass retries
+            log.error("%s for %s: cannot record the failure (%s)", entry.kind, entry.person, exc)
+
+    def recipient(self, entry: Entry, person: Person) -> Person | None:
+        """Who gets this entry: the employee, or their manager as the roster says now."""
+        if entry.kind not in MANAGER_KINDS:
+            return person
+        return self.roster.get(person.manager) if person.manager else None
+
+    async def _process(self, entry: Entry, now: datetime, report: PassReport) -> None:
+        # Composing (two PDFs for a draft: ~0.7 s) runs in a thread, so a running bot keeps
+        # answering chats while a T−7 pass composes for every manager.
+        if entry.status == "planned" and not await asyncio.to_thread(self._prepare, entry, now, report):
+            return
+        channel = self.channels.get(entry.channel)
+        if channel is None:
+            self._failed(entry, now, f"the {entry.channel} channel is not configured here", report)
+            return
+        try:
+            await self._send(entry, channel)
+        except Exception as exc:  # the platform or the network: try again later
+            self._failed(entry, now, f"{type(exc).__name__}: {str(exc)[:300]}", report)
+            return
+        self.fault("before_close", entry.key)
+        self.outbox.close(entry, "sent", now)
+        report.sent.append(entry.key)
+        log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
+        if entry.kind == "final":  # the POP is agreed: check-ins, evaluations, the next round
+            self._plan_follow_ups(entry, now)
+        if entry.kind == "evaluation_summary":
+            self._next_round_if_all_evaluated(entry, now)
+        if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
+            follow = ["delivered", *(["points"] if self.composer.managers is not None else [])]
+            for kind in follow:
+                self.outbox.add(
+                    Entry(
+                        key=entry_key(entry.person, entry.conversation, kind),
+                        kind=kind,
+                        person=entry.person,
+                        conversation=entry.conversation,
+                        due=now,
+                    )
+                )
+
+    def _plan_follow_ups(self, final: Entry, now: datetime) -> None:
+        """Seed 001 §2.5: check-ins every few months, each goal evaluated when it was due
+        (the last date its planning names), a summary of each to the manager, the next round."""
+        person = self.roster.get(final.person)
+        record = self.store.load(final.person)
+        conv = person.conversation_at() if person is not None else None
+        if person is None or conv is None or record is None or self.composer.follow_ups is None:
+            return
+        cfg, zone, hours = self.config.follow_up, ZoneInfo(person.timezone), self.config.working_hours
+        later = timedelta(days=cfg.summary_after_days)
+        end = conv + relativedelta(months=cfg.cycle_months)
+        planned: list[tuple[str, str, datetime]] = []
+        n = 1
+        while n * cfg.checkin_months < cfg.cycle_months:
+            at = next_working(conv + relativedelta(months=n * cfg.checkin_months), zone, hours)
+            planned += [
+                (f"checkin-{n}", "checkin", at),
+                (f"checkin-summary-{n}", "checkin_summary", at + later),
+            ]
+            n += 1
+        loaded = self.composer.scripts.for_record(record)
+        for i, item in enumerate(followup.goals(loaded, record)):
+            due = followup.deadline(loaded, item, conv.date())
+            moment = datetime.combine(due, hours.start, zone) if due is not None else end
+            at = next_working(min(moment, end), zone, hours)
+            planned += [
+                (f"evaluation-{i}", "evaluation", at),
+                (f"evaluation-summary-{i}", "evaluation_summary", at + later),
+            ]
+        at = next_working(end, zone, hours)
+        planned += [("next-cycle", "next_cycle", at), ("next-cycle-manager", "next_cycle_manager", at)]
+        for suffix, kind, due in planned:
+            key = entry_key(person.id, final.conversation, suffix)
+            if self.outbox.get(key) is None:
+                self.outbox.add(
+                    Entry(
+                        key=key,
+                        kind=kind,
+                        person=person.id,
+                        conversation=final.conversation,
+                        due=max(due, now),
+                    )
+                )
+
+    def _next_round_if_all_evaluated(self, entry: Entry, now: datetime) -> None:
+        """Seed 001 §2.5.1: after the evaluation the cycle starts again — as soon as every goal
+        is evaluated, the next round is announced (rather than waiting for the year to end)."""
+        record = self.store.load(entry.person)
+        if record is None:
+            return
+        count = len(followup.goals(self.composer.scripts.for_record(record), record))
+        for i in range(count):
+            sub = self.store.load(followup.evaluation_id(entry.person, entry.conversation, i))
+            if sub is None or sub.state != DONE:
+                return
+        for kind in ("next-cycle", "next-cycle-manager"):
+            upcoming = self.outbox.get(entry_key(entry.person, entry.conversation, kind))
+            if upcoming is not None and upcoming.status == "planned" and upcoming.due > now:
+                self.outbox.move(upcoming, now)
+
+    def _prepare(self, entry: Entry, now: datetime, report: PassReport) -> bool:
+        """Decide whether a planned entry goes now; if so compose it and mark it sending."""
+        person = self.roster.get(entry.person)
+        if person is None or not person.active or person.conversation != entry.conversation:
+            self.outbox.close(entry, "cancelled", now, note="no longer in the roster with this conversation")
+            report.cancelled.append(entry.key)
+            return False
+        stale = self._passed(entry, person, now)
+        if stale is not None:  # its moment went by (the bot was down, the clock was wrong)
+            self.outbox.close(entry, "skipped", now, note=stale)
+            report.skipped.append(entry.key)
+            return False
+        record = self.store.load(person.id)
+        done = record is not None and record.state == DONE
+        if entry.kind == "reminder" and done:
+            self.outbox.close(entry, "skipped", now, note="preparation finished")
+            report.skipped.append(entry.key)
+            return False
+        if entry.kind == "prep_reminder" and self._prep_done(person, entry):
+            self.outbox.close(entry, "skipped", now, note="the manager's preparation is finished")
+            report.skipped.append(entry.key)
+            return False
+        if entry.kind in ("agree_request", "final", "final_manager"):
+            agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
+            needed = {"employee"} if entry.kind == "agree_request" else {"employee", "manager"}
+            if not needed <= agreed.keys():
+                if entry.deadline is not None and now >= entry.deadline:
+                    self.outbox.close(entry, "skipped", now, note="no agreement within the window")
+                    report.skipped.append(entry.key)
+                else:
+                    report.waiting.append(entry.key)  # waits for the agreement(s) it needs
+                return False
+        elif entry.deadline is not None and not done and now < entry.deadline:
+            report.waiting.append(entry.key)  # a late draft waits for the employee to finish
+            return False
+        to = self.recipient(entry, person)
+        if to is None:
+            self._failed(entry, now, "the roster names no manager", report, final=True)
+            return False
+        zone, hours = ZoneInfo(to.timezone), self.config.working_hours
+        if not in_working_hours(now, zone, hours):
+            # caught up in the recipient's next working hours; re-indexed there, so the
+            # passes in between do not read it again
+            self.outbox.move(entry, next_working(now, zone, hours))
+            report.waiting.append(entry.key)
+            return False
+        route = self.route(to)
+        if route is None:
+            self._failed(entry, now, f"no way to reach {to.id}: no chat account and no e-mail", report)
+            return False
+        entry.channel, entry.address = route
+        entry.to = to.id
+        manager = self.roster.get(person.manager) if person.manager else None
+        bundle = self._bundle(entry, to, now) if entry.kind == "prep_invitation" else []
+        delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
+        delivery_at = (delivery.deadline or delivery.due) if delivery else None
+        composed = self.composer.compose(
+            entry,
+            person,
+            manager,
+            to,
+            record,
+            now,
+            delivery_at=delivery_at,
+            email=entry.channel == "email",
+            prep=self.prep(person, entry.conversation),
+            bundle=[p for p, _e in bundle],
+        )
+        entry.parts = [Part.of(p) for p in composed.parts]
+        entry.subject = composed.subject
+        entry.parts_done = 0
+        entry.inflight = None
+        entry.status = "sending"
+        self.outbox.save(entry)  # from here on the same message is resumed, never recomposed
+        for _p, sibling in bundle:  # their invitations went in this one
+            if sibling.status == "planned":
+                self.outbox.close(sibling, "skipped", now, note=f"bundled into {entry.key}")
+        self.fault("composed", entry.key)
+        return True
+
+    def _passed(self, entry: Entry, person: Person, now: datetime) -> str | None:
+        """Why this entry's moment has clearly passed, or None: what is sent late must still
+        make sense. A catch-up after a day's outage sends the invitation and the draft, but not
+        yesterday's reminder, nor a review once the draft went, nor anything meant to prepare a
+        conversation that already took place."""
+        conv = person.conversation_at()
+        if entry.kind in _BEFORE_THE_CONVERSATION and conv is not None and now >= conv:
+            return "the conversation has taken place"
+        zone = ZoneInfo(person.timezone)
+        if entry.kind in ("reminder", "prep_reminder") and entry.due.astimezone(zone).date() < (
+            now.astimezone(zone).date()
+        ):
+            return "a reminder for a day that has passed"
+        if entry.kind == "review":
+            delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
+            if delivery is not None and (
+                delivery.status == "sent" or (not delivery.late and delivery.due <= now)
+            ):
+                return "the draft has gone to the manager already"
+        return None
+
+    def _bundle(self, entry: Entry, manager: Person, now: datetime) -> list[tuple[Person, Entry]]:
+        """A manager who chose `team week`: the other reports whose invitation to prepare falls
+        in the same week go into this one message (their entries are closed as bundled)."""
+        record = self.store.load(manager.id)
+        if record is None or not record.digest:
+            return []
+        zone = ZoneInfo(manager.timezone)
+        week = entry.due.astimezone(zone).isocalendar()[:2]
+        out = []
+        for report in self.roster.everyone():
+            if report.manager != manager.id or report.id == entry.person or not report.active:
+                continue
+            other = self.outbox.get(entry_key(report.id, report.conversation, "prep-invitation"))
+            if other is None or other.due.astimezone(zone).isocalendar()[:2] != week:
+                continue
+            if other.status == "planned" or other.note == f"bundled into {entry.key}":
+                out.append((report, other))
+        return out
+
+    def prep(self, person: Person, conversation: str) -> EmployeeRecord | None:
+        """The manager's preparation for this conversation (as the roster names the manager now)."""
+        return self.store.load(prep_id(person.manager, person.id, conversation)) if person.manager else None
+
+    def _prep_done(self, person: Person, entry: Entry) -> bool:
+        prep = self.prep(person, entry.conversation)
+        return prep is not None and prep.state == DONE
+
+    def route(self, person: Person) -> tuple[str, str] | None:
+        """The recipient's own platform when they can be reached there, else e-mail."""
+        if person.platform == "slack":
+            handle = person.slack or self.access.handle_of("slack", person.id)
+            if handle:
+                return "slack", handle
+        elif person.platform == "telegram":
+            chat = self.access.handle_of("telegram", person.id)
+            if chat:
+                return "telegram", chat
+        elif person.platform == "console":
+            return "console", person.id
+        if person.email:
+            return "email", person.email
+        return None
+
+    async def _send(self, entry: Entry, channel: Channel) -> None:
+        units = [entry.parts] if channel.whole else [[p] for p in entry.parts]
+        for i in range(entry.parts_done, len(units)):
+            key = entry.key if channel.whole else f"{entry.key}#{i}"
+            if entry.inflight == i:  # a crash or failure during this part: did it arrive?
+                seen = await channel.was_sent(entry.address, key)
+                if seen:
+                    self._receipt(entry, i)
+                    continue
+                if seen is None:
+                    entry.repeats += 1
+            entry.inflight = i
+            self.outbox.save(entry)
+            self.fault("before_send", entry.key)
+            await channel.send(entry.address, units[i], key, entry.subject)
+            self.fault("after_send", entry.key)
+            self._receipt(entry, i)
+            self.fault("after_receipt", entry.key)
+
+    def _receipt(self, entry: Entry, i: int) -> None:
+        entry.parts_done = i + 1
+        entry.inflight = None
+        self.outbox.save(entry)
+
+    def _failed(
+        self, entry: Entry, now: datetime, error: str, report: PassReport, final: bool = False
+    ) -> None:
+        entry.attempts += 1
+        entry.error = error
+        policy = self.config.retry
+        if final or entry.attempts >= policy.attempts:
+            self.outbox.close(entry, "failed", now)
+            report.failed.append(entry.key)
+            # HR's signal: the log and `popbot schedule status` (never silently dropped)
+            log.error(
+                "could not send %s for %s after %d tries: %s — see 'popbot schedule status'",
+                entry.kind,
+                entry.person,
+                entry.attempts,
+                error,
+            )
+            return
+        entry.next_try = now + policy.delay(entry.attempts)
+        self.outbox.save(entry)
+        report.retrying.append(entry.key)
+        log.warning("%s for %s failed (try %d): %s", entry.kind, entry.person, entry.attempts, error)
+
+
+def _reason(exc: BaseException, otherwise: str) -> str:
+    """What may be said of a failure: popbot's own errors name a file and the system's reason,
+    never an answer; any other exception's text might quote one, so only its type is said."""
+    if isinstance(exc, PopbotError):
+        return str(exc)
+    return f"{type(exc).__name__} {otherwise}"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of a traceback, as file:line — where, never what (no values)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"

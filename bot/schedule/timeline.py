@@ -1,0 +1,374 @@
+"""When popbot writes to whom: the timeline of a POP-gesprek, from HR's YAML.
+
+`dialogs/schedule.yaml` holds the offsets (days before the conversation),
+working hours and the retry policy, and every sentence the schedule sends.
+`plan()` turns one person's conversation into the messages that should go
+out, each with a stable key; the scheduler keeps the outbox in line with it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from bot.errors import PopbotError
+from bot.people.roster import Person
+
+Days = Annotated[int, Field(ge=0, le=90)]
+
+
+class Weekday(enum.StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+_WEEKDAYS = list(Weekday)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Offsets(_Strict):
+    """Days before the conversation."""
+
+    invitation: Days
+    reminders: list[Days] = []
+    review: Days
+    delivery: Days
+    late_delivery: Days  # a late conversation: the draft at the latest this many days before
+    finalize_after: Days = 1  # days after the conversation: make the draft the final POP
+    agreement_window: Days = 30  # how long the final POP waits for both agreements
+
+    @model_validator(mode="after")
+    def _order(self) -> Offsets:
+        if not self.invitation > self.review > self.delivery > self.late_delivery:
+            raise ValueError("needs invitation > review > delivery > late_delivery (days before)")
+        if any(not self.invitation > r > self.delivery for r in self.reminders):
+            raise ValueError("reminders must fall between the invitation and the delivery")
+        return self
+
+
+class WorkingHours(_Strict):
+    days: list[Weekday] = Field(min_length=1)
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _span(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise ValueError("working hours need start < end")
+        return self
+
+
+class RetryPolicy(_Strict):
+    attempts: int = Field(ge=1, le=50)
+    first_delay_minutes: float = Field(gt=0)
+    factor: float = Field(ge=1)
+
+    def delay(self, attempt: int) -> timedelta:
+        """Exponential back-off: the wait after the `attempt`-th failure (1-based)."""
+        return timedelta(minutes=self.first_delay_minutes * self.factor ** (attempt - 1))
+
+
+class Texts(_Strict):
+    """Every sentence the schedule sends, in one language. `{name}` etc. are filled in."""
+
+    weekdays: list[str] = Field(min_length=7, max_length=7)
+    months: list[str] = Field(min_length=12, max_length=12)
+    date_format: str  # "{weekday} {day} {month} om {time}"
+    invitation: str
+    invitation_late: str
+    start_button: str
+    reminder: str
+    review: str
+    delivery: str
+    delivery_incomplete: str
+    delivery_late: str
+    delivery_goals: str
+    delivered: str
+    email_subject: str
+    email_body: str
+    manager_label: str
+    pdf_filename: str
+    prep_invitation: str
+    prepare_button: str
+    prep_subject: str
+    prep_reminder: str
+    prep_digest: str  # one invitation for the week's reports: "{count}"
+    prep_digest_line: str  # "{name} — {date}", with a button under it
+    alignment_filename: str
+    finalize: str
+    agree_request: str
+    final: str
+    final_subject: str
+    checkin: str
+    checkin_button: str
+    evaluation: str
+    evaluate_button: str
+    checkin_summary: str
+    evaluation_summary: str
+    not_answered: str
+    next_cycle: str
+    next_cycle_manager: str
+
+
+class FollowUpConfig(_Strict):
+    """After the conversation (seed 001 §2.5): check-ins, evaluations, the next round."""
+
+    checkin_months: int = Field(ge=1, le=24)
+    cycle_months: int = Field(ge=1, le=60)  # when the next round starts
+    summary_after_days: int = Field(ge=0, le=60)  # the manager's summary of a check-in or evaluation
+
+
+class ScheduleConfig(_Strict):
+    timeline: Offsets
+    follow_up: FollowUpConfig
+    working_hours: WorkingHours
+    retry: RetryPolicy
+    preparation_minutes: int = Field(ge=1)
+    retention_months: int = Field(ge=1, le=120)  # data of a finished round is kept this long
+    messages: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], Texts] = Field(min_length=1)
+
+    def texts(self, language: str) -> Texts:
+        return self.messages.get(language) or next(iter(self.messages.values()))
+
+
+def bundled_schedule_path() -> Path:
+    return Path(str(resources.files("dialogs").joinpath("schedule.yaml")))
+
+
+def load_schedule(path: str | Path | None = None) -> ScheduleConfig:
+    """HR's schedule file; a PopbotError names the file, the line or the key that is wrong."""
+    path = Path(path) if path else bundled_schedule_path()
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PopbotError(f"{path}: cannot read ({exc.strerror})") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
+        raise PopbotError(f"{path}:{where}: invalid YAML: {exc.problem}") from None
+    try:
+        return ScheduleConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
+        ]
+        raise PopbotError("\n".join(problems)) from None
+
+
+# ---------------------------------------------------------------- working hours
+
+
+def _works(day: date, hours: WorkingHours) -> bool:
+    return _WEEKDAYS[day.weekday()] in hours.days
+
+
+def in_working_hours(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> bool:
+    local = at.astimezone(zone)
+    return _works(local.date(), hours) and hours.start <= local.time() < hours.end
+
+
+def next_working(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
+    """`at` if it is within working hours there, else the next working morning."""
+    local = at.astimezone(zone)
+    day = local.date()
+    for _ in range(8):
+        if _works(day, hours):
+            start = datetime.combine(day, hours.start, zone)
+            end = datetime.combine(day, hours.end, zone)
+            if local < start:
+                return start
+            if local < end:
+                return local
+        day += timedelta(days=1)
+        local = datetime.combine(day, time(0), zone)
+    raise AssertionError("working hours have at least one day")  # pragma: no cover
+
+
+def on_the_day(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
+    """Within working hours on `at`'s own day; on a day off, the start of the working day before.
+
+    For what is due *by* a day (the review, the manager's draft): a week before
+    stays that day, and never slips past a weekend.
+    """
+    local = at.astimezone(zone)
+    day = local.date()
+    if _works(day, hours):
+        start = datetime.combine(day, hours.start, zone)
+        last = datetime.combine(day, hours.end, zone) - timedelta(minutes=1)
+        return min(max(local, start), last)
+    for _ in range(7):
+        day -= timedelta(days=1)
+        if _works(day, hours):
+            return datetime.combine(day, hours.start, zone)
+    raise AssertionError("working hours have at least one day")  # pragma: no cover
+
+
+# ---------------------------------------------------------------- the plan
+
+Kind = Literal[
+    "invitation",
+    "reminder",
+    "review",
+    "delivery",
+    "delivered",
+    "prep_invitation",
+    "prep_reminder",
+    "points",
+    "finalize",
+    "agree_request",
+    "final",
+    "final_manager",
+    "checkin",
+    "checkin_summary",
+    "evaluation",
+    "evaluation_summary",
+    "next_cycle",
+    "next_cycle_manager",
+]
+# Sent to the manager; every other kind goes to the employee.
+MANAGER_KINDS = (
+    "delivery",
+    "prep_invitation",
+    "prep_reminder",
+    "agree_request",
+    "final_manager",
+    "checkin_summary",
+    "evaluation_summary",
+    "next_cycle_manager",
+)
+# Added by the scheduler as the cycle goes (not by `plan`), so a re-plan leaves them be.
+DYNAMIC_KINDS = (
+    "delivered",
+    "points",
+    "checkin",
+    "checkin_summary",
+    "evaluation",
+    "evaluation_summary",
+    "next_cycle",
+    "next_cycle_manager",
+)
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: str  # stable: the same conversation and kind give the same key
+    kind: Kind
+    due: datetime  # UTC
+    deadline: datetime | None = None  # a late delivery: when the employee finishes, at the latest this
+    late: bool = False
+
+
+def entry_key(person_id: str, conversation: str, kind: str) -> str:
+    return f"{person_id}|{conversation}|{kind}"
+
+
+def plan(
+    person: Person,
+    manager_zone: ZoneInfo | None,
+    cfg: ScheduleConfig,
+    now: datetime,
+    manager_prep: bool = False,
+) -> list[Planned]:
+    """The messages this person's conversation calls for, from `now` on.
+
+    Everything goes within the recipient's working hours: an invitation or a
+    reminder that falls outside waits for the next working morning; the
+    review and the manager's draft stay on their day (or move to the working
+    day before, never past a weekend). A conversation closer than the delivery offset is late: the
+    invitation goes at once, and the draft when the employee finishes (at
+    the latest `late_delivery` days before).
+    """
+    conv = person.conversation_at()
+    if not person.active or conv is None:
+        return []
+    zone = ZoneInfo(person.timezone)
+    hours = cfg.working_hours
+    t = cfg.timeline
+    days = timedelta(days=1)
+    key = person.conversation
+    after = _after_the_conversation(person, conv, zone, cfg) if manager_prep else []
+    if conv <= now:
+        return _utc(after)
+
+    def employee_time(offset: int) -> datetime:
+        return next_working(conv - offset * days, zone, hours)
+
+    out: list[Planned] = []
+    soonest = next_working(now, zone, hours)
+    invitation = max(employee_time(t.invitation), soonest)
+    delivery = on_the_day(conv - t.delivery * days, manager_zone or zone, hours)
+    mzone = manager_zone or zone
+    m_invitation = max(
+        next_working(conv - t.invitation * days, mzone, hours), next_working(now, mzone, hours)
+    )
+    if manager_prep:  # seed 004: the manager prepares too, invited with the employee
+        out.append(Planned(entry_key(person.id, key, "prep-invitation"), "prep_invitation", m_invitation))
+    late = delivery <= now
+    out.append(Planned(entry_key(person.id, key, "invitation"), "invitation", invitation, late=late))
+    if not late:
+        review = max(on_the_day(conv - t.review * days, zone, hours), soonest)
+        for offset in sorted(set(t.reminders), reverse=True):
+            at = employee_time(offset)
+            same_day = at.astimezone(zone).date() == review.astimezone(zone).date()
+            if invitation < at < delivery and not same_day:  # the review's day has the review
+                out.append(Planned(entry_key(person.id, key, f"reminder-{offset}"), "reminder", at))
+        if review < delivery:
+            out.append(Planned(entry_key(person.id, key, "review"), "review", review))
+        for offset in sorted(set(t.reminders), reverse=True) if manager_prep else []:
+            at = next_working(conv - offset * days, mzone, hours)
+            if m_invitation < at < delivery:
+                out.append(Planned(entry_key(person.id, key, f"prep-reminder-{offset}"), "prep_reminder", at))
+        out.append(Planned(entry_key(person.id, key, "delivery"), "delivery", delivery))
+    else:
+        deadline = on_the_day(conv - t.late_delivery * days, manager_zone or zone, hours)
+        out.append(
+            Planned(
+                entry_key(person.id, key, "delivery"),
+                "delivery",
+                soonest,
+                deadline=max(deadline, soonest),
+                late=True,
+            )
+        )
+    return _utc(out + after)
+
+
+def _after_the_conversation(
+    person: Person, conv: datetime, zone: ZoneInfo, cfg: ScheduleConfig
+) -> list[Planned]:
+    """Vaststelling (seed 001 §2.4.2): the employee confirms the final POP, then the manager
+    agrees; both get the final POP. Each waits for the agreements it needs, up to a window."""
+    t = cfg.timeline
+    key = person.conversation
+    start = next_working(conv + timedelta(days=t.finalize_after), zone, cfg.working_hours)
+    until = start + timedelta(days=t.agreement_window)
+    return [
+        Planned(entry_key(person.id, key, "finalize"), "finalize", start),
+        Planned(entry_key(person.id, key, "agree-request"), "agree_request", start, deadline=until),
+        Planned(entry_key(person.id, key, "final"), "final", start, deadline=until),
+        Planned(entry_key(person.id, key, "final-manager"), "final_manager", start, deadline=until),
+    ]
+
+
+def _utc(planned: list[Planned]) -> list[Planned]:
+    return [
+        replace(p, due=p.due.astimezone(UTC), deadline=p.deadline and p.deadline.astimezone(UTC))
+        for p in planned
+    ]
