@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock, utc_now
@@ -29,6 +29,7 @@ from bot.errors import DamagedData, StorageError
 from bot.messages import Document, Incoming, Outgoing, Question, Text
 from bot.people.team import Report, TeamDirectory, prep_id
 from bot.ports import Store
+from bot.session import Sessions
 
 if TYPE_CHECKING:
     from bot.people.privacy import PersonalData
@@ -63,27 +64,13 @@ class Engine:
         self.personal = personal  # export and erasure (the employee's rights)
         self.store = store
         self.clock = clock
-        # One lock per employee: two adapters (or two button presses) for the
-        # same person are applied one after the other, never interleaved.
-        self._locks: dict[str, asyncio.Lock] = {}
+        # One session per person: two adapters (or two button presses, or two processes) for
+        # the same person are applied one after the other, never interleaved.
+        self.sessions = Sessions(store)
 
-    @asynccontextmanager
-    async def _lock(self, employee_id: str) -> AsyncIterator[None]:
-        """The person's turn to themselves: in this process (an asyncio lock, so one waiter at
-        a time) and across processes that share the store (its lock file)."""
-        async with self._locks.setdefault(employee_id, asyncio.Lock()):
-            held = self.store.hold(employee_id)
-            taking = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
-            try:
-                await asyncio.shield(taking)
-            except asyncio.CancelledError:
-                # the thread takes the lock anyway: give it back when it has it
-                taking.add_done_callback(lambda t: t.exception() or held.__exit__(None, None, None))
-                raise
-            try:
-                yield
-            finally:
-                held.__exit__(None, None, None)
+    def _lock(self, employee_id: str) -> AbstractAsyncContextManager[None]:
+        """The person's turn to themselves (see `bot.session`)."""
+        return self.sessions.turn(employee_id)
 
     @property
     def registries(self) -> list[ScriptRegistry]:
@@ -198,7 +185,7 @@ class Engine:
         if record.erase_pending:
             record.erase_pending = False
             if text in (w.casefold() for w in script.words.yes):
-                await asyncio.to_thread(self.personal.erase, record.employee_id)
+                await asyncio.to_thread(self.personal.erase, record.employee_id, in_turn=True)
                 return [Text(words.erase_done)], True
             question = self._turn(record).current_question()
             return [Text(words.erase_cancelled), *([question] if question else [])], False

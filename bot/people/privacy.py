@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
 from bot.domain import EmployeeRecord
 from bot.people.access import Access
 from bot.ports import OutboxRecords, PersonalStore
+from bot.session import Sessions, owner_of
 
 PLATFORMS = ("telegram", "slack")
 
@@ -40,16 +42,18 @@ class PersonalData:
         self.outbox = outbox
         self.access = access
         self.clock = clock
+        self.sessions = Sessions(store)  # every record written under its owner's session
+
+    def _record_ids(self, person: str) -> list[str]:
+        """The person's own record and every record about them (a scan: erasure and export
+        are rare)."""
+        return [person, *(rid for rid in self.store.employee_ids() if _about(rid, person))]
 
     def _records(self, person: str) -> Iterator[EmployeeRecord]:
-        own = self.store.load(person)
-        if own is not None:
-            yield own
-        for rid in list(self.store.employee_ids()):  # a scan: erasure and export are rare
-            if _about(rid, person):
-                record = self.store.load(rid)
-                if record is not None:
-                    yield record
+        for rid in self._record_ids(person):
+            record = self.store.load(rid)
+            if record is not None:
+                yield record
 
     def export(self, person: str) -> dict[str, Any]:
         entries = [e for k in self.outbox.person_keys(person) if (e := self.outbox.load_entry(k))]
@@ -77,16 +81,20 @@ class PersonalData:
             done.append(_pseudonym(person))
         return done
 
-    def erase(self, person: str, note: str = "") -> dict[str, int]:
+    def erase(self, person: str, note: str = "", in_turn: bool = False) -> dict[str, int]:
         """Remove everything about `person`; returns how many of each kind went (no content).
 
+        Each record goes under its owner's session, so a turn in progress cannot write it
+        back; `in_turn`: called from the person's own turn, which holds their session.
         A journal entry stands from before the first deletion until the audit line: an
         erasure cut off midway is finished by the next start, `popbot data check` or the
         same erasure again."""
         self.store.begin_erasure(person)
         gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0}
-        for record in list(self._records(person)):
-            gone["records"] += int(self.store.delete(record.employee_id))
+        for rid in self._record_ids(person):
+            owner = owner_of(rid)
+            with nullcontext() if in_turn and owner == person else self.sessions.writing(owner):
+                gone["records"] += int(self.store.delete(rid))
         for platform in PLATFORMS:
             gone["chat_accounts"] += int(self.access.unbind(platform, person))
         gone["invitations"] = self.store.delete_invites_of(person)
@@ -124,7 +132,8 @@ class PersonalData:
             if len(parts) >= 4:  # prep|manager|report|conversation, checkin|person|conversation|…
                 conversation = parts[3] if parts[0] == "prep" else parts[2]
                 if _before(conversation, limit):
-                    gone["records"] += int(self.store.delete(rid))
+                    with self.sessions.writing(owner_of(rid)):
+                        gone["records"] += int(self.store.delete(rid))
                 continue
             record = self.store.load(rid)
             if record is None:
@@ -134,10 +143,13 @@ class PersonalData:
                 gone["people"] += 1
                 continue
             if record.previous and _before(str(record.previous.get("cycle", "")), limit):
-                record.previous = None
-                self.store.save(record)
-                self.store.drop_backup(rid)  # the kept previous version still held it
-                gone["previous_rounds"] += 1
+                with self.sessions.writing(rid):  # read again inside: a turn may have saved since
+                    record = self.store.load(rid)
+                    if record is not None and record.previous:
+                        record.previous = None
+                        self.store.save(record)
+                        self.store.drop_backup(rid)  # the kept previous version still held it
+                        gone["previous_rounds"] += 1
         gone["schedule_entries"] = self.outbox.purge_closed(limit)
         if any(gone.values()):
             summary = ", ".join(f"{n} {k}" for k, n in gone.items() if n)

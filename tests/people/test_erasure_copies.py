@@ -23,8 +23,8 @@ from bot.people.privacy import PersonalData
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import Chat
+from tests.schedule.test_manager_cycle import agreed_pop
 from tests.schedule_world import World, world
-from tests.test_manager_cycle import agreed_pop
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
 mila,Mila Bakker,mila@example.org,nl,,console,,,Europe/Amsterdam

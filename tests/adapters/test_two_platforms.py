@@ -17,12 +17,12 @@ from adapters.telegram.adapter import TelegramAdapter
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
 from storage import TinyDBStore
+from tests.adapters.test_slack import Slack
+from tests.adapters.test_telegram import Bot
 from tests.fakes.server import serving
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
 from tests.helpers import NL, NOW, make_engine
-from tests.test_slack import Slack
-from tests.test_telegram import Bot
 
 CHAT = 5001
 STALE = NL.script.messages.stale_choice

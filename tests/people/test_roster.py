@@ -12,7 +12,7 @@ from bot.people.roster import Roster, RosterError, parse_roster
 from storage import TinyDBStore
 from tests.helpers import make_engine
 
-EXAMPLE = Path(__file__).parent.parent / "roster.example.csv"
+EXAMPLE = Path(__file__).parent.parent.parent / "roster.example.csv"
 HEADER = "id,name,email,language,manager,platform,handle,conversation,timezone\n"
 
 

@@ -16,7 +16,7 @@ from bot import ScriptError, load_script
 from bot.app.cli import main
 from bot.dialog.script import bundled_script_path
 
-HERE = Path(__file__).parent / "broken_scripts"
+HERE = Path(__file__).parent.parent / "broken_scripts"
 BASE = (HERE / "base.nl.yaml").read_text(encoding="utf-8")
 CASES: list[dict[str, Any]] = YAML(typ="safe").load((HERE / "cases.yaml").read_text(encoding="utf-8"))
 

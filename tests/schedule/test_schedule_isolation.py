@@ -16,9 +16,9 @@ from bot.documents.draft import QA, DraftDoc
 from bot.documents.pdf import render_alignment_pdf, render_pdf
 from bot.messages import Part
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat
+from tests.schedule.test_manager_cycle import ROSTER, at, pdf_text, run_until, slack_files
+from tests.schedule.test_schedule import entries, run_days
 from tests.schedule_world import World, world
-from tests.test_manager_cycle import ROSTER, at, pdf_text, run_until, slack_files
-from tests.test_schedule import entries, run_days
 
 LIMIT = 2000  # the chat's max_message_length
 SECRET = "ANTWOORD-VAN-ANNA"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from storage import TinyDBStore
+from tests.adapters.test_slack_cli import env_for
 from tests.fakes.slack_api import FakeSlack, dm, event_body
-from tests.test_slack_cli import env_for
 
 ANNA = "U0ANNA"
 

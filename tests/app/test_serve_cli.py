@@ -21,13 +21,13 @@ from bot.people.access import Access
 from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
+from tests.adapters.test_slack_cli import stop
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.helpers import import_roster
 from tests.schedule_world import Mailbox, free_port
-from tests.test_slack_cli import stop
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 
 
 def always_open_schedule(tmp_path: Path) -> Path:

@@ -105,7 +105,7 @@ def test_preview_runs_a_script_without_touching_real_data(tmp_path: Path) -> Non
 def test_the_readme_shows_the_current_flow(tmp_path: Path) -> None:
     out = tmp_path / "flow.md"
     assert main(["dialogs", "graph", str(SCRIPTS[0]), "-o", str(out)]) == 0
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
     start, end = readme.index("<!-- flow:start -->\n"), readme.index("<!-- flow:end -->")
     assert readme[start + len("<!-- flow:start -->\n") : end] == out.read_text(encoding="utf-8"), (
         "README's diagram is stale: regenerate it with popbot dialogs graph dialogs/pop.nl.yaml -o flow.md"

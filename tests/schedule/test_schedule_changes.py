@@ -108,7 +108,7 @@ def test_schedule_status_shows_the_plan_for_the_example_roster(tmp_path: Path, m
     monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "data"))
     for name in ("SMTP_HOST", "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    example = Path(__file__).parent.parent / "roster.example.csv"
+    example = Path(__file__).parent.parent.parent / "roster.example.csv"
     assert main(["roster", "import", str(example)]) == 0
     assert "message(s) planned" in capsys.readouterr().out
     assert main(["schedule", "status"]) == 0
