@@ -25,13 +25,10 @@ from bot.dialog.schema import (
 from bot.dialog.script import LoadedScript
 from bot.documents.draft import render_draft
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
+from bot.engine.side_questions import SIDE_QUESTIONS
 from bot.messages import Document, Incoming, Option, Outgoing, Question, Text
 
-RESTART_ID = "__restart__"
 EDIT_ID = "__edit__"
-MORE = "__more__"
-FOLLOW_UP = "__followup__"
-LANGUAGE_ID = "__language__"
 
 
 class Turn:
@@ -168,7 +165,7 @@ class Turn:
         done = m.multi_done if q.kind == "multi" else ""
         return Question(qid, q.text, q.kind, options, hint, shown, done)
 
-    def _yesno_question(self, qid: str, text: str) -> Question:
+    def yesno_question(self, qid: str, text: str) -> Question:
         w = self.script.words
         opts = (Option("yes", w.yes[0]), Option("no", w.no[0]))
         return Question(qid, text, "yesno", opts, self.msgs.hint_yesno)
@@ -291,26 +288,15 @@ class Turn:
     # ------------------------------------------------------------ side questions
 
     def _ask_pending(self, p: Pending) -> None:
-        r = self.r
-        if p.kind == "restart_confirm":
-            self.out.append(self._yesno_question(RESTART_ID, self.msgs.restart_confirm))
-        elif p.kind == "language_select":
-            options = tuple(Option(code, name) for code, name in self.languages.items())
-            self.out.append(
-                Question(LANGUAGE_ID, self.msgs.language_choose, "choice", options, self.msgs.hint_choice)
-            )
-        elif p.kind == "edit_select":
-            self._edit_list()
-        elif p.kind == "group_more":
-            g = self.loaded.questions[r.state]
-            assert isinstance(g, GroupQuestion)
-            self.out.append(self._yesno_question(f"{g.id}.{MORE}", g.more))
-        elif p.kind == "smart_follow_up":
-            q = self._text_question_with_check(p)
-            check = next(c for c in q.smart if c.check == p.check)
-            self.out.append(Question(f"{r.state}.{p.field}.{FOLLOW_UP}", check.follow_up, "text"))
+        SIDE_QUESTIONS[p.kind].ask(self, p)
 
-    def _text_question_with_check(self, p: Pending) -> TextQuestion:
+    def group(self) -> GroupQuestion:
+        """The group (goals) question the person is in."""
+        g = self.loaded.questions[self.r.state]
+        assert isinstance(g, GroupQuestion)
+        return g
+
+    def text_question_with_check(self, p: Pending) -> TextQuestion:
         q = self.loaded.questions[self.r.state]
         if isinstance(q, GroupQuestion):
             q = next(f for f in q.fields if f.id == p.field)
@@ -318,41 +304,9 @@ class Turn:
         return q
 
     def _answer_pending(self, p: Pending, text: str) -> None:
-        r = self.r
-        if p.kind == "restart_confirm":
-            yes = answers.yes_or_no(text, self.script.words)
-            if yes is None:
-                self.say(self.msgs.not_yes_no)
-                self.ask_current()
-            elif yes:
-                self._reset()
-            else:
-                r.pending = None
-                self.say(self.msgs.restart_cancelled)
-                self.ask_current()
-        elif p.kind == "edit_select":
-            self._edit_pick(text)
-        elif p.kind == "language_select":
-            self.cmd_language(text)
-        elif p.kind == "group_more":
-            yes = answers.yes_or_no(text, self.script.words)
-            if yes is None:
-                self.say(self.msgs.not_yes_no)
-                self.ask_current()
-            else:
-                r.pending = None
-                g = self.loaded.questions[r.state]
-                assert isinstance(g, GroupQuestion)
-                self._group_more(g, yes)
-        elif p.kind == "smart_follow_up":
-            if not answers.has_words(text):
-                self.say(self.msgs.no_words)
-                self.ask_current()
-                return
-            r.pending = None
-            self._complete_follow_up(p, text)
+        SIDE_QUESTIONS[p.kind].answer(self, p, text)
 
-    def _complete_follow_up(self, p: Pending, addition: str | None) -> None:
+    def complete_follow_up(self, p: Pending, addition: str | None) -> None:
         """Join the follow-up to the original answer; ask no second follow-up."""
         r = self.r
         assert p.field is not None
@@ -369,13 +323,13 @@ class Turn:
 
     # ------------------------------------------------------------ the repeating group
 
-    def _items(self, g: GroupQuestion) -> list[dict[str, Any]]:
+    def items(self, g: GroupQuestion) -> list[dict[str, Any]]:
         a = self.r.answers.get(g.id)
         return list(a.value) if a is not None and isinstance(a.value, list) else []
 
     def _ask_group(self, g: GroupQuestion) -> None:
         r = self.r
-        items = self._items(g)
+        items = self.items(g)
         if r.group is None:
             if items:  # came back to a group that has goals: offer to add one
                 r.pending = Pending(kind="group_more")
@@ -397,7 +351,7 @@ class Turn:
     def _answer_group(self, g: GroupQuestion, text: str) -> None:
         r = self.r
         if r.group is None:
-            r.group = GroupProgress(index=len(self._items(g)))
+            r.group = GroupProgress(index=len(self.items(g)))
         f = g.fields[r.group.field]
         result = answers.parse(f, text, self.script, self.now.date())
         if isinstance(result, Problem):
@@ -417,7 +371,7 @@ class Turn:
         if p.field < len(g.fields):
             self.ask_current()
             return
-        items = self._items(g)
+        items = self.items(g)
         if p.index < len(items):
             items[p.index] = p.item
         else:
@@ -433,9 +387,9 @@ class Turn:
             r.pending = Pending(kind="group_more")
             self.ask_current()
 
-    def _group_more(self, g: GroupQuestion, yes: bool) -> None:
+    def group_more(self, g: GroupQuestion, yes: bool) -> None:
         r = self.r
-        items = self._items(g)
+        items = self.items(g)
         if not yes and len(items) >= g.min_items:
             self.advance()
             return
@@ -472,16 +426,7 @@ class Turn:
     def cmd_back(self, _arg: str | None) -> None:
         r = self.r
         if r.pending is not None:
-            kind = r.pending.kind
-            r.pending = None
-            if kind == "group_more":  # reopen the last goal's last field
-                g = self.loaded.questions[r.state]
-                assert isinstance(g, GroupQuestion)
-                items = self._items(g)
-                if items:
-                    r.group = GroupProgress(
-                        index=len(items) - 1, field=len(g.fields) - 1, item=items[-1], editing=True
-                    )
+            SIDE_QUESTIONS[r.pending.kind].back(self, r.pending)
             self.ask_current()
             return
         if r.return_to is not None:  # stop editing, go back to where they were
@@ -512,15 +457,7 @@ class Turn:
     def cmd_skip(self, _arg: str | None) -> None:
         r = self.r
         p = r.pending
-        if p is not None and p.kind == "smart_follow_up":
-            r.pending = None
-            self._complete_follow_up(p, None)
-            return
-        if p is not None and p.kind == "group_more":
-            r.pending = None
-            g = self.loaded.questions[r.state]
-            assert isinstance(g, GroupQuestion)
-            self._group_more(g, False)
+        if p is not None and SIDE_QUESTIONS[p.kind].skip(self, p):
             return
         if p is not None or r.state in (START, DONE):
             self.say(self.msgs.cannot_skip)
@@ -543,12 +480,12 @@ class Turn:
 
     def _skip_group_field(self, g: GroupQuestion) -> None:
         r = self.r
-        p = r.group or GroupProgress(index=len(self._items(g)))
+        p = r.group or GroupProgress(index=len(self.items(g)))
         r.group = p
         f = g.fields[p.field]
         if p.editing and f.id in p.item:
             self._next_field(g)
-        elif p.field == 0 and not p.item and len(self._items(g)) >= g.min_items:
+        elif p.field == 0 and not p.item and len(self.items(g)) >= g.min_items:
             r.group = None  # no new goal after all
             self.advance()
         elif not f.required:
@@ -672,7 +609,7 @@ class Turn:
         self.r.pending = Pending(kind="restart_confirm")
         self.ask_current()
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
         r = self.r
         r.answers = {}
         r.history = []
@@ -721,7 +658,7 @@ class Turn:
         if self.r.state != DONE:
             self.ask_current()
 
-    def _edit_list(self) -> None:
+    def edit_list(self) -> None:
         entries = self._edit_entries()
         options = tuple(Option(str(i), label) for i, (label, _q, _n) in enumerate(entries, start=1))
         self.out.append(Question(EDIT_ID, self.msgs.edit_choose, "choice", options, self.msgs.hint_choice))
@@ -735,9 +672,9 @@ class Turn:
             self.r.pending = Pending(kind="edit_select")
             self.ask_current()
             return
-        self._edit_pick(arg)
+        self.edit_pick(arg)
 
-    def _edit_pick(self, text: str) -> None:
+    def edit_pick(self, text: str) -> None:
         r = self.r
         entries = self._edit_entries()
         key = text.strip().rstrip(".")
@@ -755,7 +692,7 @@ class Turn:
         if index is not None:
             g = self.loaded.questions[qid]
             assert isinstance(g, GroupQuestion)
-            r.group = GroupProgress(index=index, field=0, item=dict(self._items(g)[index]), editing=True)
+            r.group = GroupProgress(index=index, field=0, item=dict(self.items(g)[index]), editing=True)
         self.ask_current()
 
 
