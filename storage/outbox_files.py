@@ -34,7 +34,7 @@ def _bucket(at: datetime) -> str:
 
 
 class OutboxFiles:
-    """Implements `bot.schedule.outbox.OutboxStore`."""
+    """Implements `bot.ports.OutboxStore`."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root) / "outbox"

@@ -23,7 +23,7 @@ from storage.locks import PersonLocks
 
 
 class TinyDBStore:
-    """Implements `bot.store.Store`, `bot.people.access.AccessStore`, `bot.people.roster.RosterStore`
+    """Implements `bot.ports.Store`, `bot.ports.AccessStore`, `bot.ports.RosterStore`
     and the console inbox."""
 
     def __init__(self, root: str | Path) -> None:

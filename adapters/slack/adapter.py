@@ -24,7 +24,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import ChatAdapter
 from adapters.slack import render
-from bot.messages import Document, Incoming, Outgoing, Question
+from adapters.slack.sender import deliver
+from bot.messages import Incoming, Outgoing, Question
 
 PLATFORM = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -359,15 +360,7 @@ class SlackAdapter(ChatAdapter):
 
     async def post(self, client: AsyncWebClient, user: str, out: list[Outgoing]) -> None:
         """The engine's answer, in the user's own DM."""
-        channel = await self._dm(client, user)
-        files = [o for o in out if isinstance(o, Document) and isinstance(o.content, bytes)]
-        for text, blocks in render.messages([o for o in out if o not in files]):
-            await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        for doc in files:  # an export: as a file in the DM
-            assert isinstance(doc.content, bytes)
-            await client.files_upload_v2(
-                channel=channel, content=doc.content, filename=doc.filename, title=doc.caption or doc.filename
-            )
+        await deliver(client, await self._dm(client, user), out)
 
 
 def _ticked(body: dict[str, Any], current: Question) -> list[str]:

@@ -11,7 +11,7 @@ import re
 from contextlib import suppress
 from typing import Any
 
-from telegram import BotCommand, InputFile, Message, Update
+from telegram import BotCommand, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -27,7 +27,8 @@ from telegram.ext import (
 from adapters.base import ChatAdapter
 from adapters.telegram import render
 from adapters.telegram.retry import RetryingRateLimiter
-from bot.messages import Button, Document, Incoming, Outgoing, Question, Text
+from adapters.telegram.sender import deliver
+from bot.messages import Incoming, Outgoing, Question
 
 PLATFORM = "telegram"
 DEFAULT_API = "https://api.telegram.org"
@@ -242,37 +243,7 @@ class TelegramAdapter(ChatAdapter):
     # ------------------------------------------------------------ sending
 
     async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, out: list[Outgoing]) -> None:
-        bot = context.bot
-        for item in out:
-            if isinstance(item, Text):
-                for chunk in render.plain(item.text):
-                    await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
-            elif isinstance(item, Question):
-                for part in render.question(item):
-                    await bot.send_message(
-                        chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.keyboard
-                    )
-            elif isinstance(item, Document):
-                content = item.content
-                if isinstance(content, str):  # the Markdown draft: readable in the chat too
-                    for chunk in render.plain(content):
-                        await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
-                    content = content.encode("utf-8")
-                await bot.send_document(
-                    chat_id,
-                    InputFile(content, filename=item.filename),
-                    caption=render.esc(item.caption),
-                    parse_mode=ParseMode.HTML,
-                )
-            elif isinstance(item, Button):
-                await bot.send_message(
-                    chat_id,
-                    render.esc(item.text),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=render.action_keyboard(item.label, item.action),
-                )
-            else:  # a new Outgoing kind must be taught to every adapter
-                raise TypeError(f"the Telegram adapter cannot send {type(item).__name__}")
+        await deliver(context.bot, chat_id, out)
 
 
 def _picked(message: Message | None) -> set[int]:

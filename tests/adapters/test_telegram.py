@@ -97,7 +97,7 @@ async def bot(api: FakeTelegram, tmp_path: Path) -> AsyncIterator[Bot]:
 
 
 async def invited(bot: Bot, employee: str = "anna") -> None:
-    token = bot.people.access.invite(employee, "telegram")
+    token = bot.access.invite(employee, "telegram")
     bot.say(f"/start {token}")
     await bot.api.wait_for(
         lambda: any("Hoe wil je" in t or "How would you" in t for t in bot.api.sent_texts())
@@ -122,14 +122,14 @@ async def test_invite_and_start(bot: Bot) -> None:
 
 
 async def test_a_token_works_once(bot: Bot) -> None:
-    token = bot.people.access.invite("anna", "telegram")
+    token = bot.access.invite("anna", "telegram")
     bot.say(f"/start {token}")
     await bot.settle(more=2)
     stranger = 6006
     bot.api.push(message(stranger, f"/start {token}"))
     await bot.api.wait_for(lambda: bot.api.sent_texts(stranger))
     assert "niet (meer) geldig" in bot.api.sent_texts(stranger)[0]
-    assert bot.people.access.who("telegram", str(stranger)) is None
+    assert bot.access.who("telegram", str(stranger)) is None
 
 
 async def test_a_stranger_is_refused_and_nothing_is_stored(bot: Bot) -> None:
@@ -301,7 +301,7 @@ async def test_webhook_mode_checks_the_secret(api: FakeTelegram, tmp_path: Path)
 
 async def test_an_employee_of_the_roster_starts_in_their_language(bot: Bot) -> None:
     bot.chat = 5002
-    token = bot.people.access.invite("ben", "telegram")
+    token = bot.access.invite("ben", "telegram")
     bot.say(f"/start {token}")
     await bot.api.wait_for(
         lambda: any("How would you like to prepare?" in t for t in bot.api.sent_texts(5002))
@@ -335,7 +335,7 @@ async def test_a_restart_mid_dialog_continues_where_she_was(api: FakeTelegram, t
 
 async def test_the_invitation_button_starts_the_dialog(bot: Bot) -> None:
     """The schedule's invitation (for someone already bound) has a start button: "!start"."""
-    bot.people.access.bind("telegram", str(ANNA), "anna")
+    bot.access.bind("telegram", str(ANNA), "anna")
     invitation = {
         "message_id": 1,
         "date": 0,
