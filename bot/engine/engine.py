@@ -11,7 +11,6 @@ the message that was not yet answered.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -24,15 +23,19 @@ from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
 from bot.dialog.script import LoadedScript
 from bot.documents.draft import render_draft
-from bot.domain import DONE, SEEN_DELIVERIES, START, EmployeeRecord
+from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord
 from bot.errors import DamagedData, StorageError
-from bot.messages import Document, Incoming, Outgoing, Question, Text
-from bot.people.team import Report, TeamDirectory, prep_id
+from bot.messages import Incoming, Outgoing, Question, Text
+from bot.people.team import TeamDirectory
 from bot.ports import Store
 from bot.session import Sessions
 
 if TYPE_CHECKING:
     from bot.people.privacy import PersonalData
+from bot.engine.context import Feature
+from bot.engine.rights import DataRights
+from bot.engine.subdialogs import OwnDialog, SubDialogs
+from bot.engine.team_commands import TeamCommands
 from bot.engine.turn import Turn
 
 log = logging.getLogger("popbot.engine")
@@ -67,6 +70,12 @@ class Engine:
         # One session per person: two adapters (or two button presses, or two processes) for
         # the same person are applied one after the other, never interleaved.
         self.sessions = Sessions(store)
+        # What a message can be, tried in order after the data rights (which come even before
+        # a new round): a manager's team words, the sub-dialog the person is in, their own POP.
+        self.rights = DataRights(self)
+        self.team_commands = TeamCommands(self)
+        self.subdialogs = SubDialogs(self)
+        self.features: list[Feature] = [self.team_commands, self.subdialogs, OwnDialog(self)]
 
     def _lock(self, employee_id: str) -> AbstractAsyncContextManager[None]:
         """The person's turn to themselves (see `bot.session`)."""
@@ -82,7 +91,7 @@ class Engine:
         found = {"manager": self.managers, "followup": self.follow_ups, "evaluation": self.evaluations}
         return found.get(script_id) or self.scripts
 
-    async def _load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
+    async def load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
             loaded = self._registry(script_id).for_language(language)
@@ -95,7 +104,7 @@ class Engine:
             )
         return record
 
-    def _turn(self, record: EmployeeRecord) -> Turn:
+    def turn(self, record: EmployeeRecord) -> Turn:
         registry = self._registry(record.script_id)
         loaded = registry.for_record(record)
         record.script_version = loaded.version
@@ -114,7 +123,7 @@ class Engine:
         record.seen = [*record.seen, delivery_id][-SEEN_DELIVERIES:]
         return False
 
-    async def _save(self, record: EmployeeRecord) -> None:
+    async def save(self, record: EmployeeRecord) -> None:
         record.updated_at = self.clock()
         await asyncio.to_thread(self.store.save, record)
 
@@ -139,12 +148,12 @@ class Engine:
 
     async def _start(self, employee_id: str, language: str | None, delivery_id: str | None) -> list[Outgoing]:
         async with self._lock(employee_id):
-            record = await self._load(employee_id, language)
+            record = await self.load(employee_id, language)
             if self._repeated(record, delivery_id):
                 return []
             out = self._new_cycle(record)
-            out += self._turn(record).begin()
-            await self._save(record)
+            out += self.turn(record).begin()
+            await self.save(record)
             return out
 
     async def handle(
@@ -155,55 +164,21 @@ class Engine:
 
     async def _handle(self, employee_id: str, incoming: Incoming, language: str | None) -> list[Outgoing]:
         async with self._lock(employee_id):
-            record = await self._load(employee_id, language)
+            record = await self.load(employee_id, language)
             if self._repeated(record, incoming.delivery_id):
                 return []  # a platform retry: it was answered the first time
-            rights = await self._rights(record, incoming)
-            if rights is not None:
-                out, erased = rights
-                if not erased:  # an erased record is not written again
-                    await self._save(record)
-                return out
-            out = self._new_cycle(record)
-            team = self._team_words(record, incoming)
-            if team is not None:
-                out += await self._team_command(record, *team)
-            elif record.active is not None:
-                out += await self._in_subdialog(record, incoming)
-            else:
-                out += self._apply(record, incoming)
-            await self._save(record)
-            return out
-
-    async def _rights(self, record: EmployeeRecord, incoming: Incoming) -> tuple[list[Outgoing], bool] | None:
-        """`mijngegevens` (everything held, as JSON and Markdown) and `verwijder` (after a yes)."""
-        script = self.scripts.for_language(record.language).script
-        words = script.rights
-        if words is None or self.personal is None or incoming.kind != "text":
-            return None
-        text = incoming.text.strip().casefold().lstrip("/")
-        if record.erase_pending:
-            record.erase_pending = False
-            if text in (w.casefold() for w in script.words.yes):
-                await asyncio.to_thread(self.personal.erase, record.employee_id, in_turn=True)
-                return [Text(words.erase_done)], True
-            question = self._turn(record).current_question()
-            return [Text(words.erase_cancelled), *([question] if question else [])], False
-        if text in (w.casefold() for w in words.erase_words):
-            record.erase_pending = True
-            return [Text(fmt(words.erase_confirm, yes=script.words.yes[0]))], False
-        if text in (w.casefold() for w in words.export_words):
-            from bot.people.privacy import to_markdown
-
-            data = await asyncio.to_thread(self.personal.export, record.employee_id)
-            stamp = self.clock().strftime("%Y%m%d")
-            raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-            readable = to_markdown(data, words.export_labels).encode("utf-8")
-            return [
-                Document(f"popbot-{stamp}.json", raw, mime="application/json", caption=words.export_caption),
-                Document(f"popbot-{stamp}.md", readable, mime="text/markdown", caption=words.export_caption),
-            ], False
-        return None
+            reply = await self.rights.handle(record, incoming)
+            if reply is None:
+                out = self._new_cycle(record)
+                for feature in self.features:  # the first that takes the message answers it
+                    reply = await feature.handle(record, incoming)
+                    if reply is not None:
+                        break
+                assert reply is not None  # the own dialog takes every message
+                reply.out = out + reply.out
+            if reply.save:
+                await self.save(record)
+            return reply.out
 
     def _new_cycle(self, record: EmployeeRecord) -> list[Outgoing]:
         """A new conversation in the roster, after the previous POP was agreed by both, starts a
@@ -228,87 +203,12 @@ class Engine:
         record.queue, record.cycle = [], own.conversation
         return [Text(fmt(texts.new_cycle, goals="; ".join(titles) or "–"))]
 
-    def _apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
-        turn = self._turn(record)
+    def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        turn = self.turn(record)
         out = turn.handle(incoming)
         if turn.switch_to is not None:
             record.language = turn.switch_to
-            out += self._turn(record).after_language_switch()
-        return out
-
-    # ------------------------------------------------------------ a manager's preparations
-
-    def _team_words(self, record: EmployeeRecord, incoming: Incoming) -> tuple[str, str | None] | None:
-        """("team", arg) or ("own", None) when the message is one of the script's team words."""
-        team = self.scripts.for_language(record.language).script.team
-        if team is None or self.team is None or incoming.kind != "text" or self.managers is None:
-            return None
-        head, _, arg = incoming.text.strip().partition(" ")
-        head = head.casefold().lstrip("/")
-        if head in (w.casefold() for w in team.words):
-            return "team", arg.strip() or None
-        if head in (w.casefold() for w in team.own_words) and not arg.strip():
-            return "own", None
-        return None
-
-    async def _team_command(self, record: EmployeeRecord, what: str, arg: str | None) -> list[Outgoing]:
-        texts = self.scripts.for_language(record.language).script.team
-        assert texts is not None and self.team is not None
-        if what == "own":
-            record.active = None
-            question = self._turn(record).current_question()
-            return [Text(texts.back_to_own), *([question] if question else [])]
-        reports = self.team.reports(record.employee_id)
-        if not reports:
-            return [Text(texts.none)]
-        if arg is not None and arg.casefold() in (w.casefold() for w in texts.digest_words):
-            record.digest = not record.digest
-            return [Text(texts.digest_on if record.digest else texts.digest_off)]
-        if arg is None:
-            return [Text(await self._team_list(record, reports))]
-        if not arg.isdigit() or not 1 <= int(arg) <= len(reports):
-            return [Text(fmt(texts.not_found, count=len(reports)))]
-        return await self._open_preparation(record, reports[int(arg) - 1])
-
-    async def _team_list(self, record: EmployeeRecord, reports: list[Report]) -> str:
-        texts = self.scripts.for_language(record.language).script.team
-        assert texts is not None
-        lines = [texts.header]
-        for n, r in enumerate(reports, start=1):
-            prep = await asyncio.to_thread(self.store.load, prep_id(record.employee_id, r.id, r.conversation))
-            status = texts.done if prep is not None and prep.state == DONE else texts.open
-            lines.append(fmt(texts.line, number=n, name=r.name, date=r.shown, status=status))
-        return "\n".join(lines)
-
-    async def _open_preparation(self, record: EmployeeRecord, report: Report) -> list[Outgoing]:
-        texts = self.scripts.for_language(record.language).script.team
-        assert texts is not None
-        record.active = prep_id(record.employee_id, report.id, report.conversation)
-        prep = await self._load(record.active, record.language, "manager")
-        out: list[Outgoing] = [Text(fmt(texts.preparing, name=report.name, date=report.shown))]
-        out += self._turn(prep).begin()
-        await self._save(prep)
-        return out
-
-    async def _in_subdialog(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
-        """A manager's preparation, or a goal's check-in or evaluation, while the person is in it."""
-        assert record.active is not None
-        sub = await self._load(record.active, record.language, followup.script_for(record.active))
-        was_done = sub.state == DONE
-        out = self._apply(sub, incoming)
-        await self._save(sub)
-        if sub.state != DONE or was_done:
-            return out
-        if record.queue:  # the next goal
-            record.active, record.queue = record.queue[0], record.queue[1:]
-            return out + await self._open_goal(record)
-        script = self.scripts.for_language(record.language).script
-        kind = followup.script_for(record.active)
-        record.active = None
-        if kind == "manager" and script.team is not None:  # finished: back to their own POP
-            out.append(Text(script.team.back_to_own))
-        elif kind != "manager" and script.follow_up is not None:
-            out.append(Text(script.follow_up.all_done))
+            out += self.turn(record).after_language_switch()
         return out
 
     async def follow_up(self, person: str, action: str, delivery_id: str | None = None) -> list[Outgoing]:
@@ -321,7 +221,7 @@ class Engine:
         number, _, ref = rest.partition(":")
         own = self.team.own(person) if self.team is not None else None
         async with self._lock(person):
-            record = await self._load(person, None)
+            record = await self.load(person, None)
             texts = self.scripts.for_language(record.language).script.follow_up
             registry = self.follow_ups if kind == "checkin" else self.evaluations
             valid = kind in ("checkin", "evaluate") and number.isdigit() and registry is not None
@@ -339,23 +239,9 @@ class Engine:
                 out: list[Outgoing] = [Text(texts.no_goals)]
             else:
                 record.active, record.queue = ids[0], ids[1:]
-                out = await self._open_goal(record)
-            await self._save(record)
+                out = await self.subdialogs.open_goal(record)
+            await self.save(record)
             return out
-
-    async def _open_goal(self, record: EmployeeRecord) -> list[Outgoing]:
-        assert record.active is not None
-        texts = self.scripts.for_language(record.language).script.follow_up
-        assert texts is not None
-        titles = followup.goal_titles(self.scripts.for_record(record), record)
-        i = followup.goal_index(record.active)
-        header = fmt(
-            texts.goal_header, number=i + 1, count=len(titles), goal=titles[i] if i < len(titles) else ""
-        )
-        sub = await self._load(record.active, record.language, followup.script_for(record.active))
-        out: list[Outgoing] = [Text(header), *self._turn(sub).begin()]
-        await self._save(sub)
-        return out
 
     async def team_overview(self, manager: str) -> str | None:
         """The manager's reports and whether each preparation is done; None without reports."""
@@ -364,7 +250,7 @@ class Engine:
         reports = self.team.reports(manager) if self.team is not None and self.managers else []
         if not reports or self.scripts.for_language(language).script.team is None:
             return None
-        return await self._team_list(
+        return await self.team_commands.overview(
             record or EmployeeRecord(employee_id=manager, language=language), reports
         )
 
@@ -409,7 +295,7 @@ class Engine:
         if employee is None or texts is None:
             return [Text(self.messages_for(language).stale_choice)]
         async with self._lock(employee.id):
-            record = await self._load(employee.id, None)
+            record = await self.load(employee.id, None)
             if self._repeated(record, delivery_id):
                 return []
             signed = record.agreed.setdefault(employee.conversation, {})
@@ -418,7 +304,7 @@ class Engine:
             signed[role] = self.clock()
             record.cycle = employee.conversation  # the round these agreements close
             record.agreed = {**record.agreed, employee.conversation: signed}
-            await self._save(record)
+            await self.save(record)
         if role == "employee":
             return [Text(fmt(texts.agreed_employee, name=employee.name))]
         return [Text(fmt(texts.agreed_manager, name=employee.name))]
@@ -430,7 +316,7 @@ class Engine:
         other ref (stale or forged) gets the script's stale-choice message.
         """
         async with self._lock(manager):
-            record = await self._load(manager, None)
+            record = await self.load(manager, None)
             if self._repeated(record, delivery_id):
                 return []
             reports = self.team.reports(manager) if self.team is not None and self.managers else []
@@ -439,8 +325,8 @@ class Engine:
             if report is None:
                 out = [Text(self.messages_for(record.language).stale_choice)]
             else:
-                out = await self._open_preparation(record, report)
-            await self._save(record)
+                out = await self.team_commands.open_preparation(record, report)
+            await self.save(record)
             return out
 
     async def current_question(self, employee_id: str) -> Question | None:
@@ -450,23 +336,23 @@ class Engine:
             record = await asyncio.to_thread(self.store.load, record.active)
         if record is None:
             return None
-        return self._turn(record).current_question()
+        return self.turn(record).current_question()
 
     async def progress(self, employee_id: str) -> str | None:
         record = await asyncio.to_thread(self.store.load, employee_id)
-        return self._turn(record).progress_text() if record is not None else None
+        return self.turn(record).progress_text() if record is not None else None
 
     async def answered(self, employee_id: str) -> list[tuple[str, str, str]]:
         record = await asyncio.to_thread(self.store.load, employee_id)
-        return self._turn(record).answered() if record is not None else []
+        return self.turn(record).answered() if record is not None else []
 
     async def set_answer(self, employee_id: str, question_id: str, text: str) -> str | None:
         """Change one answer from a form; returns the script's error message, or None."""
         async with self._lock(employee_id):
-            record = await self._load(employee_id, None)
-            error = self._turn(record).set_answer(question_id, text)
+            record = await self.load(employee_id, None)
+            error = self.turn(record).set_answer(question_id, text)
             if error is None:
-                await self._save(record)
+                await self.save(record)
             return error
 
     def messages_for(self, language: str | None) -> ScriptMessages:
@@ -478,5 +364,5 @@ class Engine:
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
             return None
-        turn = self._turn(record)
+        turn = self.turn(record)
         return render_draft(turn.loaded, record, self.clock())

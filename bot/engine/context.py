@@ -1,0 +1,51 @@
+"""What the engine's features see of it, and what they answer.
+
+The features (`rights.py`, `team_commands.py`, `subdialogs.py`) are small handlers the
+engine tries in order for each message; they reach the engine only through `EngineView`,
+so each is a room of its own and nothing imports back in a circle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.dialog.registry import ScriptRegistry
+from bot.dialog.schema import ScriptMessages
+from bot.domain import EmployeeRecord
+from bot.engine.turn import Turn
+from bot.messages import Incoming, Outgoing
+from bot.people.privacy import PersonalData
+from bot.people.team import TeamDirectory
+from bot.ports import Store
+
+
+@dataclass
+class Reply:
+    out: list[Outgoing] = field(default_factory=list)
+    save: bool = True  # False: the record must not be written again (it was erased)
+
+
+class Feature(Protocol):
+    async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        """The reply when this feature takes the message; None to leave it to the next."""
+
+
+class EngineView(Protocol):
+    scripts: ScriptRegistry
+    managers: ScriptRegistry | None
+    follow_ups: ScriptRegistry | None
+    evaluations: ScriptRegistry | None
+    team: TeamDirectory | None
+    personal: PersonalData | None
+    store: Store
+    clock: Clock
+
+    def turn(self, record: EmployeeRecord) -> Turn: ...
+    async def load(
+        self, employee_id: str, language: str | None, script_id: str = "pop"
+    ) -> EmployeeRecord: ...
+    async def save(self, record: EmployeeRecord) -> None: ...
+    def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]: ...
+    def messages_for(self, language: str | None) -> ScriptMessages: ...

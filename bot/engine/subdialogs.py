@@ -1,0 +1,63 @@
+"""The dialogs a person goes through beside their own POP: a manager's preparation for a
+report, and a goal's check-in or evaluation (one per goal, in a queue)."""
+
+from __future__ import annotations
+
+from bot.dialog import followup
+from bot.dialog.render import fmt
+from bot.domain import DONE, EmployeeRecord
+from bot.engine.context import EngineView, Reply
+from bot.messages import Incoming, Outgoing, Text
+
+
+class SubDialogs:
+    def __init__(self, engine: EngineView) -> None:
+        self.engine = engine
+
+    async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        """The message goes to the sub-dialog the person is in, if any."""
+        if record.active is None:
+            return None
+        engine = self.engine
+        sub = await engine.load(record.active, record.language, followup.script_for(record.active))
+        was_done = sub.state == DONE
+        out = engine.apply(sub, incoming)
+        await engine.save(sub)
+        if sub.state != DONE or was_done:
+            return Reply(out)
+        if record.queue:  # the next goal
+            record.active, record.queue = record.queue[0], record.queue[1:]
+            return Reply(out + await self.open_goal(record))
+        script = engine.scripts.for_language(record.language).script
+        kind = followup.script_for(record.active)
+        record.active = None
+        if kind == "manager" and script.team is not None:  # finished: back to their own POP
+            out.append(Text(script.team.back_to_own))
+        elif kind != "manager" and script.follow_up is not None:
+            out.append(Text(script.follow_up.all_done))
+        return Reply(out)
+
+    async def open_goal(self, record: EmployeeRecord) -> list[Outgoing]:
+        engine = self.engine
+        assert record.active is not None
+        texts = engine.scripts.for_language(record.language).script.follow_up
+        assert texts is not None
+        titles = followup.goal_titles(engine.scripts.for_record(record), record)
+        i = followup.goal_index(record.active)
+        header = fmt(
+            texts.goal_header, number=i + 1, count=len(titles), goal=titles[i] if i < len(titles) else ""
+        )
+        sub = await engine.load(record.active, record.language, followup.script_for(record.active))
+        out: list[Outgoing] = [Text(header), *engine.turn(sub).begin()]
+        await engine.save(sub)
+        return out
+
+
+class OwnDialog:
+    """The person's own script: what every message is when no feature before took it."""
+
+    def __init__(self, engine: EngineView) -> None:
+        self.engine = engine
+
+    async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        return Reply(self.engine.apply(record, incoming))
