@@ -1,7 +1,8 @@
 """popbot's dialog engine: platform-free, driven by HR's YAML scripts."""
 
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError, ScriptProblem
-from bot.dialog.script import LoadedScript, bundled_script_path, load_script
+from bot.dialog.script import bundled_script_path, load_script
 from bot.domain import EmployeeRecord
 from bot.engine.engine import Engine
 from bot.errors import PopbotError, StorageError

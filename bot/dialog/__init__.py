@@ -2,11 +2,12 @@
 `transitions`, answers and their limits, goals and their deadlines, versions and hot reload."""
 
 from bot.dialog.answers import accept, clean
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError, ScriptProblem
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.reload import watch_scripts
 from bot.dialog.schema import Script
-from bot.dialog.script import LoadedScript, bundled_script_path, load_script, parse_script
+from bot.dialog.script import bundled_script_path, load_script, parse_script
 
 __all__ = [
     "LoadedScript",

@@ -15,7 +15,7 @@ from transitions.extensions import HierarchicalGraphMachine
 from transitions.extensions.diagrams import NestedGraphTransition
 from transitions.extensions.nesting import NestedState
 
-from bot.dialog.script import LoadedScript
+from bot.dialog.loaded import LoadedScript
 from bot.domain import DONE, START
 
 _BEGIN, _END = "START", "END"  # ids are lower case, so these never clash

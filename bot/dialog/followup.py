@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.schema import GroupQuestion
-from bot.dialog.script import LoadedScript
 from bot.domain import EmployeeRecord
 
 # sub-dialog id prefix -> script id

@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError
-from bot.dialog.script import LoadedScript, load_script, parse_script
+from bot.dialog.script import load_script, parse_script
 from bot.domain import DONE, START, EmployeeRecord
 from bot.errors import PopbotError
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialog import smart
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.render import fmt, show
 from bot.dialog.schema import Alignment, ChoiceQuestion, GroupQuestion, ScaleQuestion, TextQuestion
-from bot.dialog.script import LoadedScript
 from bot.documents.draft import QA, missing_questions, shared
 from bot.domain import DONE, EmployeeRecord
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock, utc_now
 from bot.dialog import followup
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
-from bot.dialog.script import LoadedScript
 from bot.documents.draft import render_draft
 from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord
 from bot.errors import DamagedData, StorageError

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.dialog import answers, smart
 from bot.dialog.answers import Parsed, Problem
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.render import fmt, item_title, show
 from bot.dialog.schema import (
     ChoiceQuestion,
@@ -22,7 +23,6 @@ from bot.dialog.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from bot.dialog.script import LoadedScript
 from bot.documents.draft import render_draft
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
 from bot.engine.side_questions import SIDE_QUESTIONS

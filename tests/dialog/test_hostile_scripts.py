@@ -67,7 +67,7 @@ def test_an_unforeseen_failure_while_reading_is_a_refused_script(
     def broken(*_args: object) -> list[object]:
         raise KeyError("a check that did not foresee this script")
 
-    monkeypatch.setattr(bot.dialog.script, "_flow_problems", broken)
+    monkeypatch.setattr(bot.dialog.script, "flow_problems", broken)
     with pytest.raises(bot.dialog.script.ScriptError) as refused:
         load_script(path)
     assert refused.value.problems[0].code == "script_not_understood"

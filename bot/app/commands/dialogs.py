@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from bot.app.settings import Settings
+from bot.dialog.checks import translation_problems
+from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError, ScriptProblem, say
 from bot.dialog.schema import Script
-from bot.dialog.script import LoadedScript, bundled_script_path, load_script, translation_problems
+from bot.dialog.script import bundled_script_path, load_script
 
 
 def cmd_validate(args: argparse.Namespace, _settings: Settings) -> int:
