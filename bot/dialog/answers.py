@@ -14,16 +14,15 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
-from bot.dialog.schema import (
+from bot.dialog.questions import (
     ChoiceQuestion,
     DateQuestion,
     Option,
     ScaleQuestion,
-    Script,
     TextQuestion,
-    Words,
     YesNoQuestion,
 )
+from bot.dialog.schema import Script, Words
 
 
 @dataclass(frozen=True)

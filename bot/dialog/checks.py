@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptProblem
-from bot.dialog.schema import ChoiceQuestion, Condition, GroupQuestion, Question, Script
+from bot.dialog.questions import ChoiceQuestion, Condition, GroupQuestion, Question
+from bot.dialog.schema import Script
 from bot.dialog.source import Loc, position
 from bot.domain import DONE, START
 

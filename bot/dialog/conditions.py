@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.dialog.schema import Condition
+from bot.dialog.questions import Condition
 
 
 def holds(cond: Condition | None, values: Mapping[str, Any]) -> bool:

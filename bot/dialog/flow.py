@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from transitions import Machine
 
 from bot.dialog.conditions import describe, holds
-from bot.dialog.schema import Question, Step
+from bot.dialog.questions import Question, Step
 from bot.domain import DONE, START
 
 Values = Mapping[str, Any]

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialog.loaded import LoadedScript
-from bot.dialog.schema import GroupQuestion
+from bot.dialog.questions import GroupQuestion
 from bot.domain import EmployeeRecord
 
 # sub-dialog id prefix -> script id

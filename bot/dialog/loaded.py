@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.dialog.flow import Flow
 from bot.dialog.problems import ScriptProblem
-from bot.dialog.schema import Question, Script, Step
+from bot.dialog.questions import Question, Step
+from bot.dialog.schema import Script
 from bot.dialog.source import Loc, position
 
 

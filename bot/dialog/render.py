@@ -6,7 +6,8 @@ from datetime import date
 from string import Formatter
 from typing import Any
 
-from bot.dialog.schema import ChoiceQuestion, DateQuestion, GroupQuestion, Script, YesNoQuestion
+from bot.dialog.questions import ChoiceQuestion, DateQuestion, GroupQuestion, YesNoQuestion
+from bot.dialog.schema import Script
 
 
 class _Keep(dict[str, Any]):

@@ -19,7 +19,8 @@ from ruamel.yaml.comments import CommentedMap
 from bot.dialog.checks import flow_problems, meaning_problems, warnings_of
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError, ScriptProblem
-from bot.dialog.schema import Question, ScaleQuestion, Script, Step
+from bot.dialog.questions import Question, ScaleQuestion, Step
+from bot.dialog.schema import Script
 from bot.dialog.source import MAX_DEPTH, MAX_SCRIPT_BYTES, Loc, parse_yaml, position, pydantic_problems
 
 

@@ -18,8 +18,9 @@ from typing import Any
 
 from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
+from bot.dialog.questions import ChoiceQuestion, GroupQuestion, ScaleQuestion, TextQuestion
 from bot.dialog.render import fmt, show
-from bot.dialog.schema import Alignment, ChoiceQuestion, GroupQuestion, ScaleQuestion, TextQuestion
+from bot.dialog.schema import Alignment
 from bot.documents.draft import QA, missing_questions, shared
 from bot.domain import DONE, EmployeeRecord
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
+from bot.dialog.questions import DateQuestion, GroupQuestion, TextQuestion
 from bot.dialog.render import fmt, show
-from bot.dialog.schema import DateQuestion, GroupQuestion, TextQuestion
 from bot.domain import EmployeeRecord
 
 # Characters that start Markdown structure at the beginning of a line.

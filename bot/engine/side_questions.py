@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, ClassVar, Protocol
 
 from bot.dialog import answers
-from bot.dialog.schema import GroupQuestion, Script, ScriptMessages, TextQuestion
+from bot.dialog.questions import GroupQuestion, TextQuestion
+from bot.dialog.schema import Script, ScriptMessages
 from bot.domain import EmployeeRecord, GroupProgress, Pending
 from bot.messages import Option, Outgoing, Question
 

@@ -13,16 +13,16 @@ from typing import Any
 from bot.dialog import answers, smart
 from bot.dialog.answers import Parsed, Problem
 from bot.dialog.loaded import LoadedScript
-from bot.dialog.render import fmt, item_title, show
-from bot.dialog.schema import (
+from bot.dialog.questions import (
     ChoiceQuestion,
-    Commands,
     DateQuestion,
     GroupQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
 )
+from bot.dialog.render import fmt, item_title, show
+from bot.dialog.schema import Commands
 from bot.documents.draft import render_draft
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
 from bot.engine.side_questions import SIDE_QUESTIONS
