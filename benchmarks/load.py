@@ -56,8 +56,8 @@ class MemoryStore:
     def delete(self, employee_id: str) -> bool:
         return self.records.pop(employee_id, None) is not None
 
-    def hold(self, employee_id: str) -> AbstractContextManager[None]:
-        return nullcontext()  # one process: the engine's own lock is enough
+    def hold(self, employee_id: str, wait: bool = True) -> AbstractContextManager[bool]:
+        return nullcontext(True)  # one process: the engine's own lock is enough
 
     def employee_ids(self) -> Iterator[str]:
         return iter(list(self.records))

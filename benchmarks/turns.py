@@ -51,8 +51,8 @@ class SingleFileTinyDBStore:
     def delete(self, employee_id: str) -> bool:
         return bool(self.table.remove(Query().employee_id == employee_id))
 
-    def hold(self, employee_id: str) -> AbstractContextManager[None]:
-        return nullcontext()  # one process: the engine's own lock is enough
+    def hold(self, employee_id: str, wait: bool = True) -> AbstractContextManager[bool]:
+        return nullcontext(True)  # one process: the engine's own lock is enough
 
     def employee_ids(self) -> Iterator[str]:
         return (d["employee_id"] for d in self.table.all())

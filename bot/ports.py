@@ -32,9 +32,10 @@ class Store(Protocol):
     def employee_ids(self) -> Iterator[str]:
         """Every employee with a record."""
 
-    def hold(self, employee_id: str) -> AbstractContextManager[None]:
+    def hold(self, employee_id: str, wait: bool = True) -> AbstractContextManager[bool]:
         """Exclusive use of one employee's record for a whole turn (load, apply, save) among
-        every process that shares this store; blocking."""
+        every process and thread that shares this store. With `wait` it blocks until it has
+        it (True); without, it yields False at once when another holder has it."""
 
 
 class RosterStore(Protocol):

@@ -33,7 +33,15 @@ class Sessions:
     async def turn(self, owner: str) -> AsyncIterator[None]:
         """For the event loop: the owner's records to this coroutine until the block ends."""
         async with self._locks.setdefault(owner, asyncio.Lock()):
-            held = self.store.hold(owner)
+            free = self.store.hold(owner, wait=False)
+            if free.__enter__():  # nobody else has it (the usual case): taken without a thread
+                try:
+                    yield
+                finally:
+                    free.__exit__(None, None, None)
+                return
+            free.__exit__(None, None, None)
+            held = self.store.hold(owner)  # another process or thread has it: wait in a thread
             taking = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
             try:
                 await asyncio.shield(taking)

@@ -25,9 +25,9 @@ class PersonLocks:
         self.folder = Path(folder)
 
     @contextmanager
-    def hold(self, key: str) -> Iterator[None]:
-        """Wait until no other process holds `key`'s lock, and hold it (blocking: run it in a
-        thread from async code)."""
+    def hold(self, key: str, wait: bool = True) -> Iterator[bool]:
+        """Hold `key`'s lock for the block; True. With `wait` it blocks until no other holder
+        has it (from async code: in a thread); without, it yields False at once if one has."""
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]  # no id in a file name
         path = confined(self.folder / digest[:2] / f"{digest}.lock", self.folder)
         try:
@@ -36,7 +36,11 @@ class PersonLocks:
         except OSError as exc:  # a full or read-only disk: the turn is refused, told, not lost
             raise StorageError(f"{path}: cannot lock ({exc.strerror})") from exc
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
         finally:
             os.close(fd)  # closing releases the lock

@@ -58,8 +58,8 @@ class TinyDBStore:
     def delete(self, employee_id: str) -> bool:
         return self._employees.delete(employee_id)
 
-    def hold(self, employee_id: str) -> AbstractContextManager[None]:
-        return self._locks.hold(employee_id)
+    def hold(self, employee_id: str, wait: bool = True) -> AbstractContextManager[bool]:
+        return self._locks.hold(employee_id, wait)
 
     def drop_backup(self, employee_id: str) -> None:
         self._employees.drop_backup(employee_id)

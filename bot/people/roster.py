@@ -18,11 +18,24 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
+
 from bot.dialog.answers import valid_text
 from bot.errors import PopbotError
 from bot.ports import RosterStore
 
-COLUMNS = ("id", "name", "email", "language", "manager", "platform", "handle", "conversation", "timezone")
+COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "language",
+    "manager",
+    "platform",
+    "handle",
+    "conversation",
+    "timezone",
+    "country",
+)
 REQUIRED = ("id", "name")
 PLATFORMS = ("", "console", "slack", "telegram")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -47,6 +60,7 @@ class Person:
     platform: str = ""
     conversation: str = ""  # ISO date-time with offset, in the person's time zone
     timezone: str = DEFAULT_TIMEZONE
+    country: str = ""  # whose public holidays count; "" = the schedule's default country
     active: bool = True
 
     def conversation_at(self) -> datetime | None:
@@ -231,6 +245,9 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
             errors.append(f"conversation '{v['conversation']}' is not a date and time like 2027-03-14 10:00")
         elif zone is not None:
             conversation = when.replace(tzinfo=zone).isoformat()
+    country = v["country"].upper()
+    if country and country not in holidays.list_supported_countries():
+        errors.append(f"country '{v['country']}' is unknown (an ISO code like NL, BE, DE, GB)")
     if errors:
         return None, errors
     person = Person(
@@ -243,6 +260,7 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         platform=platform,
         conversation=conversation,
         timezone=timezone,
+        country=country,
     )
     return person, []
 

@@ -142,7 +142,12 @@ class Scheduler:
         else:
             zone = ZoneInfo(manager.timezone)
             prep = self.composer.managers is not None
-            desired = {p.key: p for p in plan(person, zone, self.config, now, manager_prep=prep)}
+            desired = {
+                p.key: p
+                for p in plan(
+                    person, zone, self.config, now, manager_prep=prep, manager_country=manager.country
+                )
+            }
         changed = 0
         existing = {e.key: e for e in self.outbox.for_person(person.id)}
         if any(e.late and e.conversation == person.conversation for e in existing.values()):
@@ -273,7 +278,11 @@ class Scheduler:
         conv = person.conversation_at() if person is not None else None
         if person is None or conv is None or record is None or self.composer.follow_ups is None:
             return
-        cfg, zone, hours = self.config.follow_up, ZoneInfo(person.timezone), self.config.working_hours
+        cfg, zone, hours = (
+            self.config.follow_up,
+            ZoneInfo(person.timezone),
+            self.config.calendar_for(person.country),
+        )
         later = timedelta(days=cfg.summary_after_days)
         end = conv + relativedelta(months=cfg.cycle_months)
         planned: list[tuple[str, str, datetime]] = []
@@ -364,7 +373,7 @@ class Scheduler:
         if to is None:
             self._failed(entry, now, "the roster names no manager", report, final=True)
             return False
-        zone, hours = ZoneInfo(to.timezone), self.config.working_hours
+        zone, hours = ZoneInfo(to.timezone), self.config.calendar_for(to.country)
         if not in_working_hours(now, zone, hours):
             # caught up in the recipient's next working hours; re-indexed there, so the
             # passes in between do not read it again

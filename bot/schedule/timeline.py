@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import holidays
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -37,6 +38,8 @@ class Weekday(enum.StrEnum):
 
 
 _WEEKDAYS = list(Weekday)
+# Closing days may run for weeks (a summer closure); past this a calendar has no working day.
+MAX_DAYS_OFF = 400
 
 
 class _Strict(BaseModel):
@@ -73,6 +76,79 @@ class WorkingHours(_Strict):
         if self.start >= self.end:
             raise ValueError("working hours need start < end")
         return self
+
+    def works(self, day: date) -> bool:
+        return _WEEKDAYS[day.weekday()] in self.days
+
+
+class CalendarConfig(_Strict):
+    """Which days are not working days, besides the weekend: the public holidays of the
+    person's country (the `holidays` package) and the organisation's own closing days."""
+
+    country: str = "NL"  # when the roster names none (ISO 3166 code: NL, BE, DE, GB, …)
+    # public holidays that are working days here (a CAO may not give Goede Vrijdag):
+    # their names as the holidays package gives them, in the country's language or English
+    skip_holidays: list[str] = []
+    # the organisation's closing days: "2027-05-05", or a range "2026-12-24..2027-01-01"
+    closed: list[str] = []
+
+    @model_validator(mode="after")
+    def _known(self) -> CalendarConfig:
+        if self.country not in holidays.list_supported_countries():
+            raise ValueError(f"country '{self.country}' is not one the holidays package knows (e.g. NL)")
+        self.closed_days()  # every entry reads as a date or a range
+        return self
+
+    def closed_days(self) -> frozenset[date]:
+        days: set[date] = set()
+        for entry in self.closed:
+            first, _, last = entry.partition("..")
+            try:
+                start, end = date.fromisoformat(first.strip()), date.fromisoformat((last or first).strip())
+            except ValueError:
+                raise ValueError(f"closed: '{entry}' is not a date (2027-05-05) or a range (a..b)") from None
+            if end < start or (end - start).days > 366:
+                raise ValueError(f"closed: '{entry}' must run forwards, at most a year")
+            days.update(start + timedelta(days=n) for n in range((end - start).days + 1))
+        return frozenset(days)
+
+
+class Calendar:
+    """Working days and hours for one country: the working hours' weekdays, less its public
+    holidays (as HR chose) and the organisation's closing days."""
+
+    def __init__(self, hours: WorkingHours, config: CalendarConfig, country: str) -> None:
+        self.hours, self.country = hours, country
+        self.start, self.end = hours.start, hours.end
+        self._closed = config.closed_days()
+        self._skip = {name.casefold() for name in config.skip_holidays}
+        self._years: dict[int, frozenset[date]] = {}
+
+    def works(self, day: date) -> bool:
+        return self.hours.works(day) and day not in self._closed and day not in self._holidays(day.year)
+
+    def _holidays(self, year: int) -> frozenset[date]:
+        if year not in self._years:
+            local = holidays.country_holidays(self.country, years=year)
+            try:  # names in English too, so HR may name a holiday either way
+                english = holidays.country_holidays(self.country, years=year, language="en_US")
+            except (NotImplementedError, ValueError):
+                english = local
+            self._years[year] = frozenset(
+                day
+                for day in local
+                if not {n.casefold() for n in [*local.get_list(day), *english.get_list(day)]} & self._skip
+            )
+        return self._years[year]
+
+
+class Hours(Protocol):
+    """What the working-time functions need: the hours, and whether a day is worked."""
+
+    start: time
+    end: time
+
+    def works(self, day: date) -> bool: ...
 
 
 class RetryPolicy(_Strict):
@@ -136,9 +212,12 @@ class FollowUpConfig(_Strict):
 
 
 class ScheduleConfig(_Strict):
+    _calendars: dict[str, Calendar] = PrivateAttr(default_factory=dict)
+
     timeline: Offsets
     follow_up: FollowUpConfig
     working_hours: WorkingHours
+    calendar: CalendarConfig = CalendarConfig()
     retry: RetryPolicy
     preparation_minutes: int = Field(ge=1)
     retention_months: int = Field(ge=1, le=120)  # data of a finished round is kept this long
@@ -146,6 +225,13 @@ class ScheduleConfig(_Strict):
 
     def texts(self, language: str) -> Texts:
         return self.messages.get(language) or next(iter(self.messages.values()))
+
+    def calendar_for(self, country: str | None) -> Calendar:
+        """The working days of someone in `country` (the calendar's default when none)."""
+        code = (country or self.calendar.country).upper()
+        if code not in self._calendars:
+            self._calendars[code] = Calendar(self.working_hours, self.calendar, code)
+        return self._calendars[code]
 
 
 def bundled_schedule_path() -> Path:
@@ -175,21 +261,17 @@ def load_schedule(path: str | Path | None = None) -> ScheduleConfig:
 # ---------------------------------------------------------------- working hours
 
 
-def _works(day: date, hours: WorkingHours) -> bool:
-    return _WEEKDAYS[day.weekday()] in hours.days
-
-
-def in_working_hours(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> bool:
+def in_working_hours(at: datetime, zone: ZoneInfo, hours: Hours) -> bool:
     local = at.astimezone(zone)
-    return _works(local.date(), hours) and hours.start <= local.time() < hours.end
+    return hours.works(local.date()) and hours.start <= local.time() < hours.end
 
 
-def next_working(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
+def next_working(at: datetime, zone: ZoneInfo, hours: Hours) -> datetime:
     """`at` if it is within working hours there, else the next working morning."""
     local = at.astimezone(zone)
     day = local.date()
-    for _ in range(8):
-        if _works(day, hours):
+    for _ in range(MAX_DAYS_OFF):
+        if hours.works(day):
             start = datetime.combine(day, hours.start, zone)
             end = datetime.combine(day, hours.end, zone)
             if local < start:
@@ -198,10 +280,12 @@ def next_working(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
                 return local
         day += timedelta(days=1)
         local = datetime.combine(day, time(0), zone)
-    raise AssertionError("working hours have at least one day")  # pragma: no cover
+    raise PopbotError(
+        f"no working day in {MAX_DAYS_OFF} days from {local:%Y-%m-%d}: see the schedule's calendar"
+    )
 
 
-def on_the_day(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
+def on_the_day(at: datetime, zone: ZoneInfo, hours: Hours) -> datetime:
     """Within working hours on `at`'s own day; on a day off, the start of the working day before.
 
     For what is due *by* a day (the review, the manager's draft): a week before
@@ -209,15 +293,17 @@ def on_the_day(at: datetime, zone: ZoneInfo, hours: WorkingHours) -> datetime:
     """
     local = at.astimezone(zone)
     day = local.date()
-    if _works(day, hours):
+    if hours.works(day):
         start = datetime.combine(day, hours.start, zone)
         last = datetime.combine(day, hours.end, zone) - timedelta(minutes=1)
         return min(max(local, start), last)
-    for _ in range(7):
+    for _ in range(MAX_DAYS_OFF):
         day -= timedelta(days=1)
-        if _works(day, hours):
+        if hours.works(day):
             return datetime.combine(day, hours.start, zone)
-    raise AssertionError("working hours have at least one day")  # pragma: no cover
+    raise PopbotError(
+        f"no working day in {MAX_DAYS_OFF} days before {local:%Y-%m-%d}: see the schedule's calendar"
+    )
 
 
 # ---------------------------------------------------------------- the plan
@@ -285,21 +371,23 @@ def plan(
     cfg: ScheduleConfig,
     now: datetime,
     manager_prep: bool = False,
+    manager_country: str | None = None,
 ) -> list[Planned]:
     """The messages this person's conversation calls for, from `now` on.
 
-    Everything goes within the recipient's working hours: an invitation or a
-    reminder that falls outside waits for the next working morning; the
-    review and the manager's draft stay on their day (or move to the working
-    day before, never past a weekend). A conversation closer than the delivery offset is late: the
-    invitation goes at once, and the draft when the employee finishes (at
-    the latest `late_delivery` days before).
+    Everything goes within the recipient's working hours, on their working days (not on
+    their country's public holidays nor the organisation's closing days): an invitation
+    or a reminder that falls outside waits for the next working morning; the review and
+    the manager's draft stay on their day (or move to the working day before, never after).
+    A conversation closer than the delivery offset is late: the invitation goes at once, and
+    the draft when the employee finishes (at the latest `late_delivery` days before).
     """
     conv = person.conversation_at()
     if not person.active or conv is None:
         return []
     zone = ZoneInfo(person.timezone)
-    hours = cfg.working_hours
+    hours = cfg.calendar_for(person.country)  # the employee's working days
+    mhours = cfg.calendar_for(manager_country)  # the manager's, for what goes to the manager
     t = cfg.timeline
     days = timedelta(days=1)
     key = person.conversation
@@ -313,10 +401,10 @@ def plan(
     out: list[Planned] = []
     soonest = next_working(now, zone, hours)
     invitation = max(employee_time(t.invitation), soonest)
-    delivery = on_the_day(conv - t.delivery * days, manager_zone or zone, hours)
+    delivery = on_the_day(conv - t.delivery * days, manager_zone or zone, mhours)
     mzone = manager_zone or zone
     m_invitation = max(
-        next_working(conv - t.invitation * days, mzone, hours), next_working(now, mzone, hours)
+        next_working(conv - t.invitation * days, mzone, mhours), next_working(now, mzone, mhours)
     )
     if manager_prep:  # seed 004: the manager prepares too, invited with the employee
         out.append(Planned(entry_key(person.id, key, "prep-invitation"), "prep_invitation", m_invitation))
@@ -332,12 +420,12 @@ def plan(
         if review < delivery:
             out.append(Planned(entry_key(person.id, key, "review"), "review", review))
         for offset in sorted(set(t.reminders), reverse=True) if manager_prep else []:
-            at = next_working(conv - offset * days, mzone, hours)
+            at = next_working(conv - offset * days, mzone, mhours)
             if m_invitation < at < delivery:
                 out.append(Planned(entry_key(person.id, key, f"prep-reminder-{offset}"), "prep_reminder", at))
         out.append(Planned(entry_key(person.id, key, "delivery"), "delivery", delivery))
     else:
-        deadline = on_the_day(conv - t.late_delivery * days, manager_zone or zone, hours)
+        deadline = on_the_day(conv - t.late_delivery * days, manager_zone or zone, mhours)
         out.append(
             Planned(
                 entry_key(person.id, key, "delivery"),
@@ -357,7 +445,7 @@ def _after_the_conversation(
     agrees; both get the final POP. Each waits for the agreements it needs, up to a window."""
     t = cfg.timeline
     key = person.conversation
-    start = next_working(conv + timedelta(days=t.finalize_after), zone, cfg.working_hours)
+    start = next_working(conv + timedelta(days=t.finalize_after), zone, cfg.calendar_for(person.country))
     until = start + timedelta(days=t.agreement_window)
     return [
         Planned(entry_key(person.id, key, "finalize"), "finalize", start),
