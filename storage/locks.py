@@ -31,8 +31,11 @@ class PersonLocks:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]  # no id in a file name
         path = confined(self.folder / digest[:2] / f"{digest}.lock", self.folder)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            except FileNotFoundError:  # the person's first turn: their folder is new
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as exc:  # a full or read-only disk: the turn is refused, told, not lost
             raise StorageError(f"{path}: cannot lock ({exc.strerror})") from exc
         try:
