@@ -86,7 +86,9 @@ def build_draft(
     script = loaded.script
     d = script.draft
     values = record.values()
-    header = [(d.employee_label, employee or record.employee_id)]
+    # never a record's internal id (`prep|manager|report|…`) in front of a reader
+    shown = employee or ("–" if "|" in record.employee_id else record.employee_id)
+    header = [(d.employee_label, shown)]
     if manager is not None:
         header.append(manager)
     if conversation is None:
@@ -232,6 +234,8 @@ def _goals_table(doc: DraftDoc) -> list[str]:
     return lines
 
 
-def render_draft(loaded: LoadedScript, record: EmployeeRecord, now: datetime) -> str:
+def render_draft(
+    loaded: LoadedScript, record: EmployeeRecord, now: datetime, employee: str | None = None
+) -> str:
     """The draft as the employee sees it in the chat (Markdown)."""
-    return to_markdown(build_draft(loaded, record, now))
+    return to_markdown(build_draft(loaded, record, now, employee=employee))

@@ -111,7 +111,14 @@ class Engine:
         others = [
             s.script.commands for s in registry.current.values() if s.script.language != record.language
         ]
-        return Turn(loaded, record, self.clock(), registry.languages, others)
+        return Turn(loaded, record, self.clock(), registry.languages, others, subject=self._subject(record))
+
+    def _subject(self, record: EmployeeRecord) -> str | None:
+        """For a sub-dialog's record (a preparation, a check-in): the name of whom it is about."""
+        parts = record.employee_id.split("|")
+        if len(parts) < 3 or self.team is None:
+            return None
+        return self.team.name_of(parts[2] if parts[0] == "prep" else parts[1])
 
     @staticmethod
     def _repeated(record: EmployeeRecord, delivery_id: str | None) -> bool:

@@ -39,7 +39,9 @@ class Turn:
         now: datetime,
         languages: dict[str, str] | None = None,
         other_commands: list[Commands] | None = None,
+        subject: str | None = None,
     ):
+        self.subject = subject  # whom the draft is about, by name (a preparation's employee)
         self.loaded = loaded
         self.script = loaded.script
         self.msgs = loaded.script.messages
@@ -545,7 +547,7 @@ class Turn:
         return None
 
     def cmd_draft(self, _arg: str | None) -> None:
-        md = render_draft(self.loaded, self.r, self.now)
+        md = render_draft(self.loaded, self.r, self.now, employee=self.subject)
         self.out.append(
             Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
         )

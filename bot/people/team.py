@@ -39,6 +39,7 @@ def prep_id(manager: str, report: str, conversation: str) -> str:
 class TeamDirectory(Protocol):
     def reports(self, manager_id: str) -> list[Report]: ...
     def own(self, person_id: str) -> Report | None: ...
+    def name_of(self, person_id: str) -> str | None: ...
 
 
 class RosterTeam:
@@ -57,6 +58,10 @@ class RosterTeam:
     def own(self, person_id: str) -> Report | None:
         person = self.roster.get(person_id)
         return _report(person) if person is not None else None
+
+    def name_of(self, person_id: str) -> str | None:
+        person = self.roster.get(person_id)
+        return person.name if person is not None else None
 
 
 def _report(p: Person) -> Report | None:

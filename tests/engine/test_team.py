@@ -28,6 +28,9 @@ async def test_team_lists_reports_and_a_preparation_runs_apart_from_the_own_pop(
     assert mila.question.question_id == "competentieprofiel"
     for answer in MANAGER_ROUTE[:3]:
         await mila.say(answer)
+    await mila.say("concept")  # the preparation so far: about Anna by name, no internal id (issue 15)
+    draft = str(mila.document.content)
+    assert "Anna de Vries" in draft and "prep|" not in draft and "|mila|" not in draft
     await mila.say("mijnpop")  # leave half-way
     assert "terug in je eigen POP" in mila.text
     await mila.say("team 1")  # and come back where she was
