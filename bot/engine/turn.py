@@ -82,7 +82,8 @@ class Turn:
         """The first words of a session: welcome, or welcome back where they were."""
         r = self.r
         if r.state == START:
-            self.say(self.msgs.welcome)
+            # a manager's preparation names the employee it is about ({name})
+            self.say(fmt(self.msgs.welcome, name=self.subject or ""))
             self._move(self.flow.next_state(START, r.values()), remember=False)
         elif r.state == DONE:
             self.say(self.msgs.already_done)

@@ -25,6 +25,8 @@ async def test_team_lists_reports_and_a_preparation_runs_apart_from_the_own_pop(
     assert "2. Ben Jansen — 19-01-2027 14:30: voorbereiding open" in mila.text
     await mila.say("team 1")
     assert "Voorbereiding voor je gesprek met Anna de Vries" in mila.text
+    # the welcome names her too: "je POP-gesprek" alone read as the manager's own (issue 15)
+    assert "Je bereidt je POP-gesprek met Anna de Vries voor" in mila.text
     assert mila.question.question_id == "competentieprofiel"
     for answer in MANAGER_ROUTE[:3]:
         await mila.say(answer)
