@@ -86,6 +86,9 @@ def meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPro
         for column in d.goal_columns:
             if column not in field_ids:
                 yield at(("draft", "goal_columns", column), "not_a_field", id=column, group=goals.id)
+    for qid in d.header_questions:
+        if qid not in ids:
+            yield at(("draft", "header_questions", qid), "not_a_question", id=qid)
     for i, qid in enumerate(d.support_questions):
         if qid not in ids:
             yield at(("draft", "support_questions", i), "not_a_question", id=qid)

@@ -144,6 +144,8 @@ class DraftLayout(Strict):
     smart_hints: dict[str, str]  # check -> "planning zonder datum"
     support_title: str
     support_questions: list[Id] = []
+    # answers shown at the top, beside the employee's name: question id -> label (the route)
+    header_questions: dict[Id, str] = {}
     signatures_title: str
     signature_lines: list[str] = Field(min_length=1)
     empty_answer: str

@@ -102,6 +102,9 @@ def build_draft(
         )
     if conversation:
         header.append((d.conversation_label, conversation))
+    for qid, label in d.header_questions.items():  # e.g. which route: the manager must know
+        if qid in values and shared(record, loaded, qid):
+            header.append((label, show(loaded.questions[qid], values[qid], script)))
     header.append((d.date_label, now.strftime("%d-%m-%Y")))
     missing = missing_questions(loaded, record)
 
