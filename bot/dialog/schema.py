@@ -160,6 +160,7 @@ class Privacy(Strict):
     choose: str  # how to use it, with the numbered answers below
     marked: str  # "{question}" now private
     unmarked: str  # "{question}" shared again
+    asked: str  # said with a question that is always private, when it is asked
     marker: str = "🔒"  # shown before a private answer in lists
 
 

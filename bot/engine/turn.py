@@ -166,6 +166,9 @@ class Turn:
         if current is not None and not current.skipped:
             shown = fmt(m.current_answer, answer=show(q, current.value, self.script))
         done = m.multi_done if q.kind == "multi" else ""
+        privacy = self.script.privacy
+        if getattr(q, "private", False) and privacy is not None:  # said when asked, not only in help
+            hint = "\n".join(h for h in (privacy.asked, hint) if h)
         return Question(qid, q.text, q.kind, options, hint, shown, done)
 
     def yesno_question(self, qid: str, text: str) -> Question:
@@ -644,7 +647,12 @@ class Turn:
         """Keep one answer out of the draft, or share it again (seed 004: the employee decides)."""
         p = self.script.privacy
         assert p is not None  # only recognised when the script has the words
-        entries = [(label, qid) for label, qid, index in self._edit_entries() if index is None]
+        # only answers that can go in the draft: a question that is always private is not offered
+        entries = [
+            (label, qid)
+            for label, qid, index in self._edit_entries()
+            if index is None and not getattr(self.loaded.questions[qid], "private", False)
+        ]
         key = (arg or "").strip().rstrip(".")
         if not key.isdigit() or not 1 <= int(key) <= len(entries):
             lines = []

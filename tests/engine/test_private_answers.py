@@ -51,3 +51,18 @@ async def test_english_words_work_too(tmp_path: Path) -> None:
     await chat.say("Planning")
     await chat.say("private 2")
     assert "stays private" in chat.text
+
+
+async def test_a_question_that_is_always_private_says_so_when_asked(tmp_path: Path) -> None:
+    """Issue 15: not only in `help`; and `privé` never offers it (it is never in the draft, so
+    "staat weer in je concept" would be untrue)."""
+    chat = Chat(make_engine(tmp_path))
+    await chat.start()
+    for answer in FULL_ROUTE[:9]:
+        await chat.say(answer)
+    assert chat.question.question_id == "tegenop"
+    assert "Alleen voor jou" in (chat.question.hint or "")
+    await chat.say(FULL_ROUTE[9])  # answered
+    await chat.say("privé")
+    assert "Waar zie je erg tegen op?" not in chat.text  # not offered: it cannot be shared
+    assert "Alleen voor jou" not in (chat.question.hint or "")  # an ordinary question again
