@@ -18,6 +18,7 @@ from adapters.console import ConsoleInbox
 from adapters.email import EmailChannel, SmtpSettings
 from bot.app.settings import Settings
 from bot.clock import Clock, utc_now
+from bot.dialog.questions import ChoiceQuestion
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.script import bundled_script_path
 from bot.documents.pdf import FONT_DIRS
@@ -32,7 +33,7 @@ from bot.schedule.background import Background, retention
 from bot.schedule.compose import Composer
 from bot.schedule.outbox import Outbox
 from bot.schedule.scheduler import Scheduler
-from bot.schedule.timeline import load_schedule
+from bot.schedule.timeline import ScheduleConfig, load_schedule
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 
@@ -168,6 +169,7 @@ def build_scheduler(
     missing = sorted(set(scripts.languages) - set(config.messages))
     if missing:
         raise PopbotError(f"the schedule has no messages for {', '.join(missing)} (dialogs/schedule.yaml)")
+    _check_checkin_question(config, scripts)
     composer = Composer(
         config, scripts, invite_link, managers, follow_ups, evaluations, store.load, font_dirs=font_dirs
     )
@@ -196,3 +198,19 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
         password=settings.smtp_password.get_secret_value(),
         security=security,
     )
+
+
+def _check_checkin_question(config: ScheduleConfig, scripts: ScriptRegistry) -> None:
+    """The schedule's `checkin_question` names a choice question of the employee's script, and
+    its `checkin_choices` that question's options: said at start, not found out a year later."""
+    follow = config.follow_up
+    if follow.checkin_question is None:
+        return
+    for loaded in scripts.current.values():
+        q = loaded.questions.get(follow.checkin_question)
+        options = {o.id for o in q.options} if isinstance(q, ChoiceQuestion) else None
+        if options is None or not set(follow.checkin_choices) <= options:
+            raise PopbotError(
+                f"schedule.yaml: follow_up.checkin_question '{follow.checkin_question}' must be a choice "
+                f"question of {loaded.path} whose options include {', '.join(sorted(follow.checkin_choices))}"
+            )

@@ -286,9 +286,15 @@ class Scheduler:
         later = timedelta(days=cfg.summary_after_days)
         end = conv + relativedelta(months=cfg.cycle_months)
         planned: list[tuple[str, str, datetime]] = []
+        chosen = record.values().get(cfg.checkin_question or "")
+        every = (
+            cfg.checkin_choices.get(chosen, cfg.checkin_months)
+            if isinstance(chosen, str)
+            else cfg.checkin_months
+        )
         n = 1
-        while n * cfg.checkin_months < cfg.cycle_months:
-            at = next_working(conv + relativedelta(months=n * cfg.checkin_months), zone, hours)
+        while n * every < cfg.cycle_months:
+            at = next_working(conv + relativedelta(months=n * every), zone, hours)
             planned += [
                 (f"checkin-{n}", "checkin", at),
                 (f"checkin-summary-{n}", "checkin_summary", at + later),

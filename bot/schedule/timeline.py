@@ -207,6 +207,10 @@ class FollowUpConfig(_Strict):
     """After the conversation (seed 001 §2.5): check-ins, evaluations, the next round."""
 
     checkin_months: int = Field(ge=1, le=24)
+    # the employee's own choice of how often (seed 002): a choice question of the script and
+    # the months each of its options means; without an answer, checkin_months
+    checkin_question: str | None = None
+    checkin_choices: dict[str, Annotated[int, Field(ge=1, le=24)]] = {}
     cycle_months: int = Field(ge=1, le=60)  # when the next round starts
     summary_after_days: int = Field(ge=0, le=60)  # the manager's summary of a check-in or evaluation
 

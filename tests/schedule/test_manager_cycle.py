@@ -278,3 +278,24 @@ async def test_a_manager_can_choose_one_invitation_a_week_for_all_reports(tmp_pa
         await mila.say("mijnpop")
         await mila.say("team week")
         assert "per medewerker" in mila.text
+
+
+async def test_the_employees_choice_of_how_often_sets_the_check_ins(tmp_path: Path) -> None:
+    """Issue 15: `evaluatiemoment` was read by no code — check-ins were always every 3 months."""
+    monthly = list(FULL_ROUTE)
+    monthly[monthly.index("Budget voor een cursus") + 1] = "1"  # evaluatiemoment: elke maand
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.scheduler().sync()
+        anna = Chat(w.engine, "anna")
+        await anna.start()
+        for answer in monthly:
+            await anna.say(answer)
+        assert (await anna.record()).answers["evaluatiemoment"].value == "maand"
+        await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
+        ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
+        await w.engine.act("anna", f"agree:{ref}")
+        await w.engine.act("mila", f"agree:{ref}")
+        await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+        due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
+        assert due["checkin-1"] == datetime(2027, 2, 18, 9, 0, tzinfo=UTC)  # a month on, 10:00 there
+        assert "checkin-11" in due and "checkin-12" not in due  # monthly within the 12-month round

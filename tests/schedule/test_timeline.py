@@ -110,3 +110,14 @@ def test_a_broken_schedule_file_is_named_with_what_is_wrong(
 def test_working_hours_need_a_day() -> None:
     with pytest.raises(ValueError):
         WorkingHours(days=[], start="09:00", end="17:00")  # type: ignore[arg-type]
+
+
+def test_the_check_in_choice_must_name_the_scripts_question(tmp_path: Path) -> None:
+    from bot.app.wiring import build_scheduler
+    from tests.helpers import family
+
+    text = (Path(__file__).parent.parent.parent / "dialogs" / "schedule.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "schedule.yaml"
+    bad.write_text(text.replace("{maand: 1, kwartaal: 3", "{wekelijks: 1, kwartaal: 3"), encoding="utf-8")
+    with pytest.raises(PopbotError, match="checkin_question 'evaluatiemoment' must be a choice question"):
+        build_scheduler(tmp_path / "data", family("pop"), {}, schedule_file=bad)
