@@ -159,12 +159,12 @@ async def at(w: World, when: datetime) -> list[str]:
     return (await w.schedulers[-1].run_due()).sent
 
 
-async def agreed_pop(w: World) -> str:
+async def agreed_pop(w: World, route: list[str] = FULL_ROUTE) -> str:
     """Anna prepares, the conversation happens, both agree. Returns her conversation's ref."""
     w.scheduler().sync()
     anna = Chat(w.engine, "anna")
     await anna.start()
-    for answer in FULL_ROUTE:
+    for answer in route:
         await anna.say(answer)
     await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
     ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
@@ -285,17 +285,9 @@ async def test_the_employees_choice_of_how_often_sets_the_check_ins(tmp_path: Pa
     monthly = list(FULL_ROUTE)
     monthly[monthly.index("Budget voor een cursus") + 1] = "1"  # evaluatiemoment: elke maand
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in monthly:
-            await anna.say(answer)
-        assert (await anna.record()).answers["evaluatiemoment"].value == "maand"
-        await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
-        ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
-        await w.engine.act("anna", f"agree:{ref}")
-        await w.engine.act("mila", f"agree:{ref}")
-        await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+        await agreed_pop(w, monthly)
+        record = w.engine.store.load("anna")
+        assert record is not None and record.answers["evaluatiemoment"].value == "maand"
         due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
         assert due["checkin-1"] == datetime(2027, 2, 18, 9, 0, tzinfo=UTC)  # a month on, 10:00 there
         assert "checkin-11" in due and "checkin-12" not in due  # monthly within the 12-month round
