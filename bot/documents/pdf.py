@@ -73,7 +73,7 @@ class _NoAnswersInTheLog(logging.Filter):
         return "missing the following glyphs" not in str(record.msg)
 
 
-logging.getLogger("fpdf").addFilter(_NoAnswersInTheLog())
+# On the loggers that emit it: a filter on the parent "fpdf" would not see their records.
 for _name in ("fpdf.output", "fpdf.fpdf"):
     logging.getLogger(_name).addFilter(_NoAnswersInTheLog())
 
