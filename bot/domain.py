@@ -62,6 +62,17 @@ class EmployeeRecord(BaseModel):
     active: str | None = None  # a manager's preparation for a report, while they are in it
     # Vaststelling: per conversation, who agreed to the final POP and when ("employee", "manager").
     agreed: dict[str, dict[str, datetime]] = {}
+    # Acceptabel (SMART): per conversation and role, the goals (numbered from 1) agreed one by one;
+    # the role's agreement above is set once every goal has its yes.
+    agreed_goals: dict[str, dict[str, list[int]]] = {}
+    # Changes during the year: the goals as both signed them, and the POP's version (from 1)
+    signed_goals: dict[str, list[dict[str, Any]]] = {}
+    # how often the check-ins come, as agreed at the vaststelling (overrides the employee's choice)
+    checkin_agreed: dict[str, str] = {}
+    # the manager's notes on check-ins ({conversation, checkin, by, text, at, read})
+    notes: list[dict[str, Any]] = []
+    note_for: str | None = None  # a manager writing a note: "<employee>|<conversation>|<check-in>"
+    versions: dict[str, int] = {}
     queue: list[str] = []  # further sub-dialogs after `active` (a check-in's next goals)
     erase_pending: bool = False  # asked "verwijder": the next message confirms or not
     digest: bool = False  # a manager: one invitation to prepare a week, for all reports

@@ -84,6 +84,7 @@ FULL_ROUTE: list[str] = [
     "Drukte in december",  # uitdaging
     "Beter delegeren",  # ontwikkelpunten
     "Goed, met ruimte voor groei",  # functioneren
+    "Soms mis ik uitdaging",  # vertrekredenen (optional reflection, seed 004)
     "GEHEIM-hobby-marker",  # buiten_werk (private)
     "Meer ruimte om te plannen",  # plezier
     "Senior planner worden",  # ambities_functie
@@ -103,6 +104,7 @@ FULL_ROUTE: list[str] = [
     "Zes donderdagmiddagen meewerken op de servicebalie",
     "Ik kan zelfstandig klanten te woord staan",
     "15 maart tot 1 mei 2027",
+    "ja",  # haalbaar: tijd, budget en steun zijn er
     "24 werkuren supervisie",
     "kort",
     "nee",  # geen doel meer
@@ -113,6 +115,16 @@ FULL_ROUTE: list[str] = [
     "In een logboek",  # bijhouden
     "ja",  # afspraak_klaar
 ]
+
+
+async def answer_until(chat: Chat, question_id: str, answers: list[str] = FULL_ROUTE) -> None:
+    """Answer from `answers` until `question_id` is on screen (the chat must have started)."""
+    for a in answers:
+        if chat.question.question_id == question_id:
+            return
+        await chat.say(a)
+    raise AssertionError(f"never reached {question_id}")
+
 
 SHORT_ROUTE: list[str] = [
     "kort",
@@ -159,10 +171,14 @@ MANAGER_ROUTE: list[str] = [
     "De nieuwe planningsmethode uitrollen",  # afdelingsplan
     "6, 13, 11",  # ontwikkeltools: coaching, opleiding, intervisie
     "Tijd voor een cursus en een coach",  # steun
+    "deels",  # haalbaar (SMART: realistisch)
+    "Een coach nu, de cursus na de zomer",  # haalbaar_toelichting
+    "GEHEIM-vertrek-marker",  # vertrekredenen (private)
     "GEHEIM-budget-marker",  # budget (private)
     "4",  # vermogen (private)
     "2",  # bereidheid (private)
     "Hoe we het delegeren aanpakken",  # gesprekspunten
+    "1, 11, 13",  # delen: competentieprofiel, haalbaar, gesprekspunten — nothing else
 ]
 
 

@@ -34,8 +34,10 @@ from bot.people.access import Access
 from bot.people.roster import Roster
 from bot.people.team import RosterTeam
 from bot.ports import Channel
+from bot.schedule.outbox import Outbox
 from bot.schedule.scheduler import Scheduler
 from storage import TinyDBStore
+from storage.outbox_files import OutboxFiles
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.helpers import EN, MANAGER_EN, MANAGER_NL, NL, NOW, family, import_roster, make_engine
@@ -81,6 +83,7 @@ class World:
     engine: Engine
     now: datetime = datetime(2026, 12, 21, 8, 0, tzinfo=UTC)
     schedulers: list[Scheduler] = field(default_factory=list)
+    schedule_file: Path | None = None  # HR's schedule file; None = the bundled one
 
     def clock(self) -> datetime:
         return self.now
@@ -92,9 +95,11 @@ class World:
             self.engine.scripts,
             self.channels,
             clock=self.clock,
+            schedule_file=self.schedule_file,
             managers=self.engine.managers,
             follow_ups=self.engine.follow_ups,
             evaluations=self.engine.evaluations,
+            organisation=self.engine.organisation,
         )
         self.schedulers.append(s)
         return s
@@ -136,6 +141,8 @@ async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) ->
                 team=RosterTeam(Roster(store)),
                 follow_ups=family("followup"),
                 evaluations=family("evaluation"),
+                organisation=family("organisation"),
+                outbox=Outbox(OutboxFiles(data)),
             )
         yield World(data, slack, telegram, mailbox, channels, engine)
     finally:

@@ -60,7 +60,7 @@ class SlackAdapter(ChatAdapter):
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
         # the schedule's buttons: start, prepare for a report, agree, check-in, evaluate
-        app.action(re.compile(r"^pop_(start|prep|agree|checkin|evaluate)$"))(self.on_start)
+        app.action(re.compile(r"^pop_(start|prep|agree|interval|note|checkin|evaluate)$"))(self.on_start)
         app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
         app.action(re.compile(r"^pop_edit$"))(self.on_edit)
         app.view(EDIT_CALLBACK)(self.on_edit_submit)

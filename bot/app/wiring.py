@@ -69,6 +69,10 @@ class Parts:
         return ScriptRegistry(paths, archive=self.data_dir / "scripts", default_language=self.language)
 
     @cached_property
+    def schedule_config(self) -> ScheduleConfig:
+        return load_schedule(self.settings.popbot_schedule)
+
+    @cached_property
     def engine(self) -> Engine:
         self.store.sweep_leftovers()  # what a kill -9 mid-write left: a copy of someone's answers
         for pseudonym in self.personal.finish_unfinished():  # a crash cut an erasure off
@@ -86,6 +90,10 @@ class Parts:
             follow_ups=self._family("followup"),
             evaluations=self._family("evaluation"),
             personal=self.personal,
+            organisation=self._family("organisation"),
+            outbox=Outbox(self.outbox_files),  # a POP changed during the year is agreed again
+            agreement_window=self.schedule_config.timeline.agreement_window,
+            checkin_question=self.schedule_config.follow_up.checkin_question,
             clock=self.clock,
         )
 
@@ -117,6 +125,7 @@ class Parts:
             managers=engine.managers,
             follow_ups=engine.follow_ups,
             evaluations=engine.evaluations,
+            organisation=engine.organisation,
             stores=(self.store, self.outbox_files, self.access),
             font_dirs=self.font_dirs,
         )
@@ -160,6 +169,7 @@ def build_scheduler(
     managers: ScriptRegistry | None = None,
     follow_ups: ScriptRegistry | None = None,
     evaluations: ScriptRegistry | None = None,
+    organisation: ScriptRegistry | None = None,
     stores: tuple[TinyDBStore, OutboxFiles, Access] | None = None,
     font_dirs: tuple[Path, ...] = FONT_DIRS,
 ) -> Scheduler:
@@ -171,7 +181,15 @@ def build_scheduler(
         raise PopbotError(f"the schedule has no messages for {', '.join(missing)} (dialogs/schedule.yaml)")
     _check_checkin_question(config, scripts)
     composer = Composer(
-        config, scripts, invite_link, managers, follow_ups, evaluations, store.load, font_dirs=font_dirs
+        config,
+        scripts,
+        invite_link,
+        managers,
+        follow_ups,
+        evaluations,
+        store.load,
+        font_dirs=font_dirs,
+        organisation=organisation,
     )
     return Scheduler(
         roster=Roster(store),

@@ -22,6 +22,7 @@ from bot.dialog.questions import (
     TextQuestion,
     YesNoQuestion,
 )
+from bot.dialog.render import day
 from bot.dialog.schema import Script, Words
 
 
@@ -202,5 +203,5 @@ def _date(q: DateQuestion, text: str, words: Words, today: date) -> Parsed | Pro
         return Problem("date_incomplete")
     assert isinstance(d, date)
     if q.validation.future and d <= today:
-        return Problem("date_in_past", {"today": today.strftime("%d-%m-%Y")})
+        return Problem("date_in_past", {"today": day(today, words)})
     return Parsed(d.isoformat())

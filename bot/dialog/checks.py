@@ -86,6 +86,17 @@ def meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPro
         for column in d.goal_columns:
             if column not in field_ids:
                 yield at(("draft", "goal_columns", column), "not_a_field", id=column, group=goals.id)
+        if d.realistic is not None:
+            field = next((f for f in goals.fields if f.id == d.realistic.field), None)
+            if not isinstance(field, ChoiceQuestion):
+                yield at(("draft", "realistic", "field"), "not_a_field", id=d.realistic.field, group=goals.id)
+            else:
+                options = {o.id for o in field.options}
+                for i, option in enumerate(d.realistic.holds):
+                    if option not in options:
+                        yield at(
+                            ("draft", "realistic", "holds", i), "not_an_option_of", id=field.id, option=option
+                        )
     for qid in d.header_questions:
         if qid not in ids:
             yield at(("draft", "header_questions", qid), "not_a_question", id=qid)

@@ -32,6 +32,16 @@ def holds(cond: Condition | None, values: Mapping[str, Any]) -> bool:
     return False
 
 
+def asks_about(cond: Condition | None) -> set[str]:
+    """The question ids a condition reads."""
+    if cond is None:
+        return set()
+    ids = {cond.answer} if cond.answer is not None else set()
+    for sub in (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ else []):
+        ids |= asks_about(sub)
+    return ids
+
+
 def describe(cond: Condition) -> str:
     """A short formula for diagrams: `route = volledig`, `not (a = b)`."""
     if cond.all is not None:

@@ -13,10 +13,14 @@ from typing import Any
 
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import GroupQuestion
+from bot.dialog.render import fmt
+from bot.dialog.schema import Agreement
+from bot.dialog.smart import deadline as named_deadline
 from bot.domain import EmployeeRecord
+from bot.messages import Button, Outgoing
 
 # sub-dialog id prefix -> script id
-SCRIPTS = {"prep": "manager", "checkin": "followup", "evaluation": "evaluation"}
+SCRIPTS = {"prep": "manager", "org": "organisation", "checkin": "followup", "evaluation": "evaluation"}
 
 
 def script_for(sub_id: str) -> str:
@@ -50,12 +54,27 @@ def goal_titles(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
     return [str(item.get(first) or f"#{n}") for n, item in enumerate(goals(loaded, record), start=1)]
 
 
-def deadline(loaded: LoadedScript, item: dict[str, Any], after: date) -> date | None:
-    """The last date a goal's planning names ("15 maart tot 1 mei 2027" → 1 May 2027), if any."""
-    from bot.dialog.smart import last_date
+def agreement_buttons(texts: Agreement, titles: list[str], ref: str) -> list[Outgoing]:
+    """SMART's Acceptabel: a yes per goal — one button each ("agree:<ref>:<goal number>")."""
+    return [
+        Button(fmt(texts.goal, number=n, goal=title), texts.goal_button, f"agree:{ref}:{n}")
+        for n, title in enumerate(titles, start=1)
+    ]
 
+
+def deadline(loaded: LoadedScript, item: dict[str, Any], after: date) -> date | None:
+    """The moment a goal's planning names, counted from the conversation ("binnen een half
+    jaar" → six months after it; "15 maart tot 1 mei 2027" → 1 May 2027), if any.
+
+    Only the fields with a time-bound check are read: a number in the desired result
+    ("3 klanten per week") is not a deadline."""
     g = loaded.questions.get(loaded.script.draft.goals_question or "")
     if not isinstance(g, GroupQuestion):
         return None
-    found = [d for f in g.fields if (d := last_date(str(item.get(f.id) or ""), loaded.script.words, after))]
+    timed = [f for f in g.fields if any(c.check == "has_date" for c in getattr(f, "smart", []))]
+    found = [
+        d
+        for f in timed
+        if (d := named_deadline(str(item.get(f.id) or ""), loaded.script.words, after)) is not None
+    ]
     return max(found) if found else None

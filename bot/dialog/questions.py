@@ -100,7 +100,7 @@ class Validation(Strict):
 class SmartCheck(Strict):
     """A SMART check on a goal field; a failed check asks `follow_up` once."""
 
-    check: Literal["has_date", "observable"]
+    check: Literal["specific", "observable", "has_date"]
     follow_up: str = Field(min_length=1)
 
 
@@ -137,6 +137,8 @@ class QuestionBase(Strict):
     validation: Validation = Validation()
     messages: Messages = Messages()
     source: str | None = None  # where in the seeds the question comes from
+    # a manager's question the employee may read (if the manager shares it): its wording for them
+    for_employee: str | None = None
 
     @model_validator(mode="after")
     def _validation_fits_kind(self) -> QuestionBase:
@@ -234,6 +236,10 @@ class GroupQuestion(QuestionBase):
     fields: list[FieldQuestion] = Field(min_length=1)
     item_label: str = Field(min_length=1)  # "Doel {n}"
     more: str = Field(min_length=1)  # "Nog een doel toevoegen?"
+    # offered by 'wijzig' to add an item later, also where the group was not asked (the short
+    # route: goals agreed in the conversation are added afterwards); none: no such offer
+    add_later: str | None = None
+    drop_later: str | None = None  # "{item} schrappen": offered likewise, to drop one
     min_items: int = Field(default=1, ge=0)
     max_items: int = Field(default=10, ge=1)
 

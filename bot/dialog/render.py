@@ -7,7 +7,7 @@ from string import Formatter
 from typing import Any
 
 from bot.dialog.questions import ChoiceQuestion, DateQuestion, GroupQuestion, YesNoQuestion
-from bot.dialog.schema import Script
+from bot.dialog.schema import Script, Words
 
 
 class _Keep(dict[str, Any]):
@@ -23,6 +23,11 @@ def fmt(template: str, **params: Any) -> str:
         return template
 
 
+def day(d: date, words: Words) -> str:
+    """A date as the reader's language writes it ("18 januari 2027", "18 January 2027")."""
+    return fmt(words.date_format, day=d.day, month=words.months[d.month - 1], year=d.year)
+
+
 def show(q: Any, value: Any, script: Script) -> str:
     if value is None:
         return ""
@@ -35,7 +40,7 @@ def show(q: Any, value: Any, script: Script) -> str:
         return script.words.yes[0] if value else script.words.no[0]
     if isinstance(q, DateQuestion):
         try:
-            return date.fromisoformat(value).strftime("%d-%m-%Y")
+            return day(date.fromisoformat(value), script.words)
         except (TypeError, ValueError):
             return str(value)
     if isinstance(q, GroupQuestion):

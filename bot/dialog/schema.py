@@ -35,13 +35,43 @@ class Commands(Strict):
     language: list[str] = Field(min_length=1)
 
 
+class Moment(Strict):
+    """A named moment in a planning ("voor de zomer", "eind volgend jaar"): a day of the year
+    (its next occurrence, or in the conversation's year plus `year`), or an offset from it."""
+
+    words: list[str] = Field(min_length=1)
+    date: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    year: int | None = None  # 0 = the conversation's year, 1 = the next; none = next occurrence
+    days: int | None = None
+    months: int | None = None
+
+
+class SmartWords(Strict):
+    """The words the SMART checks read (seed 001 §2.4.1), per language; whole words only."""
+
+    # Specifiek: words that name nothing concrete ("beter worden", "groeien"); a goal made of
+    # only these and `filler` words asks what exactly.
+    vague: list[str] = []
+    filler: list[str] = []
+    # Tijdgebonden: "binnen een half jaar" = a `within` word, a number, a unit
+    within: list[str] = []
+    numbers: dict[str, float] = {}  # "een": 1, "een half": 0.5
+    units: dict[str, Literal["day", "week", "month", "quarter", "year"]] = {}
+    quarter: list[str] = []  # "Q2 2027", "kwartaal 2"
+    moments: list[Moment] = []
+    before_month: list[str] = []  # "in maart", "eind maart": a month alone counts after these
+
+
 class Words(Strict):
     yes: list[str] = Field(min_length=1)
     no: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12, max_length=12)
     months_short: list[str] = Field(default=[], max_length=12)
     list_separators: list[str] = [",", ";"]
-    observable: list[str] = []  # words that make a desired result observable
+    observable: list[str] = []  # words and phrases that make a desired result observable
+    smart: SmartWords = Field(default_factory=SmartWords)
+    # how a date reads in this language: {day}, {month} (a name from `months`, as written), {year}
+    date_format: str = "{day} {month} {year}"
 
 
 class Limits(Strict):
@@ -126,6 +156,13 @@ class DraftSection(Strict):
     title: str = Field(min_length=1)
 
 
+class RealisticRule(Strict):
+    """SMART's Realistisch: the goal field the employee answers it in, and the choices that hold."""
+
+    field: Id
+    holds: list[Id] = Field(min_length=1)
+
+
 class DraftLayout(Strict):
     """Headings and labels of the draft POP (seed 001 §4.11)."""
 
@@ -142,6 +179,7 @@ class DraftLayout(Strict):
     goal_columns: dict[Id, str] = {}  # field id -> column header, in column order
     smart_hint_title: str
     smart_hints: dict[str, str]  # check -> "planning zonder datum"
+    realistic: RealisticRule | None = None
     support_title: str
     support_questions: list[Id] = []
     # answers shown at the top, beside the employee's name: question id -> label (the route)
@@ -161,6 +199,9 @@ class Privacy(Strict):
     marked: str  # "{question}" now private
     unmarked: str  # "{question}" shared again
     asked: str  # said with a question that is always private, when it is asked
+    # a script whose answers are shared only by choice (the manager's): said with every other
+    # question, so each one says whether the other will see it; "{name}" is whom it is about
+    shareable: str = ""
     marker: str = "🔒"  # shown before a private answer in lists
 
 
@@ -178,6 +219,9 @@ class Team(Strict):
     not_found: str  # "team 9" with fewer reports
     preparing: str  # "Your preparation for {name} ({date})" when one starts or resumes
     back_to_own: str
+    # "team organisatie": the organisation's side, once for the whole team
+    organisation_words: list[str] = []
+    organisation_shared: str = ""  # to the employee before the goals: "{manager}", "{points}"
     # "team week": one invitation a week for all reports, instead of one per report (again: undo)
     digest_words: list[str] = Field(min_length=1)
     digest_on: str
@@ -187,12 +231,18 @@ class Team(Strict):
 class Agreement(Strict):
     """Vaststelling (seed 001 §2.4.2): both agree to the final POP, a button each."""
 
-    button: str  # the button under the request to agree
+    button: str  # the button under the request to agree (a POP without goals)
+    goal: str  # one goal to agree to: "{number}. {goal}"
+    goal_button: str  # its button
+    goal_agreed: str  # "{number}", "{open}": the goals still without a yes
     agreed_employee: str  # "{manager}" is asked next
     agreed_manager: str  # "{name}": whose POP
     already: str
     signed: str  # in the final POP's signature lines: "{name}, akkoord op {when}"
     final_title: str  # the final POP's title (the draft's says "concept")
+    version_title: str = ""  # after a change during the year: "{version}"
+    revised: str = ""  # to the employee when a change makes a new version: "{version}"
+    interval_set: str = ""  # to the manager who set how often the check-ins come: "{name}", "{choice}"
 
 
 class FollowUpTexts(Strict):
@@ -202,6 +252,12 @@ class FollowUpTexts(Strict):
     all_done: str  # after the last goal
     no_goals: str
     new_cycle: str  # a new POP round starts: "{goals}" were the previous ones
+    # the manager's note on a check-in (seed 001 §2.5: both watch progress)
+    note_button: str = ""  # under the check-in summary
+    note_ask: str = ""  # "{number}", "{name}", "{stop}"
+    note_saved: str = ""  # "{number}", "{name}"
+    note_cancelled: str = ""
+    note_shown: str = ""  # to the employee, when the next check-in opens: "{manager}", "{number}", "{text}"
 
 
 class Rights(Strict):
@@ -239,6 +295,25 @@ class Matrix(Strict):
     kinds: dict[Literal["low_low", "low_high", "high_low", "high_high"], str]  # ability_willingness
 
 
+class Letter(Strict):
+    name: str  # "Specifiek"
+    holds: str
+    fails: str
+
+
+class SmartLetters(Strict):
+    """Per goal, letter by letter, what holds and what does not (never "SMART" when it isn't)."""
+
+    goal: str  # "{goal}: {letters}"
+    separator: str = "; "
+    specific: Letter
+    observable: Letter  # Meetbaar
+    acceptable: str  # agreed per goal at the vaststelling: said, not judged
+    realistic: Letter  # {answer}: the employee's own answer
+    has_date: Letter  # {date}: the resolved deadline
+    not_answered: str  # {letter}
+
+
 class Alignment(Strict):
     """The manager's alignment summary: both views side by side (manager scripts only)."""
 
@@ -253,12 +328,17 @@ class Alignment(Strict):
     scale_margin: int = 1  # scales this close count as agreeing
     themes: list[Theme] = Field(min_length=1)
     goals_title: str
-    smart_ok: str
-    smart_missing: str  # "{goal}: {missing}"
+    smart: SmartLetters
+    organisation_title: str = ""  # the organisation's side in the summary
+    # the manager's choice of what the employee reads a week before: a multi question whose
+    # options are the ids of shareable questions (with `for_employee`); none chosen: nothing
+    share_question: Id | None = None
     no_goals: str
     agenda_title: str
     agenda: list[str] = Field(min_length=1)
     matrix: Matrix
+    dos_title: str = ""  # seed 004's do's and don'ts, each under its own heading
+    dos: list[str] = []
     donts_title: str
     donts: list[str] = []
     not_prepared: str  # the manager did not finish: what is missing
@@ -283,7 +363,7 @@ class Script(Strict):
     # Optional: without it the employee cannot mark single answers private.
     privacy: Privacy | None = None
     # Who the script is for; a manager's script prepares the conversation with one report.
-    role: Literal["employee", "manager", "follow_up", "evaluation"] = "employee"
+    role: Literal["employee", "manager", "organisation", "follow_up", "evaluation"] = "employee"
     # Take commands, words, limits, messages (each unless given here), faq, privacy, team
     # and command descriptions from this script of the same language and folder.
     extends: Id | None = None

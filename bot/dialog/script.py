@@ -175,4 +175,14 @@ def _alignment_problems(script: Script, tree: Any, name: str, employee_ids: set[
         if qid in mine and not isinstance(mine[qid], ScaleQuestion):
             line, col = position(tree, ("alignment", "matrix", key))
             problems.append(ScriptProblem(name, line, col, "alignment_not_scale", {"id": qid}))
+    if a.share_question is not None:  # its options name the answers the employee may read
+        check(("alignment", "share_question"), a.share_question, "manager")
+        share = mine.get(a.share_question)
+        for i, option in enumerate(getattr(share, "options", [])):
+            q = mine.get(option.id)
+            if q is None or q.private or not q.for_employee:
+                line, col = position(tree, ("alignment", "share_question"))
+                problems.append(
+                    ScriptProblem(name, line, col, "not_shareable", {"id": option.id, "n": i + 1})
+                )
     return problems

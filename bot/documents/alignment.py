@@ -14,12 +14,13 @@ answers appear only here, in the manager's own summary.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from bot.dialog import smart
+from bot.dialog import followup, smart
 from bot.dialog.loaded import LoadedScript
-from bot.dialog.questions import ChoiceQuestion, GroupQuestion, ScaleQuestion, TextQuestion
-from bot.dialog.render import fmt, show
+from bot.dialog.questions import ChoiceQuestion, GroupQuestion, ScaleQuestion
+from bot.dialog.render import day, fmt, show
 from bot.dialog.schema import Alignment
 from bot.documents.draft import QA, missing_questions, shared
 from bot.domain import DONE, EmployeeRecord
@@ -47,6 +48,8 @@ class AlignmentDoc:
     kind: str  # the suggested kind of conversation, or "" without the two scores
     agenda_title: str
     agenda: list[str]
+    dos_title: str
+    dos: list[str]
     donts_title: str
     donts: list[str]
 
@@ -59,6 +62,8 @@ def build_alignment(
     *,
     employee_name: str,
     header: list[tuple[str, str]],
+    conversation_day: date,
+    organisation: list[QA] | None = None,  # the manager's organisation's side, once per team
 ) -> AlignmentDoc:
     """`pop` and `manager_script` in the manager's language."""
     a = manager_script.script.alignment
@@ -76,6 +81,8 @@ def build_alignment(
             if line:
                 findings.append(line)
         themes.append(ThemeView(theme.title, theirs, mine, findings))
+    if organisation and a.organisation_title:  # the manager's side only: nothing to compare
+        themes.append(ThemeView(a.organisation_title, [], list(organisation), []))
     not_prepared = ""
     if prep.state != DONE:
         missing = missing_questions(manager_script, prep)
@@ -88,11 +95,13 @@ def build_alignment(
         not_prepared=not_prepared,
         themes=themes,
         goals_title=a.goals_title,
-        goals=_goals(a, pop, employee),
+        goals=_goals(a, pop, employee, employee_name, conversation_day),
         matrix_title=a.matrix.title,
         kind=_kind(a, prep),
         agenda_title=a.agenda_title,
         agenda=list(a.agenda),
+        dos_title=a.dos_title,
+        dos=list(a.dos),
         donts_title=a.donts_title,
         donts=list(a.donts),
     )
@@ -150,29 +159,41 @@ def _compare(
     return fmt(a.agree if same else a.differ, what=what, employee=e, manager=m, **names)
 
 
-def _goals(a: Alignment, pop: LoadedScript, employee: EmployeeRecord) -> list[str]:
-    gid = pop.script.draft.goals_question
-    g = pop.questions.get(gid or "")
+def _goals(a: Alignment, pop: LoadedScript, employee: EmployeeRecord, name: str, after: date) -> list[str]:
+    """Per goal, letter by letter: what holds, what does not, and A as the agreement to come."""
+    g = pop.questions.get(pop.script.draft.goals_question or "")
     if not isinstance(g, GroupQuestion) or not shared(employee, pop, g.id):
         return [a.no_goals]
     items: list[dict[str, Any]] = list(employee.answers[g.id].value or [])
     if not items:
         return [a.no_goals]
-    hints = pop.script.draft.smart_hints
+    letters, words, rule = a.smart, pop.script.words, pop.script.draft.realistic
+    realistic = next((f for f in g.fields if rule is not None and f.id == rule.field), None)
     out = []
     for n, item in enumerate(items, start=1):
         title = str(item.get(g.fields[0].id) or fmt(g.item_label, n=n))
-        missing = []
-        for f in g.fields:
-            value = item.get(f.id)
-            if isinstance(f, TextQuestion) and value:
-                missing += [
-                    hints.get(c.check, c.check)
-                    for c in f.smart
-                    if not smart.passes(c.check, str(value), pop.script.words)
-                ]
-        template = a.smart_missing if missing else a.smart_ok
-        out.append(fmt(template, goal=title, missing="; ".join(missing)))
+        checks = smart.goal_checks(g, rule, item, words, after)
+        due = followup.deadline(pop, item, after)
+        params = {
+            "name": name,
+            "date": day(due, words) if due else "",
+            "answer": show(realistic, item.get(realistic.id), pop.script) if realistic else "",
+        }
+        parts = []
+        for check, letter in (
+            ("specific", letters.specific),
+            ("observable", letters.observable),
+            ("acceptable", None),
+            ("realistic", letters.realistic),
+            ("has_date", letters.has_date),
+        ):
+            if letter is None:
+                parts.append(fmt(letters.acceptable, **params))
+            elif check in checks:
+                parts.append(fmt(letter.holds if checks[check] else letter.fails, **params))
+            else:
+                parts.append(fmt(letters.not_answered, letter=letter.name))
+        out.append(fmt(letters.goal, goal=title, letters=letters.separator.join(parts)))
     return out
 
 
@@ -197,6 +218,7 @@ def to_text(doc: AlignmentDoc) -> str:
     lines += ["", doc.goals_title, *(f"• {g}" for g in doc.goals)]
     if doc.kind:
         lines += ["", f"{doc.matrix_title}: {doc.kind}"]
-    if doc.donts:
-        lines += ["", doc.donts_title, *(f"• {d}" for d in doc.donts)]
+    for title, items in ((doc.dos_title, doc.dos), (doc.donts_title, doc.donts)):
+        if items:
+            lines += ["", title, *(f"• {d}" for d in items)]
     return "\n".join(lines)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
-from bot.dialog.questions import DateQuestion, GroupQuestion, TextQuestion
-from bot.dialog.render import fmt, show
+from bot.dialog.questions import DateQuestion, GroupQuestion
+from bot.dialog.render import day, fmt, show
 from bot.domain import EmployeeRecord
 
 # Characters that start Markdown structure at the beginning of a line.
@@ -82,6 +82,7 @@ def build_draft(
     manager: tuple[str, str] | None = None,  # (label, name)
     conversation: str | None = None,
     final: tuple[str, dict[str, str]] | None = None,  # (title, signature line -> who agreed when)
+    conversation_day: date | None = None,  # relative deadlines count from it ("binnen 3 maanden")
 ) -> DraftDoc:
     script = loaded.script
     d = script.draft
@@ -105,7 +106,7 @@ def build_draft(
     for qid, label in d.header_questions.items():  # e.g. which route: the manager must know
         if qid in values and shared(record, loaded, qid):
             header.append((label, show(loaded.questions[qid], values[qid], script)))
-    header.append((d.date_label, now.strftime("%d-%m-%Y")))
+    header.append((d.date_label, day(now.date(), script.words)))
     missing = missing_questions(loaded, record)
 
     sections = []
@@ -115,7 +116,8 @@ def build_draft(
             sections.append((section.title, body))
 
     goals = loaded.questions.get(d.goals_question or "")
-    rows, hints = _goals(loaded, goals, record) if isinstance(goals, GroupQuestion) else ([], [])
+    after = conversation_day or now.date()
+    rows, hints = _goals(loaded, goals, record, after) if isinstance(goals, GroupQuestion) else ([], [])
 
     support = []
     for qid in d.support_questions:
@@ -156,7 +158,7 @@ def _section(loaded: LoadedScript, record: EmployeeRecord, section: str) -> list
 
 
 def _goals(
-    loaded: LoadedScript, g: GroupQuestion, record: EmployeeRecord
+    loaded: LoadedScript, g: GroupQuestion, record: EmployeeRecord, after: date
 ) -> tuple[list[list[str]], list[str]]:
     d = loaded.script.draft
     if not shared(record, loaded, g.id):
@@ -170,14 +172,13 @@ def _goals(
         cells = []
         for fid in d.goal_columns:
             value = item.get(fid)
-            f = fields[fid]
-            cells.append(show(f, value, loaded.script) if value else d.empty_answer)
-            if isinstance(f, TextQuestion) and value:
-                for check in f.smart:
-                    if not smart.passes(check.check, str(value), loaded.script.words):
-                        hints.append(
-                            f"{fmt(g.item_label, n=n)}: {d.smart_hints.get(check.check, check.check)}"
-                        )
+            cells.append(show(fields[fid], value, loaded.script) if value else d.empty_answer)
+        checks = smart.goal_checks(g, d.realistic, item, loaded.script.words, after)
+        hints += [
+            f"{fmt(g.item_label, n=n)}: {d.smart_hints.get(check, check)}"
+            for check, holds in checks.items()
+            if not holds
+        ]
         rows.append(cells)
     return rows, hints
 

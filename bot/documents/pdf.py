@@ -370,10 +370,11 @@ def render_alignment_pdf(doc: AlignmentDoc, font_dirs: tuple[Path, ...] = FONT_D
     page.heading(doc.agenda_title)
     for n, point in enumerate(doc.agenda, start=1):
         page.para(f"{n}.  {point}")
-    if doc.donts:
-        page.heading(doc.donts_title)
-        for line in doc.donts:
-            page.para(f"•  {line}")
+    for title, items in ((doc.dos_title, doc.dos), (doc.donts_title, doc.donts)):
+        if items:
+            page.heading(title)
+            for line in items:
+                page.para(f"•  {line}")
     return page.bytes()
 
 

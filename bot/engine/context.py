@@ -19,6 +19,8 @@ from bot.messages import Incoming, Outgoing
 from bot.people.privacy import PersonalData
 from bot.people.team import TeamDirectory
 from bot.ports import Store
+from bot.schedule.outbox import Outbox
+from bot.session import Sessions
 
 
 @dataclass
@@ -35,12 +37,16 @@ class Feature(Protocol):
 class EngineView(Protocol):
     scripts: ScriptRegistry
     managers: ScriptRegistry | None
+    organisation: ScriptRegistry | None
     follow_ups: ScriptRegistry | None
     evaluations: ScriptRegistry | None
     team: TeamDirectory | None
+    outbox: Outbox | None
+    agreement_window: int
     personal: PersonalData | None
     store: Store
     clock: Clock
+    sessions: Sessions
 
     def turn(self, record: EmployeeRecord) -> Turn: ...
     async def load(

@@ -22,17 +22,20 @@ from bot.dialog.loaded import LoadedScript
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
-from bot.documents.draft import render_draft
+from bot.documents.draft import build_draft, render_draft
 from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord
 from bot.errors import DamagedData, StorageError
 from bot.messages import Incoming, Outgoing, Question, Text
-from bot.people.team import TeamDirectory
+from bot.people.team import TeamDirectory, organisation_id
 from bot.ports import Store
+from bot.schedule.outbox import Outbox
 from bot.session import Sessions
 
 if TYPE_CHECKING:
     from bot.people.privacy import PersonalData
 from bot.engine.context import Feature
+from bot.engine.notes import ManagerNotes
+from bot.engine.revisions import remember_signed, revise_if_changed
 from bot.engine.rights import DataRights
 from bot.engine.subdialogs import OwnDialog, SubDialogs
 from bot.engine.team_commands import TeamCommands
@@ -54,6 +57,10 @@ class Engine:
         follow_ups: ScriptRegistry | None = None,
         evaluations: ScriptRegistry | None = None,
         personal: PersonalData | None = None,
+        organisation: ScriptRegistry | None = None,
+        outbox: Outbox | None = None,
+        agreement_window: int = 30,
+        checkin_question: str | None = "evaluatiemoment",
     ) -> None:
         if not isinstance(scripts, ScriptRegistry):
             scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
@@ -61,6 +68,12 @@ class Engine:
         # The managers' preparation script, and who reports to whom (both optional).
         self.managers = managers
         self.team = team
+        # The organisation's side, once per team (optional; needs the managers' script).
+        self.organisation = organisation
+        # A POP changed during the year is agreed again: its requests go in the outbox.
+        self.outbox = outbox
+        self.agreement_window = agreement_window
+        self.checkin_question = checkin_question  # the schedule's "how often" question
         # After the conversation: per-goal check-ins and evaluations (optional).
         self.follow_ups = follow_ups
         self.evaluations = evaluations
@@ -75,7 +88,8 @@ class Engine:
         self.rights = DataRights(self)
         self.team_commands = TeamCommands(self)
         self.subdialogs = SubDialogs(self)
-        self.features: list[Feature] = [self.team_commands, self.subdialogs, OwnDialog(self)]
+        self.notes = ManagerNotes(self)  # a manager's note is their next message: first
+        self.features: list[Feature] = [self.notes, self.team_commands, self.subdialogs, OwnDialog(self)]
 
     def _lock(self, employee_id: str) -> AbstractAsyncContextManager[None]:
         """The person's turn to themselves (see `bot.session`)."""
@@ -84,11 +98,16 @@ class Engine:
     @property
     def registries(self) -> list[ScriptRegistry]:
         """Every script registry, for hot reload."""
-        extra = (self.managers, self.follow_ups, self.evaluations)
+        extra = (self.managers, self.organisation, self.follow_ups, self.evaluations)
         return [self.scripts, *(r for r in extra if r is not None)]
 
     def _registry(self, script_id: str) -> ScriptRegistry:
-        found = {"manager": self.managers, "followup": self.follow_ups, "evaluation": self.evaluations}
+        found = {
+            "manager": self.managers,
+            "organisation": self.organisation,
+            "followup": self.follow_ups,
+            "evaluation": self.evaluations,
+        }
         return found.get(script_id) or self.scripts
 
     async def load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
@@ -111,12 +130,45 @@ class Engine:
         others = [
             s.script.commands for s in registry.current.values() if s.script.language != record.language
         ]
-        return Turn(loaded, record, self.clock(), registry.languages, others, subject=self._subject(record))
+        own_pop = record.script_id == "pop" and "|" not in record.employee_id
+        return Turn(
+            loaded,
+            record,
+            self.clock(),
+            registry.languages,
+            others,
+            subject=self._subject(record),
+            before_goals=(lambda: self.organisation_for(record)) if own_pop else None,
+        )
+
+    def organisation_for(self, record: EmployeeRecord) -> str | None:
+        """What the employee's manager shares of the organisation's side, in the employee's
+        language — shown before they write goals (seed 003: the organisation's expectations
+        first). Read only then, so no other turn pays for it."""
+        if self.organisation is None or self.team is None:
+            return None
+        manager = self.team.manager_of(record.employee_id)
+        org = self.store.load(organisation_id(manager)) if manager else None
+        if manager is None or org is None or org.values().get("delen") is not True:
+            return None
+        loaded = self.organisation.for_language(record.language)
+        team = self.scripts.for_language(record.language).script.team
+        lines = [
+            f"{qa.question}\n{qa.answer}"
+            for _title, body in build_draft(loaded, org, self.clock()).sections
+            for qa in body
+            if qa.question != loaded.questions["delen"].text
+        ]
+        if not lines or team is None:
+            return None
+        return fmt(
+            team.organisation_shared, manager=self.team.name_of(manager) or "", points="\n\n".join(lines)
+        )
 
     def _subject(self, record: EmployeeRecord) -> str | None:
         """For a sub-dialog's record (a preparation, a check-in): the name of whom it is about."""
         parts = record.employee_id.split("|")
-        if len(parts) < 3 or self.team is None:
+        if len(parts) < 3 or self.team is None or parts[0] == "org":
             return None
         return self.team.name_of(parts[2] if parts[0] == "prep" else parts[1])
 
@@ -216,6 +268,8 @@ class Engine:
         if turn.switch_to is not None:
             record.language = turn.switch_to
             out += self.turn(record).after_language_switch()
+        if record.signed_goals and record.script_id == "pop":  # changed after both agreed?
+            out += revise_if_changed(self, record)
         return out
 
     async def follow_up(self, person: str, action: str, delivery_id: str | None = None) -> list[Outgoing]:
@@ -242,11 +296,12 @@ class Engine:
                 ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
             else:
                 ids = [followup.evaluation_id(person, own.conversation, n)] if n < count else []
+            notes = self.notes.unread(record, record.language) if kind == "checkin" else []
             if not ids:
-                out: list[Outgoing] = [Text(texts.no_goals)]
+                out: list[Outgoing] = [*notes, Text(texts.no_goals)]
             else:
                 record.active, record.queue = ids[0], ids[1:]
-                out = await self.subdialogs.open_goal(record)
+                out = [*notes, *await self.subdialogs.open_goal(record)]
             await self.save(record)
             return out
 
@@ -278,17 +333,24 @@ class Engine:
             return await self.prepare(person, rest, delivery_id)
         if kind == "agree":
             return await self.agree(person, rest, delivery_id)
+        if kind == "interval":
+            return await self.agree_interval(person, rest, delivery_id)
+        if kind == "note":
+            return await self.notes.start(person, rest)
         if kind in ("checkin", "evaluate"):
             return await self.follow_up(person, action, delivery_id)
         record = await asyncio.to_thread(self.store.load, person)
         return [Text(self.messages_for(record.language if record else language).stale_choice)]
 
-    async def agree(self, person: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
-        """Vaststelling: the employee confirms their final POP, or their manager agrees to it.
+    async def agree(self, person: str, payload: str, delivery_id: str | None = None) -> list[Outgoing]:
+        """Vaststelling: the employee confirms their final POP, or their manager agrees to it —
+        goal by goal (SMART's Acceptabel: a yes per goal, not one yes for the whole POP).
 
-        `ref` names the conversation (a button's payload); it counts only for the
-        person's own conversation or one of their reports' (as the roster says).
+        `payload` is "<ref>" or "<ref>:<goal number>"; the ref names the conversation and
+        counts only for the person's own conversation or one of their reports' (as the roster
+        says). A POP without goals is agreed with one yes.
         """
+        ref, _, goal = payload.partition(":")
         own = self.team.own(person) if self.team is not None else None
         reports = self.team.reports(person) if self.team is not None else []
         if own is not None and own.ref == ref:
@@ -298,7 +360,8 @@ class Engine:
             role, employee = "manager", match  # type: ignore[assignment]
         mine = await asyncio.to_thread(self.store.load, person)
         language = mine.language if mine is not None else None  # replies in the presser's language
-        texts = self.scripts.for_language(language).script.agreement
+        loaded = self.scripts.for_language(language)
+        texts = loaded.script.agreement
         if employee is None or texts is None:
             return [Text(self.messages_for(language).stale_choice)]
         async with self._lock(employee.id):
@@ -308,13 +371,49 @@ class Engine:
             signed = record.agreed.setdefault(employee.conversation, {})
             if role in signed:
                 return [Text(texts.already)]
+            titles = followup.goal_titles(loaded, record)
+            if titles:
+                if not goal.isdigit() or not 1 <= int(goal) <= len(titles):
+                    return followup.agreement_buttons(texts, titles, ref)  # a whole-POP button: one per goal
+                yes = record.agreed_goals.setdefault(employee.conversation, {}).setdefault(role, [])
+                if int(goal) not in yes:
+                    yes.append(int(goal))
+                still = [n for n in range(1, len(titles) + 1) if n not in yes]
+                if still:
+                    await self.save(record)
+                    return [Text(fmt(texts.goal_agreed, number=goal, open=", ".join(map(str, still))))]
             signed[role] = self.clock()
             record.cycle = employee.conversation  # the round these agreements close
             record.agreed = {**record.agreed, employee.conversation: signed}
+            remember_signed(self, record, employee.conversation)
             await self.save(record)
         if role == "employee":
             return [Text(fmt(texts.agreed_employee, name=employee.name))]
         return [Text(fmt(texts.agreed_manager, name=employee.name))]
+
+    async def agree_interval(
+        self, manager: str, payload: str, delivery_id: str | None = None
+    ) -> list[Outgoing]:
+        """At the vaststelling the manager sets how often the check-ins come ("<ref>:<choice>"),
+        for a report the roster lists under them, with one of the question's own choices."""
+        ref, _, choice = payload.partition(":")
+        reports = self.team.reports(manager) if self.team is not None else []
+        report = next((r for r in reports if r.ref == ref), None)
+        mine = await asyncio.to_thread(self.store.load, manager)
+        language = mine.language if mine is not None else None
+        loaded = self.scripts.for_language(language)
+        texts = loaded.script.agreement
+        q = loaded.questions.get(self.checkin_question or "")
+        options = {o.id: o.label for o in getattr(q, "options", [])}
+        if report is None or texts is None or choice not in options:
+            return [Text(self.messages_for(language).stale_choice)]
+        async with self._lock(report.id):
+            record = await self.load(report.id, None)
+            if self._repeated(record, delivery_id):
+                return []
+            record.checkin_agreed = {**record.checkin_agreed, report.conversation: choice}
+            await self.save(record)
+        return [Text(fmt(texts.interval_set, name=report.name, choice=options[choice]))]
 
     async def prepare(self, manager: str, ref: str, delivery_id: str | None = None) -> list[Outgoing]:
         """Open (or resume) the preparation for the report a button names by `ref`.

@@ -31,9 +31,9 @@ class SubDialogs:
         script = engine.scripts.for_language(record.language).script
         kind = followup.script_for(record.active)
         record.active = None
-        if kind == "manager" and script.team is not None:  # finished: back to their own POP
+        if kind in ("manager", "organisation") and script.team is not None:  # back to their own POP
             out.append(Text(script.team.back_to_own))
-        elif kind != "manager" and script.follow_up is not None:
+        elif kind in ("followup", "evaluation") and script.follow_up is not None:
             out.append(Text(script.follow_up.all_done))
         return Reply(out)
 

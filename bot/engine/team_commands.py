@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.dialog.render import fmt
+from bot.dialog.render import day, fmt
 from bot.domain import DONE, EmployeeRecord
 from bot.engine.context import EngineView, Reply
 from bot.messages import Incoming, Outgoing, Text
-from bot.people.team import Report, prep_id
+from bot.people.team import Report, organisation_id, prep_id
 
 
 class TeamCommands:
@@ -45,6 +45,8 @@ class TeamCommands:
         reports = engine.team.reports(record.employee_id)
         if not reports:
             return Reply([Text(texts.none)])
+        if arg is not None and arg.casefold() in (w.casefold() for w in texts.organisation_words):
+            return Reply(await self.open_organisation(record))
         if arg is not None and arg.casefold() in (w.casefold() for w in texts.digest_words):
             record.digest = not record.digest
             return Reply([Text(texts.digest_on if record.digest else texts.digest_off)])
@@ -63,8 +65,24 @@ class TeamCommands:
             prep_record = prep_id(record.employee_id, r.id, r.conversation)
             prep = await asyncio.to_thread(self.engine.store.load, prep_record)
             status = texts.done if prep is not None and prep.state == DONE else texts.open
-            lines.append(fmt(texts.line, number=n, name=r.name, date=r.shown, status=status))
+            lines.append(fmt(texts.line, number=n, name=r.name, date=self._shown(r, record), status=status))
         return "\n".join(lines)
+
+    def _shown(self, report: Report, reader: EmployeeRecord) -> str:
+        """The conversation's date and time as the reader's language writes them."""
+        words = self.engine.scripts.for_language(reader.language).script.words
+        return f"{day(report.at.date(), words)} {report.at:%H:%M}"
+
+    async def open_organisation(self, record: EmployeeRecord) -> list[Outgoing]:
+        """The organisation's side: one record per manager, reused for every report."""
+        engine = self.engine
+        if engine.organisation is None:
+            return [Text(engine.messages_for(record.language).stale_choice)]
+        record.active = organisation_id(record.employee_id)
+        sub = await engine.load(record.active, record.language, "organisation")
+        out = engine.turn(sub).begin()  # done already: it says how to change an answer
+        await engine.save(sub)
+        return out
 
     async def open_preparation(self, record: EmployeeRecord, report: Report) -> list[Outgoing]:
         engine = self.engine
@@ -72,7 +90,7 @@ class TeamCommands:
         assert texts is not None
         record.active = prep_id(record.employee_id, report.id, report.conversation)
         prep = await engine.load(record.active, record.language, "manager")
-        out: list[Outgoing] = [Text(fmt(texts.preparing, name=report.name, date=report.shown))]
+        out: list[Outgoing] = [Text(fmt(texts.preparing, name=report.name, date=self._shown(report, record)))]
         out += engine.turn(prep).begin()
         await engine.save(prep)
         return out

@@ -7,17 +7,20 @@ engine loads before and saves after, so a turn is all-or-nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from bot.dialog import answers, smart
 from bot.dialog.answers import Parsed, Problem
+from bot.dialog.conditions import asks_about
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import (
     ChoiceQuestion,
     DateQuestion,
     GroupQuestion,
     ScaleQuestion,
+    Step,
     TextQuestion,
     YesNoQuestion,
 )
@@ -40,8 +43,10 @@ class Turn:
         languages: dict[str, str] | None = None,
         other_commands: list[Commands] | None = None,
         subject: str | None = None,
+        before_goals: Callable[[], str | None] | None = None,
     ):
         self.subject = subject  # whom the draft is about, by name (a preparation's employee)
+        self.before_goals = before_goals  # the organisation's side, shown with the goals' step
         self.loaded = loaded
         self.script = loaded.script
         self.msgs = loaded.script.messages
@@ -167,9 +172,12 @@ class Turn:
             shown = fmt(m.current_answer, answer=show(q, current.value, self.script))
         done = m.multi_done if q.kind == "multi" else ""
         privacy = self.script.privacy
-        if getattr(q, "private", False) and privacy is not None:  # said when asked, not only in help
-            hint = "\n".join(h for h in (privacy.asked, hint) if h)
-        return Question(qid, q.text, q.kind, options, hint, shown, done)
+        if privacy is not None:  # said when asked, not only in help
+            can_share = bool(privacy.shareable) and bool(q.for_employee) and not q.private
+            said = privacy.shareable if can_share else privacy.asked if q.private or privacy.shareable else ""
+            hint = "\n".join(h for h in (fmt(said, name=self.subject or ""), hint) if h)
+        text = fmt(q.text, name=self.subject) if self.subject else q.text
+        return Question(qid, text, q.kind, options, hint, shown, done)
 
     def yesno_question(self, qid: str, text: str) -> Question:
         w = self.script.words
@@ -193,9 +201,16 @@ class Turn:
         step = self.loaded.steps_by_question[target]
         old = self.loaded.steps_by_question.get(before)
         if old is None or old.id != step.id:
-            number = self.script.steps.index(step) + 1
-            head = fmt(self.msgs.step_intro, number=number, total=len(self.script.steps), title=step.title)
+            # number the steps this person will see: the short route is "2 van 3", not "3 van 7"
+            ahead = self.steps_ahead()
+            number = ahead.index(step) + 1 if step in ahead else self.script.steps.index(step) + 1
+            head = fmt(self.msgs.step_intro, number=number, total=len(ahead), title=step.title)
             self.say(f"{head}\n{step.intro}" if step.intro else head)
+            goals = self.script.draft.goals_question
+            if self.before_goals is not None and any(q.id == goals for q in step.questions):
+                shared = self.before_goals()
+                if shared:
+                    self.say(shared)
         self.ask_current()
 
     def advance(self) -> None:
@@ -251,7 +266,7 @@ class Turn:
     def _follow_up(self, q: TextQuestion, value: str, field: str) -> bool:
         """Ask the first failed SMART check's follow-up; True if one was asked."""
         for check in q.smart:
-            if not smart.passes(check.check, value, self.script.words):
+            if not smart.passes(check.check, value, self.script.words, self.now.date()):
                 self.r.pending = Pending(kind="smart_follow_up", check=check.check, field=field)
                 self.ask_current()
                 return True
@@ -505,10 +520,24 @@ class Turn:
         self.say(self.progress_text())
         self.ask_current()
 
+    def steps_ahead(self) -> list[Step]:
+        """The steps with a question for this person: asked on their answers so far, or hanging
+        on an answer not given yet (before the route is chosen, all seven may come)."""
+        values = self.r.values()
+
+        def may_come(step: Step) -> bool:
+            return any(
+                self.flow.applies(q.id, values)
+                or any(qid not in values for qid in asks_about(step.when) | asks_about(q.when))
+                for q in step.questions
+            )
+
+        return [step for step in self.script.steps if may_come(step)]
+
     def progress_text(self) -> str:
         values = self.r.values()
         lines = [self.msgs.progress_header]
-        for number, step in enumerate(self.script.steps, start=1):
+        for number, step in enumerate(self.steps_ahead(), start=1):
             asked = [q.id for q in step.questions if self.flow.applies(q.id, values)]
             if not asked:
                 continue
@@ -633,6 +662,16 @@ class Turn:
         entries: list[tuple[str, str, int | None]] = []
         for qid, q in self.loaded.questions.items():
             a = self.r.answers.get(qid)
+            if isinstance(q, GroupQuestion) and q.add_later and self.r.state == DONE:
+                items = list(a.value or []) if a is not None and not a.skipped else []
+                for i, item in enumerate(items):
+                    entries.append((item_title(q, i, item), qid, i))
+                if len(items) < q.max_items:
+                    entries.append((q.add_later, qid, len(items)))
+                if q.drop_later and len(items) > q.min_items:
+                    for i, item in enumerate(items):  # a negative index: drop that item
+                        entries.append((fmt(q.drop_later, item=item_title(q, i, item)), qid, -1 - i))
+                continue
             if a is None:
                 continue
             if isinstance(q, GroupQuestion):
@@ -700,10 +739,25 @@ class Turn:
             r.return_to = r.state
         r.state = qid
         r.group = None
+        if index is not None and index < 0:  # drop an item: nothing to ask, back where they were
+            g = self.loaded.questions[qid]
+            assert isinstance(g, GroupQuestion)
+            items = self.items(g)
+            del items[-1 - index]
+            self._store(g.id, items)
+            r.state = r.return_to or DONE
+            r.return_to = None
+            if r.state == DONE:
+                self.say(self.msgs.already_done)
+            else:
+                self.ask_current()
+            return
         if index is not None:
             g = self.loaded.questions[qid]
             assert isinstance(g, GroupQuestion)
-            r.group = GroupProgress(index=index, field=0, item=dict(self.items(g)[index]), editing=True)
+            items = self.items(g)
+            item = dict(items[index]) if index < len(items) else {}  # a new one: added afterwards
+            r.group = GroupProgress(index=index, field=0, item=item, editing=True)
         self.ask_current()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.people.roster import Person, Roster
@@ -20,7 +21,7 @@ class Report:
     id: str
     name: str
     conversation: str  # ISO, with offset
-    shown: str  # the conversation as the manager reads it
+    at: datetime  # the conversation, in the employee's time zone
 
     @property
     def ref(self) -> str:
@@ -36,10 +37,17 @@ def prep_id(manager: str, report: str, conversation: str) -> str:
     return f"prep|{manager}|{report}|{conversation}"
 
 
+def organisation_id(manager: str) -> str:
+    """The organisation's side a manager fills in once for the team. The manager is named twice
+    so the id reads like every sub-dialog's (`kind|owner|about`): the manager's own data."""
+    return f"org|{manager}|{manager}"
+
+
 class TeamDirectory(Protocol):
     def reports(self, manager_id: str) -> list[Report]: ...
     def own(self, person_id: str) -> Report | None: ...
     def name_of(self, person_id: str) -> str | None: ...
+    def manager_of(self, person_id: str) -> str | None: ...
 
 
 class RosterTeam:
@@ -59,6 +67,10 @@ class RosterTeam:
         person = self.roster.get(person_id)
         return _report(person) if person is not None else None
 
+    def manager_of(self, person_id: str) -> str | None:
+        person = self.roster.get(person_id)
+        return person.manager or None if person is not None else None
+
     def name_of(self, person_id: str) -> str | None:
         person = self.roster.get(person_id)
         return person.name if person is not None else None
@@ -68,4 +80,4 @@ def _report(p: Person) -> Report | None:
     when = p.conversation_at()
     if not p.active or when is None:
         return None
-    return Report(p.id, p.name, p.conversation, when.strftime("%d-%m-%Y %H:%M"))
+    return Report(p.id, p.name, p.conversation, when)

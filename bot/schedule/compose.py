@@ -16,15 +16,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.dialog import followup
+from bot.dialog.questions import ChoiceQuestion, GroupQuestion
 from bot.dialog.registry import ScriptRegistry
-from bot.dialog.render import fmt
+from bot.dialog.render import day, fmt, show
 from bot.documents.alignment import AlignmentDoc, build_alignment, to_text
-from bot.documents.draft import DraftDoc, build_draft
+from bot.documents.draft import QA, DraftDoc, build_draft
 from bot.documents.pdf import FONT_DIRS, render_alignment_pdf, render_pdf
 from bot.domain import EmployeeRecord
 from bot.messages import Button, Document, Outgoing, Text
 from bot.people.roster import Person
-from bot.people.team import conversation_ref
+from bot.people.team import conversation_ref, organisation_id
 from bot.schedule.outbox import Entry
 from bot.schedule.timeline import ScheduleConfig, Texts
 
@@ -47,8 +48,10 @@ class Composer:
         load: Callable[[str], EmployeeRecord | None] | None = None,
         *,
         font_dirs: tuple[Path, ...] = FONT_DIRS,
+        organisation: ScriptRegistry | None = None,
     ) -> None:
         self.font_dirs = font_dirs
+        self.organisation = organisation  # the organisation's side, once per team
         self.config = config
         self.scripts = scripts
         self.managers = managers  # the managers' preparation script: alignment and points
@@ -135,6 +138,8 @@ class Composer:
             pdf = self.final_pdf(person, manager, to, record, now, texts)
             text = fmt(texts.next_cycle if kind == "next_cycle" else texts.next_cycle_manager, **params)
             return Composed([Text(text), pdf], self._subject(texts, params))
+        if kind == "hr_actions":
+            return self.hr_actions(person, record, texts, params)
         if kind in ("finalize", "agree_request", "final", "final_manager"):
             return self.agreement(entry, person, manager, to, record, now, texts, params, email)
         if kind == "points":
@@ -179,18 +184,75 @@ class Composer:
         """Vaststelling: the request to confirm, the request to agree, and the signed final POP."""
         words = self.scripts.for_language(to.language).script.agreement
         assert words is not None  # only planned when the scripts have it
-        button = f"agree:{conversation_ref(person.id, person.conversation)}"
+        ref = conversation_ref(person.id, person.conversation)
+        titles = followup.goal_titles(self.scripts.for_language(to.language), record) if record else []
+
+        def ask(text: str) -> list[Outgoing]:
+            if email:
+                return [Text(text)]
+            if not titles:  # nothing to agree goal by goal: one yes for the POP
+                return [Button(text, words.button, f"agree:{ref}")]
+            return [Text(text), *followup.agreement_buttons(words, titles, ref)]
+
         if entry.kind == "finalize":
             text = fmt(texts.finalize, **params)
-            return Composed(
-                [Text(text) if email else Button(text, words.button, button)], self._subject(texts, params)
-            )
+            if self.config.hr.email:  # told before agreeing: the agreed actions go to HR
+                text += "\n\n" + fmt(texts.hr_told, **params)
+            return Composed(ask(text), self._subject(texts, params))
         pdf = self.final_pdf(person, manager, to, record, now, texts)
         if entry.kind == "agree_request":
-            text = fmt(texts.agree_request, **params)
-            ask: Outgoing = Text(text) if email else Button(text, words.button, button)
-            return Composed([pdf, ask], self._subject(texts, params))
+            parts = [
+                pdf,
+                *ask(fmt(texts.agree_request, **params)),
+                *self.interval_offer(person, to, record, texts, ref, email),
+            ]
+            return Composed(parts, self._subject(texts, params))
+        agreed = (record.agreed if record is not None else {}).get(person.conversation, {})
+        missing = [
+            who.name
+            for role, who in (("employee", person), ("manager", manager))
+            if who and role not in agreed
+        ]
+        if missing:  # the window passed without both: the draft is the working POP
+            text = fmt(texts.working, open=", ".join(missing), **params)
+            return Composed([Text(text), pdf], fmt(texts.final_subject, **params))
         return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
+
+    def hr_actions(
+        self, person: Person, record: EmployeeRecord | None, texts: Texts, params: dict[str, object]
+    ) -> Composed:
+        """The agreed development actions for HR: the configured goal fields, nothing else."""
+        loaded = self.scripts.for_language(self.config.hr.language)
+        g = loaded.questions.get(loaded.script.draft.goals_question or "")
+        lines = [fmt(texts.hr_actions, **params)]
+        if isinstance(g, GroupQuestion) and record is not None:
+            labels = loaded.script.draft.goal_columns  # the POP form's column headers
+            fields = [f for f in g.fields if f.id in self.config.hr.fields]
+            for n, item in enumerate(followup.goals(loaded, record), start=1):
+                shown = [fmt(g.item_label, n=n)]
+                shown += [
+                    f"  {labels.get(f.id, f.id)}: {show(f, item[f.id], loaded.script)}"
+                    for f in fields
+                    if item.get(f.id)
+                ]
+                lines.append("\n".join(shown))
+        return Composed([Text("\n\n".join(lines))], fmt(texts.hr_subject, **params))
+
+    def interval_offer(
+        self, person: Person, to: Person, record: EmployeeRecord | None, texts: Texts, ref: str, email: bool
+    ) -> list[Outgoing]:
+        """At the vaststelling the manager sees how often the check-ins come (the employee's
+        choice) and can agree another interval with them: a button per choice."""
+        qid = self.config.follow_up.checkin_question
+        q = self.scripts.for_language(to.language).questions.get(qid or "")
+        if email or record is None or not isinstance(q, ChoiceQuestion):
+            return []
+        chosen = record.checkin_agreed.get(person.conversation) or record.values().get(q.id)
+        now = show(q, chosen, self.scripts.for_language(to.language).script) if chosen else texts.not_answered
+        return [
+            Text(fmt(texts.interval_offer, name=person.name, choice=now)),
+            *(Button(o.label, texts.interval_button, f"interval:{ref}:{o.id}") for o in q.options),
+        ]
 
     def follow_up(
         self,
@@ -238,6 +300,9 @@ class Composer:
             answers = build_draft(loaded, sub, now).sections if sub is not None else []
             body = [f"{qa.question} {qa.answer}" for _t, qas in answers for qa in qas]
             lines.append("\n".join([f"• {title}" if title else "", *(body or [texts.not_answered])]).strip())
+        words = self.scripts.for_language(to.language).script.follow_up
+        if checkin and not email and words is not None and words.note_button:  # both watch progress
+            return Composed([Button("\n\n".join(lines), words.note_button, f"note:{number}:{ref}")], subject)
         return Composed([Text("\n\n".join(lines))], subject)
 
     def final_pdf(
@@ -269,8 +334,12 @@ class Composer:
             ("manager", texts.manager_label, manager),
         ):
             if role in agreed and who is not None:
-                when = agreed[role].astimezone(ZoneInfo(reader.timezone)).strftime("%d-%m-%Y %H:%M")
-                signed[label] = fmt(words.signed, name=who.name, when=when)
+                local = agreed[role].astimezone(ZoneInfo(reader.timezone))
+                on = day(local.date(), self.scripts.for_language(reader.language).script.words)
+                signed[label] = fmt(words.signed, name=who.name, date=on, time=f"{local:%H:%M}")
+        version = record.versions.get(person.conversation, 1) if record is not None else 1
+        if version > 1 and words.version_title:  # changed during the year: which version this is
+            return fmt(words.version_title, version=version), signed
         return words.final_title, signed
 
     def alignment(
@@ -290,7 +359,17 @@ class Composer:
             prep,
             employee_name=person.name,
             header=draft.header[:-1],  # employee, manager, conversation — the same as the draft's
+            conversation_day=(person.conversation_at() or now).date(),
+            organisation=self.organisation_side(manager, now),
         )
+
+    def organisation_side(self, manager: Person, now: datetime) -> list[QA]:
+        """The manager's organisation's side, all of it: the summary is the manager's own."""
+        org = self.load(organisation_id(manager.id)) if self.organisation is not None else None
+        if org is None or self.organisation is None:
+            return []
+        doc = build_draft(self.organisation.for_language(manager.language), org, now)
+        return [qa for _title, body in doc.sections for qa in body]
 
     def points(
         self, to: Person, prep: EmployeeRecord | None, params: dict[str, object], now: datetime
@@ -300,8 +379,13 @@ class Composer:
         loaded = self.managers.for_language(to.language)
         a = loaded.script.alignment
         assert a is not None
-        shared_answers = [] if prep is None else build_draft(loaded, prep, now).sections
-        lines = [f"{qa.question}\n{qa.answer}" for _title, body in shared_answers for qa in body]
+        chosen = prep.values().get(a.share_question or "") if prep is not None else None
+        lines = []
+        for qid in chosen if isinstance(chosen, list) else []:  # only what the manager chose
+            q, answer = loaded.questions.get(qid), prep.answers.get(qid) if prep else None
+            if q is None or answer is None or answer.skipped or answer.private or q.private:
+                continue  # never a 🔒 answer, even if it was chosen before it was marked
+            lines.append(f"{q.for_employee or q.text}\n{show(q, answer.value, loaded.script)}")
         if not lines:
             return fmt(a.points_none, **params)
         return "\n\n".join([fmt(a.points_title, **params), *lines])
@@ -346,6 +430,7 @@ class Composer:
             manager=manager,
             conversation=self.when(conversation, reader) if conversation else None,
             final=final,
+            conversation_day=conversation.date() if conversation else None,
         )
 
     @staticmethod

@@ -231,6 +231,9 @@ class Scheduler:
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
         """Who gets this entry: the employee, or their manager as the roster says now."""
+        if entry.kind == "hr_actions":  # HR is no one in the roster: its address is configured
+            hr = self.config.hr
+            return Person(id="hr", name="HR", email=hr.email, language=hr.language) if hr.email else None
         if entry.kind not in MANAGER_KINDS:
             return person
         return self.roster.get(person.manager) if person.manager else None
@@ -253,8 +256,25 @@ class Scheduler:
         self.outbox.close(entry, "sent", now)
         report.sent.append(entry.key)
         log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)
-        if entry.kind == "final":  # the POP is agreed: check-ins, evaluations, the next round
+        if entry.kind == "final":  # the POP is agreed (or the working POP): the follow-up
             self._plan_follow_ups(entry, now)
+            record = self.store.load(entry.person)
+            both = (record.agreed if record else {}).get(entry.conversation, {}).keys() >= {
+                "employee",
+                "manager",
+            }
+            if self.config.hr.email and both:  # agreed actions only: a working POP has none yet
+                version = record.versions.get(entry.conversation, 1) if record else 1
+                suffix = "hr-actions" if version == 1 else f"hr-actions-v{version}"  # a change: again
+                self.outbox.add(
+                    Entry(
+                        key=entry_key(entry.person, entry.conversation, suffix),
+                        kind="hr_actions",
+                        person=entry.person,
+                        conversation=entry.conversation,
+                        due=now,
+                    )
+                )
         if entry.kind == "evaluation_summary":
             self._next_round_if_all_evaluated(entry, now)
         if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
@@ -286,7 +306,9 @@ class Scheduler:
         later = timedelta(days=cfg.summary_after_days)
         end = conv + relativedelta(months=cfg.cycle_months)
         planned: list[tuple[str, str, datetime]] = []
-        chosen = record.values().get(cfg.checkin_question or "")
+        chosen = record.checkin_agreed.get(final.conversation) or record.values().get(
+            cfg.checkin_question or ""
+        )
         every = (
             cfg.checkin_choices.get(chosen, cfg.checkin_months)
             if isinstance(chosen, str)
@@ -365,13 +387,16 @@ class Scheduler:
         if entry.kind in ("agree_request", "final", "final_manager"):
             agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
             needed = {"employee"} if entry.kind == "agree_request" else {"employee", "manager"}
-            if not needed <= agreed.keys():
-                if entry.deadline is not None and now >= entry.deadline:
+            passed = entry.deadline is not None and now >= entry.deadline
+            if not needed <= agreed.keys() and not (passed and entry.kind != "agree_request"):
+                if passed:  # nobody to ask any more: the window is over
                     self.outbox.close(entry, "skipped", now, note="no agreement within the window")
                     report.skipped.append(entry.key)
                 else:
                     report.waiting.append(entry.key)  # waits for the agreement(s) it needs
                 return False
+            # past the window without both, "final" goes anyway: the draft becomes the working
+            # POP and the follow-up is planned (seed 001 §2.5), the open agreement named for both
         elif entry.deadline is not None and not done and now < entry.deadline:
             report.waiting.append(entry.key)  # a late draft waits for the employee to finish
             return False

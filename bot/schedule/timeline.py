@@ -192,6 +192,12 @@ class Texts(_Strict):
     agree_request: str
     final: str
     final_subject: str
+    working: str  # no agreement of both within the window: the draft is the working POP; "{open}"
+    hr_told: str  # in the request to agree: the agreed actions will go to HR
+    interval_offer: str  # with the manager's request to agree: "{name}", "{choice}" (how often)
+    interval_button: str
+    hr_actions: str  # to HR after the final POP: "{name}", "{manager}"
+    hr_subject: str
     checkin: str
     checkin_button: str
     evaluation: str
@@ -215,6 +221,15 @@ class FollowUpConfig(_Strict):
     summary_after_days: int = Field(ge=0, le=60)  # the manager's summary of a check-in or evaluation
 
 
+class HrConfig(_Strict):
+    """After the final POP the agreed development actions go to HR (seed 001 §2.4.2, seed 002):
+    actions only — the goal fields named here, never a reflection."""
+
+    email: str = ""  # empty: nothing is sent to HR
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "nl"
+    fields: list[str] = ["doel", "activiteit", "ondersteuning", "planning"]
+
+
 class ScheduleConfig(_Strict):
     _calendars: dict[str, Calendar] = PrivateAttr(default_factory=dict)
 
@@ -222,6 +237,7 @@ class ScheduleConfig(_Strict):
     follow_up: FollowUpConfig
     working_hours: WorkingHours
     calendar: CalendarConfig = CalendarConfig()
+    hr: HrConfig = HrConfig()
     retry: RetryPolicy
     preparation_minutes: int = Field(ge=1)
     retention_months: int = Field(ge=1, le=120)  # data of a finished round is kept this long
@@ -325,6 +341,7 @@ Kind = Literal[
     "agree_request",
     "final",
     "final_manager",
+    "hr_actions",
     "checkin",
     "checkin_summary",
     "evaluation",
@@ -346,6 +363,7 @@ MANAGER_KINDS = (
 # Added by the scheduler as the cycle goes (not by `plan`), so a re-plan leaves them be.
 DYNAMIC_KINDS = (
     "delivered",
+    "hr_actions",
     "points",
     "checkin",
     "checkin_summary",

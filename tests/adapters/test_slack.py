@@ -104,13 +104,18 @@ class Slack:
     async def press(self, label_start: str, message: dict[str, Any] | None = None) -> None:
         message = message or self.last_question()
         for element in self.actions(message):
-            if element["type"] == "button" and element["text"]["text"].startswith(label_start):
+            if element["type"] == "button" and element["text"]["text"].casefold().startswith(
+                label_start.casefold()
+            ):
                 await self.act(
                     {"type": "button", "action_id": element["action_id"], "value": element["value"]}, message
                 )
                 return
             for option in element.get("options", []):
-                if option["text"]["text"].startswith(label_start) and element["type"] == "static_select":
+                if (
+                    option["text"]["text"].casefold().startswith(label_start.casefold())
+                    and element["type"] == "static_select"
+                ):
                     await self.act(
                         {
                             "type": "static_select",
@@ -246,7 +251,7 @@ async def test_app_home_and_the_edit_modal_round_trip(slack: Slack) -> None:
     home = slack.api.of("views.publish")[-1].params
     assert home["user_id"] == ANNA
     blocks = home["view"]["blocks"]
-    assert any("Stap 2: Waar sta ik nu? — 1 van 13" in json.dumps(b, ensure_ascii=False) for b in blocks)
+    assert any("Stap 2: Waar sta ik nu? — 1 van 14" in json.dumps(b, ensure_ascii=False) for b in blocks)
     edit = next(b["accessory"] for b in blocks if b.get("accessory", {}).get("value") == "goed_in")
     assert edit["text"]["text"] == "Wijzig"
     await slack.act(
@@ -452,7 +457,7 @@ async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_o
             await mila.event({"type": "app_home_opened", "user": "U0MILA", "tab": "home"})
             await mila.quiet()
             home = str(api.of("views.publish")[-1].params["view"])
-            assert "1. Anna de Vries — 18-01-2027 10:00: voorbereiding open" in home
+            assert "1. Anna de Vries — 18 januari 2027 10:00: voorbereiding open" in home
             # Eve forges Mila's button: Anna is not her report, nothing opens
             eve = Slack(api, mila.url, data, http, user="U0EVE")
             before = len(api.posted())

@@ -47,7 +47,12 @@ class Bot:
     def press(self, label_start: str, on: dict[str, Any] | None = None) -> dict[str, Any]:
         on = on or self.last_question()
         rows = on["reply_markup"]["inline_keyboard"]
-        data = next(b["callback_data"] for row in rows for b in row if b["text"].startswith(label_start))
+        data = next(
+            b["callback_data"]
+            for row in rows
+            for b in row
+            if b["text"].casefold().startswith(label_start.casefold())
+        )
         return self.api.push(button(self.chat, data, on))
 
     async def settle(self, method: str = "sendMessage", more: int = 1) -> None:

@@ -48,7 +48,7 @@ async def test_switching_language_mid_dialog_keeps_every_answer(chat: Chat) -> N
     assert chat.question.question_id == "route"
     await chat.say("language nl")
     assert "verder in het Nederlands" in chat.text
-    assert chat.question.text == "Hoe wil je je voorbereiden?"
+    assert chat.question.text.startswith("Hoe wil je je voorbereiden?")
     record = await chat.record()
     assert record.language == "nl" and record.answers["goed_in"].value == "Plannen"
 

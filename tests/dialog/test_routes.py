@@ -34,7 +34,7 @@ async def test_full_route_reaches_a_draft_with_the_answers(chat: Chat) -> None:
         "Gehele of gedeeltelijke banenruil (jobrotation), Iemand zoeken die wil en kan coachen, "
         "Een cursus, training of opleiding" in draft
     )
-    assert "**POP-gesprek:** 14-12-2026" in draft
+    assert "**POP-gesprek:** 14 december 2026" in draft
     assert "Medewerker: ____" in draft and "Leidinggevende: ____" in draft
 
 

@@ -104,7 +104,7 @@ async def reach_date(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ("01-01-2020", "Die datum is al geweest (vandaag is het 22-11-2026)"),
+        ("01-01-2020", "Die datum is al geweest (vandaag is het 22 november 2026)"),
         ("22-11-2026", "Die datum is al geweest"),
         ("volgende week", "herken ik niet als datum"),
         ("31-02-2027", "herken ik niet als datum"),

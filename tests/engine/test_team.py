@@ -21,8 +21,8 @@ async def test_team_lists_reports_and_a_preparation_runs_apart_from_the_own_pop(
     engine = make_team_engine(tmp_path / "data", ROSTER)
     mila = Chat(engine, "mila")
     await mila.say("team")
-    assert "1. Anna de Vries — 18-01-2027 10:00: voorbereiding open" in mila.text
-    assert "2. Ben Jansen — 19-01-2027 14:30: voorbereiding open" in mila.text
+    assert "1. Anna de Vries — 18 januari 2027 10:00: voorbereiding open" in mila.text
+    assert "2. Ben Jansen — 19 januari 2027 14:30: voorbereiding open" in mila.text
     await mila.say("team 1")
     assert "Voorbereiding voor je gesprek met Anna de Vries" in mila.text
     # the welcome names her too: "je POP-gesprek" alone read as the manager's own (issue 15)
@@ -46,7 +46,7 @@ async def test_team_lists_reports_and_a_preparation_runs_apart_from_the_own_pop(
     own = engine.store.load("mila")
     assert own is not None and own.state == START and own.active is None and not own.answers
     await mila.say("team")
-    assert "1. Anna de Vries — 18-01-2027 10:00: voorbereiding klaar" in mila.text
+    assert "1. Anna de Vries — 18 januari 2027 10:00: voorbereiding klaar" in mila.text
     # her own POP is untouched and starts as usual
     await mila.say("hoi")
     await mila.say(FULL_ROUTE[0])

@@ -21,6 +21,7 @@ anna,Anna de Vries,anna@example.org,nl,mila,console,,2027-01-18 10:00,Europe/Ams
 PRIVATE_MANAGER = (
     "GEHEIM-functie-marker",
     "GEHEIM-budget-marker",
+    "GEHEIM-vertrek-marker",
     "Hoe schat je",
     "Hoeveel energie en motivatie",
 )
@@ -87,8 +88,17 @@ async def test_both_prepare_and_the_manager_gets_the_alignment_with_the_draft(tm
         assert (
             "Voorgesteld soort gesprek: Motivatiegesprek" in summary
         )  # ability 4 (high), willingness 2 (low)
-        assert "Klantgericht werken: SMART genoeg om te bespreken." in summary
-        assert "Doe geen toezeggingen over een nieuwe functie." in summary
+        assert (
+            "Klantgericht werken — Specifiek ✓; Meetbaar ✓; "
+            "Acceptabel: spreken jullie per doel af bij de vaststelling; "
+            "Realistisch ✓ volgens Anna de Vries (tijd, budget en steun zijn er); "
+            "Tijdgebonden ✓ (af op 1 mei 2027)" in summary
+        )
+        assert "SMART genoeg" not in summary
+        assert "Niet doen:\n• Een POP zonder ontwikkelingsbudget" in summary
+        assert "Toezeggingen doen over een nieuwe functie." in summary
+        assert "maak het POP dan een onderdeel van het functioneringsgesprek" in summary
+        assert "Wel doen:\n• Maak duidelijk dat ontwikkelen noodzakelijk kan zijn." in summary
         files = slack_files(w, "DU0MILA")
         alignment = pdf_text(next(v for k, v in files.items() if k.startswith("afstemming-Anna")))
         assert "Voldoet ruim aan het profiel" in alignment and "Plannen en klanten helpen" in alignment
@@ -127,28 +137,41 @@ async def test_after_the_conversation_both_agree_and_both_get_the_signed_pop(tmp
         for answer in FULL_ROUTE:
             await anna.say(answer)
         await run_until(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))  # a day after the conversation
-        finalize = w.inbox("anna")[-1]
-        assert "jullie hebben je POP-gesprek gehad" in finalize and "[Akkoord]" in finalize
+        inbox = w.inbox("anna")
+        finalize = next(m for m in inbox if "jullie hebben je POP-gesprek gehad" in m)
+        assert "zeg dan per doel akkoord" in finalize
+        # SMART's Acceptabel: the goal list with a yes per goal, not one yes for the POP
+        assert "Doel 1: Klantgericht werken\n[Akkoord met dit doel]" in inbox[-1]
         assert not [c for c in w.slack.of("chat.postMessage") if "definitieve POP bevestigd" in str(c.params)]
 
         ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]  # what the button carries
         stale = w.engine.messages_for("nl").stale_choice
-        assert [o.text for o in await w.engine.agree("piet", ref)] == [stale]  # type: ignore[union-attr]
-        assert "bevestigd" in (await w.engine.agree("anna", ref))[0].text  # type: ignore[union-attr]
-        assert "al genoteerd" in (await w.engine.agree("anna", ref))[0].text  # type: ignore[union-attr]
+        assert [o.text for o in await w.engine.agree("piet", f"{ref}:1")] == [stale]  # type: ignore[union-attr]
+        # a whole-POP yes is not taken: the goals come back, a button each
+        again = await w.engine.agree("anna", ref)
+        assert [(o.text, o.action) for o in again] == [("Doel 1: Klantgericht werken", f"agree:{ref}:1")]  # type: ignore[union-attr]
+        assert await w.engine.agree("anna", f"{ref}:9") == again  # no goal 9: the list again
+        assert (await anna.record()).agreed == {}
+        assert "bevestigd" in (await w.engine.agree("anna", f"{ref}:1"))[0].text  # type: ignore[union-attr]
+        assert "al genoteerd" in (await w.engine.agree("anna", f"{ref}:1"))[0].text  # type: ignore[union-attr]
         await run_until(w, datetime(2027, 1, 19, 10, 0, tzinfo=UTC))
         ask = next(c for c in w.slack.of("chat.postMessage") if "definitieve POP bevestigd" in str(c.params))
-        button = ask.params["blocks"][-1]["elements"][0]
-        assert button["action_id"] == "pop_agree" and button["value"] == f"agree:{ref}"
-        assert "akkoord met het POP van Anna de Vries" in (await w.engine.agree("mila", ref))[0].text  # type: ignore[union-attr]
+        goal = next(
+            c
+            for c in w.slack.of("chat.postMessage")
+            if "Doel 1: Klantgericht werken" in str(c.params) and c.params.get("channel") == "DU0MILA"
+        )
+        button = goal.params["blocks"][-1]["elements"][0]
+        assert ask is not None and button["action_id"] == "pop_agree" and button["value"] == f"agree:{ref}:1"
+        assert "akkoord met het POP van Anna de Vries" in (await w.engine.agree("mila", f"{ref}:1"))[0].text  # type: ignore[union-attr]
 
         await run_until(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
         final = [k for k in slack_files(w, "DU0MILA") if k.startswith("concept-pop-Anna")]
         signed = pdf_text(slack_files(w, "DU0MILA")[final[-1]])
         assert "Persoonlijk Ontwikkelingsplan (definitief)" in signed
         # the engine's clock in these tests stands at 22-11-2026 10:00 UTC: 11:00 in Amsterdam
-        assert "Medewerker:  Anna de Vries, akkoord op 22-11-2026 11:00" in signed
-        assert "Leidinggevende:  Mila Bakker, akkoord op 22-11-2026 11:00" in signed
+        assert "Medewerker:  Anna de Vries, akkoord op 22 november 2026 om 11:00" in signed
+        assert "Leidinggevende:  Mila Bakker, akkoord op 22 november 2026 om 11:00" in signed
         assert "allebei akkoord" in w.inbox("anna")[-2]  # and the signed PDF after it
         assert w.inbox("anna")[-1].strip().endswith(".pdf")
 
@@ -168,9 +191,11 @@ async def agreed_pop(w: World, route: list[str] = FULL_ROUTE) -> str:
         await anna.say(answer)
     await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
     ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
-    await w.engine.act("anna", f"agree:{ref}")
+    for goal in range(1, len((await anna.record()).answers["doelen"].value) + 1):
+        await w.engine.act("anna", f"agree:{ref}:{goal}")  # a yes per goal
     await at(w, datetime(2027, 1, 19, 10, 0, tzinfo=UTC))
-    await w.engine.act("mila", f"agree:{ref}")
+    for goal in range(1, len((await anna.record()).answers["doelen"].value) + 1):
+        await w.engine.act("mila", f"agree:{ref}:{goal}")
     sent = await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
     assert any(k.endswith("|final") for k in sent)
     return ref
@@ -207,6 +232,26 @@ async def test_check_ins_an_evaluation_at_the_goals_deadline_and_the_next_round(
         summary = next(t for t in w.slack.posted("DU0MILA") if "Check-in 1" in t)
         assert "Check-in 1 op het POP van Anna de Vries:" in summary
         assert "Klantgericht werken" in summary and "Meer oefenen aan de balie" in summary
+
+        # both watch progress (seed 001 §2.5): the manager adds a note under the summary
+        note = next(c for c in w.slack.of("chat.postMessage") if "Check-in 1 op het POP" in str(c.params))
+        assert note.params["blocks"][-1]["elements"][0]["value"] == f"note:1:{ref}"
+        stale = w.engine.messages_for("nl").stale_choice
+        assert (await w.engine.act("anna", f"note:1:{ref}"))[0].text == stale  # type: ignore[union-attr]
+        mila = Chat(w.engine, "mila")
+        mila.last = await w.engine.act("mila", f"note:1:{ref}")
+        assert "Typ je notitie bij check-in 1 van Anna de Vries" in mila.text
+        await mila.say("x" * 2500)
+        assert "te lang" in mila.text and "niets verloren" in mila.text  # still waiting for it
+        await mila.say("Mooi zo, zet de balie-uren vast in je agenda")
+        assert "Je notitie staat bij check-in 1 van Anna de Vries." in mila.text
+        anna.last = await w.engine.act("anna", f"checkin:2:{ref}")  # the next check-in opens
+        assert (
+            "Notitie van Mila Bakker bij check-in 1: Mooi zo, zet de balie-uren vast in je agenda"
+            in anna.text
+        )
+        anna.last = await w.engine.act("anna", f"checkin:2:{ref}")
+        assert "Notitie van Mila Bakker" not in anna.text  # read once
 
         await at(w, due["evaluation-0"])  # the goal's own deadline, between two check-ins
         assert "[Evalueren]" in w.inbox("anna")[-1] and "Klantgericht werken" in w.inbox("anna")[-1]
@@ -291,3 +336,149 @@ async def test_the_employees_choice_of_how_often_sets_the_check_ins(tmp_path: Pa
         due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
         assert due["checkin-1"] == datetime(2027, 2, 18, 9, 0, tzinfo=UTC)  # a month on, 10:00 there
         assert "checkin-11" in due and "checkin-12" not in due  # monthly within the 12-month round
+
+
+async def test_a_relative_deadline_sets_the_goals_evaluation(tmp_path: Path) -> None:
+    """Issue 15, Tijdgebonden: "binnen een half jaar" is six months after the conversation
+    (18 January 2027), not the end of the round."""
+    route = [("binnen een half jaar" if a == "15 maart tot 1 mei 2027" else a) for a in FULL_ROUTE]
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        await agreed_pop(w, route)
+        due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
+        # 18 July 2027 is a Sunday: Monday 19 July, 09:00 in Amsterdam
+        assert due["evaluation-0"] == datetime(2027, 7, 19, 7, 0, tzinfo=UTC)
+
+
+async def test_the_agreed_actions_go_to_hr_and_the_employee_is_told_first(tmp_path: Path) -> None:
+    """Issue 15 (seed 001 §2.4.2): after the final POP the development actions — never the
+    reflections — go to HR's address from the schedule file; the request to agree says so."""
+
+    schedule = tmp_path / "schedule.yaml"
+    bundled = (Path(__file__).parents[2] / "dialogs" / "schedule.yaml").read_text(encoding="utf-8")
+    schedule.write_text(bundled.replace('  email: ""', "  email: hr@example.org"), encoding="utf-8")
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.schedule_file = schedule
+        await agreed_pop(w)
+        finalize = next(m for m in w.inbox("anna") if "jullie hebben je POP-gesprek gehad" in m)
+        assert "ontwikkelacties" in finalize and "naar HR" in finalize
+        await at(w, datetime(2027, 1, 19, 12, 0, tzinfo=UTC))
+        to_hr = [m for m in w.mailbox.messages if m["To"] == "hr@example.org"]
+        assert len(to_hr) == 1 and to_hr[0]["Subject"] == "Ontwikkelacties uit het POP van Anna de Vries"
+        body = to_hr[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "Klantgericht werken" in body and "Zes donderdagmiddagen meewerken" in body
+        assert "24 werkuren supervisie" in body and "15 maart tot 1 mei 2027" in body
+        for reflection in (
+            "Plannen en klanten helpen",
+            "Ik kan zelfstandig klanten",
+            "GEHEIM",
+            "Beter delegeren",
+        ):
+            assert reflection not in body
+
+
+async def test_without_agreement_in_30_days_the_draft_is_the_working_pop(tmp_path: Path) -> None:
+    """Issue 15: no agreement within the window must not mean no check-ins ever."""
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.scheduler().sync()
+        anna = Chat(w.engine, "anna")
+        await anna.start()
+        for answer in FULL_ROUTE:
+            await anna.say(answer)
+        ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]
+        await run_until(w, datetime(2027, 1, 20, 9, 0, tzinfo=UTC))
+        await w.engine.act("anna", f"agree:{ref}:1")  # Anna agrees, Mila never does
+        await run_until(w, datetime(2027, 2, 25, 9, 0, tzinfo=UTC))
+        entries = {e.key.rsplit("|", 1)[1]: e for e in Outbox(OutboxFiles(w.data)).everything()}
+        assert entries["final"].status == "sent" and entries["final-manager"].status == "sent"
+        working = [m for m in w.inbox("anna") if "werk-POP" in m]
+        assert working and "nog open: Mila Bakker" in working[0]
+        to_mila = [t for t in w.slack.posted("DU0MILA") if "werk-POP" in t]
+        assert to_mila and "nog open: Mila Bakker" in to_mila[0]
+        assert "checkin-1" in entries and "evaluation-0" in entries and "next-cycle" in entries
+
+
+async def test_a_change_during_the_year_is_agreed_again_and_the_pdf_names_the_version(
+    tmp_path: Path,
+) -> None:
+    """Issue 15 (seed 001 §2.5): the POP can be adjusted mid-cycle — a goal added or dropped,
+    both agree again, the signed PDF shows the version."""
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        ref = await agreed_pop(w)
+        w.engine.clock = w.clock  # the change happens in February: its requests are due then
+        w.now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+        anna = Chat(w.engine, "anna")
+        await anna.say("wijzig")
+        add = next(o for o in anna.question.options if o.label == "Een ontwikkeldoel toevoegen")
+        await anna.say(add.id)
+        for answer in [
+            "Een vergadering voorzitten",
+            "Drie keer het teamoverleg leiden",
+            "Ik leid het overleg zelfstandig",
+            "voor de zomer",
+            "ja",
+            "overslaan",
+            "kort",
+        ]:
+            await anna.say(answer)
+        assert "dit wordt versie 2" in anna.text
+        record = await anna.record()
+        assert record.versions == {record.cycle: 2} and record.agreed[record.cycle] == {}
+        assert [b.action for b in anna.last if hasattr(b, "action")] == [f"agree:{ref}:1", f"agree:{ref}:2"]
+        for goal in (1, 2):
+            await w.engine.act("anna", f"agree:{ref}:{goal}")
+        sent = await at(w, datetime(2027, 2, 1, 10, 0, tzinfo=UTC))
+        assert any(k.endswith("|agree-request-v2") for k in sent)
+        for goal in (1, 2):
+            await w.engine.act("mila", f"agree:{ref}:{goal}")
+        sent = await at(w, datetime(2027, 2, 1, 11, 0, tzinfo=UTC))
+        assert any(k.endswith("|final-v2") for k in sent) and any(
+            k.endswith("|final-manager-v2") for k in sent
+        )
+        files = slack_files(w, "DU0MILA")
+        signed = pdf_text(files[sorted(k for k in files if k.startswith("concept-pop-Anna"))[-1]])
+        assert "Persoonlijk Ontwikkelingsplan (definitief, versie 2)" in signed
+        assert "Een vergadering voorzitten" in signed
+
+        # dropping a goal is a change too: version 3
+        await anna.say("wijzig")
+        drop = next(
+            o
+            for o in anna.question.options
+            if o.label.startswith("Doel 2: Een vergadering") and o.label.endswith("schrappen")
+        )
+        await anna.say(drop.id)
+        assert "dit wordt versie 3" in anna.text
+        assert [g["doel"] for g in (await anna.record()).answers["doelen"].value] == ["Klantgericht werken"]
+
+
+async def test_the_manager_can_set_the_check_in_interval_at_the_vaststelling(tmp_path: Path) -> None:
+    """Issue 15: the employee's choice of how often is in the draft; at the vaststelling the
+    manager sees it and can agree another one — and only for their own report's conversation."""
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        w.scheduler().sync()
+        anna = Chat(w.engine, "anna")
+        await anna.start()
+        for answer in FULL_ROUTE:  # evaluatiemoment: elk kwartaal
+            await anna.say(answer)
+        ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]
+        await run_until(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
+        await w.engine.act("anna", f"agree:{ref}:1")
+        await run_until(w, datetime(2027, 1, 19, 10, 0, tzinfo=UTC))
+        offer = next(t for t in w.slack.posted("DU0MILA") if "Check-ins op het POP van Anna de Vries" in t)
+        assert "Elk kwartaal (de keuze van Anna de Vries)" in offer
+        buttons = [
+            c.params["blocks"][-1]["elements"][0]["value"]
+            for c in w.slack.of("chat.postMessage")
+            if "interval:" in str(c.params.get("blocks"))
+        ]
+        assert buttons == [f"interval:{ref}:maand", f"interval:{ref}:kwartaal", f"interval:{ref}:halfjaar"]
+        stale = w.engine.messages_for("nl").stale_choice
+        assert (await w.engine.act("anna", f"interval:{ref}:maand"))[0].text == stale  # type: ignore[union-attr]
+        assert (await w.engine.act("mila", f"interval:{ref}:wekelijks"))[0].text == stale  # type: ignore[union-attr]
+        out = await w.engine.act("mila", f"interval:{ref}:halfjaar")
+        assert out[0].text == "Genoteerd, check-ins op het POP van Anna de Vries: Elk half jaar."  # type: ignore[union-attr]
+        await w.engine.act("mila", f"agree:{ref}:1")
+        await run_until(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
+        due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
+        assert due["checkin-1"] == datetime(2027, 7, 19, 7, 0, tzinfo=UTC)  # half a year (a Sunday: Monday)
+        assert "checkin-2" not in due

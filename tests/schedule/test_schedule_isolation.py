@@ -103,8 +103,8 @@ async def test_every_document_lays_out_answers_at_the_chats_limit(tmp_path: Path
         await _say_at_the_limit(anna, FULL_ROUTE)
         assert (await anna.record()).state == "__done__"
         await run_until(w, datetime(2027, 1, 19, 9, tzinfo=UTC))  # the review, then the draft
-        await w.engine.act("anna", f"agree:{ref}")
-        await w.engine.act("mila", f"agree:{ref}")
+        await w.engine.act("anna", f"agree:{ref}:1")  # the one goal
+        await w.engine.act("mila", f"agree:{ref}:1")
         await at(w, datetime(2027, 1, 19, 11, 0, tzinfo=UTC))
 
         sent = {k.rsplit("|", 1)[1]: e for k, e in ((e.key, e) for e in _all(w))}
@@ -173,6 +173,8 @@ def test_the_pdfs_take_any_cell_the_chat_accepts(cell: str) -> None:
         kind="",
         agenda_title="Agenda",
         agenda=[cell],
+        dos_title="",
+        dos=[],
         donts_title="",
         donts=[],
     )
