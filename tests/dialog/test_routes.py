@@ -21,6 +21,7 @@ async def test_full_route_reaches_a_draft_with_the_answers(chat: Chat) -> None:
         "Lid worden van de OR",
         "Budget voor een cursus",
         "In een logboek",
+        "Soms mis ik uitdaging",  # why people leave (seed 004): an optional reflection
     ):
         assert answer in draft
     assert "Dit concept is compleet." in draft
