@@ -103,6 +103,8 @@ async def test_both_prepare_and_the_manager_gets_the_alignment_with_the_draft(tm
         alignment = pdf_text(next(v for k, v in files.items() if k.startswith("afstemming-Anna")))
         assert "Voldoet ruim aan het profiel" in alignment and "Plannen en klanten helpen" in alignment
         assert "Voorgestelde agenda" in alignment and "Motivatiegesprek" in alignment
+        # Realistisch: the manager's answer on time, budget and support beside the employee's
+        assert "Een coach nu, de cursus na de zomer" in alignment
         for private in PRIVATE_EMPLOYEE:
             assert all(private not in t for t in to_mila) and private not in alignment
 
