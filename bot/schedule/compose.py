@@ -214,7 +214,8 @@ class Composer:
             if who and role not in agreed
         ]
         if missing:  # the window passed without both: the draft is the working POP
-            text = fmt(texts.working, open=", ".join(missing), **params)
+            days = self.config.timeline.agreement_window
+            text = fmt(texts.working, open=", ".join(missing), days=days, **params)
             return Composed([Text(text), pdf], fmt(texts.final_subject, **params))
         return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
 
