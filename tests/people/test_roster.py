@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,18 @@ def test_the_example_roster_imports(
     assert roster.by_email("ANNA@example.org") == roster.get("anna")
     when = roster.get("anna").conversation_at()  # type: ignore[union-attr]
     assert when is not None and when.strftime("%Y-%m-%d %H:%M %Z") == "2027-01-18 10:00 CET"
-    assert main(["roster", "show"]) == 0
+    assert main(["roster", "show", "--all"]) == 0
     out = capsys.readouterr().out
     assert "anna   Anna de Vries  mila     2027-01-18 10:00 CET  telegram  not started" in out
+    # by default per manager, counts only (issue 16)
+    assert main(["roster", "show"]) == 0
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == ["manager", "reports", "invited", "started", "finished", "delivered", "agreed"]
+    assert ["mila", "2", "0", "0", "0", "0", "0"] in lines
+    assert main(["roster", "show", "--manager", "mila", "--json"]) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert sorted(r["id"] for r in reports) == ["anna", "ben"]
+    assert all("answers" not in r for r in reports)  # where they stand, never what they said
 
 
 CASES = [

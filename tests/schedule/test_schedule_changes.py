@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,13 +112,37 @@ def test_schedule_status_shows_the_plan_for_the_example_roster(tmp_path: Path, m
     example = Path(__file__).parent.parent.parent / "roster.example.csv"
     assert main(["roster", "import", str(example)]) == 0
     assert "message(s) planned" in capsys.readouterr().out
-    assert main(["schedule", "status"]) == 0
+    assert main(["schedule", "status", "--all"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["due", "kind", "person", "to", "via", "status"]
     rows = [line.split() for line in out[1:]]
     assert ["2027-01-04", "10:00", "CET", "invitation", "anna", "anna", "email", "planned"] in rows
     assert ["2027-01-11", "10:00", "CET", "delivery", "anna", "mila", "slack", "planned"] in rows
     assert all(r[7] == "planned" for r in rows)
+    everything = len(rows)
+
+    # by default a summary (issue 16): failures first, what is due per day, the totals
+    assert main(["schedule", "status"]) == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("Failed: 0") and f"All messages: planned {everything}" in summary
+
+    # filters: one person, a manager's reports, a kind, a status, a period — and JSON
+    assert main(["schedule", "status", "--person", "anna", "--json"]) == 0
+    anna = json.loads(capsys.readouterr().out)
+    assert anna and {r["person"] for r in anna} == {"anna"}
+    assert main(["schedule", "status", "--manager", "mila", "--kind", "delivery", "--json"]) == 0
+    deliveries = json.loads(capsys.readouterr().out)
+    assert deliveries and all(r["kind"] == "delivery" and r["to"] == "mila" for r in deliveries)
+    assert main(["schedule", "status", "--from", "2027-01-04", "--to", "2027-01-04", "--json"]) == 0
+    one_day = json.loads(capsys.readouterr().out)
+    assert one_day and all(r["due_utc"].startswith("2027-01-04") for r in one_day)
+    assert main(["schedule", "status", "--status", "sent", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["schedule", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"] == {"planned": everything}
+    # a wrong date is said, not a traceback
+    assert main(["schedule", "status", "--from", "4-1-2027"]) == 2
+    assert "--from takes a date as YYYY-MM-DD" in capsys.readouterr().err
 
 
 async def test_a_new_manager_gets_future_sends_never_past_ones(tmp_path: Path) -> None:

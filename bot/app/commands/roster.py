@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from bot.app.settings import Settings
 from bot.app.wiring import LANGUAGES, Parts
 from bot.clock import utc_now
 from bot.domain import DONE, START
-from bot.people.roster import RosterError, parse_roster
+from bot.people.roster import Person, RosterError, parse_roster
+from bot.schedule.outbox import Outbox
 
 
 def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,35 +47,82 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
+
+
 def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
+    """By default per manager how far their reports are (counts, never answers); `--all` or
+    `--manager ID` list the people; `--json` for scripts."""
     parts = Parts(settings)
     people = parts.roster.everyone()
     if not people:
         print("popbot: the roster is empty (popbot roster import FILE)", file=sys.stderr)
         return 1
-    rows = [("id", "name", "manager", "conversation", "platform", "status")]
-    for p in people:
-        record = parts.store.load(p.id)
-        if not p.active:
-            status = "inactive"
-        elif record is None or record.state == START:
-            status = "not started"
-        elif record.state == DONE:
-            status = "done"
+    if args.manager:
+        people = [p for p in people if p.manager == args.manager]
+    outbox = Outbox(parts.outbox_files)
+    rows = [_person(parts, outbox, p) for p in people]
+    if args.all or args.manager:
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
         else:
-            status = f"at {record.state} ({len(record.answers)} answers)"
-        when = p.conversation_at()
-        rows.append(
-            (
-                p.id,
-                p.name,
-                p.manager or "–",
-                when.strftime("%Y-%m-%d %H:%M %Z") if when else "–",
-                p.platform or "–",
-                status,
+            _table(
+                [("id", "name", "manager", "conversation", "platform", "status")],
+                [
+                    (r["id"], r["name"], r["manager"], r["conversation"], r["platform"], r["status"])
+                    for r in rows
+                ],
             )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return 0
+    teams: dict[str, Counter[str]] = {}
     for r in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+        if r["active"]:
+            teams.setdefault(r["manager"], Counter()).update(
+                stage for stage in STAGES if stage == "reports" or r[stage]
+            )
+    summary = {manager: {stage: team[stage] for stage in STAGES} for manager, team in sorted(teams.items())}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return 0
+    total = {stage: sum(team[stage] for team in summary.values()) for stage in STAGES}
+    lines = [(manager, *(str(team[stage]) for stage in STAGES)) for manager, team in summary.items()]
+    _table([("manager", *STAGES)], [*lines, ("all", *(str(total[stage]) for stage in STAGES))])
+    print("(--all lists everyone; --manager ID lists one manager's reports; --json for scripts)")
     return 0
+
+
+def _person(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
+    """Where one person stands — their progress, never their answers."""
+    record = parts.store.load(p.id)
+    sent = {e.kind for e in outbox.for_person(p.id) if e.status == "sent"}
+    if not p.active:
+        status = "inactive"
+    elif record is None or record.state == START:
+        status = "not started"
+    elif record.state == DONE:
+        status = "done"
+    else:
+        status = f"at {record.state} ({len(record.answers)} answers)"
+    when = p.conversation_at()
+    agreed = record is not None and record.agreed.get(p.conversation, {}).keys() >= {"employee", "manager"}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "manager": p.manager or "–",
+        "conversation": when.strftime("%Y-%m-%d %H:%M %Z") if when else "–",
+        "platform": p.platform or "–",
+        "status": status,
+        "active": p.active,
+        "invited": "invitation" in sent,
+        "started": record is not None and record.state != START,
+        "finished": record is not None and record.state == DONE,
+        "delivered": "delivery" in sent,
+        "agreed": agreed,
+    }
+
+
+def _table(head: list[tuple[str, ...]], rows: list[tuple[str, ...]]) -> None:
+    lines = [*head, *rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())

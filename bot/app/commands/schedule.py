@@ -4,64 +4,160 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
+from collections import Counter
 from contextlib import AsyncExitStack
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.app.commands.platforms import slack_client, telegram_bot
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
-from bot.schedule.scheduler import PassReport
+from bot.schedule.outbox import Entry
+from bot.schedule.scheduler import PassReport, Scheduler
+
+SUMMARY_DAYS = 14
 
 
 def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
+    """A summary by default (failures first, then what is due per day and kind for the next
+    two weeks, then totals); with a filter, or `--all`, the messages themselves; `--json`
+    for scripts."""
     scheduler = Parts(settings).scheduler()
     if scheduler.roster.store.import_pending():
         print(
             "popbot: a roster import did not finish: run 'popbot roster import FILE' again",
             file=sys.stderr,
         )
-    entries = scheduler.outbox.everything()
-    if not entries:
-        print("popbot: nothing is planned (popbot roster import FILE)", file=sys.stderr)
+    try:
+        chosen = _chosen(scheduler, args)
+    except ValueError as exc:
+        print(f"popbot: {exc}", file=sys.stderr)
+        return 2
+    if chosen is None:
         return 1
-    rows = [("due", "kind", "person", "to", "via", "status", "")]
-    for e in entries:
-        person = scheduler.roster.get(e.person)
-        to = scheduler.roster.get(e.to) if e.to else scheduler.recipient(e, person) if person else None
-        who = to or person
-        zone = ZoneInfo(who.timezone if who else "UTC")
-        via = e.channel or ((scheduler.route(to) or ("unreachable",))[0] if to else "–")
-        status = e.status + (" (late)" if e.late else "")
-        if e.status == "failed":
-            status = "FAILED"
-        detail = e.error if e.status == "failed" else e.note
-        if e.status in ("planned", "sending") and e.attempts:
-            detail = (
-                f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}"
-                if e.next_try
-                else e.error
-            )
-        if e.deadline and e.status == "planned":
-            detail = f"when finished, at the latest {e.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-        rows.append(
-            (
-                e.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
-                e.kind,
-                e.person,
-                to.id if to else "–",
-                via,
-                status,
-                detail,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
-    failed = sum(e.status == "failed" for e in entries)
+    listing = any(
+        getattr(args, f, None) for f in ("all", "person", "manager", "since", "until", "status", "kind")
+    )
+    rows = [_row(scheduler, e) for e in chosen]
+    if args.json:
+        print(json.dumps(rows if listing else _summary(scheduler, rows), ensure_ascii=False, indent=1))
+    elif listing:
+        _table(rows)
+    else:
+        _print_summary(_summary(scheduler, rows))
+    failed = sum(r["status"] == "failed" for r in rows)
     if failed:
         print(f"popbot: {failed} message(s) could not be delivered — see FAILED above", file=sys.stderr)
     return 0
+
+
+def _chosen(scheduler: Scheduler, args: argparse.Namespace) -> list[Entry] | None:
+    """The entries the filters name — for a person or a manager's reports only theirs are read."""
+    if args.person or args.manager:
+        people = (
+            [args.person]
+            if args.person
+            else [p.id for p in scheduler.roster.everyone() if p.manager == args.manager]
+        )
+        entries = [e for person in people for e in scheduler.outbox.for_person(person)]
+    else:
+        entries = scheduler.outbox.everything()
+        if not entries:
+            print("popbot: nothing is planned (popbot roster import FILE)", file=sys.stderr)
+            return None
+    since = _day(args.since, "--from") if args.since else None
+    until = _day(args.until, "--to") if args.until else None
+    return sorted(
+        (
+            e
+            for e in entries
+            if (not args.status or e.status == args.status)
+            and (not args.kind or e.kind == args.kind)
+            and (since is None or e.due.astimezone(UTC).date() >= since)
+            and (until is None or e.due.astimezone(UTC).date() <= until)
+        ),
+        key=lambda e: (e.due, e.key),
+    )
+
+
+def _day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{flag} takes a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def _row(scheduler: Scheduler, e: Entry) -> dict[str, Any]:
+    person = scheduler.roster.get(e.person)
+    to = scheduler.roster.get(e.to) if e.to else scheduler.recipient(e, person) if person else None
+    zone = ZoneInfo((to or person).timezone if (to or person) else "UTC")  # type: ignore[union-attr]
+    via = e.channel or ((scheduler.route(to) or ("unreachable",))[0] if to else "–")
+    detail = e.error if e.status == "failed" else e.note
+    if e.status in ("planned", "sending") and e.attempts:
+        detail = (
+            f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}" if e.next_try else e.error
+        )
+    if e.deadline and e.status == "planned":
+        detail = f"when finished, at the latest {e.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+    return {
+        "key": e.key,
+        "due": e.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+        "due_utc": e.due.astimezone(UTC).isoformat(),
+        "kind": e.kind,
+        "person": e.person,
+        "to": to.id if to else "–",
+        "via": via,
+        "status": e.status,
+        "late": e.late,
+        "detail": detail,
+    }
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    lines = [("due", "kind", "person", "to", "via", "status", "")]
+    for r in rows:
+        status = "FAILED" if r["status"] == "failed" else r["status"] + (" (late)" if r["late"] else "")
+        lines.append((r["due"], r["kind"], r["person"], r["to"], r["via"], status, r["detail"]))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+def _summary(scheduler: Scheduler, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    today = scheduler.clock().astimezone(UTC).date()
+    last = today + timedelta(days=SUMMARY_DAYS - 1)
+    days: dict[str, Counter[str]] = {}
+    for r in rows:
+        day = datetime.fromisoformat(r["due_utc"]).date()
+        if r["status"] in ("planned", "sending") and today <= day <= last:
+            days.setdefault(day.isoformat(), Counter())[r["kind"]] += 1
+    return {
+        "failed": [r for r in rows if r["status"] == "failed"],
+        "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
+        "from": today.isoformat(),
+        "to": last.isoformat(),
+        "totals": dict(sorted(Counter(r["status"] for r in rows).items())),
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    failed = summary["failed"]
+    print(f"Failed: {len(failed)}")
+    if failed:
+        _table(failed)
+    print(f"\nDue {summary['from']} to {summary['to']} (UTC days), per kind:")
+    if not summary["next_days"]:
+        print("  nothing")
+    for day, kinds in summary["next_days"].items():
+        print(f"  {day}  " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
+    print("\nAll messages: " + ", ".join(f"{status} {n}" for status, n in summary["totals"].items()))
+    print(
+        "(--all lists every message; --person, --manager, --from, --to, --status and --kind "
+        "list some; --json for scripts)"
+    )
 
 
 def cmd_schedule_plan(args: argparse.Namespace, settings: Settings) -> int:
