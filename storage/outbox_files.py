@@ -58,9 +58,14 @@ class OutboxFiles:
         return list(doc["keys"]) if doc else []
 
     def add_person_key(self, person_id: str, key: str) -> None:
-        keys = self.person_keys(person_id)
-        if key not in keys:
-            self._people.put(person_id, {"keys": [*keys, key]})
+        self.add_person_keys(person_id, [key])
+
+    def add_person_keys(self, person_id: str, keys: list[str]) -> None:
+        """Several keys in one write (planning a person's round: ~9 entries at once)."""
+        known = self.person_keys(person_id)
+        new = [k for k in dict.fromkeys(keys) if k not in known]
+        if new:
+            self._people.put(person_id, {"keys": [*known, *new]})
 
     def forget_person(self, person_id: str) -> None:
         self._people.delete(person_id)

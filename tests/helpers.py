@@ -126,6 +126,23 @@ async def answer_until(chat: Chat, question_id: str, answers: list[str] = FULL_R
     raise AssertionError(f"never reached {question_id}")
 
 
+async def add_a_goal(chat: Chat) -> None:
+    """After the dialog, from the 'wijzig' list: add a goal (Een vergadering voorzitten)."""
+    add = next(o for o in chat.question.options if o.label == "Een ontwikkeldoel toevoegen")
+    await chat.say(add.id)
+    assert chat.question.question_id == "doelen.doel"
+    for answer in [
+        "Een vergadering voorzitten",
+        "Drie keer het teamoverleg leiden",
+        "Ik leid het overleg zelfstandig",
+        "voor de zomer",
+        "ja",  # haalbaar
+        "overslaan",  # ondersteuning
+        "kort",
+    ]:
+        await chat.say(answer)
+
+
 SHORT_ROUTE: list[str] = [
     "kort",
     "Minder vergaderingen en meer klantcontact",  # plezier

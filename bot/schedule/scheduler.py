@@ -178,21 +178,21 @@ class Scheduler:
                 e.deadline, e.late = p.deadline, p.late
                 self.outbox.move(e, p.due)
                 changed += 1
-        for key, p in desired.items():
-            if key not in existing:
-                self.outbox.add(
-                    Entry(
-                        key=key,
-                        kind=p.kind,
-                        person=person.id,
-                        conversation=person.conversation,
-                        due=p.due,
-                        deadline=p.deadline,
-                        late=p.late,
-                    )
-                )
-                changed += 1
-        return changed
+        new = [
+            Entry(
+                key=key,
+                kind=p.kind,
+                person=person.id,
+                conversation=person.conversation,
+                due=p.due,
+                deadline=p.deadline,
+                late=p.late,
+            )
+            for key, p in desired.items()
+            if key not in existing
+        ]
+        self.outbox.add_all(new)  # the person's index written once, not once per entry
+        return changed + len(new)
 
     # ------------------------------------------------------------ sending
 

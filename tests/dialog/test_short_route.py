@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.domain import DONE
-from tests.helpers import SHORT_ROUTE, Chat
+from tests.helpers import SHORT_ROUTE, Chat, add_a_goal
 
 
 async def test_the_short_route_is_worded_as_the_seed_and_explains_the_question(chat: Chat) -> None:
@@ -33,19 +33,7 @@ async def test_on_the_short_route_goals_are_added_afterwards(chat: Chat) -> None
         await chat.say(answer)
     assert (await chat.record()).state == DONE
     await chat.say("wijzig")
-    add = next(o for o in chat.question.options if o.label == "Een ontwikkeldoel toevoegen")
-    await chat.say(add.id)
-    assert chat.question.question_id == "doelen.doel"
-    for answer in [
-        "Een vergadering voorzitten",
-        "Drie keer het teamoverleg leiden",
-        "Ik leid het overleg zelfstandig",
-        "voor de zomer",
-        "ja",
-        "overslaan",
-        "kort",
-    ]:
-        await chat.say(answer)
+    await add_a_goal(chat)
     record = await chat.record()
     assert record.state == DONE
     assert [g["doel"] for g in record.answers["doelen"].value] == ["Een vergadering voorzitten"]

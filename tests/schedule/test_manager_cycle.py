@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
-from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, import_roster
+from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, add_a_goal, import_roster
 from tests.schedule_world import World, world
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
@@ -410,18 +410,7 @@ async def test_a_change_during_the_year_is_agreed_again_and_the_pdf_names_the_ve
         w.now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
         anna = Chat(w.engine, "anna")
         await anna.say("wijzig")
-        add = next(o for o in anna.question.options if o.label == "Een ontwikkeldoel toevoegen")
-        await anna.say(add.id)
-        for answer in [
-            "Een vergadering voorzitten",
-            "Drie keer het teamoverleg leiden",
-            "Ik leid het overleg zelfstandig",
-            "voor de zomer",
-            "ja",
-            "overslaan",
-            "kort",
-        ]:
-            await anna.say(answer)
+        await add_a_goal(anna)
         assert "dit wordt versie 2" in anna.text
         record = await anna.record()
         assert record.versions == {record.cycle: 2} and record.agreed[record.cycle] == {}
