@@ -117,3 +117,28 @@ def test_the_bot_refuses_to_start_on_a_broken_script(
     assert code == 2
     assert f"{path}:197:9: unknown kind 'slider'" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "why"),
+    [("budget", "private"), ("noodzaak", "no wording for the employee"), ("onbekend", "no such question")],
+)
+def test_the_manager_cannot_offer_to_share_what_may_not_be_shared(
+    option: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15: the sharing question's options must be questions the employee may read."""
+    dialogs = Path(__file__).parents[2] / "dialogs"
+    (tmp_path / "pop.nl.yaml").write_text(
+        (dialogs / "pop.nl.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    manager = (dialogs / "manager.nl.yaml").read_text(encoding="utf-8")
+    shared = '          - {id: gesprekspunten, label: "Je gesprekspunten"}'
+    assert shared in manager
+    path = tmp_path / "manager.nl.yaml"
+    path.write_text(
+        manager.replace(shared, f'{shared}\n          - {{id: {option}, label: "{why}"}}'), encoding="utf-8"
+    )
+    assert main(["dialogs", "validate", str(path)]) == 1, why
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert f"'{option}'" in said and ("deelvraag" in said or "sharing question" in said), said
