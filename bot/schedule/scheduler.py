@@ -30,9 +30,9 @@ from bot.people.team import prep_id
 from bot.ports import Channel, Store
 from bot.schedule.compose import Composer
 from bot.schedule.outbox import OPEN, Entry, Outbox
+from bot.schedule.recipients import Recipients
 from bot.schedule.timeline import (
     DYNAMIC_KINDS,
-    MANAGER_KINDS,
     ScheduleConfig,
     entry_key,
     in_working_hours,
@@ -91,6 +91,7 @@ class Scheduler:
         self.config = config
         self.channels = channels
         self.clock = clock
+        self.recipients = Recipients(roster, access, config)
         self.unplanned: list[str] = []  # people `sync` could not plan for (logged; see the CLI)
         # Tests put a crash here, at each named point of a send.
         self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
@@ -230,13 +231,7 @@ class Scheduler:
             log.error("%s for %s: cannot record the failure (%s)", entry.kind, entry.person, exc)
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
-        """Who gets this entry: the employee, or their manager as the roster says now."""
-        if entry.kind == "hr_actions":  # HR is no one in the roster: its address is configured
-            hr = self.config.hr
-            return Person(id="hr", name="HR", email=hr.email, language=hr.language) if hr.email else None
-        if entry.kind not in MANAGER_KINDS:
-            return person
-        return self.roster.get(person.manager) if person.manager else None
+        return self.recipients.recipient(entry, person)
 
     async def _process(self, entry: Entry, now: datetime, report: PassReport) -> None:
         # Composing (two PDFs for a draft: ~0.7 s) runs in a thread, so a running bot keeps
@@ -494,20 +489,7 @@ class Scheduler:
         return prep is not None and prep.state == DONE
 
     def route(self, person: Person) -> tuple[str, str] | None:
-        """The recipient's own platform when they can be reached there, else e-mail."""
-        if person.platform == "slack":
-            handle = person.slack or self.access.handle_of("slack", person.id)
-            if handle:
-                return "slack", handle
-        elif person.platform == "telegram":
-            chat = self.access.handle_of("telegram", person.id)
-            if chat:
-                return "telegram", chat
-        elif person.platform == "console":
-            return "console", person.id
-        if person.email:
-            return "email", person.email
-        return None
+        return self.recipients.route(person)
 
     async def _send(self, entry: Entry, channel: Channel) -> None:
         units = [entry.parts] if channel.whole else [[p] for p in entry.parts]

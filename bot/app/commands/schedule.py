@@ -8,6 +8,7 @@ import json
 import sys
 from collections import Counter
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,8 +16,11 @@ from zoneinfo import ZoneInfo
 from bot.app.commands.platforms import slack_client, telegram_bot
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
-from bot.schedule.outbox import Entry
-from bot.schedule.scheduler import PassReport, Scheduler
+from bot.clock import Clock
+from bot.people.roster import Roster
+from bot.schedule.outbox import Entry, Outbox
+from bot.schedule.recipients import Recipients
+from bot.schedule.scheduler import PassReport
 
 SUMMARY_DAYS = 14
 
@@ -25,8 +29,15 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
     """A summary by default (failures first, then what is due per day and kind for the next
     two weeks, then totals); with a filter, or `--all`, the messages themselves; `--json`
     for scripts."""
-    scheduler = Parts(settings).scheduler()
-    if scheduler.roster.store.import_pending():
+    parts = Parts(settings)
+    # what is planned, for whom, how: no scripts needed (loading them took two seconds)
+    scheduler = _View(
+        parts.roster,
+        Outbox(parts.outbox_files),
+        Recipients(parts.roster, parts.access, parts.schedule_config),
+        parts.clock,
+    )
+    if parts.store.import_pending():
         print(
             "popbot: a roster import did not finish: run 'popbot roster import FILE' again",
             file=sys.stderr,
@@ -54,7 +65,15 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _chosen(scheduler: Scheduler, args: argparse.Namespace) -> list[Entry] | None:
+@dataclass(frozen=True)
+class _View:
+    roster: Roster
+    outbox: Outbox
+    recipients: Recipients
+    clock: Clock
+
+
+def _chosen(scheduler: _View, args: argparse.Namespace) -> list[Entry] | None:
     """The entries the filters name — for a person or a manager's reports only theirs are read."""
     if args.person or args.manager:
         people = (
@@ -90,11 +109,11 @@ def _day(text: str, flag: str) -> date:
         raise ValueError(f"{flag} takes a date as YYYY-MM-DD, not {text!r}") from None
 
 
-def _row(scheduler: Scheduler, e: Entry) -> dict[str, Any]:
+def _row(scheduler: _View, e: Entry) -> dict[str, Any]:
     person = scheduler.roster.get(e.person)
-    to = scheduler.roster.get(e.to) if e.to else scheduler.recipient(e, person) if person else None
+    to = scheduler.roster.get(e.to) if e.to else scheduler.recipients.recipient(e, person) if person else None
     zone = ZoneInfo((to or person).timezone if (to or person) else "UTC")  # type: ignore[union-attr]
-    via = e.channel or ((scheduler.route(to) or ("unreachable",))[0] if to else "–")
+    via = e.channel or ((scheduler.recipients.route(to) or ("unreachable",))[0] if to else "–")
     detail = e.error if e.status == "failed" else e.note
     if e.status in ("planned", "sending") and e.attempts:
         detail = (
@@ -126,7 +145,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
 
 
-def _summary(scheduler: Scheduler, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(scheduler: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
     today = scheduler.clock().astimezone(UTC).date()
     last = today + timedelta(days=SUMMARY_DAYS - 1)
     days: dict[str, Counter[str]] = {}

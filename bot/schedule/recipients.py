@@ -1,0 +1,41 @@
+"""Who gets a scheduled message, and how they are reached — read by a pass before it sends,
+and by `popbot schedule status`, which needs no scripts to say it."""
+
+from __future__ import annotations
+
+from bot.people.access import Access
+from bot.people.roster import Person, Roster
+from bot.schedule.outbox import Entry
+from bot.schedule.timeline import MANAGER_KINDS, ScheduleConfig
+
+
+class Recipients:
+    def __init__(self, roster: Roster, access: Access, config: ScheduleConfig) -> None:
+        self.roster = roster
+        self.access = access
+        self.config = config
+
+    def recipient(self, entry: Entry, person: Person) -> Person | None:
+        """Who gets this entry: the employee, or their manager as the roster says now."""
+        if entry.kind == "hr_actions":  # HR is no one in the roster: its address is configured
+            hr = self.config.hr
+            return Person(id="hr", name="HR", email=hr.email, language=hr.language) if hr.email else None
+        if entry.kind not in MANAGER_KINDS:
+            return person
+        return self.roster.get(person.manager) if person.manager else None
+
+    def route(self, person: Person) -> tuple[str, str] | None:
+        """The recipient's own platform when they can be reached there, else e-mail."""
+        if person.platform == "slack":
+            handle = person.slack or self.access.handle_of("slack", person.id)
+            if handle:
+                return "slack", handle
+        elif person.platform == "telegram":
+            chat = self.access.handle_of("telegram", person.id)
+            if chat:
+                return "telegram", chat
+        elif person.platform == "console":
+            return "console", person.id
+        if person.email:
+            return "email", person.email
+        return None
