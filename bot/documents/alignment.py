@@ -215,6 +215,8 @@ def to_text(doc: AlignmentDoc) -> str:
     for theme in doc.themes:
         if theme.findings:
             lines += ["", theme.title, *theme.findings]
+        elif theme.manager and not theme.employee:  # the organisation's side: the manager's own
+            lines += ["", theme.title, *(f"{qa.question} {qa.answer}" for qa in theme.manager)]
     lines += ["", doc.goals_title, *(f"• {g}" for g in doc.goals)]
     if doc.kind:
         lines += ["", f"{doc.matrix_title}: {doc.kind}"]

@@ -62,6 +62,8 @@ async def test_the_organisations_side_once_per_team_reused_and_shared(tmp_path: 
             for answer in MANAGER_ROUTE:
                 await mila.say(answer)
         await run_until(w, datetime(2027, 1, 12, 14, 0, tzinfo=UTC))  # both T−7 drafts
+        summaries = [t for t in w.slack.posted("DU0MILA") if "Afstemming voor het POP-gesprek" in t]
+        assert len(summaries) == 2 and all("Nieuwe klanten in Duitsland" in t for t in summaries)
         files = slack_files(w, "DU0MILA")
         for name in ("afstemming-Anna", "afstemming-Ben"):
             summary = pdf_text(next(v for k, v in files.items() if k.startswith(name)))
