@@ -14,7 +14,7 @@ from bot.domain import EmployeeRecord
 from bot.engine.context import EngineView
 from bot.messages import Outgoing, Text
 from bot.schedule.outbox import Entry
-from bot.schedule.timeline import entry_key
+from bot.schedule.timeline import version_key
 
 BOTH = {"employee", "manager"}
 
@@ -56,7 +56,7 @@ def revise_if_changed(engine: EngineView, record: EmployeeRecord) -> list[Outgoi
     ):
         engine.outbox.add(
             Entry(
-                key=entry_key(record.employee_id, conversation, f"{suffix}-v{version}"),
+                key=version_key(record.employee_id, conversation, suffix, version),
                 kind=kind,
                 person=record.employee_id,
                 conversation=conversation,

@@ -32,12 +32,13 @@ from bot.schedule.compose import Composer
 from bot.schedule.outbox import OPEN, Entry, Outbox
 from bot.schedule.recipients import Recipients
 from bot.schedule.timeline import (
-    DYNAMIC_KINDS,
     ScheduleConfig,
+    added_by_the_cycle,
     entry_key,
     in_working_hours,
     next_working,
     plan,
+    version_key,
 )
 
 log = logging.getLogger("popbot.schedule")
@@ -160,7 +161,7 @@ class Scheduler:
         for key, e in existing.items():
             if e.status != "planned":
                 continue  # on its way or done: a re-plan never touches it
-            if e.kind in DYNAMIC_KINDS:  # added as the cycle goes; only a new round or leaving ends them
+            if added_by_the_cycle(e.kind, e.key):  # only a new round or leaving ends them
                 ended = not person.active or e.conversation != person.conversation
                 if ended and e.kind not in ("delivered", "points"):
                     self.outbox.close(e, "cancelled", now, note="a new conversation or left the roster")
@@ -260,10 +261,9 @@ class Scheduler:
             }
             if self.config.hr.email and both:  # agreed actions only: a working POP has none yet
                 version = record.versions.get(entry.conversation, 1) if record else 1
-                suffix = "hr-actions" if version == 1 else f"hr-actions-v{version}"  # a change: again
                 self.outbox.add(
-                    Entry(
-                        key=entry_key(entry.person, entry.conversation, suffix),
+                    Entry(  # each version's actions once (a change during the year: again)
+                        key=version_key(entry.person, entry.conversation, "hr-actions", version),
                         kind="hr_actions",
                         person=entry.person,
                         conversation=entry.conversation,

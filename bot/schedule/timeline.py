@@ -9,6 +9,7 @@ out, each with a stable key; the scheduler keeps the outbox in line with it.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
@@ -372,6 +373,18 @@ DYNAMIC_KINDS = (
     "next_cycle",
     "next_cycle_manager",
 )
+
+
+def version_key(person_id: str, conversation: str, suffix: str, version: int) -> str:
+    """The key of a message about a version of the POP: version 1's is the plain key, a later
+    version's (a change during the year) ends in "-v2", "-v3", …"""
+    return entry_key(person_id, conversation, suffix if version == 1 else f"{suffix}-v{version}")
+
+
+def added_by_the_cycle(kind: str, key: str) -> bool:
+    """Not from `plan`: a re-plan must leave it be (a new round or leaving the roster ends it).
+    That is every kind of `DYNAMIC_KINDS`, and the requests of a later version of the POP."""
+    return kind in DYNAMIC_KINDS or re.search(r"-v\d+$", key) is not None
 
 
 @dataclass(frozen=True)

@@ -417,6 +417,14 @@ async def test_a_change_during_the_year_is_agreed_again_and_the_pdf_names_the_ve
         assert [b.action for b in anna.last if hasattr(b, "action")] == [f"agree:{ref}:1", f"agree:{ref}:2"]
         for goal in (1, 2):
             await w.engine.act("anna", f"agree:{ref}:{goal}")
+        # waiting for the next working morning (as a pass in the evening moves them), a re-plan
+        # — HR imports the roster again — leaves the new version's requests be
+        outbox = Outbox(OutboxFiles(w.data))
+        for e in [e for e in outbox.everything() if e.key.endswith("-v2")]:
+            outbox.move(e, datetime(2027, 2, 1, 10, 0, tzinfo=UTC))
+        w.scheduler().sync()
+        versioned = [e for e in outbox.everything() if e.key.endswith("-v2")]
+        assert len(versioned) == 3 and all(e.status == "planned" for e in versioned)
         sent = await at(w, datetime(2027, 2, 1, 10, 0, tzinfo=UTC))
         assert any(k.endswith("|agree-request-v2") for k in sent)
         for goal in (1, 2):
