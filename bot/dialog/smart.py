@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -32,13 +33,14 @@ _UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _UNIT_DAYS = {"day": 1, "week": 7}
 
 
-def passes(check: str, text: str, words: Words, after: date | None = None) -> bool:
+def passes(check: str, text: str, words: Words, after: date) -> bool:
+    """`after`: the day relative deadlines count from (the conversation, or today)."""
     if check == "specific":
         return is_specific(text, words)
     if check == "observable":
         return is_observable(text, words)
     if check == "has_date":
-        return deadline(text, words, after or date.today()) is not None
+        return deadline(text, words, after) is not None
     raise ValueError(f"unknown SMART check {check!r}")
 
 
@@ -104,11 +106,11 @@ def deadline(text: str, words: Words, after: date) -> date | None:
 _Reading = tuple[str, list[date]]
 
 
-def _sub(pattern: str, low: str, make: object) -> _Reading:
+def _sub(pattern: str, low: str, make: Callable[[re.Match[str]], date | None]) -> _Reading:
     found: list[date] = []
 
     def take(m: re.Match[str]) -> str:
-        d = make(m)  # type: ignore[operator]
+        d = make(m)
         if d is not None:
             found.append(d)
             return " "
@@ -237,9 +239,13 @@ def _moments(low: str, words: Words, after: date) -> _Reading:
     found: list[date] = []
     for moment in sorted(words.smart.moments, key=lambda m: -max(len(w) for w in m.words)):
         names = _alternatives(moment.words)
-        low, dates = _sub(rf"\b(?:{names})\b", low, lambda m, mo=moment: _moment(mo, after))
+        low, dates = _sub(rf"\b(?:{names})\b", low, _always(_moment(moment, after)))
         found += dates
     return low, found
+
+
+def _always(d: date | None) -> Callable[[re.Match[str]], date | None]:
+    return lambda _match: d
 
 
 def _moment(m: Moment, after: date) -> date | None:

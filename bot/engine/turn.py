@@ -173,8 +173,10 @@ class Turn:
         done = m.multi_done if q.kind == "multi" else ""
         privacy = self.script.privacy
         if privacy is not None:  # said when asked, not only in help
-            can_share = bool(privacy.shareable) and bool(q.for_employee) and not q.private
-            said = privacy.shareable if can_share else privacy.asked if q.private or privacy.shareable else ""
+            if privacy.shareable:  # a script shared only by choice: every question says which
+                said = privacy.shareable if q.for_employee and not q.private else privacy.asked
+            else:  # the employee's script: only an always-private question says so
+                said = privacy.asked if q.private else ""
             hint = "\n".join(h for h in (fmt(said, name=self.subject or ""), hint) if h)
         text = fmt(q.text, name=self.subject) if self.subject else q.text
         return Question(qid, text, q.kind, options, hint, shown, done)

@@ -249,9 +249,11 @@ class Composer:
         if email or record is None or not isinstance(q, ChoiceQuestion):
             return []
         chosen = record.checkin_agreed.get(person.conversation) or record.values().get(q.id)
-        now = show(q, chosen, self.scripts.for_language(to.language).script) if chosen else texts.not_answered
+        shown = (
+            show(q, chosen, self.scripts.for_language(to.language).script) if chosen else texts.not_answered
+        )
         return [
-            Text(fmt(texts.interval_offer, name=person.name, choice=now)),
+            Text(fmt(texts.interval_offer, name=person.name, choice=shown)),
             *(Button(o.label, texts.interval_button, f"interval:{ref}:{o.id}") for o in q.options),
         ]
 

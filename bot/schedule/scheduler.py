@@ -383,15 +383,16 @@ class Scheduler:
             agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
             needed = {"employee"} if entry.kind == "agree_request" else {"employee", "manager"}
             passed = entry.deadline is not None and now >= entry.deadline
-            if not needed <= agreed.keys() and not (passed and entry.kind != "agree_request"):
-                if passed:  # nobody to ask any more: the window is over
+            if not needed <= agreed.keys():
+                if not passed:
+                    report.waiting.append(entry.key)  # waits for the agreement(s) it needs
+                    return False
+                if entry.kind == "agree_request":  # the window is over: nobody to ask any more
                     self.outbox.close(entry, "skipped", now, note="no agreement within the window")
                     report.skipped.append(entry.key)
-                else:
-                    report.waiting.append(entry.key)  # waits for the agreement(s) it needs
-                return False
-            # past the window without both, "final" goes anyway: the draft becomes the working
-            # POP and the follow-up is planned (seed 001 §2.5), the open agreement named for both
+                    return False
+                # the final POP goes anyway: the draft becomes the working POP, the follow-up is
+                # planned (seed 001 §2.5), and both read whose agreement is open
         elif entry.deadline is not None and not done and now < entry.deadline:
             report.waiting.append(entry.key)  # a late draft waits for the employee to finish
             return False
