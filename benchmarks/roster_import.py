@@ -1,20 +1,23 @@
-"""`popbot roster import` in bulk: a roster of N people planned at once.
+"""`popbot roster import` in bulk: a roster of N people planned at once, and a re-import.
 
-    python -m benchmarks.roster_import                  # 1,000 people
+    python -m benchmarks.roster_import                      # 1,000 people
     python -m benchmarks.roster_import --people 10000
+    python -m benchmarks.roster_import --people 50000 --no-baseline
 
 The roster: 8 reports per manager, conversations spread over nine months, all on the
-console channel. Each run is a process of its own (its own peak memory). Baseline in the
-same run: the entries written one by one, as before issue 16 (each entry also rewrote the
-person's list of keys: ~9 writes and fsyncs of that file per person). Now a person's
-entries are added together and their list of keys written once.
+console channel. Each import is a `popbot roster import` process of its own (its own peak
+memory), so the figures include starting popbot and loading its scripts (~3 s here).
+
+Baseline in the same run: the same commands on the code before issue 16's outbox layout
+(a file per outbox entry, a marker file per due entry, a file per roster person), taken
+from git (`--baseline REV`, default the last commit with that layout) into a temporary
+folder. Then the same roster again with 1 % of the conversations moved (`re-import`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,38 +25,49 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+BEFORE_ISSUE_16_LAYOUT = "f2e5835"
+REPO = Path(__file__).resolve().parent.parent
 
-def roster(path: Path, people: int) -> None:
+
+def roster(path: Path, people: int, moved: int = 0) -> None:
+    """`moved`: every how-manieth person's conversation is four hours later (0: none)."""
     lines = ["id,name,email,language,manager,platform,handle,conversation,timezone"]
     for i in range(people):
         manager = f"p{(i // 8) * 8:06d}" if i % 8 else ""
         day = date(2027, 1, 4) + timedelta(days=(i * 7) % 270)
+        hour = 14 if moved and i % moved == 5 else 10
         lines.append(
-            f"p{i:06d},Persoon {i},p{i}@example.org,nl,{manager},console,,{day} 10:00,Europe/Amsterdam"
+            f"p{i:06d},Persoon {i},p{i}@example.org,nl,{manager},console,,{day} {hour}:00,Europe/Amsterdam"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def one(csv: str, data: str, baseline: bool) -> None:
-    """In a child process: import, then print seconds and peak MB."""
-    os.environ["POPBOT_DATA_DIR"] = data
-    if baseline:
-        from bot.schedule.outbox import Outbox
-
-        def one_by_one(self: Outbox, entries: list) -> None:  # type: ignore[type-arg]
-            for entry in entries:
-                self.store.add_person_key(entry.person, entry.key)
-                self.store.index_due(entry.key, entry.due)
-                self.store.save_entry(entry.dump())
-
-        Outbox.add_all = one_by_one  # type: ignore[method-assign]
-    from bot.app.cli import main
-
+def timed(code: Path, data: Path, *command: str) -> tuple[float, float]:
+    """One popbot process (`code`'s): seconds and peak MB (GNU time's maximum RSS)."""
+    env = {**os.environ, "POPBOT_DATA_DIR": str(data), "PYTHONPATH": str(code)}
     start = time.perf_counter()
-    code = main(["roster", "import", csv])
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "PEAK %M", sys.executable, "-m", "bot.app.cli", *command],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"RESULT {code} {seconds:.1f} {peak:.0f}", file=sys.stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"popbot {' '.join(command)} failed ({code}):\n{done.stderr}")
+    peak = next(int(x.split()[1]) for x in done.stderr.splitlines() if x.startswith("PEAK"))
+    return seconds, peak / 1024
+
+
+def baseline_code(rev: str, tmp: Path) -> Path:
+    """The project as it was at `rev`, from git, in a folder of its own."""
+    base = tmp / "baseline-code"
+    base.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+    return base
 
 
 def size(folder: Path) -> tuple[int, int]:
@@ -62,41 +76,45 @@ def size(folder: Path) -> tuple[int, int]:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        one(sys.argv[2], sys.argv[3], sys.argv[4] == "baseline")
-        return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--baseline", default=BEFORE_ISSUE_16_LAYOUT, help="the git revision to compare with")
+    parser.add_argument("--no-baseline", action="store_true", help="only the current code")
     args = parser.parse_args()
-    print("| run | people | s | s / person (ms) | peak MB | files | on disk MB |")
-    print("|---|---|---|---|---|---|---|")
-    results = {}
+    n = args.people
+    print("| code | run | people | s | ms / person | peak MB | files | on disk MB | KB / person |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / "roster.csv"
-        roster(csv, args.people)
-        for mode in ("baseline", "now"):
-            data = Path(tmp) / mode
-            done = subprocess.run(
-                [sys.executable, "-m", "benchmarks.roster_import", "--child", str(csv), str(data), mode],
-                capture_output=True,
-                text=True,
-                check=False,
+        csv, again = Path(tmp) / "roster.csv", Path(tmp) / "moved.csv"
+        roster(csv, n)
+        roster(again, n, moved=100)
+        codes = {"now": REPO}
+        if not args.no_baseline:
+            base = Path(tmp) / "baseline-code"
+            base.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", args.baseline], capture_output=True, check=True
             )
-            line = next(x for x in done.stderr.splitlines() if x.startswith("RESULT"))
-            _, code, seconds, peak = line.split()
-            if code != "0":
-                raise SystemExit(f"the {mode} import failed:\n{done.stderr}")
-            files, used = size(data)
-            results[mode] = float(seconds)
-            label = "one entry at a time (baseline)" if mode == "baseline" else "a person's entries at once"
-            per_person = float(seconds) / args.people * 1000
-            print(
-                f"| {label} | {args.people:,} | {float(seconds):.1f} | {per_person:.1f} "
-                f"| {peak} | {files:,} | {used / 1e6:.0f} |"
-            )
-    print(f"\nbaseline / now: {results['baseline'] / results['now']:.2f}×")
+            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+            codes = {f"before ({args.baseline})": base, **codes}
+        results: dict[tuple[str, str], float] = {}
+        for label, code in codes.items():
+            data = Path(tmp) / f"data-{len(results)}"
+            for run, file in (("import", csv), ("re-import, 1 % moved", again)):
+                seconds, peak = timed(code, data, "roster", "import", str(file))
+                files, used = size(data)
+                results[label, run] = seconds
+                print(
+                    f"| {label} | {run} | {n:,} | {seconds:.1f} | {seconds / n * 1000:.2f} | {peak:.0f} "
+                    f"| {files:,} | {used / 1e6:.0f} | {used / n / 1024:.1f} |"
+                )
+    if not args.no_baseline:
+        before = f"before ({args.baseline})"
+        for run in ("import", "re-import, 1 % moved"):
+            print(f"\n{run}: before / now = {results[before, run] / results['now', run]:.2f}×", end="")
+        print()
 
 
 if __name__ == "__main__":

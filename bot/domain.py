@@ -78,9 +78,24 @@ class EmployeeRecord(BaseModel):
     digest: bool = False  # a manager: one invitation to prepare a week, for all reports
     cycle: str = ""  # the conversation these answers are for (a new one starts a new round)
     previous: dict[str, Any] | None = None  # the previous round: {"cycle", "answers"}
+    milestones: list[str] = []  # "stage@conversation" already counted for HR (progress log)
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
     def values(self) -> dict[str, Any]:
         """Answer values by question id, for conditions."""
         return {k: a.value for k, a in self.answers.items() if not a.skipped}
+
+
+def milestones(record: EmployeeRecord, conversation: str) -> set[tuple[str, str]]:
+    """(conversation, stage) that an employee's own POP record shows reached: started and
+    finished for the round `conversation` (the roster's), agreed for every round both agreed."""
+    found = set()
+    if record.state != START:
+        found.add((conversation, "started"))
+    if record.state == DONE:
+        found.add((conversation, "finished"))
+    for round_, who in record.agreed.items():
+        if {"employee", "manager"} <= who.keys():
+            found.add((round_, "agreed"))
+    return found

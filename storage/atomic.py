@@ -116,20 +116,27 @@ class AtomicFile:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
-    def write_bytes(self, data: bytes, keep_backup: bool = False) -> None:
+    def write_bytes(self, data: bytes, keep_backup: bool = False, durable: bool = True) -> None:
+        """With `durable` False the file and its folder are not fsync'd: for a batch of files
+        whose writer syncs the file system once at its end (`sync_all`)."""
         directory = self.path.parent
         try:
-            created = not directory.exists()
-            directory.mkdir(parents=True, exist_ok=True)
             # the writer's pid in the name: a leftover of a killed process can be told from
             # a write in progress in another process (see sweep_leftovers)
             prefix = f".{self.path.name}.{os.getpid()}."
-            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
+            created = False
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
+            except FileNotFoundError:  # a new folder: made only then (a mkdir a write cost ~0.15 ms)
+                directory.mkdir(parents=True, exist_ok=True)
+                created = True
+                fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                     f.flush()
-                    os.fsync(f.fileno())
+                    if durable:
+                        os.fsync(f.fileno())
                 if keep_backup and self.path.exists():
                     # the old version stays reachable as .bak: a second name for its inode,
                     # put in place by a rename so a kill never leaves a half backup
@@ -143,11 +150,18 @@ class AtomicFile:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            fsync_dir(directory)
-            if created:
-                fsync_dir(directory.parent)
+            if durable:
+                fsync_dir(directory)
+                if created:
+                    fsync_dir(directory.parent)
         except OSError as exc:
             raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc
+
+
+def sync_all() -> None:
+    """Everything written so far on disk: one `sync(2)` for a batch of thousands of files,
+    where an fsync of each file and its folder cost ~0.3 ms a file."""
+    os.sync()
 
 
 def sweep_leftovers(root: Path) -> int:

@@ -15,10 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
 from bot.errors import StorageError
-from storage.atomic import DAMAGED_SUFFIX, AtomicJSONStorage, backup_of, confined, damaged
+from storage.atomic import DAMAGED_SUFFIX, AtomicFile, AtomicJSONStorage, backup_of, confined, damaged
 
 _TABLE = "doc"
 _DOC_ID = 1
@@ -32,32 +30,45 @@ class DocumentFiles:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
+    @staticmethod
+    def digest(key: str) -> str:
+        """The name of a key's file: no id, name or e-mail address in a file name."""
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
     def path_for(self, key: str) -> Path:
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+        return self.path_at(self.digest(key))
+
+    def path_at(self, digest: str) -> Path:
+        if len(digest) != 40 or not all(c in "0123456789abcdef" for c in digest):
+            raise StorageError(f"{digest!r}: not the name of a data file")
         return confined(self.folder / digest[:2] / f"{digest}.json", self.folder)
 
     def lock(self, key: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(key, threading.Lock())
 
-    def _db(self, key: str) -> TinyDB:
-        # TinyDB hands extra arguments to the storage
-        return TinyDB(self.path_for(key), storage=AtomicJSONStorage, keep_backup=self.backups)
-
     def get(self, key: str) -> dict[str, Any] | None:
         with self.lock(key):
-            if not self.path_for(key).exists():
-                return None
-            doc = self._db(key).table(self.table).get(doc_id=_DOC_ID)
-        return dict(doc) if doc is not None else None
+            return self._read(self.path_for(key))
 
-    def put(self, key: str, data: dict[str, Any]) -> None:
+    def get_at(self, digest: str) -> dict[str, Any] | None:
+        """The document in the file a digest names (from an index that holds no keys)."""
+        return self._read(self.path_at(digest))
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        # the TinyDB file read as TinyDB would (its storage), without a TinyDB object per read
+        data = AtomicJSONStorage(path).read()
+        table = (data or {}).get(self.table) or {}
+        doc = table.get(str(_DOC_ID))
+        return dict(doc) if isinstance(doc, dict) else None
+
+    def put(self, key: str, data: dict[str, Any], durable: bool = True) -> None:
         with self.lock(key):
             # The whole TinyDB document in one atomic write. TinyDB's own upsert writes a new
             # file twice (an empty table, then the document): a kill between left a file with
             # no document, and cost a second fsync for every new person.
-            storage = AtomicJSONStorage(self.path_for(key), keep_backup=self.backups)
-            storage.write({self.table: {str(_DOC_ID): data}})
+            text = json.dumps({self.table: {str(_DOC_ID): data}}, ensure_ascii=False, separators=(",", ":"))
+            AtomicFile(self.path_for(key)).write_bytes(text.encode("utf-8"), self.backups, durable)
 
     def replace_at(self, path: Path, data: dict[str, Any]) -> None:
         """Rewrite the document of a file found by a scan, keeping no backup of what it held

@@ -21,15 +21,21 @@ from storage.atomic import confined
 
 
 class PersonLocks:
-    def __init__(self, folder: str | Path) -> None:
+    """A lock file per key; with `striped`, 256 lock files that keys share by their hash —
+    for locks held a moment around one write, where creating a file per person cost more
+    than the write (a new file here: ~0.17 ms)."""
+
+    def __init__(self, folder: str | Path, striped: bool = False) -> None:
         self.folder = Path(folder)
+        self.striped = striped
 
     @contextmanager
     def hold(self, key: str, wait: bool = True) -> Iterator[bool]:
         """Hold `key`'s lock for the block; True. With `wait` it blocks until no other holder
         has it (from async code: in a thread); without, it yields False at once if one has."""
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]  # no id in a file name
-        path = confined(self.folder / digest[:2] / f"{digest}.lock", self.folder)
+        name = f"{digest[:2]}.lock" if self.striped else f"{digest[:2]}/{digest}.lock"
+        path = confined(self.folder / name, self.folder)
         try:
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)

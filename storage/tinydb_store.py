@@ -17,9 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
-from storage.atomic import AtomicFile, confined, damaged, sweep_leftovers
+from storage.atomic import confined, damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 from storage.locks import PersonLocks
+from storage.progress_log import ProgressLog
+from storage.roster_file import RosterFile
 
 
 class TinyDBStore:
@@ -31,8 +33,8 @@ class TinyDBStore:
         self._employees = DocumentFiles(self.root / "employees", table="employee")
         self._invites = DocumentFiles(self.root / "invites", table="invite")
         self._bindings = DocumentFiles(self.root / "bindings", table="binding")
-        self._people = DocumentFiles(self.root / "people", table="person")
-        self._people_index = DocumentFiles(self.root / "people-index", table="index")
+        self._roster = RosterFile(self.root / "people")
+        self._progress = ProgressLog(self.root)
         self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
         self._locks = PersonLocks(self.root / "locks")
 
@@ -88,36 +90,36 @@ class TinyDBStore:
     # ---------------------------------------------------------------- roster
 
     def load_person(self, person_id: str) -> dict[str, Any] | None:
-        return self._people.get(person_id)
-
-    def save_person(self, person: dict[str, Any]) -> None:
-        self._people.put(person["id"], person)
+        return self._roster.load_person(person_id)
 
     def people(self) -> Iterator[dict[str, Any]]:
-        return self._people.values()
+        return self._roster.people()
 
-    def load_index(self, key: str) -> str | None:
-        doc = self._people_index.get(key)
-        return str(doc["id"]) if doc else None
+    def find_person(self, key: str) -> str | None:
+        return self._roster.find_person(key)
 
-    def save_index(self, key: str, person_id: str) -> None:
-        self._people_index.put(key, {"id": person_id})
+    def save_roster(self, people: list[dict[str, Any]], pending: list[str] | None) -> None:
+        self._roster.save(people, pending)
 
-    def delete_index(self, key: str) -> None:
-        self._people_index.delete(key)
+    def pending_plan(self) -> list[str] | None:
+        return self._roster.pending_plan()
 
-    def _import_marker(self) -> Path:
-        return self.root / "people" / ".import-pending"
+    # ---------------------------------------------------------------- progress (counts for HR)
 
-    def import_pending(self) -> bool:
-        return self._import_marker().exists()
+    def mark_progress(self, person_id: str, conversation: str, stages: list[str]) -> None:
+        self._progress.mark(person_id, conversation, stages)
 
-    def set_import_pending(self, pending: bool) -> None:
-        marker = self._import_marker()
-        if pending:
-            AtomicFile(marker).write_bytes(b"")
-        else:
-            marker.unlink(missing_ok=True)
+    def progress_of(self, people: list[tuple[str, str]]) -> dict[str, set[str]]:
+        return self._progress.of(people)
+
+    def has_progress(self) -> bool:
+        return self._progress.exists()
+
+    def start_progress(self) -> None:
+        self._progress.mark("", "", [])
+
+    def forget_progress(self, person_id: str) -> None:
+        self._progress.forget(person_id)
 
     # ---------------------------------------------------------------- console inbox
 

@@ -72,11 +72,15 @@ class Parts:
     def schedule_config(self) -> ScheduleConfig:
         return load_schedule(self.settings.popbot_schedule)
 
-    @cached_property
-    def engine(self) -> Engine:
-        self.store.sweep_leftovers()  # what a kill -9 mid-write left: a copy of someone's answers
+    def _recover(self) -> None:
+        """What a kill left behind, put right before anything else is done."""
+        self.store.sweep_leftovers()  # a writer's temporary file: a copy of someone's answers
         for pseudonym in self.personal.finish_unfinished():  # a crash cut an erasure off
             log.warning("finished an interrupted erasure (%s)", pseudonym)
+
+    @cached_property
+    def engine(self) -> Engine:
+        self._recover()
         employees = (
             ScriptRegistry([self.script], archive=self.data_dir / "scripts", default_language=self.language)
             if self.script
@@ -94,6 +98,7 @@ class Parts:
             outbox=Outbox(self.outbox_files),  # a POP changed during the year is agreed again
             agreement_window=self.schedule_config.timeline.agreement_window,
             checkin_question=self.schedule_config.follow_up.checkin_question,
+            milestones=self.store,
             clock=self.clock,
         )
 
@@ -115,7 +120,7 @@ class Parts:
 
     def scheduler(self, telegram: Any = None, slack: Any = None) -> Scheduler:
         engine = self.engine
-        return build_scheduler(
+        scheduler = build_scheduler(
             self.data_dir,
             engine.scripts,
             self.channels(telegram, slack),
@@ -129,6 +134,32 @@ class Parts:
             stores=(self.store, self.outbox_files, self.access),
             font_dirs=self.font_dirs,
         )
+        scheduler.finish_import()  # a roster import cut off by a kill: its new roster, whole
+        return scheduler
+
+    def planner(self) -> Scheduler:
+        """A scheduler that plans (a roster import, a re-plan) without loading the dialog
+        scripts (~2 s of every import): they are loaded only if it is asked to compose."""
+        self._recover()
+        planner = Scheduler(
+            roster=self.roster,
+            store=self.store,
+            access=self.access,
+            outbox=Outbox(self.outbox_files),
+            composer=lambda: self.scheduler().composer,
+            config=self.schedule_config,
+            channels={},
+            clock=self.clock,
+            milestones=self.store,
+            manager_prep=True,  # the bundled managers' script is always there
+        )
+        planner.finish_import()  # a roster import cut off by a kill: its new roster, whole
+        return planner
+
+    def finish_interrupted_import(self) -> None:
+        """For views: they show the old roster or the new one, whole."""
+        if self.store.pending_plan() is not None:
+            self.planner()
 
     def background(self, telegram: Any = None, slack: Any = None) -> Background:
         scheduler = self.scheduler(telegram, slack)
@@ -200,6 +231,7 @@ def build_scheduler(
         config=config,
         channels=channels,
         clock=clock,
+        milestones=store,
     )
 
 

@@ -23,11 +23,11 @@ from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
 from bot.documents.draft import build_draft, render_draft
-from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord
+from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord, milestones
 from bot.errors import DamagedData, StorageError
 from bot.messages import Incoming, Outgoing, Question, Text
 from bot.people.team import TeamDirectory, organisation_id
-from bot.ports import Store
+from bot.ports import ProgressStore, Store
 from bot.schedule.outbox import Outbox
 from bot.session import Sessions
 
@@ -61,6 +61,7 @@ class Engine:
         outbox: Outbox | None = None,
         agreement_window: int = 30,
         checkin_question: str | None = "evaluatiemoment",
+        milestones: ProgressStore | None = None,
     ) -> None:
         if not isinstance(scripts, ScriptRegistry):
             scripts = ScriptRegistry.of(*scripts.values(), default_language=default_language)
@@ -78,6 +79,7 @@ class Engine:
         self.follow_ups = follow_ups
         self.evaluations = evaluations
         self.personal = personal  # export and erasure (the employee's rights)
+        self.milestones = milestones  # how far each person is, for HR's counts (optional)
         self.store = store
         self.clock = clock
         # One session per person: two adapters (or two button presses, or two processes) for
@@ -184,7 +186,23 @@ class Engine:
 
     async def save(self, record: EmployeeRecord) -> None:
         record.updated_at = self.clock()
-        await asyncio.to_thread(self.store.save, record)
+        await asyncio.to_thread(self._save, record)
+
+    def _save(self, record: EmployeeRecord) -> None:
+        if self.milestones is not None and record.script_id == "pop" and "|" not in record.employee_id:
+            self._count(record, self.milestones)
+        self.store.save(record)
+
+    def _count(self, record: EmployeeRecord, progress: ProgressStore) -> None:
+        """The stages this save reaches for the first time, told to HR's counts — before the
+        record is saved: a kill between tells them again (a set: harmless); the other way
+        round it would lose them for good."""
+        own = self.team.own(record.employee_id) if self.team else None
+        reached = milestones(record, record.cycle or (own.conversation if own else ""))
+        new = sorted((r, stage) for r, stage in reached if r and f"{stage}@{r}" not in record.milestones)
+        for round_, stage in new:
+            progress.mark_progress(record.employee_id, round_, [stage])
+        record.milestones = [*record.milestones, *(f"{stage}@{r}" for r, stage in new)]
 
     async def _guarded(self, language: str | None, work: Awaitable[list[Outgoing]]) -> list[Outgoing]:
         """A turn whose data file cannot be read or written: a clear answer, nothing acknowledged.

@@ -56,7 +56,7 @@ class PersonalData:
                 yield record
 
     def export(self, person: str) -> dict[str, Any]:
-        entries = [e for k in self.outbox.person_keys(person) if (e := self.outbox.load_entry(k))]
+        entries = self.outbox.person_entries(person)
         return {
             "person": person,
             "exported_at": self.clock().isoformat(),
@@ -98,12 +98,8 @@ class PersonalData:
         for platform in PLATFORMS:
             gone["chat_accounts"] += int(self.access.unbind(platform, person))
         gone["invitations"] = self.store.delete_invites_of(person)
-        for key in self.outbox.person_keys(person):
-            entry = self.outbox.load_entry(key)
-            if entry is not None:
-                self.outbox.unindex_due(key, datetime.fromisoformat(entry["due"]))
-                gone["scheduled"] += int(self.outbox.delete_entry(key))
-        self.outbox.forget_person(person)
+        gone["scheduled"] = self.outbox.forget_person(person)  # with their lines in the due index
+        self.store.forget_progress(person)  # HR's counts of their round
         gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
         # copies in other people's inboxes: the manager's draft, alignment and signed POP
         gone["inbox"] += self.store.delete_inbox_items_about(person)

@@ -333,45 +333,33 @@ class Roster:
         return Person(**doc) if doc else None
 
     def by_email(self, email: str) -> Person | None:
-        pid = self.store.load_index(f"email:{email.lower()}") if email else None
+        pid = self.store.find_person(f"email:{email.lower()}") if email else None
         return self.get(pid) if pid else None
 
     def by_slack(self, user_id: str) -> Person | None:
-        pid = self.store.load_index(f"slack:{user_id}") if user_id else None
+        pid = self.store.find_person(f"slack:{user_id}") if user_id else None
         return self.get(pid) if pid else None
 
     def everyone(self) -> list[Person]:
         return sorted((Person(**d) for d in self.store.people()), key=lambda p: p.id)
 
-    def import_people(self, people: list[Person]) -> ImportResult:
+    def compare(self, people: list[Person]) -> tuple[ImportResult, list[Person]]:
+        """What an import of `people` changes, and the whole roster after it: everyone in the
+        file, and who is no longer in it kept as inactive (their history stays theirs)."""
         before = {p.id: p for p in self.everyone()}
-        added: list[str] = []
-        updated: list[str] = []
-        for person in people:
-            old = before.get(person.id)
-            if old == person:
-                continue  # unchanged: no write
-            if old is not None:
-                self._unindex(old)
-            (added if old is None else updated).append(person.id)
-            self.store.save_person(asdict(person))
-            self._index(person)
+        added = [p.id for p in people if p.id not in before]
+        updated = [p.id for p in people if p.id in before and before[p.id] != p]
         seen = {p.id for p in people}
-        deactivated = []
-        for pid, old in before.items():
-            if pid not in seen and old.active:
-                self._unindex(old)
-                self.store.save_person(asdict(replace(old, active=False)))
-                deactivated.append(pid)
-        return ImportResult(added, updated, deactivated)
+        gone = [old for pid, old in before.items() if pid not in seen]
+        deactivated = [p.id for p in gone if p.active]
+        after = sorted([*people, *(replace(p, active=False) for p in gone)], key=lambda p: p.id)
+        return ImportResult(added, updated, deactivated), after
 
-    def _index(self, p: Person) -> None:
-        if p.email:
-            self.store.save_index(f"email:{p.email}", p.id)
-        if p.slack:
-            self.store.save_index(f"slack:{p.slack}", p.id)
+    def save(self, people: list[Person], pending: list[str] | None = None) -> None:
+        self.store.save_roster([asdict(p) for p in people], pending)
 
-    def _unindex(self, p: Person) -> None:
-        for key in (f"email:{p.email}" if p.email else "", f"slack:{p.slack}" if p.slack else ""):
-            if key and self.store.load_index(key) == p.id:
-                self.store.delete_index(key)
+    def import_people(self, people: list[Person]) -> ImportResult:
+        """The roster replaced, without planning anyone (the scheduler's `import_roster` plans)."""
+        result, after = self.compare(people)
+        self.save(after)
+        return result

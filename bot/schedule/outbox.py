@@ -71,21 +71,9 @@ class Outbox:
         self.add_all([entry])
 
     def add_all(self, entries: list[Entry]) -> None:
-        """Add entries — a person's round at once when planning (~9), in one write of their index.
-
-        The indexes first: a kill after any step leaves keys and markers without an entry
-        (a pass skips a marker, a re-plan adds the entry; a key in the person's index without
-        its entry reads as None) or whole entries — never an entry no pass will find, which a
-        re-plan would take as planned and leave unsent, nor one missing from the person's
-        index, which an export or an erasure would miss."""
-        people: dict[str, list[str]] = {}
-        for entry in entries:
-            people.setdefault(entry.person, []).append(entry.key)
-        for person, keys in people.items():
-            self.store.add_person_keys(person, keys)
-        for entry in entries:
-            self.store.index_due(entry.key, entry.due)
-            self.store.save_entry(entry.dump())
+        """Add entries — a whole import's at once (the store writes each person's once)."""
+        if entries:
+            self.store.add_entries([e.dump() for e in entries])
 
     def save(self, entry: Entry) -> None:
         """Write the entry durably (before anything that depends on it happens)."""
@@ -94,9 +82,9 @@ class Outbox:
     def move(self, entry: Entry, due: datetime) -> None:
         old = entry.due
         entry.due = due
-        self.store.index_due(entry.key, due)
+        self.store.index_due(entry.key, entry.kind, due)  # the new line first (see the store)
         self.save(entry)
-        self.store.unindex_due(entry.key, old)
+        self.store.unindex_due(entry.key, entry.kind, old)
 
     def close(self, entry: Entry, status: Status, now: datetime, note: str = "") -> None:
         entry.status = status
@@ -107,17 +95,20 @@ class Outbox:
             entry.parts = []  # what was sent is the recipient's now; keep no second copy
         if status in ("cancelled", "skipped"):
             entry.parts = []
+        if status == "failed":
+            self.store.index_failed(entry.key, entry.kind)  # for HR's summary, without a scan
         self.save(entry)
-        self.store.unindex_due(entry.key, entry.due)
+        self.store.unindex_due(entry.key, entry.kind, entry.due)
 
     def for_person(self, person_id: str) -> list[Entry]:
-        return [e for k in self.store.person_keys(person_id) if (e := self.get(k)) is not None]
+        return [Entry.model_validate(d) for d in self.store.person_entries(person_id)]
 
     def due(self, until: datetime) -> Iterator[Entry]:
-        for key in self.store.due_keys(until):
-            entry = self.get(key)
-            if entry is not None:
-                yield entry
+        for doc in self.store.due_entries(until):
+            yield Entry.model_validate(doc)
+
+    def failed(self) -> list[Entry]:
+        return sorted((Entry.model_validate(d) for d in self.store.failed_entries()), key=lambda e: e.due)
 
     def everything(self) -> list[Entry]:
         return sorted((Entry.model_validate(d) for d in self.store.all_entries()), key=lambda e: e.due)

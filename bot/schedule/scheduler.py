@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -27,7 +28,7 @@ from bot.messages import Part
 from bot.people.access import Access
 from bot.people.roster import ImportResult, Person, Roster
 from bot.people.team import prep_id
-from bot.ports import Channel, Store
+from bot.ports import Channel, ProgressStore, Store
 from bot.schedule.compose import Composer
 from bot.schedule.outbox import OPEN, Entry, Outbox
 from bot.schedule.recipients import Recipients
@@ -43,6 +44,8 @@ from bot.schedule.timeline import (
 
 log = logging.getLogger("popbot.schedule")
 
+_COUNTED = {"invitation": "invited", "delivery": "delivered"}  # sends HR's summary counts
+_BATCH = 2000  # people planned in memory before their entries are written (~20 MB at 2,000)
 # What a conversation planned on time has and a late one has not.
 _ONLY_WHEN_ON_TIME = ("reminder", "review", "prep_reminder")
 # What prepares the conversation: pointless once it has taken place.
@@ -79,16 +82,25 @@ class Scheduler:
         store: Store,
         access: Access,
         outbox: Outbox,
-        composer: Composer,
+        composer: Composer | Callable[[], Composer],
         config: ScheduleConfig,
         channels: dict[str, Channel],
         clock: Clock,
+        milestones: ProgressStore | None = None,
+        manager_prep: bool | None = None,
     ) -> None:
+        """`composer` may be given as a way to make one, for a scheduler that only plans (a
+        roster import need not load the dialog scripts: ~2 s); `manager_prep` then says
+        whether managers prepare too (else the composer knows: it has their script)."""
         self.roster = roster
+        self.milestones = milestones  # how far each person is, for HR's counts (optional)
         self.store = store
         self.access = access
         self.outbox = outbox
-        self.composer = composer
+        self._composer = composer
+        if manager_prep is None:
+            manager_prep = self.composer.managers is not None
+        self.manager_prep = manager_prep
         self.config = config
         self.channels = channels
         self.clock = clock
@@ -97,53 +109,97 @@ class Scheduler:
         # Tests put a crash here, at each named point of a send.
         self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
 
+    @cached_property
+    def composer(self) -> Composer:
+        made = self._composer
+        return made if isinstance(made, Composer) else made()
+
     # ------------------------------------------------------------ planning
 
     def sync(self, people: Iterable[Person] | None = None) -> int:
-        """Plan (or re-plan) messages; returns how many entries changed."""
+        """Plan (or re-plan) messages; returns how many entries changed.
+
+        New entries are planned in memory and written a batch of people at a time: the due
+        index takes a batch's lines in one write per hour, each person's plan one write."""
         now = self.clock()
         changed = 0
+        batch: dict[str, list[Entry]] = {}
         with self.outbox.store.pass_lock(wait=True):
             for person in self.roster.everyone() if people is None else people:
                 try:
-                    changed += self._sync_person(person, now)
+                    moved, new = self._sync_person(person, now)
                 except Exception as exc:  # one person's damaged file must not leave everyone unplanned
-                    self.unplanned.append(person.id)
-                    log.error("could not plan for %s: %s", person.id, _reason(exc, f"in {_where(exc)}"))
+                    self._unplanned([person.id], exc)
+                    continue
+                changed += moved
+                if new:
+                    batch[person.id] = new
+                if len(batch) >= _BATCH:
+                    changed += self._add(batch)
+            changed += self._add(batch)
         return changed
 
-    def import_roster(self, people: list[Person]) -> tuple[ImportResult, int, bool]:
-        """A new roster and the schedule that follows from it, all-or-nothing as HR sees it.
-
-        A marker says an import is under way until everyone is planned: after a kill, a crash
-        or a full disk, running the same import again re-plans everyone (not only who changed
-        this time — the interrupted run may have written people it never planned).
-        Returns the import's result, how many entries changed, and whether it finished an
-        interrupted one.
-        """
-        store = self.roster.store
-        resumed = store.import_pending()
-        store.set_import_pending(True)
-        result = self.roster.import_people(people)
-        if resumed:
-            affected = self.roster.everyone()
+    def _add(self, batch: dict[str, list[Entry]]) -> int:
+        try:
+            self.outbox.add_all([e for new in batch.values() for e in new])
+        except Exception as exc:  # a full disk: these people are not planned; said, not lost
+            self._unplanned(list(batch), exc)
+            added = 0
         else:
-            changed = {*result.added, *result.updated, *result.deactivated}
-            # Reports of a changed manager too (their manager's time zone may have moved).
-            affected = [p for p in self.roster.everyone() if p.id in changed or p.manager in changed]
-        self.unplanned = []
-        planned = self.sync(affected)
-        if not self.unplanned:
-            store.set_import_pending(False)
+            added = sum(len(new) for new in batch.values())
+        batch.clear()
+        return added
+
+    def _unplanned(self, people: list[str], exc: Exception) -> None:
+        self.unplanned.extend(people)
+        for person in people[:10]:
+            log.error("could not plan for %s: %s", person, _reason(exc, f"in {_where(exc)}"))
+
+    def import_roster(self, people: list[Person]) -> tuple[ImportResult, int, bool]:
+        """A new roster and the schedule that follows from it: all-or-nothing.
+
+        The new roster is written in one atomic write together with the people whose
+        schedule must change (`pending`); then they are planned, then the list is cleared. A
+        kill before that write leaves the old roster and schedule untouched; after it, the
+        next start (`finish_import`) plans who is left. Returns the import's result, how many
+        entries changed, and whether it finished an interrupted import first.
+        """
+        resumed = self.finish_import() is not None
+        result, after = self.roster.compare(people)
+        changed = {*result.added, *result.updated, *result.deactivated}
+        # Reports of a changed manager too (their manager's time zone may have moved).
+        affected = [p.id for p in after if p.id in changed or p.manager in changed]
+        self.roster.save(after, pending=affected)
+        planned = self._plan_pending(affected)
         return result, planned, resumed
 
-    def _sync_person(self, person: Person, now: datetime) -> int:
+    def finish_import(self) -> int | None:
+        """Plan whom an import that was cut off had still to plan; None when there was none."""
+        pending = self.roster.store.pending_plan()
+        if pending is None:
+            return None
+        log.warning("finishing an interrupted roster import: planning %d people", len(pending))
+        return self._plan_pending(pending)
+
+    def _plan_pending(self, ids: list[str]) -> int:
+        self.unplanned = []
+        wanted = set(ids)
+        planned = self.sync([p for p in self.roster.everyone() if p.id in wanted])
+        if not self.unplanned:
+            self.roster.save(self.roster.everyone(), pending=None)
+        else:  # only who is left stays pending: a second run plans them
+            self.roster.save(self.roster.everyone(), pending=sorted(set(self.unplanned)))
+        return planned
+
+    def _sync_person(self, person: Person, now: datetime) -> tuple[int, list[Entry]]:
+        """Closes and moves what changed (written at once: rare); returns how many, and the
+        entries to add."""
         manager = self.roster.get(person.manager) if person.manager else None
         if manager is None:
             desired = {}  # nobody to prepare for: no schedule
         else:
             zone = ZoneInfo(manager.timezone)
-            prep = self.composer.managers is not None
+            prep = self.manager_prep
             desired = {
                 p.key: p
                 for p in plan(
@@ -193,8 +249,7 @@ class Scheduler:
             for key, p in desired.items()
             if key not in existing
         ]
-        self.outbox.add_all(new)  # the person's index written once, not once per entry
-        return changed + len(new)
+        return changed, new
 
     # ------------------------------------------------------------ sending
 
@@ -208,7 +263,7 @@ class Scheduler:
                 return report
             for entry in list(self.outbox.due(now)):
                 if entry.status not in OPEN:
-                    self.outbox.store.unindex_due(entry.key, entry.due)
+                    self.outbox.store.unindex_due(entry.key, entry.kind, entry.due)
                     continue
                 if entry.due > now or (entry.next_try is not None and entry.next_try > now):
                     continue  # the index is by hour: this one is later in the hour
@@ -249,6 +304,8 @@ class Scheduler:
             self._failed(entry, now, f"{type(exc).__name__}: {str(exc)[:300]}", report)
             return
         self.fault("before_close", entry.key)
+        if self.milestones is not None and entry.kind in _COUNTED:  # HR's counts, before the close
+            self.milestones.mark_progress(entry.person, entry.conversation, [_COUNTED[entry.kind]])
         self.outbox.close(entry, "sent", now)
         report.sent.append(entry.key)
         log.info("sent %s for %s to %s via %s", entry.kind, entry.person, entry.to, entry.channel)

@@ -84,7 +84,9 @@ async def test_verwijder_asks_first_then_erases_every_trace(tmp_path: Path) -> N
         assert Access(store, w.clock).handle_of("telegram", "anna") is None
         assert Access(store, w.clock).who("telegram", "6001") is None
         assert OutboxFiles(w.data).person_keys("anna") == []
-        assert not list(OutboxFiles(w.data).due_keys(w.now.replace(year=2030)))
+        files = OutboxFiles(w.data)
+        assert not list(files.due_entries(w.now.replace(year=2030)))
+        assert files.due_counts(w.now, w.now.replace(year=2030)) == {}  # her index lines taken back
         assert files_holding(w.data, MARKER) == []  # gone from the files, not flagged
         assert files_holding(w.data, "Zelfstandig, klaar voor meer") == []  # Mila's notes about her too
         assert store.load_person("anna") is not None  # HR's roster entry stays

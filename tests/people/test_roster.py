@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import Incoming
 from bot.app.cli import main
+from bot.app.settings import Settings
+from bot.app.wiring import Parts
 from bot.people.roster import Roster, RosterError, parse_roster
 from storage import TinyDBStore
-from tests.helpers import make_engine
+from tests.helpers import SHORT_ROUTE, Chat, make_engine
 
 EXAMPLE = Path(__file__).parent.parent.parent / "roster.example.csv"
 HEADER = "id,name,email,language,manager,platform,handle,conversation,timezone\n"
@@ -195,3 +198,46 @@ def test_a_file_in_no_known_encoding_says_what_to_do(
     (tmp_path / "roster.csv").write_bytes(b"id,name\ne1,Ev\x81a\n")
     assert main(["roster", "import", "roster.csv"]) == 1
     assert "roster.csv:2: not UTF-8 nor Windows-1252 text" in capsys.readouterr().err
+
+
+async def test_hr_counts_come_from_the_progress_log_and_leave_with_an_erasure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: `roster show` counts from one small log the engine and the scheduler write
+    as people reach each stage — not from every record and plan."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(data))
+    rows = (
+        "mila,Mila,mila@example.org,nl,,console,,,Europe/Amsterdam\n"
+        "anna,Anna,anna@example.org,nl,mila,console,,2027-01-18 10:00,Europe/Amsterdam\n"
+        "ben,Ben,ben@example.org,nl,mila,console,,2027-03-18 10:00,Europe/Amsterdam\n"
+    )
+    assert main(["roster", "import", str(write(tmp_path, rows))]) == 0
+
+    def counts() -> dict[str, int]:
+        capsys.readouterr()
+        assert main(["roster", "show", "--json"]) == 0
+        return dict(json.loads(capsys.readouterr().out)["mila"])
+
+    assert counts() == dict(reports=2, invited=0, started=0, finished=0, delivered=0, agreed=0)
+    now = [datetime(2027, 1, 4, 12, 0, tzinfo=UTC)]  # after anna's invitation (T−14)
+    parts = Parts(Settings(), clock=lambda: now[0])
+    assert (await parts.scheduler().run_due()).sent
+    anna = Chat(parts.engine, "anna")
+    await anna.start()
+    for answer in SHORT_ROUTE:
+        await anna.say(answer)
+    now[0] = datetime(2027, 1, 11, 12, 0, tzinfo=UTC)  # after the draft goes to mila (T−7)
+    assert any(key.endswith("|delivery") for key in (await parts.scheduler().run_due()).sent)
+    assert counts() == dict(reports=2, invited=1, started=1, finished=1, delivered=1, agreed=0)
+
+    # the counts are the log's: without anna's record and plan they stay the same
+    (data / "employees").rename(tmp_path / "elsewhere")
+    (data / "outbox" / "plans").rename(tmp_path / "plans-elsewhere")
+    assert counts()["finished"] == 1
+    (tmp_path / "elsewhere").rename(data / "employees")
+    (tmp_path / "plans-elsewhere").rename(data / "outbox" / "plans")
+
+    assert main(["privacy", "erase", "anna", "--yes"]) == 0
+    assert counts() == dict(reports=2, invited=0, started=0, finished=0, delivered=0, agreed=0)
+    assert b"started" not in (data / "progress.log").read_bytes()

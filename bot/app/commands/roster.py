@@ -28,10 +28,10 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in warnings:
         print(warning, file=sys.stderr)
-    scheduler = Parts(settings).scheduler()
+    scheduler = Parts(settings).planner()
     result, planned, resumed = scheduler.import_roster(people)
     if resumed:
-        print("an earlier import was interrupted: everyone is planned again")
+        print("an earlier import was interrupted: it was finished first")
     print(
         f"{len(people)} people: {len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.deactivated)} no longer in the roster (kept, schedule stopped)"
@@ -51,9 +51,11 @@ STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
 
 
 def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
-    """By default per manager how far their reports are (counts, never answers); `--all` or
-    `--manager ID` list the people; `--json` for scripts."""
+    """By default per manager how far their reports are (counts, never answers) from the
+    progress log alone; `--all` or `--manager ID` list the people (reading their records);
+    `--json` for scripts."""
     parts = Parts(settings)
+    parts.finish_interrupted_import()
     people = parts.roster.everyone()
     if not people:
         print("popbot: the roster is empty (popbot roster import FILE)", file=sys.stderr)
@@ -74,12 +76,13 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
                 ],
             )
         return 0
+    active = [p for p in people if p.active]
+    if not parts.store.has_progress():  # data from before the progress log: counted once, the slow way
+        _count_from_records(parts, outbox, active)
+    reached = parts.store.progress_of([(p.id, p.conversation) for p in active])
     teams: dict[str, Counter[str]] = {}
-    for r in rows:
-        if r["active"]:
-            teams.setdefault(r["manager"], Counter()).update(
-                stage for stage in STAGES if stage == "reports" or r[stage]
-            )
+    for p in active:
+        teams.setdefault(p.manager or "–", Counter()).update(["reports", *reached[p.id]])
     summary = {manager: {stage: team[stage] for stage in STAGES} for manager, team in sorted(teams.items())}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
@@ -89,6 +92,14 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     _table([("manager", *STAGES)], [*lines, ("all", *(str(total[stage]) for stage in STAGES))])
     print("(--all lists everyone; --manager ID lists one manager's reports; --json for scripts)")
     return 0
+
+
+def _count_from_records(parts: Parts, outbox: Outbox, people: list[Person]) -> None:
+    """The progress log written from every record and plan, once (a data folder of before it)."""
+    for p in people:
+        row = _person(parts, outbox, p)
+        parts.store.mark_progress(p.id, p.conversation, [s for s in STAGES[1:] if row[s]])
+    parts.store.start_progress()
 
 
 def _person(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:

@@ -30,6 +30,7 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
     two weeks, then totals); with a filter, or `--all`, the messages themselves; `--json`
     for scripts."""
     parts = Parts(settings)
+    parts.finish_interrupted_import()
     # what is planned, for whom, how: no scripts needed (loading them took two seconds)
     scheduler = _View(
         parts.roster,
@@ -37,11 +38,16 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
         Recipients(parts.roster, parts.access, parts.schedule_config),
         parts.clock,
     )
-    if parts.store.import_pending():
-        print(
-            "popbot: a roster import did not finish: run 'popbot roster import FILE' again",
-            file=sys.stderr,
-        )
+    listing = any(
+        getattr(args, f, None) for f in ("all", "person", "manager", "since", "until", "status", "kind")
+    )
+    if not listing:  # the summary comes from the due-time index alone: no plan is read
+        summary = _summary(scheduler)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False, indent=1))
+        else:
+            _print_summary(summary)
+        return _said_failed(summary["failed"])
     try:
         chosen = _chosen(scheduler, args)
     except ValueError as exc:
@@ -49,16 +55,15 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if chosen is None:
         return 1
-    listing = any(
-        getattr(args, f, None) for f in ("all", "person", "manager", "since", "until", "status", "kind")
-    )
     rows = [_row(scheduler, e) for e in chosen]
     if args.json:
-        print(json.dumps(rows if listing else _summary(scheduler, rows), ensure_ascii=False, indent=1))
-    elif listing:
-        _table(rows)
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
-        _print_summary(_summary(scheduler, rows))
+        _table(rows)
+    return _said_failed(rows)
+
+
+def _said_failed(rows: list[dict[str, Any]]) -> int:
     failed = sum(r["status"] == "failed" for r in rows)
     if failed:
         print(f"popbot: {failed} message(s) could not be delivered — see FAILED above", file=sys.stderr)
@@ -145,20 +150,29 @@ def _table(rows: list[dict[str, Any]]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
 
 
-def _summary(scheduler: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(scheduler: _View) -> dict[str, Any]:
+    """Failures, what is due per UTC day and kind for the next two weeks, and how many are
+    open at all — counted from the due-time index (an hour's file each), so it costs the
+    same at 10,000 people as at 10."""
     today = scheduler.clock().astimezone(UTC).date()
     last = today + timedelta(days=SUMMARY_DAYS - 1)
+    start = datetime.combine(today, datetime.min.time(), UTC)
     days: dict[str, Counter[str]] = {}
-    for r in rows:
-        day = datetime.fromisoformat(r["due_utc"]).date()
-        if r["status"] in ("planned", "sending") and today <= day <= last:
-            days.setdefault(day.isoformat(), Counter())[r["kind"]] += 1
+    for (hour, kind), n in scheduler.outbox.store.due_counts(
+        start, start + timedelta(days=SUMMARY_DAYS)
+    ).items():
+        day = hour[:10]
+        if day <= last.isoformat():
+            days.setdefault(day, Counter())[kind] += n
+    everything = scheduler.outbox.store.due_counts(
+        datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    )
     return {
-        "failed": [r for r in rows if r["status"] == "failed"],
+        "failed": [_row(scheduler, e) for e in scheduler.outbox.failed()],
         "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
         "from": today.isoformat(),
         "to": last.isoformat(),
-        "totals": dict(sorted(Counter(r["status"] for r in rows).items())),
+        "open": sum(everything.values()),
     }
 
 
@@ -172,7 +186,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print("  nothing")
     for day, kinds in summary["next_days"].items():
         print(f"  {day}  " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
-    print("\nAll messages: " + ", ".join(f"{status} {n}" for status, n in summary["totals"].items()))
+    print(f"\nOpen (planned or being sent), all dates: {summary['open']}")
+    if not summary["open"] and not failed:
+        print("Nothing is planned (popbot roster import FILE).")
     print(
         "(--all lists every message; --person, --manager, --from, --to, --status and --kind "
         "list some; --json for scripts)"
@@ -180,7 +196,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def cmd_schedule_plan(args: argparse.Namespace, settings: Settings) -> int:
-    changed = Parts(settings).scheduler().sync()
+    changed = Parts(settings).planner().sync()
     print(f"schedule: {changed} message(s) planned, moved or cancelled (popbot schedule status)")
     return 0
 
