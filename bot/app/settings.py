@@ -17,6 +17,9 @@ TELEGRAM_API = "https://api.telegram.org"
 SLACK_API = "https://slack.com/api/"
 
 
+LANGUAGES = ("nl", "en")  # the languages popbot ships its scripts and messages in
+
+
 class Settings(BaseSettings):
     # Variables already set win over `.env` (as python-dotenv's override=False did).
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")

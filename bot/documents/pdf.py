@@ -27,21 +27,10 @@ from fpdf.fonts import FontFace
 
 from bot.documents.alignment import AlignmentDoc
 from bot.documents.draft import DraftDoc
+from bot.documents.font_dirs import FONT_DIRS
 from bot.documents.fonts import add_font
 from bot.errors import PopbotError
 
-# Where Debian (and most Linux systems) put these fonts; the settings may put a folder first.
-FONT_DIRS: tuple[Path, ...] = tuple(
-    Path(d)
-    for d in (
-        "/usr/share/fonts/truetype/dejavu",
-        "/usr/share/fonts/dejavu",
-        "/usr/local/share/fonts",
-        "/usr/share/fonts/truetype/noto",
-        "/usr/share/fonts/opentype/noto",
-        "/usr/share/fonts/noto",
-    )
-)
 # Fallbacks in the order they are tried (Debian: fonts-noto-core, fonts-noto-cjk,
 # fonts-noto-color-emoji). Emoji first: it also holds the joiners (ZWJ, VS16) that keep
 # an emoji sequence in one font. (regular, bold) file names; a missing one is skipped.

@@ -21,7 +21,7 @@ from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import day, fmt, show
 from bot.documents.alignment import AlignmentDoc, build_alignment, to_text
 from bot.documents.draft import QA, DraftDoc, build_draft
-from bot.documents.pdf import FONT_DIRS, render_alignment_pdf, render_pdf
+from bot.documents.font_dirs import FONT_DIRS
 from bot.domain import EmployeeRecord
 from bot.messages import Button, Document, Outgoing, Text
 from bot.people.roster import Person
@@ -151,7 +151,7 @@ class Composer:
         # review (to the employee) and delivery (to the manager) carry the draft as the manager gets it
         reader = manager or to
         doc = self.draft(person, reader, record, now)
-        pdf = Document(self.filename(texts, person), render_pdf(doc, self.font_dirs), mime="application/pdf")
+        pdf = Document(self.filename(texts, person), pdf_of(doc, self.font_dirs), mime="application/pdf")
         text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
         parts: list[Outgoing] = [Text(text), pdf]
         if kind == "delivery" and self.managers is not None and manager is not None:
@@ -160,7 +160,7 @@ class Composer:
                 Text(to_text(alignment)),
                 Document(
                     self.filename(texts, person, texts.alignment_filename),
-                    render_alignment_pdf(alignment, self.font_dirs),
+                    alignment_pdf_of(alignment, self.font_dirs),
                     mime="application/pdf",
                 ),
             ]
@@ -320,7 +320,7 @@ class Composer:
         """The POP with who agreed when: one signed document, in the manager's language."""
         reader = manager or to
         doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
-        return Document(self.filename(texts, person), render_pdf(doc, self.font_dirs), mime="application/pdf")
+        return Document(self.filename(texts, person), pdf_of(doc, self.font_dirs), mime="application/pdf")
 
     def signatures(
         self, person: Person, manager: Person | None, reader: Person, record: EmployeeRecord | None
@@ -441,3 +441,15 @@ class Composer:
         name = fmt(template or texts.pdf_filename, name=person.name)
         stem = re.sub(r"[^\w.-]+", "-", name.removesuffix(".pdf")).strip("-") or "pop"
         return f"{stem}.pdf"
+
+
+def pdf_of(doc: DraftDoc, font_dirs: tuple[Path, ...]) -> bytes:
+    from bot.documents.pdf import render_pdf  # fpdf2 is loaded by the first PDF, not at start
+
+    return render_pdf(doc, font_dirs)
+
+
+def alignment_pdf_of(doc: AlignmentDoc, font_dirs: tuple[Path, ...]) -> bytes:
+    from bot.documents.pdf import render_alignment_pdf
+
+    return render_alignment_pdf(doc, font_dirs)

@@ -13,7 +13,8 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from bot.app.cli import main, schema_json
+from bot.app.cli import main
+from bot.app.commands.dialogs import schema_json
 from bot.dialog.script import bundled_script_path
 
 DIALOGS = bundled_script_path().parent

@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bot.app.settings import Settings
-from bot.app.wiring import LANGUAGES, Parts
+from bot.app.settings import LANGUAGES, Settings
+from bot.app.wiring import Parts
 from bot.clock import utc_now
 from bot.domain import DONE, START
 from bot.people.roster import Person, RosterError, parse_roster
@@ -28,7 +28,10 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in warnings:
         print(warning, file=sys.stderr)
-    scheduler = Parts(settings).planner()
+    parts = Parts(settings)
+    scheduler = parts.planner()
+    if not parts.store.has_progress() and not any(True for _ in parts.store.people()):
+        parts.store.start_progress()  # a new data folder: counted from the start, never backfilled
     result, planned, resumed = scheduler.import_roster(people)
     if resumed:
         print("an earlier import was interrupted: it was finished first")
@@ -63,8 +66,8 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.manager:
         people = [p for p in people if p.manager == args.manager]
     outbox = Outbox(parts.outbox_files)
-    rows = [_person(parts, outbox, p) for p in people]
     if args.all or args.manager:
+        rows = [_person(parts, outbox, p) for p in people]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False, indent=1))
         else:

@@ -10,17 +10,18 @@ from collections import Counter
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.app.commands.platforms import slack_client, telegram_bot
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
 from bot.clock import Clock
 from bot.people.roster import Roster
 from bot.schedule.outbox import Entry, Outbox
 from bot.schedule.recipients import Recipients
-from bot.schedule.scheduler import PassReport
+
+if TYPE_CHECKING:
+    from bot.schedule.scheduler import PassReport
 
 SUMMARY_DAYS = 14
 
@@ -156,17 +157,13 @@ def _summary(scheduler: _View) -> dict[str, Any]:
     same at 10,000 people as at 10."""
     today = scheduler.clock().astimezone(UTC).date()
     last = today + timedelta(days=SUMMARY_DAYS - 1)
-    start = datetime.combine(today, datetime.min.time(), UTC)
-    days: dict[str, Counter[str]] = {}
-    for (hour, kind), n in scheduler.outbox.store.due_counts(
-        start, start + timedelta(days=SUMMARY_DAYS)
-    ).items():
-        day = hour[:10]
-        if day <= last.isoformat():
-            days.setdefault(day, Counter())[kind] += n
     everything = scheduler.outbox.store.due_counts(
         datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
     )
+    days: dict[str, Counter[str]] = {}
+    for (hour, kind), n in everything.items():
+        if today.isoformat() <= hour[:10] <= last.isoformat():
+            days.setdefault(hour[:10], Counter())[kind] += n
     return {
         "failed": [_row(scheduler, e) for e in scheduler.outbox.failed()],
         "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
@@ -202,6 +199,8 @@ def cmd_schedule_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schedule_run_due(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app.commands.platforms import slack_client, telegram_bot
+
     parts = Parts(settings)
 
     async def one_pass() -> PassReport:
