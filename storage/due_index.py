@@ -11,23 +11,21 @@ checks the entry itself. A `-` line needs no fsync for the same reason.
 
 Why files per hour and not a file per entry (the earlier layout): planning a round wrote
 ~9 marker files per person (each a 4 KB block and two fsyncs); a bucket takes a whole batch of
-lines in one write. Appending is safe between processes: each write is one `write(2)` of a
-whole line on an `O_APPEND` file, under `flock`; a bucket that is dropped while another
-process waits for its lock is noticed (no links left) and the line goes to a fresh file.
+lines in one write. Appending is safe between processes (`storage.appending`): a bucket dropped while another
+process waits for its lock is noticed, and the line goes to a fresh file.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from bot.errors import StorageError
+from storage.appending import append, appending
 from storage.atomic import confined, fsync_dir
 
 _BUCKET = "%Y-%m-%dT%H"
@@ -55,27 +53,6 @@ class DueIndex:
     def _path(self, bucket: str) -> Path:
         return confined(self.folder / bucket, self.folder.parent)
 
-    @contextmanager
-    def _locked(self, bucket: str) -> Iterator[int]:
-        """The bucket's file open for appending, under its lock — a file still in place."""
-        path = self._path(bucket)
-        while True:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            except FileNotFoundError:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fsync_dir(self.folder.parent)
-                continue
-            except OSError as exc:
-                raise StorageError(f"{path}: cannot write ({exc.strerror})") from exc
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                if os.fstat(fd).st_nlink:  # not dropped while we waited for the lock
-                    yield fd
-                    return
-            finally:
-                os.close(fd)
-
     def add(self, lines: dict[str, list[Line]], durable: bool = True) -> None:
         """`+` lines, a bucket's in one write; with `durable` each bucket is fsync'd before
         this returns (else the caller syncs a whole batch at once)."""
@@ -92,13 +69,8 @@ class DueIndex:
 
     def _append(self, bucket: str, sign: str, items: list[Line], durable: bool) -> None:
         data = "".join(f"{sign}{i.entry} {i.plan} {i.kind}\n" for i in items).encode("ascii")
-        with self._locked(bucket) as fd:
-            try:
-                os.write(fd, data)
-                if durable:
-                    os.fsync(fd)
-            except OSError as exc:
-                raise StorageError(f"{self._path(bucket)}: cannot write ({exc.strerror})") from exc
+        with appending(self._path(bucket), self.folder.parent) as fd:
+            append(fd, self._path(bucket), data, durable)
 
     def buckets(self, first: str = "", last: str = "9999") -> list[str]:
         """The hour buckets from `first` to `last` (inclusive), oldest first."""
@@ -135,7 +107,7 @@ class DueIndex:
         """Remove a bucket whose lines all turned out to be stale — unless a line was added
         since it was read (its size then differs)."""
         path = self._path(bucket)
-        with self._locked(bucket) as fd:
+        with appending(path, self.folder.parent) as fd:
             if os.fstat(fd).st_size != seen_size:
                 return False
             path.unlink()

@@ -11,15 +11,12 @@ An erasure rewrites the file without the person's lines.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from bot.errors import StorageError
-from storage.atomic import AtomicFile, confined
+from storage.appending import append, appending
+from storage.atomic import AtomicFile
 
 
 def _digest(text: str, length: int) -> str:
@@ -34,38 +31,12 @@ class ProgressLog:
     def exists(self) -> bool:
         return self.path.exists()
 
-    @contextmanager
-    def _appending(self) -> Iterator[int]:
-        """The file open for appending under its lock — the file in place, not one an erasure
-        has just replaced (a replaced one has no name left: open the new one)."""
-        while True:
-            try:
-                self.root.mkdir(parents=True, exist_ok=True)
-                fd = os.open(
-                    confined(self.path, self.root),
-                    os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
-                    0o600,
-                )
-            except OSError as exc:
-                raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                if os.fstat(fd).st_nlink:
-                    yield fd
-                    return
-            finally:
-                os.close(fd)
-
     def mark(self, person_id: str, conversation: str, stages: list[str]) -> None:
         """The stages written (fsync'd); with none, only the file made if it is not there."""
         who, which = _digest(person_id, 40), _digest(conversation, 12)
         data = "".join(f"{who} {which} {stage}\n" for stage in stages).encode("ascii")
-        with self._appending() as fd:
-            try:
-                os.write(fd, data)
-                os.fsync(fd)
-            except OSError as exc:
-                raise StorageError(f"{self.path}: cannot write ({exc.strerror})") from exc
+        with appending(self.path, self.root) as fd:
+            append(fd, self.path, data, durable=True)
 
     def of(self, people: list[tuple[str, str]]) -> dict[str, set[str]]:
         """For each (person, conversation): the stages reached in that conversation."""
@@ -88,7 +59,7 @@ class ProgressLog:
         if not self.path.exists():
             return
         who = _digest(person_id, 40) + " "
-        with self._appending():  # no one appends meanwhile
+        with appending(self.path, self.root):  # no one appends meanwhile
             lines = self.path.read_bytes().splitlines(keepends=True)
             keep = b"".join(line for line in lines if not line.startswith(who.encode("ascii")))
             if len(keep) != sum(map(len, lines)):
