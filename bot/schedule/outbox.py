@@ -52,6 +52,10 @@ class Entry(BaseModel):
     sent_at: datetime | None = None
     closed_at: datetime | None = None
     note: str = ""  # why it was skipped or cancelled
+    # composed ahead of its send window (see bot.schedule.ahead), with what it was made from
+    ahead: list[Part] = []
+    ahead_subject: str = ""
+    ahead_for: str = ""
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -89,6 +93,7 @@ class Outbox:
     def close(self, entry: Entry, status: Status, now: datetime, note: str = "") -> None:
         entry.status = status
         entry.closed_at = now
+        entry.ahead, entry.ahead_for = [], ""  # a copy of the draft: kept no longer than needed
         entry.note = note or entry.note
         if status == "sent":
             entry.sent_at = now

@@ -29,6 +29,7 @@ from bot.people.access import Access
 from bot.people.roster import ImportResult, Person, Roster
 from bot.people.team import prep_id
 from bot.ports import Channel, ProgressStore, Store
+from bot.schedule import ahead
 from bot.schedule.compose import Composer
 from bot.schedule.outbox import OPEN, Entry, Outbox
 from bot.schedule.recipients import Recipients
@@ -72,6 +73,7 @@ class PassReport:
     failed: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    composed_ahead: int = 0  # drafts due later, composed now (bot.schedule.ahead)
 
 
 class Scheduler:
@@ -268,6 +270,7 @@ class Scheduler:
                 if entry.due > now or (entry.next_try is not None and entry.next_try > now):
                     continue  # the index is by hour: this one is later in the hour
                 await self._isolated(entry, now, report)
+            report.composed_ahead = await ahead.compose_ahead(self, now)
         return report
 
     async def _isolated(self, entry: Entry, now: datetime, report: PassReport) -> None:
@@ -474,20 +477,28 @@ class Scheduler:
         bundle = self._bundle(entry, to, now) if entry.kind == "prep_invitation" else []
         delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
         delivery_at = (delivery.deadline or delivery.due) if delivery else None
-        composed = self.composer.compose(
-            entry,
-            person,
-            manager,
-            to,
-            record,
-            now,
-            delivery_at=delivery_at,
-            email=entry.channel == "email",
-            prep=self.prep(person, entry.conversation),
-            bundle=[p for p, _e in bundle],
-        )
-        entry.parts = [Part.of(p) for p in composed.parts]
-        entry.subject = composed.subject
+        prep = self.prep(person, entry.conversation)
+        made = None
+        if entry.kind in ahead.KINDS:  # composed in an earlier pass, from exactly this?
+            key = ahead.fingerprint(self, entry, person, manager, to, (record, prep), delivery_at, now)
+            made = ahead.take(entry, key)
+        if made is not None:
+            entry.parts, entry.subject = made
+        else:
+            composed = self.composer.compose(
+                entry,
+                person,
+                manager,
+                to,
+                record,
+                now,
+                delivery_at=delivery_at,
+                email=entry.channel == "email",
+                prep=prep,
+                bundle=[p for p, _e in bundle],
+            )
+            entry.parts = [Part.of(p) for p in composed.parts]
+            entry.subject = composed.subject
         entry.parts_done = 0
         entry.inflight = None
         entry.status = "sending"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
-from bot.schedule.outbox import Outbox
+from bot.schedule.outbox import Entry, Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, add_a_goal, import_roster
 from tests.schedule_world import World, world
@@ -481,3 +482,57 @@ async def test_the_manager_can_set_the_check_in_interval_at_the_vaststelling(tmp
         due = {e.key.rsplit("|", 1)[1]: e.due for e in Outbox(OutboxFiles(w.data)).everything()}
         assert due["checkin-1"] == datetime(2027, 7, 19, 7, 0, tzinfo=UTC)  # half a year (a Sunday: Monday)
         assert "checkin-2" not in due
+
+
+async def test_the_draft_is_composed_before_its_morning_and_made_again_if_anything_changed(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: a pass composes the drafts due in the next hours, so the busy T−7 morning only
+    sends; what changed since (here: an answer) makes the send compose it again."""
+    for changed in (False, True):
+        (tmp_path / str(changed)).mkdir()
+        async with world(tmp_path / str(changed), ROSTER, managers=True) as w:
+            w.scheduler().sync()
+            await run_until(w, datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
+            invitation = next(
+                c for c in w.slack.of("chat.postMessage") if "Voorbereiden" in str(c.params.get("blocks"))
+            )
+            await w.engine.prepare("mila", invitation.params["blocks"][-1]["elements"][0]["value"][5:])
+            mila = Chat(w.engine, "mila")
+            for answer in MANAGER_ROUTE:
+                await mila.say(answer)
+            anna = Chat(w.engine, "anna")
+            await anna.start()
+            for answer in FULL_ROUTE:
+                await anna.say(answer)
+
+            await run_until(w, datetime(2027, 1, 11, 8, 0, tzinfo=UTC))  # an hour before T−7
+            outbox = Outbox(OutboxFiles(w.data))
+            delivery = next(e for e in outbox.everything() if e.kind == "delivery")
+            assert delivery.status == "planned" and delivery.ahead and delivery.ahead_for
+            if changed:  # Anna rewrites an answer after the draft was composed
+                store = w.engine.store
+                record = store.load("anna")
+                assert record is not None
+                qid = next(k for k, a in record.answers.items() if a.value == "Het klantcontact")
+                record.answers[qid].value = "Een heel nieuw antwoord over motivatie"
+                store.save(record)
+            s = w.schedulers[-1]
+            composed: list[str] = []
+            real = s.composer.compose
+
+            def counting(
+                entry: Entry, *args: Any, _real: Any = real, _seen: list[str] = composed, **kwargs: Any
+            ) -> Any:
+                _seen.append(entry.kind)
+                return _real(entry, *args, **kwargs)
+
+            s.composer.compose = counting  # type: ignore[method-assign]
+            await run_until(w, datetime(2027, 1, 11, 10, 0, tzinfo=UTC))
+            sent = next(e for e in outbox.everything() if e.kind == "delivery")
+            assert sent.status == "sent" and not sent.ahead and not sent.parts
+            assert ("delivery" in composed) is changed
+            files = slack_files(w, "DU0MILA")
+            draft = pdf_text(next(v for k, v in files.items() if not k.startswith("afstemming")))
+            assert ("Een heel nieuw antwoord over motivatie" in draft) is changed
+            assert "Klantgericht werken" in draft
