@@ -217,6 +217,21 @@ class OutboxFiles:
                     gone += 1
         return gone
 
+    def drop_composed(self) -> int:
+        """Every draft composed ahead, gone (an erasure: one may hold the erased person's
+        answers; the send composes anew). A scan; they are few (the next hours' drafts)."""
+        gone = 0
+        for doc in list(self._plans.values()):
+            keys = [k for k, e in doc.get("entries", {}).items() if e.get("ahead")]
+            if not keys:
+                continue
+            with self._changing(person_of(keys[0])) as entries:
+                for key in keys:
+                    if key in entries and entries[key].get("ahead"):
+                        entries[key] = {**entries[key], "ahead": [], "ahead_subject": "", "ahead_for": ""}
+                        gone += 1
+        return gone
+
     @contextmanager
     def pass_lock(self, wait: bool = False) -> Iterator[bool]:
         """One scheduler at a time across processes (the server and a cron `run-due`).

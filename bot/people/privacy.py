@@ -100,6 +100,7 @@ class PersonalData:
         gone["invitations"] = self.store.delete_invites_of(person)
         gone["scheduled"] = self.outbox.forget_person(person)  # with their lines in the due index
         self.store.forget_progress(person)  # HR's counts of their round
+        self.outbox.drop_composed()  # a draft composed ahead may quote them (a manager's preparation)
         gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
         # copies in other people's inboxes: the manager's draft, alignment and signed POP
         gone["inbox"] += self.store.delete_inbox_items_about(person)

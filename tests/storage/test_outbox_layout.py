@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.messages import Part
 from bot.people.roster import Person, Roster
 from bot.schedule.outbox import Entry, Outbox
 from storage import TinyDBStore
@@ -153,3 +154,17 @@ def test_a_data_folder_of_the_old_layout_is_moved_over_on_first_use(tmp_path: Pa
     assert sorted(store.pending_plan() or []) == ["anna", "mila"]  # the old import was cut off
     assert not (tmp_path / "people-index").exists()
     assert sorted(p.name for p in (tmp_path / "people").iterdir()) == ["roster.json"]
+
+
+def test_an_erasure_drops_every_draft_composed_ahead(tmp_path: Path) -> None:
+    """A draft composed ahead for a manager quotes their preparation: it must not outlive them."""
+    files = OutboxFiles(tmp_path)
+    outbox = Outbox(files)
+    delivery = entry("anna", "delivery")
+    delivery.ahead = [Part(kind="text", text="Mila's private view")]
+    delivery.ahead_for = "digest"
+    outbox.add_all([delivery, entry("ben", "delivery")])
+    assert files.drop_composed() == 1
+    kept = outbox.get(delivery.key)
+    assert kept is not None and kept.ahead == [] and kept.status == "planned"
+    assert b"private view" not in b"".join(p.read_bytes() for p in (tmp_path / "outbox").rglob("*.json"))
