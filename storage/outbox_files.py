@@ -89,7 +89,7 @@ class OutboxFiles:
         return self._entries(person_of(key)).get(key)
 
     def save_entry(self, entry: dict[str, Any]) -> None:
-        with self._changing(entry["person"]) as entries:
+        with self._changing(person_of(entry["key"])) as entries:  # where load_entry looks
             entries[entry["key"]] = entry
 
     def add_entries(self, entries: list[dict[str, Any]]) -> None:
@@ -102,7 +102,7 @@ class OutboxFiles:
             bucket = bucket_of(datetime.fromisoformat(entry["due"])) if status in OPEN else FAILED
             if status in (*OPEN, FAILED):
                 lines.setdefault(bucket, []).append(self._line(entry["key"], entry["kind"]))
-            people.setdefault(entry["person"], []).append(entry)
+            people.setdefault(person_of(entry["key"]), []).append(entry)
         many = len(people) > 1  # a batch: one sync(2) after the index, one after the plans
         self._index.add(lines, durable=not many)
         if many:
