@@ -10,6 +10,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from bot.messages import Outgoing
 from bot.schedule.outbox import Entry, Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, Chat, add_a_goal, import_roster
@@ -41,6 +42,19 @@ async def run_until(w: World, until: datetime) -> None:
         await s.run_due()
 
 
+async def both_prepare(w: World, button_value: str) -> list[Outgoing]:
+    """Mila through her invitation's button payload, Anna in the console; Mila's first reply."""
+    out = await w.engine.prepare("mila", button_value.removeprefix("prep:"))
+    mila = Chat(w.engine, "mila")
+    for answer in MANAGER_ROUTE:
+        await mila.say(answer)
+    anna = Chat(w.engine, "anna")
+    await anna.start()
+    for answer in FULL_ROUTE:
+        await anna.say(answer)
+    return out
+
+
 def slack_files(w: World, channel: str) -> dict[str, bytes]:
     return {
         w.slack.uploads[f["id"]]["name"]: w.slack.uploads[f["id"]]["content"]
@@ -62,15 +76,8 @@ async def test_both_prepare_and_the_manager_gets_the_alignment_with_the_draft(tm
         assert button["action_id"] == "pop_prep" and button["value"].startswith("prep:")
 
         # both prepare: Mila through the button's payload, Anna in the console
-        out = await w.engine.prepare("mila", button["value"].removeprefix("prep:"))
+        out = await both_prepare(w, button["value"])
         assert "Voorbereiding voor je gesprek met Anna de Vries" in out[0].text  # type: ignore[union-attr]
-        mila = Chat(w.engine, "mila")
-        for answer in MANAGER_ROUTE:
-            await mila.say(answer)
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in FULL_ROUTE:
-            await anna.say(answer)
 
         await run_until(w, datetime(2027, 1, 12, 0, 0, tzinfo=UTC))
         entries = {e.key.rsplit("|", 1)[1]: e for e in Outbox(OutboxFiles(w.data)).everything()}
@@ -497,14 +504,7 @@ async def test_the_draft_is_composed_before_its_morning_and_made_again_if_anythi
             invitation = next(
                 c for c in w.slack.of("chat.postMessage") if "Voorbereiden" in str(c.params.get("blocks"))
             )
-            await w.engine.prepare("mila", invitation.params["blocks"][-1]["elements"][0]["value"][5:])
-            mila = Chat(w.engine, "mila")
-            for answer in MANAGER_ROUTE:
-                await mila.say(answer)
-            anna = Chat(w.engine, "anna")
-            await anna.start()
-            for answer in FULL_ROUTE:
-                await anna.say(answer)
+            await both_prepare(w, invitation.params["blocks"][-1]["elements"][0]["value"])
 
             await run_until(w, datetime(2027, 1, 11, 8, 0, tzinfo=UTC))  # an hour before T−7
             outbox = Outbox(OutboxFiles(w.data))
