@@ -36,10 +36,6 @@ def bucket_of(at: datetime) -> str:
     return at.astimezone(UTC).strftime(_BUCKET)
 
 
-def hour_of(bucket: str) -> datetime:
-    return datetime.strptime(bucket, _BUCKET).replace(tzinfo=UTC)
-
-
 class Line(NamedTuple):  # a tuple: a bucket of thousands of lines is read in milliseconds
     entry: str  # digest of the entry's key
     plan: str  # digest naming the person's plan file

@@ -114,13 +114,6 @@ class OutboxFiles:
         if many:
             sync_all()
 
-    def delete_entry(self, key: str) -> bool:
-        with self._changing(person_of(key)) as entries:
-            return entries.pop(key, None) is not None
-
-    def person_keys(self, person_id: str) -> list[str]:
-        return list(self._entries(person_id))
-
     def person_entries(self, person_id: str) -> list[dict[str, Any]]:
         return list(self._entries(person_id).values())
 

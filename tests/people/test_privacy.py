@@ -83,7 +83,7 @@ async def test_verwijder_asks_first_then_erases_every_trace(tmp_path: Path) -> N
         assert store.load("anna") is None
         assert Access(store, w.clock).handle_of("telegram", "anna") is None
         assert Access(store, w.clock).who("telegram", "6001") is None
-        assert OutboxFiles(w.data).person_keys("anna") == []
+        assert OutboxFiles(w.data).person_entries("anna") == []
         files = OutboxFiles(w.data)
         assert not list(files.due_entries(w.now.replace(year=2030)))
         assert files.due_counts(w.now, w.now.replace(year=2030)) == {}  # her index lines taken back
