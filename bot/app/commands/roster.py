@@ -12,7 +12,7 @@ from typing import Any
 from bot.app.settings import LANGUAGES, Settings
 from bot.app.wiring import Parts
 from bot.clock import utc_now
-from bot.domain import DONE, START
+from bot.domain import DONE, START, milestones
 from bot.people.roster import Person, RosterError, parse_roster
 from bot.schedule.outbox import Outbox
 
@@ -118,7 +118,7 @@ def _person(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
     else:
         status = f"at {record.state} ({len(record.answers)} answers)"
     when = p.conversation_at()
-    agreed = record is not None and record.agreed.get(p.conversation, {}).keys() >= {"employee", "manager"}
+    reached = milestones(record, p.conversation) if record else set()  # the rule the progress log counts by
     return {
         "id": p.id,
         "name": p.name,
@@ -128,10 +128,10 @@ def _person(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
         "status": status,
         "active": p.active,
         "invited": "invitation" in sent,
-        "started": record is not None and record.state != START,
-        "finished": record is not None and record.state == DONE,
+        "started": (p.conversation, "started") in reached,
+        "finished": (p.conversation, "finished") in reached,
         "delivered": "delivery" in sent,
-        "agreed": agreed,
+        "agreed": (p.conversation, "agreed") in reached,
     }
 
 
