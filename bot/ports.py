@@ -70,6 +70,10 @@ class ProgressStore(Protocol):
 class AccessStore(Protocol):
     def load_invite(self, token_hash: str) -> dict[str, Any] | None: ...
     def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None: ...
+    def use_invite(self, token_hash: str, used_at: str) -> bool:
+        """Mark an unused invitation used, as one step among every process: of two
+        redemptions at once exactly one gets True."""
+
     def load_binding(self, key: str) -> dict[str, Any] | None: ...
     def save_binding(self, key: str, binding: dict[str, Any]) -> None: ...
     def delete_binding(self, key: str) -> bool: ...
@@ -128,7 +132,25 @@ class OutboxStore(Protocol):
         """(hour "YYYY-MM-DDTHH" UTC, kind) → how many are due, read from the index alone."""
 
     def all_entries(self) -> Iterator[dict[str, Any]]: ...
-    def pass_lock(self, wait: bool = False) -> AbstractContextManager[bool]: ...
+    def claim(self, key: str) -> dict[str, Any] | None:
+        """The entry as stored now, this process's to send until `release` — or None while
+        another process (a replica) has claimed it. A claim of a process that died runs out."""
+
+    def release(self, key: str) -> None: ...
+    def pass_lock(self, wait: bool = False, shared: bool = False) -> AbstractContextManager[bool]:
+        """Planning holds it alone; passes, which claim each entry they send, may share it
+        (a store whose claims do not exclude other processes keeps it exclusive)."""
+
+    def job_lock(self, name: str) -> AbstractContextManager[bool]:
+        """A daily job (retention) in one process at a time: False while another runs it."""
+
+
+class ScriptArchive(Protocol):
+    """Every version of a dialog script a record was started on — shared by every process,
+    so a replica that has not loaded a version yet still serves someone midway through it."""
+
+    def archive_script(self, version: str, text: str) -> None: ...
+    def script_text(self, version: str) -> str | None: ...
 
 
 class Channel(Protocol):

@@ -23,7 +23,7 @@ import fcntl
 import hashlib
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -225,14 +225,28 @@ class OutboxFiles:
                         gone += 1
         return gone
 
-    @contextmanager
-    def pass_lock(self, wait: bool = False) -> Iterator[bool]:
-        """One scheduler at a time across processes (the server and a cron `run-due`).
+    def claim(self, key: str) -> dict[str, Any] | None:
+        """The entry as it is now: a pass here holds the pass lock alone, so it is its to send."""
+        return self.load_entry(key)
 
+    def release(self, key: str) -> None:
+        """Nothing to give back (see `claim`)."""
+
+    def pass_lock(self, wait: bool = False, shared: bool = False) -> AbstractContextManager[bool]:
+        """One scheduler at a time across processes (the server and a cron `run-due`), even
+        for a pass that asks to share it: claims here are not exclusive between processes.
         Yields False when another process holds it and `wait` is False.
         """
+        return self._file_lock(".lock", wait)
+
+    def job_lock(self, name: str) -> AbstractContextManager[bool]:
+        """A daily job in one process at a time: False while another runs it."""
+        return self._file_lock(f".{name}.lock", wait=False)
+
+    @contextmanager
+    def _file_lock(self, name: str, wait: bool) -> Iterator[bool]:
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as f:
+        with open(self.root / name, "a+") as f:
             try:
                 fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:

@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
-from storage.atomic import confined, damaged, sweep_leftovers
+from storage.atomic import damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 from storage.locks import PersonLocks
+from storage.person_files import PersonFiles
 from storage.progress_log import ProgressLog
 from storage.roster_file import RosterFile
 
@@ -37,6 +38,8 @@ class TinyDBStore:
         self._progress = ProgressLog(self.root)
         self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
         self._locks = PersonLocks(self.root / "locks")
+        self._files = PersonFiles(self.root)
+        self._invite_locks = PersonLocks(self.root / "locks" / "invites", striped=True)
 
     def path_for(self, employee_id: str) -> Path:
         return self._employees.path_for(employee_id)
@@ -77,6 +80,20 @@ class TinyDBStore:
 
     def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None:
         self._invites.put(token_hash, invite)
+
+    def use_invite(self, token_hash: str, used_at: str) -> bool:
+        """Mark the invitation used if nobody has: True for the one redemption that did."""
+        with self._invite_locks.hold(token_hash):  # two processes redeeming one token
+            invite = self._invites.get(token_hash)
+            if invite is None or invite.get("used_at") is not None:
+                return False
+            self._invites.put(token_hash, {**invite, "used_at": used_at})
+            return True
+
+    def invites(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every invitation that names its hash (those made before it did cannot be found by
+        one: `data migrate` leaves them; they run out within POPBOT_INVITE_DAYS anyway)."""
+        return [(str(doc["token_hash"]), doc) for doc in self._invites.values() if doc.get("token_hash")]
 
     def load_binding(self, key: str) -> dict[str, Any] | None:
         return self._bindings.get(key)
@@ -132,10 +149,10 @@ class TinyDBStore:
 
     def inbox_folder(self, person_id: str) -> Path:
         """Where files for the console inbox go (a folder per person, named by hash)."""
-        return confined(self._inbox.path_for(person_id).with_suffix(""), self.root)
+        return self._files.inbox_folder(person_id)
 
     def delete_inbox(self, person_id: str) -> bool:
-        _remove_folder(self._inbox.path_for(person_id).with_suffix(""), self.root)  # a link: unlinked
+        self._files.delete_inbox_folder(person_id)  # a link: unlinked
         return self._inbox.delete(person_id)
 
     def delete_inbox_items_about(self, person_id: str) -> int:
@@ -148,10 +165,7 @@ class TinyDBStore:
             keep = [i for i in items if not str(i.get("key", "")).startswith(prefix)]
             if len(keep) == len(items):
                 continue
-            for item in items:
-                if item not in keep:
-                    for name in item.get("files") or _named_files(str(item.get("text", ""))):
-                        _remove_file(path.with_suffix("") / name, self.root)
+            self._files.delete_attachments_at(path.with_suffix(""), [i for i in items if i not in keep])
             self._inbox.replace_at(path, {**doc, "items": keep})
             gone += len(items) - len(keep)
         return gone
@@ -160,10 +174,10 @@ class TinyDBStore:
 
     def exports_folder(self, person_id: str) -> Path:
         """Where the console saves a person's export files (named by hash, like every file here)."""
-        return confined(self.root / "exports" / self._inbox.path_for(person_id).stem[:16], self.root)
+        return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
-        return _remove_folder(self.root / "exports" / self._inbox.path_for(person_id).stem[:16], self.root)
+        return self._files.delete_exports(person_id)
 
     # An erasure in progress: a journal file per person, there from the first deletion to the
     # audit line, so a crash midway is finished at the next start (and said so).
@@ -191,6 +205,10 @@ class TinyDBStore:
         """Temporary files of writers killed mid-write (a copy of someone's answers): removed."""
         return sweep_leftovers(self.root)
 
+    def audit_lines(self) -> list[str]:
+        path = self.root / "audit.log"
+        return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
     def append_audit(self, line: str) -> None:
         """One line in data/audit.log, flushed to disk (never personal content)."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -198,31 +216,3 @@ class TinyDBStore:
             f.write(line.rstrip("\n") + "\n")
             f.flush()
             os.fsync(f.fileno())
-
-
-def _remove_folder(folder: Path, root: Path) -> bool:
-    """A person's flat folder of files (inbox PDFs, exports), gone; False if there was none.
-
-    A link is removed as a link: nothing it points to is touched, inside or outside."""
-    if folder.is_symlink():
-        folder.unlink()
-        return True
-    if not folder.exists():
-        return False
-    for f in confined(folder, root).iterdir():
-        if f.is_dir() and not f.is_symlink():
-            _remove_folder(f, root)
-        else:
-            f.unlink()  # a file, or a link (unlinked itself, never followed)
-    folder.rmdir()
-    return True
-
-
-def _remove_file(path: Path, root: Path) -> None:
-    if path.is_symlink() or path.resolve().is_relative_to(root.resolve()):
-        path.unlink(missing_ok=True)
-
-
-def _named_files(text: str) -> list[str]:
-    """Files an inbox message of an older popbot named (`📄 path`), by their names."""
-    return [Path(line[2:].strip()).name for line in text.splitlines() if line.startswith("📄 ")]

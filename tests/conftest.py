@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot import Engine
 from tests.helpers import Chat, make_engine
+from tests.postgres_server import Cluster
 
 
 @pytest.fixture
@@ -22,3 +24,24 @@ async def chat(engine: Engine) -> Chat:
     c = Chat(engine)
     await c.start()
     return c
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """One PostgreSQL cluster for the whole run (started on first use)."""
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def database_url(postgres: Cluster) -> str:
+    """A new database with popbot's schema, for one test."""
+    from storage.postgres.database import Database, upgrade
+
+    url = postgres.fresh_database()
+    db = Database(url)
+    db.open()
+    upgrade(db)
+    db.close()
+    return url

@@ -94,8 +94,19 @@ def parser() -> argparse.ArgumentParser:
     slack.set_defaults(func=command("platforms:cmd_slack"))
 
     serve = sub.add_parser("serve", help="every configured adapter and the schedule in one process")
-    serve.add_argument("--port", type=int, default=3000, help="Slack's HTTP port (path /slack/events)")
-    serve.add_argument("--listen", default="0.0.0.0", help="Slack's HTTP address")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="the HTTP port: /slack/events, /telegram, /healthz, /readyz, /metrics",
+    )
+    serve.add_argument("--listen", default="0.0.0.0", help="the HTTP address")
+    serve.add_argument(
+        "--telegram-webhook", metavar="URL", help="Telegram by webhook: the public HTTPS address of /telegram"
+    )
+    serve.add_argument(
+        "--polling", action="store_true", help="Telegram by polling even with a database (one replica only)"
+    )
     serve.add_argument("--lang", default="nl", choices=LANGUAGES)
     serve.set_defaults(func=command("platforms:cmd_serve"))
 
@@ -153,6 +164,22 @@ def parser() -> argparse.ArgumentParser:
     drestore.add_argument("file", help="the file the error message names")
     drestore.add_argument("--fresh", action="store_true", help="remove it instead: that one starts afresh")
     drestore.set_defaults(func=command("data:cmd_data_restore"))
+
+    dmigrate = dsub.add_parser(
+        "migrate", help="copy all data between the files and PostgreSQL (idempotent, resumable, verified)"
+    )
+    dmigrate.add_argument("--to", required=True, help="postgresql://… or a data folder")
+    dmigrate.add_argument("--from", dest="source", help="postgresql://… or a data folder (POPBOT_DATA_DIR)")
+    dmigrate.set_defaults(func=command("database:cmd_data_migrate"))
+
+    db = sub.add_parser("db", help="the PostgreSQL schema (POPBOT_DATABASE_URL)")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = dbsub.add_parser(
+        "upgrade", help="apply the schema migrations this release needs (each release)"
+    )
+    upgrade.set_defaults(func=command("database:cmd_db_upgrade"))
+    dbstatus = dbsub.add_parser("status", help="the schema's version, and the one this popbot needs")
+    dbstatus.set_defaults(func=command("database:cmd_db_status"))
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee", type=person_id)

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     popbot_schedule: Path | None = None  # another schedule.yaml than the bundled one
     popbot_schedule_interval: float = Field(default=60.0, gt=0)  # seconds between passes
     popbot_font_dir: Path | None = None  # a folder searched first for the PDF's fonts
+    # PostgreSQL for every store instead of the files (several replicas on one database);
+    # a secret: the URL may hold the password
+    popbot_database_url: SecretStr = SecretStr("")
+    popbot_outbox_lease: float = Field(default=300.0, gt=0)  # seconds a replica's claim on a send lasts
 
     # Telegram
     telegram_bot_token: SecretStr = SecretStr("")
@@ -63,6 +67,7 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",
+        "popbot_database_url",
         mode="before",
     )
     @classmethod
@@ -72,6 +77,10 @@ class Settings(BaseSettings):
     @property
     def telegram_on(self) -> bool:
         return bool(self.telegram_bot_token.get_secret_value())
+
+    @property
+    def database_url(self) -> str:
+        return self.popbot_database_url.get_secret_value()
 
     @property
     def slack_on(self) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.app.settings import LANGUAGES, Settings
+from bot.app.stores import open_stores
 from bot.clock import Clock, utc_now
 from bot.documents.font_dirs import FONT_DIRS
 from bot.errors import PopbotError
@@ -31,11 +32,14 @@ from storage.outbox_files import OutboxFiles
 # was most of those commands' time (~0.5 s of ~1.2 s at 10,000 people).
 if TYPE_CHECKING:
     from adapters.email import SmtpSettings
+    from bot.app.metrics import Metrics
     from bot.dialog.registry import ScriptRegistry
     from bot.engine.engine import Engine
     from bot.ports import Channel
     from bot.schedule.background import Background
     from bot.schedule.scheduler import Scheduler
+    from storage.postgres.outbox import PostgresOutbox
+    from storage.postgres.store import PostgresStore
 
 log = logging.getLogger("popbot")
 
@@ -57,8 +61,9 @@ class Parts:
         self.script = Path(script) if script else None  # another employee script than the bundled
         self.data_dir = data_dir or settings.popbot_data_dir
         self.clock = clock
-        self.store = TinyDBStore(self.data_dir)  # records, roster, access, inbox: one object
-        self.outbox_files = OutboxFiles(self.data_dir)
+        self.stores = open_stores(settings, self.data_dir)
+        self.store = self.stores.people  # records, roster, access, inbox: one object
+        self.outbox_files = self.stores.outbox
         self.access = Access(self.store, clock, timedelta(days=settings.popbot_invite_days))
         self.roster = Roster(self.store)
         self.personal = PersonalData(self.store, self.outbox_files, self.access, clock)
@@ -68,7 +73,7 @@ class Parts:
         from bot.dialog.script import bundled_script_path
 
         paths = [bundled_script_path(name, lang) for lang in LANGUAGES]
-        return ScriptRegistry(paths, archive=self.data_dir / "scripts", default_language=self.language)
+        return ScriptRegistry(paths, archive=self.stores.scripts, default_language=self.language)
 
     @cached_property
     def schedule_config(self) -> ScheduleConfig:
@@ -88,7 +93,7 @@ class Parts:
 
         self._recover()
         employees = (
-            ScriptRegistry([self.script], archive=self.data_dir / "scripts", default_language=self.language)
+            ScriptRegistry([self.script], archive=self.stores.scripts, default_language=self.language)
             if self.script
             else self._family("pop")
         )
@@ -108,6 +113,29 @@ class Parts:
             clock=self.clock,
         )
 
+    @cached_property
+    def metrics(self) -> Metrics:
+        from bot.app.metrics import Metrics
+
+        metrics = Metrics()
+        metrics.watch_outbox(self.outbox_files, self.clock)
+        return metrics
+
+    def ready(self) -> list[str]:
+        """Why this process cannot serve now (empty: it can) — for `/readyz`."""
+        problems = []
+        if "engine" not in self.__dict__:
+            problems.append("the dialog scripts are not loaded yet")
+        database = self.stores.database
+        if database is not None:
+            from storage.postgres.database import check_schema
+
+            try:
+                check_schema(database)  # reachable, and the schema this release needs
+            except PopbotError as exc:
+                problems.append(str(exc))
+        return problems
+
     def channels(self, telegram: Any = None, slack: Any = None) -> dict[str, Channel]:
         """The console inbox, e-mail when SMTP is configured, and the chat platforms given."""
         from adapters.console import ConsoleInbox
@@ -125,6 +153,8 @@ class Parts:
             from adapters.slack.channel import SlackChannel
 
             channels["slack"] = SlackChannel(slack)
+        if "metrics" in self.__dict__:  # a server: what goes out is counted
+            return {name: self.metrics.metered(channel) for name, channel in channels.items()}
         return channels
 
     def scheduler(self, telegram: Any = None, slack: Any = None) -> Scheduler:
@@ -176,11 +206,15 @@ class Parts:
         from bot.schedule.background import Background, retention
 
         scheduler = self.scheduler(telegram, slack)
-        return Background(
-            scheduler,
-            interval=self.settings.popbot_schedule_interval,
-            purge=retention(self.personal, scheduler),
-        )
+        purge = retention(self.personal, scheduler)
+        jobs = self.outbox_files
+
+        def daily() -> None:
+            with jobs.job_lock("retention") as mine:  # one replica at a time
+                if mine:
+                    purge()
+
+        return Background(scheduler, interval=self.settings.popbot_schedule_interval, purge=daily)
 
     @property
     def font_dirs(self) -> tuple[Path, ...]:
@@ -214,7 +248,7 @@ def build_scheduler(
     follow_ups: ScriptRegistry | None = None,
     evaluations: ScriptRegistry | None = None,
     organisation: ScriptRegistry | None = None,
-    stores: tuple[TinyDBStore, OutboxFiles, Access] | None = None,
+    stores: tuple[TinyDBStore | PostgresStore, OutboxFiles | PostgresOutbox, Access] | None = None,
     font_dirs: tuple[Path, ...] = FONT_DIRS,
 ) -> Scheduler:
     """The scheduler over a data folder (with the process's stores when it has them)."""

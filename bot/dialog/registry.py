@@ -9,8 +9,9 @@ every version that someone may still use:
 - `for_record()` picks an employee's version: the current one if it still
   has the question they are on (answers are keyed by id, so a reworded
   question keeps its answer), otherwise the version they started with.
-- Every version is archived in the data folder, so after a restart an
-  employee on an old version still finds it.
+- Every version is archived in the store (`bot.ports.ScriptArchive`: the data
+  folder, or the database every replica shares), so after a restart — or on
+  another replica — an employee on an old version still finds it.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from bot.dialog.problems import ScriptError
 from bot.dialog.script import load_script, parse_script
 from bot.domain import DONE, START, EmployeeRecord
 from bot.errors import PopbotError
+from bot.ports import ScriptArchive
 
 log = logging.getLogger("popbot.scripts")
 
 
 class ScriptRegistry:
-    def __init__(self, paths: list[Path], archive: Path | None = None, default_language: str = "nl"):
+    def __init__(
+        self, paths: list[Path], archive: ScriptArchive | None = None, default_language: str = "nl"
+    ) -> None:
         self.paths = list(paths)
         self.archive = archive
         self.current: dict[str, LoadedScript] = {}
@@ -61,17 +65,9 @@ class ScriptRegistry:
         self._archive(loaded)
         return old is None or old.version != loaded.version
 
-    def _archive_path(self, version: str) -> Path | None:
-        return self.archive / f"{version}.yaml" if self.archive else None
-
     def _archive(self, loaded: LoadedScript) -> None:
-        path = self._archive_path(loaded.version)
-        if path is None or path.exists():
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(loaded.text, encoding="utf-8")
-        tmp.replace(path)
+        if self.archive is not None:
+            self.archive.archive_script(loaded.version, loaded.text)
 
     def reload(self) -> list[str]:
         """Read every script file again; returns the versions that went live."""
@@ -110,12 +106,14 @@ class ScriptRegistry:
         return current  # their version is gone: the engine finds them a place in this one
 
     def _from_archive(self, version: str) -> LoadedScript | None:
-        path = self._archive_path(version)
-        if path is None or not path.exists():
+        if self.archive is None:
             return None
         try:
-            loaded = parse_script(path.read_text(encoding="utf-8"), str(path))
-        except (OSError, ScriptError):
+            text = self.archive.script_text(version)
+            if text is None:
+                return None
+            loaded = parse_script(text, f"archived script {version}")
+        except (OSError, ScriptError, PopbotError):
             log.exception("archived script version %s cannot be read", version)
             return None
         self.versions[version] = loaded

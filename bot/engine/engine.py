@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
@@ -80,6 +81,8 @@ class Engine:
         self.evaluations = evaluations
         self.personal = personal  # export and erasure (the employee's rights)
         self.milestones = milestones  # how far each person is, for HR's counts (optional)
+        # told each turn's duration and whether it was saved (the server's metrics)
+        self.observe: Callable[[float, bool], None] = lambda _seconds, _saved: None
         self.store = store
         self.clock = clock
         # One session per person: two adapters (or two button presses, or two processes) for
@@ -210,12 +213,16 @@ class Engine:
         The error (it names the file and what to do) goes to the operator's log; the damaged
         file is left as it is, and everyone else goes on as usual.
         """
+        began = time.perf_counter()
         try:
-            return await work
+            out = await work
         except StorageError as exc:
             log.error("%s", exc)  # paths and the system's reason only, never an answer
+            self.observe(time.perf_counter() - began, False)
             messages = self.messages_for(language)
             return [Text(messages.data_damaged if isinstance(exc, DamagedData) else messages.not_saved)]
+        self.observe(time.perf_counter() - began, True)
+        return out
 
     async def start(
         self, employee_id: str, language: str | None = None, delivery_id: str | None = None

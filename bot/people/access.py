@@ -45,6 +45,7 @@ class Access:
         self.store.save_invite(
             _hash(token),
             {
+                "token_hash": _hash(token),  # so a copy to another store (data migrate) has its key
                 "employee_id": employee_id,
                 "platform": platform,
                 "created_at": now.isoformat(),
@@ -70,8 +71,9 @@ class Access:
             return employee_id if self.who(platform, handle) == employee_id else None
         if datetime.fromisoformat(invite["expires_at"]) <= self.clock():
             return None
-        invite["used_at"] = self.clock().isoformat()
-        self.store.save_invite(_hash(token), invite)
+        if not self.store.use_invite(_hash(token), self.clock().isoformat()):
+            # another redemption (another replica) used it a moment ago: the same rule as above
+            return employee_id if self.who(platform, handle) == employee_id else None
         self.bind(platform, handle, employee_id)
         return employee_id
 

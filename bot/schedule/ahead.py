@@ -111,10 +111,17 @@ async def compose_ahead(scheduler: Scheduler, now: datetime) -> int:
             continue
         if entry.deadline is not None:
             continue  # a late draft waits for the employee: composed when it goes
+        claimed = scheduler.outbox.claim(entry)  # None: another replica sends or composes it
+        if claimed is None or claimed.status != "planned" or claimed.ahead:
+            if claimed is not None:
+                scheduler.outbox.release(claimed)
+            continue
         try:
-            made += await asyncio.to_thread(_one, scheduler, entry)
+            made += await asyncio.to_thread(_one, scheduler, claimed)
         except Exception as exc:  # only a head start: the send composes anew (and says why)
             log.warning("%s for %s not composed ahead: %s", entry.kind, entry.person, type(exc).__name__)
+        finally:
+            scheduler.outbox.release(claimed)
     return made
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -34,6 +35,7 @@ class Background:
         self.purge = purge  # retention, once a day
         self.interval = interval or DEFAULT_INTERVAL
         self._aps = AsyncIOScheduler(timezone=UTC)
+        self.observe: Callable[[float], None] = lambda _seconds: None  # each pass's duration (metrics)
         self._idle = asyncio.Event()  # no pass running
         self._idle.set()
 
@@ -61,11 +63,13 @@ class Background:
 
     async def _pass(self) -> None:
         self._idle.clear()
+        began = time.perf_counter()
         try:
             await self.scheduler.run_due()
         except Exception:  # a broken pass must not stop the next one
             log.exception("schedule pass failed")
         finally:
+            self.observe(time.perf_counter() - began)
             self._idle.set()
 
     async def stop(self) -> None:

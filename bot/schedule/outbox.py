@@ -105,6 +105,14 @@ class Outbox:
         self.save(entry)
         self.store.unindex_due(entry.key, entry.kind, entry.due)
 
+    def claim(self, entry: Entry) -> Entry | None:
+        """The entry as stored now, ours to send until `release`; None: another replica's."""
+        doc = self.store.claim(entry.key)
+        return Entry.model_validate(doc) if doc else None
+
+    def release(self, entry: Entry) -> None:
+        self.store.release(entry.key)
+
     def for_person(self, person_id: str) -> list[Entry]:
         return [Entry.model_validate(d) for d in self.store.person_entries(person_id)]
 

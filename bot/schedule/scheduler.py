@@ -259,17 +259,24 @@ class Scheduler:
         """One pass over what is due now (cron: `popbot schedule run-due`)."""
         report = PassReport()
         now = self.clock()
-        with self.outbox.store.pass_lock() as mine:
+        with self.outbox.store.pass_lock(shared=True) as mine:
             if not mine:
                 report.busy = True
                 return report
-            for entry in list(self.outbox.due(now)):
-                if entry.status not in OPEN:
-                    self.outbox.store.unindex_due(entry.key, entry.kind, entry.due)
+            for listed in list(self.outbox.due(now)):
+                if listed.status not in OPEN:
+                    self.outbox.store.unindex_due(listed.key, listed.kind, listed.due)
                     continue
-                if entry.due > now or (entry.next_try is not None and entry.next_try > now):
+                if not _due(listed, now):
                     continue  # the index is by hour: this one is later in the hour
-                await self._isolated(entry, now, report)
+                entry = self.outbox.claim(listed)  # None: another replica is sending it
+                if entry is None:
+                    continue
+                try:
+                    if entry.status in OPEN and _due(entry, now):  # as it is now, not as listed
+                        await self._isolated(entry, now, report)
+                finally:
+                    self.outbox.release(entry)
             report.composed_ahead = await ahead.compose_ahead(self, now)
         return report
 
@@ -622,3 +629,7 @@ def _where(exc: BaseException) -> str:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"
+
+
+def _due(entry: Entry, now: datetime) -> bool:
+    return entry.due <= now and (entry.next_try is None or entry.next_try <= now)

@@ -15,6 +15,7 @@ from bot.dialog.registry import ScriptRegistry
 from bot.dialog.reload import watch_scripts
 from bot.dialog.script import bundled_script_path
 from storage import TinyDBStore
+from storage.script_archive import ScriptFolder
 from tests.helpers import NOW, Chat
 
 ORIGINAL = bundled_script_path("pop", "nl").read_text(encoding="utf-8")
@@ -29,7 +30,7 @@ def script(tmp_path: Path) -> Path:
 
 
 def engine_for(script: Path, data: Path) -> Engine:
-    registry = ScriptRegistry([script], archive=data / "scripts")
+    registry = ScriptRegistry([script], archive=ScriptFolder(data / "scripts"))
     return Engine(registry, TinyDBStore(data), clock=lambda: NOW)
 
 

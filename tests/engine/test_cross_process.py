@@ -8,16 +8,26 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from storage import TinyDBStore
+from storage.postgres.database import Database
+from storage.postgres.store import PostgresStore
 
 COUNT = 25  # per process; both together stay within the 50 delivery ids a record remembers
 
 
-def test_two_processes_answering_for_one_person_lose_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["files", "postgresql"])
+def test_two_processes_answering_for_one_person_lose_nothing(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """On PostgreSQL the two processes are two replicas (Slack's events reaching one, Telegram's
+    the other): the person's advisory lock orders their turns."""
     data = tmp_path / "data"
+    url = [request.getfixturevalue("database_url")] if backend == "postgresql" else []
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.two_writers", str(data), name, str(COUNT)],
+            [sys.executable, "-m", "tests.two_writers", str(data), name, str(COUNT), *url],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -35,7 +45,10 @@ def test_two_processes_answering_for_one_person_lose_nothing(tmp_path: Path) -> 
         assert proc.returncode == 0, err
         acked += [f"{name}-{line.split()[1]}" for line in out.splitlines() if line.startswith("ack ")]
     assert len(acked) == 2 * COUNT
-    record = TinyDBStore(data).load("anna")
+    if url:
+        db = Database(url[0])
+        db.open()
+    record = (PostgresStore(db, data) if url else TinyDBStore(data)).load("anna")
     assert record is not None
     # every acknowledged message went through the record: none overwritten by the other process
     assert sorted(record.seen) == sorted(acked)

@@ -19,9 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from bot import Incoming
+from bot.people.roster import Roster, parse_roster
 from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
+from storage.postgres.database import Database
+from storage.postgres.outbox import PostgresOutbox
+from storage.postgres.store import PostgresStore
 from tests import load_crash
 from tests.helpers import import_roster, make_engine
 
@@ -76,9 +80,24 @@ def run_until_killed(data: Path, after: float | None) -> bool:
             proc.wait(timeout=10)
 
 
-def check(data: Path, expected: dict[str, list[str]], final: bool) -> int:
+def check(data: Path, expected: dict[str, list[str]], final: bool, url: str = "") -> int:
     """Everything the kill may not break; returns how many turns are acknowledged."""
-    store = TinyDBStore(data)
+    db = None
+    store: Any = TinyDBStore(data)
+    outbox = Outbox(OutboxFiles(data))
+    if url:
+        db = Database(url)
+        db.open()
+        store = PostgresStore(db, data)
+        outbox = Outbox(PostgresOutbox(db))
+    try:
+        return _check(data, store, outbox, expected, final)
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _check(data: Path, store: Any, outbox: Outbox, expected: dict[str, list[str]], final: bool) -> int:
     acked = load_crash.read_acks(data)
     for emp, states in expected.items():
         record = store.load(emp)  # a damaged file raises StorageError: the test fails
@@ -101,7 +120,6 @@ def check(data: Path, expected: dict[str, list[str]], final: bool) -> int:
         (data / "wire.log").read_text(encoding="utf-8").splitlines() if (data / "wire.log").exists() else []
     )
     assert not [w for w in wire if w.startswith("AGAIN")], "a delivery the inbox already had was sent again"
-    outbox = Outbox(OutboxFiles(data))
     for emp in expected:
         for entry in outbox.for_person(emp):
             if entry.kind != "invitation":
@@ -143,3 +161,69 @@ async def test_kill_9_at_random_moments_under_load(tmp_path: Path) -> None:
 
     assert run_until_killed(data, after=None)
     assert check(data, expected, final=True) == total
+
+
+def start_replica(data: Path, url: str, replica: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "tests.load_crash", str(data), url, str(replica)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "POPBOT_LOG_LEVEL": "WARNING"},
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == b"ready\n", proc.stderr.read().decode()  # type: ignore[union-attr]
+    return proc
+
+
+async def test_two_replicas_on_postgresql_and_kill_9_of_either_at_random_moments(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The load above on two replicas sharing one PostgreSQL: each answers for half the people,
+    both schedulers send from the one outbox. One of them (either, at random) is killed with
+    -9 at random moments and started again; the other goes on meanwhile. After every kill the
+    database holds every acknowledged answer, once, in the right record; no invitation is in
+    anyone's inbox twice (the console inbox is asked before a send: exactly once); at the end
+    every invitation is sent exactly once — those a killed replica had claimed too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    csv = tmp_path / "roster.csv"
+    csv.write_text(load_crash.roster(), encoding="utf-8")
+    db = Database(database_url)
+    db.open()
+    # the roster only: each replica plans at its start, on the load's clock
+    Roster(PostgresStore(db, data)).import_people(parse_roster(csv, ("nl", "en")))
+    db.close()
+    ref = {emp: await expected_after_each_turn(tmp_path, emp) for emp in ("e000", "e001")}
+    expected = {
+        emp: [s.replace(f"[{ref_emp}]", f"[{emp}]") for s in ref[ref_emp]]
+        for emp in load_crash.employee_ids()
+        for ref_emp in [("e000", "e001")[int(emp[1:]) % 2]]
+    }
+    total = sum(len(load_crash.answers(e)) + 1 for e in load_crash.employee_ids())
+
+    rng = random.Random(int(os.environ.get("POPBOT_KILL_SEED", "8")))
+    replicas = [start_replica(data, database_url, n) for n in (0, 1)]
+    progress = [0]
+    try:
+        for _ in range(KILLS):
+            time.sleep(rng.uniform(0.1, 0.6))
+            running = [n for n in (0, 1) if replicas[n].poll() is None]  # not done with their half
+            if not running:
+                break
+            victim = rng.choice(running)
+            replicas[victim].send_signal(signal.SIGKILL)
+            replicas[victim].wait(timeout=10)
+            progress.append(check(data, expected, final=False, url=database_url))
+            replicas[victim] = start_replica(data, database_url, victim)
+        for proc in replicas:
+            out, err = proc.communicate(timeout=180)
+            assert proc.returncode == 0 and out == b"done\n", err.decode()[-2000:]
+    finally:
+        for proc in replicas:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    print(f"acknowledged turns at each kill: {progress} of {total}")
+    interrupted = [n for n in progress[1:] if n < total]
+    assert len(interrupted) >= 3, f"the kills came too late to test anything: {progress} of {total}"
+    assert check(data, expected, final=True, url=database_url) == total

@@ -154,21 +154,45 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise PopbotError("popbot serve needs TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see the README)")
     if settings.slack_on and not settings.slack_signing_secret.get_secret_value():
         raise PopbotError("missing configuration: SLACK_SIGNING_SECRET (serve runs Slack in HTTP mode)")
+    if settings.telegram_on and settings.database_url and not (args.telegram_webhook or args.polling):
+        # Telegram gives updates to one polling consumer per token: a second replica polling
+        # would take turns away from the first, and each would see half the messages.
+        raise PopbotError(
+            "with POPBOT_DATABASE_URL, replicas share Telegram: use --telegram-webhook URL "
+            "(or --polling if this is the only replica)"
+        )
+    if (
+        args.telegram_webhook
+        and settings.database_url
+        and not settings.telegram_webhook_secret.get_secret_value()
+    ):
+        # each replica would register a random secret of its own, and refuse the others' posts
+        raise PopbotError("with several replicas, set TELEGRAM_WEBHOOK_SECRET (the same on each)")
     asyncio.run(_serve(args, Parts(settings, language=args.lang)))
     return 0
 
 
 async def _serve(args: argparse.Namespace, parts: Parts) -> None:
+    from aiohttp import web
+
+    from bot.app.http import TELEGRAM_PATH, operations, telegram_webhook
+
     settings = parts.settings
     # One engine: its per-employee lock orders a Slack and a Telegram message of the same person.
     engine = parts.engine
+    metrics = parts.metrics
+    engine.observe = metrics.turn
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    web_app = web.Application()
+    operations(web_app, parts.ready, metrics)
     async with AsyncExitStack() as stack:
         tg_bot = slack = None
         if settings.telegram_on:
+            from telegram import Update
+
             from adapters.telegram.adapter import TelegramAdapter
 
             _ptb_defaults()
@@ -176,15 +200,22 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
             app = tg.build(telegram_token(settings), settings.telegram_api_base_url)
             await stack.enter_async_context(app)
             await tg.register_commands(app)
-            assert app.updater is not None
-            await app.updater.start_polling()
-            stack.push_async_callback(app.updater.stop)
+            if args.telegram_webhook:
+                secret = settings.telegram_webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
+
+                async def take(data: dict[str, Any]) -> None:
+                    await app.update_queue.put(Update.de_json(data, app.bot))
+
+                telegram_webhook(web_app, secret, take)
+                await app.bot.set_webhook(url=args.telegram_webhook, secret_token=secret)
+            else:
+                assert app.updater is not None
+                await app.updater.start_polling()
+                stack.push_async_callback(app.updater.stop)
             await app.start()
             stack.push_async_callback(app.stop)
             tg_bot = app.bot
         if settings.slack_on:
-            from aiohttp import web
-
             from adapters.slack.adapter import SlackAdapter
 
             sl = SlackAdapter(engine, parts.access, parts.roster, watch=False)
@@ -193,17 +224,26 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
                 settings.slack_signing_secret.get_secret_value(),
                 settings.slack_api_url,
             )
-            runner = web.AppRunner(bolt.web_app(path="/slack/events"))
-            await runner.setup()
-            stack.push_async_callback(runner.cleanup)
-            await web.TCPSite(runner, args.listen, args.port).start()
+            web_app.add_subapp("/slack", bolt.web_app(path="/events"))
             slack = bolt.client
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, args.listen, args.port).start()
         stop_watch = asyncio.Event()
         watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
         background = parts.background(telegram=tg_bot, slack=slack)
+        background.observe = metrics.pass_seconds.observe
         await background.start()
         on = (("telegram", settings.telegram_on), ("slack", settings.slack_on))
-        log.info("serving: %s", ", ".join(n for n, yes in on if yes))
+        log.info(
+            "serving: %s on %s:%d (/healthz /readyz /metrics%s%s)",
+            ", ".join(n for n, yes in on if yes),
+            args.listen,
+            args.port,
+            " /slack/events" if settings.slack_on else "",
+            f" {TELEGRAM_PATH}" if settings.telegram_on and args.telegram_webhook else "",
+        )
         await stopping.wait()
         await background.stop()
         stop_watch.set()

@@ -1,0 +1,101 @@
+"""Two `popbot serve` replicas on one PostgreSQL, Telegram by webhook on popbot's own port:
+an update may reach either replica and the conversation goes on; `/healthz`, `/readyz` and
+`/metrics` answer on the same port; and with a database `serve` refuses to poll Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+from bot.people.access import Access
+from storage.postgres.database import Database
+from storage.postgres.store import PostgresStore
+from tests.adapters.test_slack_cli import stop
+from tests.app.test_serve_cli import base_env
+from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
+from tests.schedule_world import free_port
+
+SECRET = "the-same-on-every-replica"
+
+
+async def serve(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.app.cli", "serve", "--listen", "127.0.0.1", *args,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def wait_ready(http: aiohttp.ClientSession, port: int, proc: asyncio.subprocess.Process) -> None:
+    for _ in range(300):
+        assert proc.returncode is None, "the replica stopped"
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/readyz") as r:
+                if r.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError("not ready in 30 s")
+
+
+async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_url: str) -> None:
+    db = Database(database_url)
+    db.open()
+    Access(PostgresStore(db, tmp_path), lambda: datetime.now(UTC)).bind("telegram", "6001", "tom")
+    db.close()
+    telegram = FakeTelegram()
+    await telegram.start()
+    env = base_env(tmp_path) | {
+        "POPBOT_DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.url,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "POPBOT_SCHEDULE_INTERVAL": "0.5",
+    }
+    refused = await serve(env, "--port", str(free_port()))
+    _out, err = await asyncio.wait_for(refused.communicate(), 30)
+    assert refused.returncode == 1 and "--telegram-webhook" in err.decode()
+
+    ports = [free_port(), free_port()]
+    replicas = [
+        await serve(env, "--port", str(p), "--telegram-webhook", f"http://127.0.0.1:{p}/telegram") for p in ports
+    ]
+    try:
+        async with aiohttp.ClientSession() as http:
+            for port, proc in zip(ports, replicas, strict=True):
+                await wait_ready(http, port, proc)
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                    assert r.status == 200
+            assert len(telegram.of("setWebhook")) == 2
+
+            async def post(port: int, update: dict[str, object], secret: str = SECRET) -> int:
+                headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+                async with http.post(f"http://127.0.0.1:{port}/telegram", json=update, headers=headers) as r:
+                    return r.status
+
+            assert await post(ports[0], {"update_id": 1, **message(6001, "/start")}, secret="wrong") == 403
+            assert await post(ports[0], {"update_id": 2, **message(6001, "/start")}) == 200
+            await telegram.wait_for(lambda: len(telegram.sent_texts(6001)) >= 1, 20)
+            first = len(telegram.sent_texts(6001))
+            # the next message reaches the other replica: the conversation goes on there
+            assert await post(ports[1], {"update_id": 3, **message(6001, "1")}) == 200
+            await telegram.wait_for(lambda: len(telegram.sent_texts(6001)) > first, 20)
+
+            async with http.get(f"http://127.0.0.1:{ports[1]}/metrics") as r:
+                metrics = await r.text()
+            assert 'popbot_turns_total{outcome="answered"}' in metrics
+            assert "popbot_turn_seconds_bucket" in metrics and "popbot_outbox_failed" in metrics
+            assert "tom" not in metrics and "6001" not in metrics  # no person in any label
+    finally:
+        errors = [await stop(p) for p in replicas]
+        await telegram.stop()
+    assert all(p.returncode == 0 for p in replicas), errors
+    db = Database(database_url)
+    db.open()
+    record = PostgresStore(db, tmp_path).load("tom")
+    db.close()
+    assert record is not None and record.state != "start"  # both replicas' turns are in one record
