@@ -54,6 +54,18 @@ async def expected_after_each_turn(tmp: Path, emp: str) -> list[str]:
     return states
 
 
+async def expected_states(tmp: Path) -> tuple[dict[str, list[str]], int]:
+    """Each employee's record after each turn, and how many turns there are in all: one
+    reference per kind of route (the even and odd employees), with each one's own markers."""
+    ref = {emp: await expected_after_each_turn(tmp, emp) for emp in ("e000", "e001")}
+    expected = {
+        emp: [s.replace(f"[{ref_emp}]", f"[{emp}]") for s in ref[ref_emp]]
+        for emp in load_crash.employee_ids()
+        for ref_emp in [("e000", "e001")[int(emp[1:]) % 2]]
+    }
+    return expected, sum(len(load_crash.answers(e)) + 1 for e in load_crash.employee_ids())
+
+
 def run_until_killed(data: Path, after: float | None) -> bool:
     """Run the load; kill -9 it `after` seconds past 'ready' (None: let it finish). True if it finished."""
     proc = subprocess.Popen(
@@ -140,14 +152,7 @@ async def test_kill_9_at_random_moments_under_load(tmp_path: Path) -> None:
     csv = tmp_path / "roster.csv"
     csv.write_text(load_crash.roster(), encoding="utf-8")
     import_roster(csv, data)
-    # one reference per kind of route (the even and odd employees), with each one's own markers
-    ref = {emp: await expected_after_each_turn(tmp_path, emp) for emp in ("e000", "e001")}
-    expected = {
-        emp: [s.replace(f"[{ref_emp}]", f"[{emp}]") for s in ref[ref_emp]]
-        for emp in load_crash.employee_ids()
-        for ref_emp in [("e000", "e001")[int(emp[1:]) % 2]]
-    }
-    total = sum(len(load_crash.answers(e)) + 1 for e in load_crash.employee_ids())
+    expected, total = await expected_states(tmp_path)
 
     rng = random.Random(int(os.environ.get("POPBOT_KILL_SEED", "8")))
     progress = [0]
@@ -193,13 +198,7 @@ async def test_two_replicas_on_postgresql_and_kill_9_of_either_at_random_moments
     # the roster only: each replica plans at its start, on the load's clock
     Roster(PostgresStore(db, data)).import_people(parse_roster(csv, ("nl", "en")))
     db.close()
-    ref = {emp: await expected_after_each_turn(tmp_path, emp) for emp in ("e000", "e001")}
-    expected = {
-        emp: [s.replace(f"[{ref_emp}]", f"[{emp}]") for s in ref[ref_emp]]
-        for emp in load_crash.employee_ids()
-        for ref_emp in [("e000", "e001")[int(emp[1:]) % 2]]
-    }
-    total = sum(len(load_crash.answers(e)) + 1 for e in load_crash.employee_ids())
+    expected, total = await expected_states(tmp_path)
 
     rng = random.Random(int(os.environ.get("POPBOT_KILL_SEED", "8")))
     replicas = [start_replica(data, database_url, n) for n in (0, 1)]
