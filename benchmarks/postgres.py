@@ -64,12 +64,9 @@ def replica(url: str, data: str, people: list[str], answers: int) -> dict[str, f
 def run(url: str, data: Path, people: int, answers: int, replicas: int) -> tuple[float, float, float]:
     """(p50 ms, p99 ms, turns/s) of `people` answering at once through `replicas` processes."""
     ids = [f"p{i:05d}" for i in range(people)]
+    command = [sys.executable, "-m", "benchmarks.postgres", "--replica", url or "-", str(data), str(answers)]
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.postgres", "--replica", url or "-", str(data), str(answers),
-             ",".join(ids[n::replicas])],
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        subprocess.Popen([*command, ",".join(ids[n::replicas])], stdout=subprocess.PIPE, text=True)
         for n in range(replicas)
     ]
     results = [json.loads(p.communicate()[0]) for p in procs]
@@ -111,7 +108,8 @@ def main() -> None:
         print(f"{args.people} people answering {args.answers} times at once, this machine")
         print(f"{'':24} {'p50 ms':>8} {'p99 ms':>8} {'turns/s':>8}  vs files, 1 process (p50, turns/s)")
         for label, p50, p99, rate in rows:
-            print(f"{label:24} {p50:8.1f} {p99:8.1f} {rate:8.0f}  {p50 / base[1]:.2f}x, {rate / base[3]:.2f}x")
+            ratios = f"{p50 / base[1]:.2f}x, {rate / base[3]:.2f}x"
+            print(f"{label:24} {p50:8.1f} {p99:8.1f} {rate:8.0f}  {ratios}")
     finally:
         cluster.remove()
 

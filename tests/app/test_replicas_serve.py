@@ -62,7 +62,8 @@ async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_u
 
     ports = [free_port(), free_port()]
     replicas = [
-        await serve(env, "--port", str(p), "--telegram-webhook", f"http://127.0.0.1:{p}/telegram") for p in ports
+        await serve(env, "--port", str(p), "--telegram-webhook", f"http://127.0.0.1:{p}/telegram")
+        for p in ports
     ]
     try:
         async with aiohttp.ClientSession() as http:
