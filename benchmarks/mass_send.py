@@ -46,10 +46,10 @@ NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)  # Monday 10:30 in Amsterdam: Tâ
 FIRST_CHAT = 800_000
 
 
-async def prepare(data: Path, managers: int) -> None:
+async def prepare(data: Path, managers: int, platform: str = "telegram") -> None:
     lines = ["id,name,email,language,manager,platform,handle,conversation,timezone"]
     for n in range(managers):
-        lines.append(f"m{n:04d},Manager {n},,nl,,telegram,,,Europe/Amsterdam")
+        lines.append(f"m{n:04d},Manager {n},,nl,,{platform},,,Europe/Amsterdam")
         lines.append(f"e{n:04d},Medewerker {n},,nl,m{n:04d},console,,2026-12-07 10:00,Europe/Amsterdam")
     csv = data.parent / "roster.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,7 +1,9 @@
-"""Turns on the files and on PostgreSQL, at one and at two replicas.
+"""Turns on the files and on PostgreSQL, at one and at two replicas; and a turn's cost as
+the number of employees stored grows.
 
     python -m benchmarks.postgres                 # 200 employees, 10 answers each
     python -m benchmarks.postgres --people 400
+    python -m benchmarks.postgres --stored 100 10000 100000
 
 Needs PostgreSQL's server installed (Debian's `postgresql`): it starts a throwaway cluster
 on 127.0.0.1 (as the tests do). A turn is one answer through the engine: the person's lock,
@@ -25,6 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from psycopg.types.json import Jsonb
+
+from benchmarks.turns import measure, p99, sample_record
 from bot import Engine, Incoming
 from bot.dialog.registry import ScriptRegistry
 from storage import TinyDBStore
@@ -76,8 +81,50 @@ def run(url: str, data: Path, people: int, answers: int, replicas: int) -> tuple
     return statistics.median(times) * 1000, p99 * 1000, len(times) / seconds
 
 
+def stored(cluster: Cluster, sizes: list[int], turns: int) -> None:
+    """One turn at a time (no waiting on others), on a store holding `size` full records
+    (~40 answers each): on PostgreSQL, and on the files as the baseline in the same run."""
+    qids = [q for q in NL.order if q != "doelen"][:40]
+    head = f"{'employees':>9} | {'files median':>12} {'p99':>8} | {'PostgreSQL median':>17} {'p99':>8}"
+    print(f"{head} | pg / files")
+    medians: dict[int, float] = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            files = TinyDBStore(Path(tmp) / "files")
+            url = cluster.fresh_database()
+            db = Database(url)
+            db.open()
+            upgrade(db)
+            with (
+                db.connection() as conn,
+                conn.cursor().copy("COPY records (employee_id, data) FROM STDIN") as copy,
+            ):
+                for n in range(size):
+                    doc = sample_record(n, qids).model_dump(mode="json")
+                    copy.write_row((doc["employee_id"], Jsonb(doc)))
+                    files._employees.put(doc["employee_id"], doc, durable=False)  # setup only: no fsync
+            with db.connection() as conn:
+                conn.execute("ANALYZE records")
+            ids = [f"emp{n:05d}" for n in range(size)]
+            on_files = asyncio.run(measure(files, ids, turns))
+            on_pg = asyncio.run(measure(PostgresStore(db, Path(tmp)), ids, turns))
+            db.close()
+        medians[size] = statistics.median(on_pg)
+        print(
+            f"{size:>9,} | {statistics.median(on_files):>9.2f} ms {p99(on_files):>8.2f} | "
+            f"{medians[size]:>14.2f} ms {p99(on_pg):>8.2f} | "
+            f"{medians[size] / statistics.median(on_files):.2f}x"
+        )
+    small, large = min(medians), max(medians)
+    print(
+        f"\nPostgreSQL: turn cost at {large:,} stored / at {small:,}: {medians[large] / medians[small]:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--stored", type=int, nargs="+", help="employees stored (the flat-cost run instead)")
+    parser.add_argument("--turns", type=int, default=200, help="turns measured per size (with --stored)")
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--answers", type=int, default=10)
     parser.add_argument("--replica", nargs=4, help=argparse.SUPPRESS)  # one replica's process
@@ -87,6 +134,12 @@ def main() -> None:
         print(json.dumps(replica("" if url == "-" else url, data, people.split(","), int(answers))))
         return
     cluster = Cluster()
+    if args.stored:
+        try:
+            stored(cluster, args.stored, args.turns)
+        finally:
+            cluster.remove()
+        return
     try:
         rows = []
         for label, replicas, on_pg in (

@@ -3,6 +3,7 @@
     python -m benchmarks.roster_import                      # 1,000 people
     python -m benchmarks.roster_import --people 10000
     python -m benchmarks.roster_import --people 50000 --no-baseline
+    python -m benchmarks.roster_import --people 10000 --postgresql   # files vs PostgreSQL
 
 The roster: 8 reports per manager, conversations spread over nine months, all on the
 console channel. Each import is a `popbot roster import` process of its own (its own peak
@@ -12,6 +13,10 @@ Baseline in the same run: the same commands on the code before issue 16's outbox
 (a file per outbox entry, a marker file per due entry, a file per roster person), taken
 from git (`--baseline REV`, default the last commit with that layout) into a temporary
 folder. Then the same roster again with 1 % of the conversations moved (`re-import`).
+
+With `--postgresql` the comparison is the current code on the files (the baseline) and on
+PostgreSQL (`POPBOT_DATABASE_URL`; a throwaway cluster on 127.0.0.1, as the tests start
+one). "On disk" is then the database's growth (`pg_database_size`), indexes included.
 """
 
 from __future__ import annotations
@@ -42,9 +47,9 @@ def roster(path: Path, people: int, moved: int = 0) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def timed(code: Path, data: Path, *command: str) -> tuple[float, float]:
+def timed(code: Path, data: Path, *command: str, url: str = "") -> tuple[float, float]:
     """One popbot process (`code`'s): seconds and peak MB (GNU time's maximum RSS)."""
-    env = {**os.environ, "POPBOT_DATA_DIR": str(data), "PYTHONPATH": str(code)}
+    env = {**os.environ, "POPBOT_DATA_DIR": str(data), "PYTHONPATH": str(code), "POPBOT_DATABASE_URL": url}
     start = time.perf_counter()
     done = subprocess.run(
         ["/usr/bin/time", "-f", "PEAK %M", sys.executable, "-m", "bot.app.cli", *command],
@@ -82,8 +87,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--baseline", default=BEFORE_ISSUE_16_LAYOUT, help="the git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true", help="only the current code")
+    parser.add_argument("--postgresql", action="store_true", help="the files vs PostgreSQL, current code")
     args = parser.parse_args()
     n = args.people
+    if args.postgresql:
+        on_postgresql(n)
+        return
     print("| code | run | people | s | ms / person | peak MB | files | on disk MB | KB / person |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +124,50 @@ def main() -> None:
         for run in ("import", "re-import, 1 % moved"):
             print(f"\n{run}: before / now = {results[before, run] / results['now', run]:.2f}×", end="")
         print()
+
+
+def on_postgresql(n: int) -> None:
+    from storage.postgres.database import Database, upgrade
+    from tests.postgres_server import Cluster
+
+    cluster = Cluster()
+    print("| store | run | people | s | ms / person | peak MB | on disk MB | KB / person |")
+    print("|---|---|---|---|---|---|---|---|")
+    results: dict[tuple[str, str], float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            csv, again = Path(tmp) / "roster.csv", Path(tmp) / "moved.csv"
+            roster(csv, n)
+            roster(again, n, moved=100)
+            url = cluster.fresh_database()
+            db = Database(url)
+            db.open()
+            upgrade(db)
+
+            def database_bytes() -> int:
+                with db.connection() as conn:
+                    row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+                return int(row[0]) if row else 0
+
+            empty = database_bytes()
+            for label, where in (("files", ""), ("PostgreSQL", url)):
+                data = Path(tmp) / f"data-{label}"
+                for run, file in (("import", csv), ("re-import, 1 % moved", again)):
+                    seconds, peak = timed(REPO, data, "roster", "import", str(file), url=where)
+                    used = database_bytes() - empty if where else size(data)[1]
+                    results[label, run] = seconds
+                    print(
+                        f"| {label} | {run} | {n:,} | {seconds:.1f} | {seconds / n * 1000:.2f} | {peak:.0f} "
+                        f"| {used / 1e6:.0f} | {used / n / 1024:.1f} |"
+                    )
+            db.close()
+    finally:
+        cluster.remove()
+    for run in ("import", "re-import, 1 % moved"):
+        print(
+            f"\n{run}: PostgreSQL / files = {results['PostgreSQL', run] / results['files', run]:.2f}×", end=""
+        )
+    print()
 
 
 if __name__ == "__main__":
