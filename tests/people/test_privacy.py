@@ -214,3 +214,44 @@ async def test_admin_actions_are_not_in_the_chat_and_nobody_reaches_anothers_dat
         assert sorted((w.data / "invites").rglob("*.json")) == invites_before  # no invitation made
         assert not (w.data / "audit.log").exists()  # nothing erased
         assert (await anna.record()).answers["leukste"].value == MARKER
+
+
+def test_on_postgresql_export_and_erasure_reach_every_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    """The same data moved into PostgreSQL (`data migrate`): exported whole, then erased from
+    every table — no row anywhere still holds what Anna wrote."""
+    import asyncio
+
+    import psycopg
+
+    async def setup() -> Path:
+        async with world(tmp_path, ROSTER, managers=True) as w:
+            await prepared(w)
+            return w.data
+
+    data = asyncio.run(setup())
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(data))
+    assert main(["data", "migrate", "--to", database_url]) == 0
+    monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "replica"))  # nothing of hers on the files
+    monkeypatch.setenv("POPBOT_DATABASE_URL", database_url)
+    capsys.readouterr()
+
+    def rows_holding(text: str) -> list[str]:
+        with psycopg.connect(database_url) as conn:
+            tables = [
+                r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ]
+            return [
+                t
+                for t in tables
+                for _row in conn.execute(f"SELECT 1 FROM {t} x WHERE x::text LIKE %s", (f"%{text}%",))
+            ]
+
+    assert rows_holding(MARKER)
+    assert main(["privacy", "export", "anna"]) == 0
+    assert MARKER in capsys.readouterr().out
+    assert main(["privacy", "erase", "anna", "--yes"]) == 0
+    assert "erased: " in capsys.readouterr().out
+    assert rows_holding(MARKER) == []
+    assert rows_holding('"anna|') == []  # no outbox entry or inbox message about her (the roster is HR's)

@@ -8,6 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from adapters.console import ConsoleInbox, run_console
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
@@ -45,7 +47,9 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     # A throw-away store: HR walks through a change without touching real data.
     with tempfile.TemporaryDirectory(prefix="popbot-preview-") as tmp:
         loaded = load_script(args.file)
-        parts = Parts(settings, language=loaded.script.language, script=args.file, data_dir=Path(tmp))
+        # files in the temporary folder even when the real data are in a database
+        local = settings.model_copy(update={"popbot_database_url": SecretStr("")})
+        parts = Parts(local, language=loaded.script.language, script=args.file, data_dir=Path(tmp))
         asyncio.run(_chat(parts, "preview", inbox=False))
     return 0
 
