@@ -203,18 +203,25 @@ class Parts:
             self.planner()
 
     def background(self, telegram: Any = None, slack: Any = None) -> Background:
-        from bot.schedule.background import Background, retention
+        from bot.schedule.background import Background
 
         scheduler = self.scheduler(telegram, slack)
-        purge = retention(self.personal, scheduler)
-        jobs = self.outbox_files
+        return Background(
+            scheduler, interval=self.settings.popbot_schedule_interval, purge=self.retention(scheduler)
+        )
 
-        def daily() -> None:
-            with jobs.job_lock("retention") as mine:  # one replica at a time
-                if mine:
-                    purge()
+    def retention(self, scheduler: Scheduler) -> Callable[[], dict[str, int] | None]:
+        """The retention purge, in one process at a time among every replica and cron job:
+        what it erased, or None when another was running it."""
+        from bot.schedule.background import retention
 
-        return Background(scheduler, interval=self.settings.popbot_schedule_interval, purge=daily)
+        purge, jobs = retention(self.personal, scheduler), self.outbox_files
+
+        def once() -> dict[str, int] | None:
+            with jobs.job_lock("retention") as mine:
+                return purge() if mine else None
+
+        return once
 
     @property
     def font_dirs(self) -> tuple[Path, ...]:

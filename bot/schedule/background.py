@@ -85,7 +85,7 @@ class Background:
         self._aps.shutdown(wait=False)
 
 
-def retention(personal: PersonalData, scheduler: Scheduler) -> Callable[[], object]:
+def retention(personal: PersonalData, scheduler: Scheduler) -> Callable[[], dict[str, int]]:
     """The daily purge: the schedule's retention, the roster's idea of who is still here."""
 
     def active(person_id: str) -> bool:

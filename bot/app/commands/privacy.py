@@ -12,7 +12,6 @@ from bot.app.settings import Settings
 from bot.app.wiring import Parts
 from bot.errors import PopbotError
 from bot.people.privacy import to_markdown
-from bot.schedule.background import retention
 
 
 def cmd_privacy_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,8 +64,10 @@ def cmd_privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Retention, once (for cron when no bot runs; a running bot does it daily)."""
     parts = Parts(settings)
     scheduler = parts.scheduler()
-    gone = retention(parts.personal, scheduler)()
-    assert isinstance(gone, dict)
+    gone = parts.retention(scheduler)()
+    if gone is None:
+        print("retention is running in another popbot process now (a replica): nothing done here")
+        return 0
     months = scheduler.config.retention_months
     print(f"retention {months} months: " + ", ".join(f"{n} {what}" for what, n in gone.items()))
     return 0
