@@ -133,7 +133,7 @@ def main() -> None:
         url, data, answers, people = args.replica
         print(json.dumps(replica("" if url == "-" else url, data, people.split(","), int(answers))))
         return
-    cluster = Cluster()
+    cluster = Cluster(fsync=True)  # commits as durable as the files' saves
     if args.stored:
         try:
             stored(cluster, args.stored, args.turns)

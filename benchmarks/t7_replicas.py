@@ -133,7 +133,7 @@ def main() -> None:
     if args.replica:
         print(json.dumps(asyncio.run(replica(args.replica[0], Path(args.replica[1])))))
         return
-    cluster = Cluster()
+    cluster = Cluster(fsync=True)  # commits as durable as the files' saves
     try:
         with tempfile.TemporaryDirectory() as tmp:
             files = Path(tmp) / "files"

@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.people.access import Access
+from bot.people.roster import Roster, parse_roster
 from storage.postgres.database import Database
 from storage.postgres.store import PostgresStore
 from tests.adapters.test_slack_cli import stop
@@ -100,3 +101,97 @@ async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_u
     record = PostgresStore(db, tmp_path).load("tom")
     db.close()
     assert record is not None and record.state != "start"  # both replicas' turns are in one record
+
+
+async def test_one_person_on_slack_through_one_replica_and_telegram_through_the_other(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Anna answers on Slack (her events reach replica 1) and on Telegram (her updates reach
+    replica 2) at the same moment, three times over: each pair is taken one after the other
+    (her lock is the database's), every answer is kept once, and each platform gets its reply."""
+    from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, dm, event_body, signed
+    from tests.fakes.slack_api import SECRET as SLACK_SECRET
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,language,email,platform,handle\nanna,Anna,nl,anna@example.org,slack,U0ANNA\n",
+        encoding="utf-8",
+    )
+    db = Database(database_url)
+    db.open()
+    store = PostgresStore(db, tmp_path)
+    Roster(store).import_people(parse_roster(roster, ("nl", "en")))
+    Access(store, lambda: datetime.now(UTC)).bind("telegram", "6001", "anna")
+    telegram, slack = FakeTelegram(), FakeSlack()
+    await telegram.start()
+    await slack.start()
+    env = base_env(tmp_path) | {
+        "POPBOT_DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.url,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SLACK_SECRET,
+        "SLACK_API_URL": slack.url,
+    }
+    ports = [free_port(), free_port()]
+    replicas = [
+        await serve(env, "--port", str(p), "--telegram-webhook", f"http://127.0.0.1:{p}/telegram")
+        for p in ports
+    ]
+    # (on Slack, on Telegram) at once; the dialog's next two questions take free text each time
+    # (a lone answer in between takes the 1–5 score question out of the way)
+    steps = [
+        ("Plannen en klanten helpen", "Puzzelen met roosters"),
+        ("Samenwerken met collega's", ""),
+        ("", "4"),
+        ("Het klantcontact", "De nieuwe planning die ik opzette"),
+    ]
+    pairs = [step for step in steps if all(step)]
+    try:
+        async with aiohttp.ClientSession() as http:
+            for port, proc in zip(ports, replicas, strict=True):
+                await wait_ready(http, port, proc)
+
+            async def on_slack(text: str, n: int) -> None:
+                body = event_body(dm("U0ANNA", text), f"Ev{n}")
+                headers = {**signed(body), "Content-Type": "application/json"}
+                async with http.post(
+                    f"http://127.0.0.1:{ports[0]}/slack/events", data=body, headers=headers
+                ) as r:
+                    assert r.status == 200
+
+            async def on_telegram(text: str, n: int) -> None:
+                headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                update = {"update_id": 100 + n, **message(6001, text)}
+                async with http.post(
+                    f"http://127.0.0.1:{ports[1]}/telegram", json=update, headers=headers
+                ) as r:
+                    assert r.status == 200
+
+            await on_slack("hoi", 0)
+            await slack.wait_for(lambda: len(slack.of("chat.postMessage")) >= 1, 20)
+            await on_telegram("1", 0)  # the full route
+            await telegram.wait_for(lambda: len(telegram.sent_texts(6001)) >= 1, 20)
+            for n, (by_slack, by_telegram) in enumerate(steps, start=1):
+                slack_before = len(slack.of("chat.postMessage"))
+                telegram_before = len(telegram.sent_texts(6001))
+                await asyncio.gather(
+                    *([on_slack(by_slack, n)] if by_slack else []),
+                    *([on_telegram(by_telegram, n)] if by_telegram else []),
+                )
+                if by_slack:
+                    await slack.wait_for(lambda: len(slack.of("chat.postMessage")) > slack_before, 20)  # noqa: B023
+                if by_telegram:
+                    await telegram.wait_for(lambda: len(telegram.sent_texts(6001)) > telegram_before, 20)  # noqa: B023
+    finally:
+        errors = [await stop(p) for p in replicas]
+        await telegram.stop()
+        await slack.stop()
+    assert all(p.returncode == 0 for p in replicas), errors
+    record = PostgresStore(db, tmp_path).load("anna")
+    db.close()
+    assert record is not None
+    kept = [a.value for a in record.answers.values()]
+    for text in (t for pair in pairs for t in pair):
+        assert kept.count(text) == 1, f"{text!r} kept {kept.count(text)} times: {kept}"

@@ -224,7 +224,8 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
                 settings.slack_signing_secret.get_secret_value(),
                 settings.slack_api_url,
             )
-            web_app.add_subapp("/slack", bolt.web_app(path="/events"))
+            # Bolt's handler on popbot's own app (as a sub-app it would not know its path)
+            web_app.router.add_post("/slack/events", bolt.server(path="/slack/events").handle_post_requests)
             slack = bolt.client
         runner = web.AppRunner(web_app)
         await runner.setup()
