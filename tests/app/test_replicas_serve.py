@@ -23,6 +23,16 @@ from tests.schedule_world import free_port
 SECRET = "the-same-on-every-replica"
 
 
+def replica_env(tmp_path: Path, database_url: str, telegram: FakeTelegram) -> dict[str, str]:
+    """A replica's environment: the shared database, Telegram on the fake Bot API."""
+    return base_env(tmp_path) | {
+        "POPBOT_DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.url,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    }
+
+
 async def serve(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.app.cli", "serve", "--listen", "127.0.0.1", *args,
@@ -50,13 +60,7 @@ async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_u
     db.close()
     telegram = FakeTelegram()
     await telegram.start()
-    env = base_env(tmp_path) | {
-        "POPBOT_DATABASE_URL": database_url,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.url,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        "POPBOT_SCHEDULE_INTERVAL": "0.5",
-    }
+    env = replica_env(tmp_path, database_url, telegram) | {"POPBOT_SCHEDULE_INTERVAL": "0.5"}
     refused = await serve(env, "--port", str(free_port()))
     _out, err = await asyncio.wait_for(refused.communicate(), 30)
     assert refused.returncode == 1 and "--telegram-webhook" in err.decode()
@@ -125,11 +129,7 @@ async def test_one_person_on_slack_through_one_replica_and_telegram_through_the_
     telegram, slack = FakeTelegram(), FakeSlack()
     await telegram.start()
     await slack.start()
-    env = base_env(tmp_path) | {
-        "POPBOT_DATABASE_URL": database_url,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.url,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    env = replica_env(tmp_path, database_url, telegram) | {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SLACK_SECRET,
         "SLACK_API_URL": slack.url,

@@ -94,17 +94,19 @@ async def test_verwijder_asks_first_then_erases_every_trace(tmp_path: Path) -> N
         assert len(audit) == 1 and "erasure" in audit[0] and "anna" not in audit[0]
 
 
+async def prepared_folder(tmp_path: Path) -> Path:
+    """A data folder in which Anna prepared and her manager too (with the marker in it)."""
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        await prepared(w)
+        return w.data
+
+
 def test_hr_exports_and_erases_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import asyncio
 
-    async def setup() -> Path:
-        async with world(tmp_path, ROSTER, managers=True) as w:
-            await prepared(w)
-            return w.data
-
-    data = asyncio.run(setup())
+    data = asyncio.run(prepared_folder(tmp_path))
     monkeypatch.setenv("POPBOT_DATA_DIR", str(data))
     assert main(["privacy", "export", "anna"]) == 0
     exported = json.loads(capsys.readouterr().out)
@@ -225,12 +227,7 @@ def test_on_postgresql_export_and_erasure_reach_every_table(
 
     import psycopg
 
-    async def setup() -> Path:
-        async with world(tmp_path, ROSTER, managers=True) as w:
-            await prepared(w)
-            return w.data
-
-    data = asyncio.run(setup())
+    data = asyncio.run(prepared_folder(tmp_path))
     monkeypatch.setenv("POPBOT_DATA_DIR", str(data))
     assert main(["data", "migrate", "--to", database_url]) == 0
     monkeypatch.setenv("POPBOT_DATA_DIR", str(tmp_path / "replica"))  # nothing of hers on the files
