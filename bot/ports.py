@@ -145,6 +145,15 @@ class OutboxStore(Protocol):
         """A daily job (retention) in one process at a time: False while another runs it."""
 
 
+class AccountStore(Protocol):
+    """The browser console's local accounts, by lower-case e-mail address (a role and an
+    argon2 hash; never a password)."""
+
+    def load_account(self, email: str) -> dict[str, Any] | None: ...
+    def save_account(self, email: str, account: dict[str, Any]) -> None: ...
+    def delete_account(self, email: str) -> bool: ...
+
+
 class ScriptArchive(Protocol):
     """Every version of a dialog script a record was started on — shared by every process,
     so a replica that has not loaded a version yet still serves someone midway through it."""

@@ -37,6 +37,7 @@ class TinyDBStore:
         self._roster = RosterFile(self.root / "people")
         self._progress = ProgressLog(self.root)
         self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
+        self._accounts = DocumentFiles(self.root / "accounts", table="account")
         self._locks = PersonLocks(self.root / "locks")
         self._files = PersonFiles(self.root)
         self._invite_locks = PersonLocks(self.root / "locks" / "invites", striped=True)
@@ -103,6 +104,17 @@ class TinyDBStore:
 
     def delete_binding(self, key: str) -> bool:
         return self._bindings.delete(key)
+
+    # ---------------------------------------------------------------- console accounts
+
+    def load_account(self, email: str) -> dict[str, Any] | None:
+        return self._accounts.get(email)
+
+    def save_account(self, email: str, account: dict[str, Any]) -> None:
+        self._accounts.put(email, account)
+
+    def delete_account(self, email: str) -> bool:
+        return self._accounts.delete(email)
 
     # ---------------------------------------------------------------- roster
 

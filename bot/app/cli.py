@@ -181,6 +181,21 @@ def parser() -> argparse.ArgumentParser:
     dbstatus = dbsub.add_parser("status", help="the schema's version, and the one this popbot needs")
     dbstatus.set_defaults(func=command("database:cmd_db_status"))
 
+    webp = sub.add_parser(
+        "web", help="the browser console for HR and managers (serve has it too, at /console)"
+    )
+    webp.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    webp.add_argument("--port", type=int, default=8080)
+    webp.set_defaults(func=command("web:cmd_web"))
+    wsub = webp.add_subparsers(dest="web_command")
+    adduser = wsub.add_parser("add-user", help="a local account (password asked, or --password-stdin)")
+    adduser.add_argument("email")
+    adduser.add_argument("--role", choices=("hr", "manager"), required=True)
+    adduser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    adduser.set_defaults(func=command("web:cmd_web_add_user"))
+
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee", type=person_id)
     invite.set_defaults(func=command("platforms:cmd_invite"))

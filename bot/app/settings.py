@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     popbot_database_url: SecretStr = SecretStr("")
     popbot_outbox_lease: float = Field(default=300.0, gt=0)  # seconds a replica's claim on a send lasts
 
+    # the browser console
+    popbot_web_secret: SecretStr = SecretStr("")  # signs its sessions: the same on every replica
+    popbot_web_min_group: int = Field(default=5, ge=1)  # smaller groups' counts are not shown
+
     # Telegram
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_api_base_url: str = TELEGRAM_API
@@ -68,6 +72,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_signing_secret",
         "popbot_database_url",
+        "popbot_web_secret",
         mode="before",
     )
     @classmethod

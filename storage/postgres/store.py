@@ -72,6 +72,25 @@ class PostgresStore:
     def drop_backup(self, employee_id: str) -> None:
         """No previous version is kept beside a row (the database's own backups are IT's)."""
 
+    # ---------------------------------------------------------------- console accounts
+
+    def load_account(self, email: str) -> dict[str, Any] | None:
+        with self.db.connection() as conn:
+            row = conn.execute("SELECT data FROM accounts WHERE email = %s", (email,)).fetchone()
+        return dict(row[0]) if row else None
+
+    def save_account(self, email: str, account: dict[str, Any]) -> None:
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO accounts (email, data) VALUES (%s, %s) "
+                "ON CONFLICT (email) DO UPDATE SET data = excluded.data",
+                (email, Jsonb(account)),
+            )
+
+    def delete_account(self, email: str) -> bool:
+        with self.db.connection() as conn:
+            return conn.execute("DELETE FROM accounts WHERE email = %s", (email,)).rowcount > 0
+
     # ---------------------------------------------------------------- roster
 
     def _people(self) -> dict[str, dict[str, Any]]:

@@ -176,6 +176,7 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
     from aiohttp import web
 
     from bot.app.http import TELEGRAM_PATH, operations, telegram_webhook
+    from bot.app.web.app import console_app
 
     settings = parts.settings
     # One engine: its per-employee lock orders a Slack and a Telegram message of the same person.
@@ -188,6 +189,7 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
         loop.add_signal_handler(sig, stopping.set)
     web_app = web.Application()
     operations(web_app, parts.ready, metrics)
+    web_app.add_subapp("/console", console_app(parts))  # HR and managers in the browser
     async with AsyncExitStack() as stack:
         tg_bot = slack = None
         if settings.telegram_on:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from bot.app.settings import LANGUAGES, Settings
+from bot.app.views import STAGES, standing, team_counts
 from bot.app.wiring import Parts
 from bot.clock import utc_now
-from bot.domain import DONE, START, milestones
-from bot.people.roster import Person, RosterError, parse_roster
+from bot.people.roster import RosterError, parse_roster
 from bot.schedule.outbox import Outbox
 
 
@@ -50,9 +48,6 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
-
-
 def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     """By default per manager how far their reports are (counts, never answers) from the
     progress log alone; `--all` or `--manager ID` list the people (reading their records);
@@ -67,7 +62,7 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
         people = [p for p in people if p.manager == args.manager]
     outbox = Outbox(parts.outbox_files)
     if args.all or args.manager:
-        rows = [_person(parts, outbox, p) for p in people]
+        rows = [standing(parts, outbox, p) for p in people]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False, indent=1))
         else:
@@ -79,13 +74,7 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
                 ],
             )
         return 0
-    active = [p for p in people if p.active]
-    if not parts.store.has_progress():  # data from before the progress log: counted once, the slow way
-        _count_from_records(parts, outbox, active)
-    reached = parts.store.progress_of([(p.id, p.conversation) for p in active])
-    teams: dict[str, Counter[str]] = {}
-    for p in active:
-        teams.setdefault(p.manager or "–", Counter()).update(["reports", *reached[p.id]])
+    teams = team_counts(parts, people)
     summary = {manager: {stage: team[stage] for stage in STAGES} for manager, team in sorted(teams.items())}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
@@ -95,44 +84,6 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     _table([("manager", *STAGES)], [*lines, ("all", *(str(total[stage]) for stage in STAGES))])
     print("(--all lists everyone; --manager ID lists one manager's reports; --json for scripts)")
     return 0
-
-
-def _count_from_records(parts: Parts, outbox: Outbox, people: list[Person]) -> None:
-    """The progress log written from every record and plan, once (a data folder of before it)."""
-    for p in people:
-        row = _person(parts, outbox, p)
-        parts.store.mark_progress(p.id, p.conversation, [s for s in STAGES[1:] if row[s]])
-    parts.store.start_progress()
-
-
-def _person(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
-    """Where one person stands — their progress, never their answers."""
-    record = parts.store.load(p.id)
-    sent = {e.kind for e in outbox.for_person(p.id) if e.status == "sent"}
-    if not p.active:
-        status = "inactive"
-    elif record is None or record.state == START:
-        status = "not started"
-    elif record.state == DONE:
-        status = "done"
-    else:
-        status = f"at {record.state} ({len(record.answers)} answers)"
-    when = p.conversation_at()
-    reached = milestones(record, p.conversation) if record else set()  # the rule the progress log counts by
-    return {
-        "id": p.id,
-        "name": p.name,
-        "manager": p.manager or "–",
-        "conversation": when.strftime("%Y-%m-%d %H:%M %Z") if when else "–",
-        "platform": p.platform or "–",
-        "status": status,
-        "active": p.active,
-        "invited": "invitation" in sent,
-        "started": (p.conversation, "started") in reached,
-        "finished": (p.conversation, "finished") in reached,
-        "delivered": "delivery" in sent,
-        "agreed": (p.conversation, "agreed") in reached,
-    }
 
 
 def _table(head: list[tuple[str, ...]], rows: list[tuple[str, ...]]) -> None:

@@ -6,24 +6,17 @@ import argparse
 import asyncio
 import json
 import sys
-from collections import Counter
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from bot.app.settings import Settings
+from bot.app.views import ScheduleView, entry_row, schedule_summary, schedule_view
 from bot.app.wiring import Parts
-from bot.clock import Clock
-from bot.people.roster import Roster
-from bot.schedule.outbox import Entry, Outbox
-from bot.schedule.recipients import Recipients
+from bot.schedule.outbox import Entry
 
 if TYPE_CHECKING:
     from bot.schedule.scheduler import PassReport
-
-SUMMARY_DAYS = 14
 
 
 def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -32,18 +25,12 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
     for scripts."""
     parts = Parts(settings)
     parts.finish_interrupted_import()
-    # what is planned, for whom, how: no scripts needed (loading them took two seconds)
-    scheduler = _View(
-        parts.roster,
-        Outbox(parts.outbox_files),
-        Recipients(parts.roster, parts.access, parts.schedule_config),
-        parts.clock,
-    )
+    scheduler = schedule_view(parts)
     listing = any(
         getattr(args, f, None) for f in ("all", "person", "manager", "since", "until", "status", "kind")
     )
     if not listing:  # the summary comes from the due-time index alone: no plan is read
-        summary = _summary(scheduler)
+        summary = schedule_summary(scheduler)
         if args.json:
             print(json.dumps(summary, ensure_ascii=False, indent=1))
         else:
@@ -56,7 +43,7 @@ def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if chosen is None:
         return 1
-    rows = [_row(scheduler, e) for e in chosen]
+    rows = [entry_row(scheduler, e) for e in chosen]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
@@ -71,15 +58,7 @@ def _said_failed(rows: list[dict[str, Any]]) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class _View:
-    roster: Roster
-    outbox: Outbox
-    recipients: Recipients
-    clock: Clock
-
-
-def _chosen(scheduler: _View, args: argparse.Namespace) -> list[Entry] | None:
+def _chosen(scheduler: ScheduleView, args: argparse.Namespace) -> list[Entry] | None:
     """The entries the filters name — for a person or a manager's reports only theirs are read."""
     if args.person or args.manager:
         people = (
@@ -115,32 +94,6 @@ def _day(text: str, flag: str) -> date:
         raise ValueError(f"{flag} takes a date as YYYY-MM-DD, not {text!r}") from None
 
 
-def _row(scheduler: _View, e: Entry) -> dict[str, Any]:
-    person = scheduler.roster.get(e.person)
-    to = scheduler.roster.get(e.to) if e.to else scheduler.recipients.recipient(e, person) if person else None
-    zone = ZoneInfo((to or person).timezone if (to or person) else "UTC")  # type: ignore[union-attr]
-    via = e.channel or ((scheduler.recipients.route(to) or ("unreachable",))[0] if to else "–")
-    detail = e.error if e.status == "failed" else e.note
-    if e.status in ("planned", "sending") and e.attempts:
-        detail = (
-            f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}" if e.next_try else e.error
-        )
-    if e.deadline and e.status == "planned":
-        detail = f"when finished, at the latest {e.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-    return {
-        "key": e.key,
-        "due": e.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
-        "due_utc": e.due.astimezone(UTC).isoformat(),
-        "kind": e.kind,
-        "person": e.person,
-        "to": to.id if to else "–",
-        "via": via,
-        "status": e.status,
-        "late": e.late,
-        "detail": detail,
-    }
-
-
 def _table(rows: list[dict[str, Any]]) -> None:
     lines = [("due", "kind", "person", "to", "via", "status", "")]
     for r in rows:
@@ -149,28 +102,6 @@ def _table(rows: list[dict[str, Any]]) -> None:
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     for line in lines:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
-
-
-def _summary(scheduler: _View) -> dict[str, Any]:
-    """Failures, what is due per UTC day and kind for the next two weeks, and how many are
-    open at all — counted from the due-time index (an hour's file each), so it costs the
-    same at 10,000 people as at 10."""
-    today = scheduler.clock().astimezone(UTC).date()
-    last = today + timedelta(days=SUMMARY_DAYS - 1)
-    everything = scheduler.outbox.store.due_counts(
-        datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-    )
-    days: dict[str, Counter[str]] = {}
-    for (hour, kind), n in everything.items():
-        if today.isoformat() <= hour[:10] <= last.isoformat():
-            days.setdefault(hour[:10], Counter())[kind] += n
-    return {
-        "failed": [_row(scheduler, e) for e in scheduler.outbox.failed()],
-        "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
-        "from": today.isoformat(),
-        "to": last.isoformat(),
-        "open": sum(everything.values()),
-    }
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

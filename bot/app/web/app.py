@@ -1,0 +1,291 @@
+"""The console's pages and what guards them: sign-in, a role on every request, CSRF on every
+form, security headers on every answer. Mounted at /console on popbot's HTTP server.
+
+Every page is made of counts, states, dates and names from the roster — never of a record's
+answers: the handlers read `bot.app.views` and the outbox's schedule, nothing else.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from bot.app.views import STAGES, schedule_summary, schedule_view, standing, team_counts
+from bot.app.web.accounts import Accounts
+from bot.app.web.session import COOKIE, Session, Sessions
+from bot.app.web.text import words
+from bot.app.wiring import Parts
+from bot.schedule.outbox import Outbox
+
+log = logging.getLogger("popbot")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SESSION: web.RequestKey[Session | None] = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
+CSRF_COOKIE = "popbot_signin_csrf"  # the sign-in form's token, before there is a session
+LANG_COOKIE = "popbot_lang"
+MIN_GROUP = 5  # counts of a smaller group are not shown to HR: they would point at people
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class Console:
+    def __init__(self, parts: Parts, secret: bytes, min_group: int = MIN_GROUP) -> None:
+        self.parts = parts
+        self.sessions = Sessions(secret)
+        self.accounts = Accounts(parts.store)
+        self.min_group = min_group
+        self.templates = Environment(
+            loader=PackageLoader("bot.app.web", "templates"),
+            autoescape=select_autoescape(default=True),  # a name like <script> shows as text
+        )
+
+    # ------------------------------------------------------------ the app
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._headers, self._guard])
+        app.router.add_get("/", self.home)
+        app.router.add_get("/signin", self.signin_page, name="signin")
+        app.router.add_post("/signin", self.signin)
+        app.router.add_post("/signout", self.signout)
+        app.router.add_get("/round", self.round, name="round")
+        app.router.add_get("/reports", self.reports, name="reports")
+        app.router.add_get("/schedule", self.schedule, name="schedule")
+        app.router.add_post("/schedule/retry", self.retry)
+        app.router.add_get("/static/console.css", self.css)
+        return app
+
+    @web.middleware
+    async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = exc
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if isinstance(response, web.HTTPException):
+            raise response
+        return response
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Signed in, or the sign-in page; a POST carries the session's CSRF token."""
+        session = self.sessions.read(request.cookies.get(COOKIE))
+        request[SESSION] = session
+        if request.match_info.handler in (self.signin_page, self.signin, self.css):  # open to all
+            return await handler(request)
+        if session is None:
+            raise web.HTTPSeeOther(_url(request, "signin"))
+        if request.method == "POST":
+            form = await request.post()
+            if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+                return self._page(
+                    request, "message.html", status=400, message=self._t(request)["bad_request"]
+                )
+        return await handler(request)
+
+    # ------------------------------------------------------------ helpers
+
+    def _lang(self, request: web.Request) -> str:
+        chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or ""
+        if chosen in ("nl", "en"):
+            return chosen
+        return "en" if request.headers.get("Accept-Language", "").lower().startswith("en") else "nl"
+
+    def _t(self, request: web.Request) -> dict[str, str]:
+        return words(self._lang(request))
+
+    def _render(self, request: web.Request, name: str, **values: Any) -> str:
+        session = request.get(SESSION)
+        t = self._t(request)
+        role = t.get(f"role_{session.role}", "") if session else ""
+        prefix = _url(request, "signin").removesuffix("signin")  # where the console is mounted
+        return self.templates.get_template(name).render(
+            t=t, session=session, lang=self._lang(request), role=role, prefix=prefix, **values
+        )
+
+    def _page(self, request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
+        html = self._render(request, name, **values)
+        response = web.Response(text=html, content_type="text/html", status=status)
+        if "lang" in request.query and request.query["lang"] in ("nl", "en"):
+            response.set_cookie(LANG_COOKIE, request.query["lang"], httponly=True, samesite="Lax", path="/")
+        return response
+
+    def _need(self, request: web.Request, role: str) -> Session:
+        session: Session | None = request[SESSION]
+        if session is None or session.role != role:
+            message = self._t(request)["forbidden"]
+            raise web.HTTPForbidden(
+                text=self._render(request, "message.html", message=message), content_type="text/html"
+            )
+        return session
+
+    def _audit(self, line: str) -> None:
+        self.parts.store.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} console {line}")
+
+    @staticmethod
+    def _secure(request: web.Request) -> bool:
+        return request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
+
+    # ------------------------------------------------------------ sign-in
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION]
+        assert session is not None  # (the guard let it in)
+        raise web.HTTPSeeOther(_url(request, "round" if session.role == "hr" else "reports"))
+
+    async def signin_page(self, request: web.Request, failed: str = "") -> web.StreamResponse:
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = self._page(
+            request, "signin.html", status=401 if failed else 200, csrf=token, failed=failed
+        )
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, samesite="Lax", secure=self._secure(request), path="/"
+        )
+        return response
+
+    async def signin(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        t = self._t(request)
+        expected = request.cookies.get(CSRF_COOKIE, "")
+        if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+            return self._page(request, "message.html", status=400, message=t["bad_request"])
+        email, password = str(form.get("email", "")).strip().lower(), str(form.get("password", ""))
+        client = request.remote or "?"
+        if self.accounts.throttled(f"email:{email}", f"client:{client}"):
+            return await self.signin_page(request, failed=t["signin_throttled"])
+        account = self.accounts.sign_in(email, password, client)
+        if account is None:
+            self._audit("sign-in refused")  # no address: a mistyped one may be someone's password
+            return await self.signin_page(request, failed=t["signin_failed"])
+        _session, cookie = self.sessions.issue(account.email, account.role)
+        self._audit(f"{account.email} signed in ({account.role})")
+        response = web.HTTPSeeOther(_url(request, "round" if account.role == "hr" else "reports"))
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            httponly=True,
+            samesite="Lax",
+            secure=self._secure(request),
+            path="/",
+            max_age=8 * 3600,
+        )
+        response.del_cookie(CSRF_COOKIE, path="/")
+        raise response
+
+    async def signout(self, request: web.Request) -> web.StreamResponse:
+        response = web.HTTPSeeOther(_url(request, "signin"))
+        response.del_cookie(COOKIE, path="/")
+        raise response
+
+    # ------------------------------------------------------------ HR: the round
+
+    async def round(self, request: web.Request) -> web.StreamResponse:
+        self._need(request, "hr")
+        people = self.parts.roster.everyone()
+        teams = team_counts(self.parts, people)
+        names = {p.id: p.name for p in people}
+        rows = []
+        # The total adds up the groups shown only: with a hidden group in it, the difference
+        # between the total and the groups shown would give that group's counts away.
+        total: Counter[str] = Counter()
+        for manager, counts in sorted(teams.items(), key=lambda kv: names.get(kv[0], kv[0])):
+            shown = counts["reports"] >= self.min_group
+            if shown:
+                total.update(counts)
+            rows.append(
+                {
+                    "manager": names.get(manager, manager) if manager != "–" else None,
+                    "counts": [counts[s] if shown or s == "reports" else None for s in STAGES],
+                }
+            )
+        everyone = [total[s] if total["reports"] >= self.min_group else None for s in STAGES]
+        return self._page(
+            request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone,
+            min_group=self.min_group, chart=self._weeks(people), empty=not people,
+        )  # fmt: skip
+
+    def _weeks(self, people: list[Any]) -> list[dict[str, Any]]:
+        """Per ISO week of the conversations: how many, and how many finished preparing (a
+        week with fewer than the minimum shows its total only)."""
+        active = [p for p in people if p.active and p.conversation_at() is not None]
+        reached = self.parts.store.progress_of([(p.id, p.conversation) for p in active])
+        weeks: dict[str, list[int]] = {}
+        for p in active:
+            year, week, _ = p.conversation_at().isocalendar()
+            counts = weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+            counts[0] += 1
+            counts[1] += "finished" in reached[p.id]
+        top = max((c[0] for c in weeks.values()), default=1)
+        return [
+            {
+                "week": week,
+                "total": total,
+                "finished": finished if total >= self.min_group else None,
+                "height": round(100 * total / top),
+                "done": round(100 * finished / top) if total >= self.min_group else 0,
+            }
+            for week, (total, finished) in sorted(weeks.items())
+        ]
+
+    # ------------------------------------------------------------ a manager: their own reports
+
+    async def reports(self, request: web.Request) -> web.StreamResponse:
+        session = self._need(request, "manager")
+        me = self.parts.store.find_person(f"email:{session.email}")
+        outbox = Outbox(self.parts.outbox_files)
+        mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
+        rows = [standing(self.parts, outbox, p) for p in sorted(mine, key=lambda p: p.name)]
+        return self._page(request, "reports.html", rows=rows, stages=STAGES[1:])
+
+    # ------------------------------------------------------------ HR: the schedule
+
+    async def schedule(self, request: web.Request, done: str = "") -> web.StreamResponse:
+        self._need(request, "hr")
+        summary = schedule_summary(schedule_view(self.parts))
+        return self._page(request, "schedule.html", summary=summary, done=done)
+
+    async def retry(self, request: web.Request) -> web.StreamResponse:
+        session = self._need(request, "hr")
+        key = str((await request.post()).get("key", ""))
+        outbox = Outbox(self.parts.outbox_files)
+        entry = outbox.get(key) if key else None
+        if entry is None or entry.status != "failed":
+            raise web.HTTPNotFound(text=self._t(request)["not_found"])
+        outbox.retry(entry, self.parts.clock())
+        self._audit(f"{session.email} retried a failed {entry.kind}")
+        t = self._t(request)
+        return await self.schedule(request, done=t["retried"].format(kind=entry.kind, person=entry.person))
+
+    async def css(self, request: web.Request) -> web.StreamResponse:
+        text = (resources.files("bot.app.web") / "static" / "console.css").read_text(encoding="utf-8")
+        return web.Response(text=text, content_type="text/css")
+
+
+def _url(request: web.Request, name: str) -> str:
+    """A page's path, with the prefix the console is mounted at."""
+    return str(request.app.router[name].url_for())
+
+
+def console_app(parts: Parts) -> web.Application:
+    """The console for a process's parts, to mount at /console."""
+    secret = parts.settings.popbot_web_secret.get_secret_value()
+    if not secret:  # sessions then end with the process; with replicas, set one for all
+        log.warning("POPBOT_WEB_SECRET is not set: console sign-ins last until this process stops")
+        secret = secrets.token_urlsafe(32)
+    return Console(parts, secret.encode("utf-8"), parts.settings.popbot_web_min_group).app()

@@ -1,0 +1,129 @@
+"""The console in a real browser: Debian's Chromium, headless, driven by Selenium through
+Debian's chromedriver (nothing is downloaded). `popbot web` runs as a process on 127.0.0.1.
+Screenshots of the main pages go to $POPBOT_SCREENSHOTS (default: the test's folder).
+
+Without Chromium installed the tests are skipped with the reason — unless
+`POPBOT_TESTS_NEED_CHROMIUM` is set, as `.ci/run` sets it: then they fail, never skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.schedule_world import free_port
+from tests.web.console_world import HR, MANAGER, MARKER, PASSWORD, console_data
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
+        reason = "Chromium and its driver are not installed: apt-get install chromium chromium-driver"
+        if os.environ.get("POPBOT_TESTS_NEED_CHROMIUM"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    os.environ["SE_OFFLINE"] = "true"  # Selenium never fetches a driver or a browser
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,900",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> Any:
+    data = await console_data(tmp_path)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POPBOT_")} | {
+        "POPBOT_DATA_DIR": str(data),
+        "POPBOT_WEB_SECRET": "browser-test-secret",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.app", "web", "--port", str(port)], env=env, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}/console/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "signin", timeout=1).close()
+            break
+        except OSError:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("POPBOT_SCREENSHOTS", tmp_path / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(driver: Any, url: str, email: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(url + "signin")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+
+
+def test_hr_signs_in_sees_the_round_and_the_schedule_and_no_answer(
+    browser: Any, console: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    folder = shots(tmp_path)
+    browser.get(console + "signin")
+    browser.save_screenshot(str(folder / "signin.png"))
+    sign_in(browser, console, HR)
+    assert browser.current_url.endswith("/console/round")
+    assert "Rob Jansen" in browser.page_source and MARKER not in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")  # the chart is drawn
+    browser.save_screenshot(str(folder / "round.png"))
+    browser.find_element(By.CSS_SELECTOR, "nav a[href$='schedule']").click()
+    assert "blocked" in browser.page_source and MARKER not in browser.page_source
+    browser.save_screenshot(str(folder / "schedule.png"))
+    browser.find_element(By.CSS_SELECTOR, "form[action$='schedule/retry'] button").click()
+    assert "Opnieuw ingepland" in browser.page_source or "Planned again" in browser.page_source
+    browser.set_window_size(390, 844)  # a phone
+    browser.get(console + "round")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the page is {width} px wide at a phone's 390"
+    browser.save_screenshot(str(folder / "round-phone.png"))
+    browser.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    assert browser.current_url.endswith("/console/signin")
+
+
+def test_a_manager_sees_only_their_own_reports_in_the_browser(
+    browser: Any, console: str, tmp_path: Path
+) -> None:
+    sign_in(browser, console, MANAGER)
+    assert browser.current_url.endswith("/console/reports")
+    assert "Anna de Vries" in browser.page_source and "Eva" not in browser.page_source
+    assert MARKER not in browser.page_source
+    browser.save_screenshot(str(shots(tmp_path) / "reports.png"))
+    browser.get(console + "round")
+    assert "niet voor jouw rol" in browser.page_source or "not for your role" in browser.page_source

@@ -1,0 +1,142 @@
+"""The console's guards, over HTTP: sign-in with CSRF and throttling, a role on every request,
+forged cookies and ids refused, security headers, escaping, and no answer text anywhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from tests.web.console_world import HR, MANAGER, MARKER, OTHER_MANAGER, PASSWORD, console_app, console_data
+
+PAGES = ("round", "schedule", "reports")
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    data = await console_data(tmp_path)
+    app = web.Application()
+    app.add_subapp("/console", console_app(data))
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+async def sign_in(
+    client: TestClient[web.Request, web.Application], email: str, password: str = PASSWORD
+) -> int:
+    page = await client.get("/console/signin")
+    token = csrf_of(await page.text())
+    answer = await client.post(
+        "/console/signin", data={"email": email, "password": password, "csrf": token}, allow_redirects=False
+    )
+    return answer.status
+
+
+async def test_nobody_gets_past_the_sign_in_page(client: TestClient[web.Request, web.Application]) -> None:
+    for page in ("", *PAGES):
+        answer = await client.get(f"/console/{page}", allow_redirects=False)
+        assert answer.status == 303 and answer.headers["Location"] == "/console/signin"
+    answer = await client.post("/console/schedule/retry", data={"key": "x"}, allow_redirects=False)
+    assert answer.status == 303
+    client.session.cookie_jar.update_cookies({"popbot_console": "eyJlbWFpbCI6ICJociJ9.forged"})
+    assert (await client.get("/console/round", allow_redirects=False)).status == 303
+
+
+async def test_sign_in_needs_the_form_token_and_the_right_password(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    answer = await client.post(
+        "/console/signin", data={"email": HR, "password": PASSWORD}, allow_redirects=False
+    )
+    assert answer.status == 400  # no CSRF token
+    assert await sign_in(client, HR, "not the password") == 401
+    assert await sign_in(client, "nobody@example.org") == 401
+    page = await client.get("/console/signin")
+    answer = await client.post(
+        "/console/signin",
+        data={"email": HR, "password": PASSWORD, "csrf": csrf_of(await page.text())},
+        allow_redirects=False,
+    )
+    assert answer.status == 303
+    cookie = next(c for c in answer.headers.getall("Set-Cookie") if c.startswith("popbot_console="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=28800" in cookie
+
+
+async def test_sign_in_attempts_are_throttled(client: TestClient[web.Request, web.Application]) -> None:
+    for _ in range(5):
+        assert await sign_in(client, HR, "wrong wrong wrong") == 401
+    assert await sign_in(client, HR) == 401  # even the right password, for a quarter of an hour
+    page = await client.get("/console/signin")
+    assert "/console/round" not in str(page.url)
+
+
+async def test_hr_sees_counts_and_the_schedule_never_an_answer(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    pages = {}
+    for page in ("round", "schedule"):
+        answer = await client.get(f"/console/{page}")
+        assert answer.status == 200
+        assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        pages[page] = await answer.text()
+    assert (await client.get("/console/reports")).status == 403
+    round_page = pages["round"]
+    assert "Rob Jansen" in round_page  # a team of five: counted
+    mila_row = round_page[round_page.index("Mila Bakker") :].split("</tr>")[0]
+    assert "verborgen" in mila_row  # a team of one: hidden
+    assert "<script>alert(1)</script>" not in round_page
+    assert "blocked" in pages["schedule"] and "Opnieuw proberen" in pages["schedule"]
+    for html in pages.values():
+        assert MARKER not in html
+
+
+async def test_a_manager_sees_their_own_reports_only(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, MANAGER) == 303
+    mine = await (await client.get("/console/reports")).text()
+    assert "Anna de Vries" in mine and "Eva" not in mine and MARKER not in mine
+    for page in ("round", "schedule"):
+        assert (await client.get(f"/console/{page}")).status == 403
+    token = csrf_of(mine)
+    retry = await client.post("/console/schedule/retry", data={"key": "anna|x|invitation", "csrf": token})
+    assert retry.status == 403
+
+
+async def test_another_manager_sees_their_team_escaped(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, OTHER_MANAGER) == 303
+    theirs = await (await client.get("/console/reports")).text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in theirs and "<script>alert" not in theirs
+    assert "Anna de Vries" not in theirs
+
+
+async def test_retry_needs_the_token_and_a_real_failed_entry(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    page = await (await client.get("/console/schedule")).text()
+    key = re.search(r'name="key" value="([^"]+)"', page)
+    assert key
+    assert (
+        await client.post("/console/schedule/retry", data={"key": key.group(1)})
+    ).status == 400  # no token
+    token = csrf_of(page)
+    forged = await client.post("/console/schedule/retry", data={"key": "mila|forged|x", "csrf": token})
+    assert forged.status == 404
+    done = await client.post("/console/schedule/retry", data={"key": key.group(1), "csrf": token})
+    assert done.status == 200 and "Opnieuw ingepland" in await done.text()
+    assert "Niets mislukt." in await done.text()
