@@ -81,6 +81,24 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def accessible(driver: Any) -> None:
+    """axe-core on the page as it is: no serious or critical violation."""
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[0]; axe.run().then(done, e => done(String(e)));"
+    )
+    assert isinstance(result, dict) and result["passes"], result  # it ran, and checked something
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{driver.current_url}: {bad}"
+
+
 def sign_in(driver: Any, url: str, email: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -97,14 +115,17 @@ def test_hr_signs_in_sees_the_round_and_the_schedule_and_no_answer(
 
     folder = shots(tmp_path)
     browser.get(console + "signin")
+    accessible(browser)
     browser.save_screenshot(str(folder / "signin.png"))
     sign_in(browser, console, HR)
     assert browser.current_url.endswith("/console/round")
     assert "Rob Jansen" in browser.page_source and MARKER not in browser.page_source
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")  # the chart is drawn
+    accessible(browser)
     browser.save_screenshot(str(folder / "round.png"))
     browser.find_element(By.CSS_SELECTOR, "nav a[href$='schedule']").click()
     assert "blocked" in browser.page_source and MARKER not in browser.page_source
+    accessible(browser)
     browser.save_screenshot(str(folder / "schedule.png"))
     browser.find_element(By.CSS_SELECTOR, "form[action$='schedule/retry'] button").click()
     assert "Opnieuw ingepland" in browser.page_source or "Planned again" in browser.page_source
@@ -124,6 +145,41 @@ def test_a_manager_sees_only_their_own_reports_in_the_browser(
     assert browser.current_url.endswith("/console/reports")
     assert "Anna de Vries" in browser.page_source and "Eva" not in browser.page_source
     assert MARKER not in browser.page_source
+    accessible(browser)
     browser.save_screenshot(str(shots(tmp_path) / "reports.png"))
     browser.get(console + "round")
     assert "niet voor jouw rol" in browser.page_source or "not for your role" in browser.page_source
+
+
+def test_hr_uploads_a_roster_with_a_mistake_sees_the_line_mends_it_and_imports(
+    browser: Any, console: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    folder = shots(tmp_path)
+    sign_in(browser, console, HR)
+    browser.get(console + "roster")
+    accessible(browser)
+    csv = tmp_path / "rooster.csv"
+    # as Dutch Excel saves it: semicolons, Windows-1252; line 3 has no valid e-mail address
+    lines = ["id;name;email;language;manager;platform", "mila;Mila Bakker;mila@example.org;nl;;slack"]
+    csv.write_bytes("\n".join([*lines, "rene;René;geen-adres;nl;mila;console", ""]).encode("cp1252"))
+    browser.find_element(By.ID, "file").send_keys(str(csv))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    problems = browser.find_element(By.CSS_SELECTOR, ".problems").text
+    assert "rooster.csv:3:" in problems
+    accessible(browser)
+    browser.save_screenshot(str(folder / "roster-problem.png"))
+    csv.write_bytes("\n".join([*lines, "rene;René;rene@example.org;nl;mila;console", ""]).encode("cp1252"))
+    browser.find_element(By.ID, "file").send_keys(str(csv))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    assert "René" in browser.page_source
+    accessible(browser)
+    browser.save_screenshot(str(folder / "roster-preview.png"))
+    browser.find_element(By.CSS_SELECTOR, "form[action$='roster/import'] button").click()
+    assert "2" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    for page in ("privacy", "audit"):
+        browser.get(console + page)
+        assert MARKER not in browser.page_source
+        accessible(browser)
+        browser.save_screenshot(str(folder / f"{page}.png"))

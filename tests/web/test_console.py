@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
+from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from tests.web.console_world import HR, MANAGER, MARKER, OTHER_MANAGER, PASSWORD, console_app, console_data
@@ -140,3 +140,70 @@ async def test_retry_needs_the_token_and_a_real_failed_entry(
     done = await client.post("/console/schedule/retry", data={"key": key.group(1), "csrf": token})
     assert done.status == 200 and "Opnieuw ingepland" in await done.text()
     assert "Niets mislukt." in await done.text()
+
+
+async def test_a_roster_with_a_mistake_is_shown_by_line_then_previewed_and_imported(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    page = await (await client.get("/console/roster")).text()
+    token = csrf_of(page)
+    # Dutch Excel: semicolons, Windows-1252 (é), and a bad e-mail address on line 3
+    bad = (
+        "id;name;email;language;manager;platform\n"
+        "mila;Mila Bakker;mila@example.org;nl;;slack\n"
+        "rene;René;geen-adres;nl;mila;console\n"
+    ).encode("cp1252")
+    checked = await client.post("/console/roster/check", data=with_file(token, bad, "rooster.csv"))
+    html = await checked.text()
+    assert checked.status == 200 and "rooster.csv:3:" in html and "niets ingelezen" in html
+    good = bad.replace(b"geen-adres", b"rene@example.org")
+    checked = await client.post("/console/roster/check", data=with_file(token, good, "rooster.csv"))
+    html = await checked.text()
+    assert "Ren\u00e9" in html and "Anna de Vries" in html  # René new; Anna (and others) leaving
+    content = re.search(r'name="content" value="([^"]+)"', html)
+    assert content
+    imported = await client.post(
+        "/console/roster/import", data={"csrf": token, "name": "rooster.csv", "content": content.group(1)}
+    )
+    assert "Geïmporteerd: 2 mensen" in await imported.text()
+    audit = await (await client.get("/console/audit")).text()
+    assert "imported the roster: 2 people" in audit and MARKER not in audit
+
+
+def with_file(token: str, raw: bytes, name: str) -> FormData:
+    form = FormData()
+    form.add_field("csrf", token)
+    form.add_field("file", raw, filename=name, content_type="text/csv")
+    return form
+
+
+async def test_erasure_needs_the_id_twice_and_is_in_the_audit_log(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    token = csrf_of(await (await client.get("/console/privacy")).text())
+    refused = await client.post(
+        "/console/privacy/erase", data={"csrf": token, "person": "anna", "confirm": "ana"}
+    )
+    assert "niets gewist" in await refused.text()
+    done = await client.post(
+        "/console/privacy/erase", data={"csrf": token, "person": "anna", "confirm": "anna"}
+    )
+    assert "Gewist:" in await done.text()
+    audit = await (await client.get("/console/audit")).text()
+    assert "erasure " in audit and "erased a person" in audit and "anna" not in audit.split("<main")[1]
+
+
+async def test_no_page_holds_an_answer_for_hr_or_a_manager(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    """Every page of the console, as each role (pages not theirs answer 403, also checked)."""
+    allowed = {"hr": ("round", "schedule", "roster", "privacy", "audit"), "manager": ("reports",)}
+    for email, role in ((HR, "hr"), (MANAGER, "manager")):
+        client.session.cookie_jar.clear()
+        assert await sign_in(client, email) == 303
+        for page in ("round", "schedule", "reports", "roster", "privacy", "audit"):
+            answer = await client.get(f"/console/{page}")
+            assert answer.status == (200 if page in allowed[role] else 403), (role, page)
+            assert MARKER not in await answer.text(), (role, page)

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.views import STAGES, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
+from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
 from bot.app.web.session import COOKIE, Session, Sessions
 from bot.app.web.text import words
 from bot.app.wiring import Parts
@@ -58,7 +59,7 @@ class Console:
     # ------------------------------------------------------------ the app
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._headers, self._guard])
+        app = web.Application(middlewares=[self._headers, self._guard], client_max_size=MAX_UPLOAD + 65536)
         app.router.add_get("/", self.home)
         app.router.add_get("/signin", self.signin_page, name="signin")
         app.router.add_post("/signin", self.signin)
@@ -68,6 +69,7 @@ class Console:
         app.router.add_get("/schedule", self.schedule, name="schedule")
         app.router.add_post("/schedule/retry", self.retry)
         app.router.add_get("/static/console.css", self.css)
+        HrPages(self).routes(app)
         return app
 
     @web.middleware
@@ -94,9 +96,7 @@ class Console:
         if request.method == "POST":
             form = await request.post()
             if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-                return self._page(
-                    request, "message.html", status=400, message=self._t(request)["bad_request"]
-                )
+                return self.page(request, "message.html", status=400, message=self.t(request)["bad_request"])
         return await handler(request)
 
     # ------------------------------------------------------------ helpers
@@ -107,35 +107,35 @@ class Console:
             return chosen
         return "en" if request.headers.get("Accept-Language", "").lower().startswith("en") else "nl"
 
-    def _t(self, request: web.Request) -> dict[str, str]:
+    def t(self, request: web.Request) -> dict[str, str]:
         return words(self._lang(request))
 
-    def _render(self, request: web.Request, name: str, **values: Any) -> str:
+    def _render(self, request: web.Request, template: str, **values: Any) -> str:
         session = request.get(SESSION)
-        t = self._t(request)
+        t = self.t(request)
         role = t.get(f"role_{session.role}", "") if session else ""
         prefix = _url(request, "signin").removesuffix("signin")  # where the console is mounted
-        return self.templates.get_template(name).render(
+        return self.templates.get_template(template).render(
             t=t, session=session, lang=self._lang(request), role=role, prefix=prefix, **values
         )
 
-    def _page(self, request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
-        html = self._render(request, name, **values)
+    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+        html = self._render(request, template, **values)
         response = web.Response(text=html, content_type="text/html", status=status)
         if "lang" in request.query and request.query["lang"] in ("nl", "en"):
             response.set_cookie(LANG_COOKIE, request.query["lang"], httponly=True, samesite="Lax", path="/")
         return response
 
-    def _need(self, request: web.Request, role: str) -> Session:
+    def need(self, request: web.Request, role: str) -> Session:
         session: Session | None = request[SESSION]
         if session is None or session.role != role:
-            message = self._t(request)["forbidden"]
+            message = self.t(request)["forbidden"]
             raise web.HTTPForbidden(
                 text=self._render(request, "message.html", message=message), content_type="text/html"
             )
         return session
 
-    def _audit(self, line: str) -> None:
+    def audit(self, line: str) -> None:
         self.parts.store.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} console {line}")
 
     @staticmethod
@@ -151,9 +151,7 @@ class Console:
 
     async def signin_page(self, request: web.Request, failed: str = "") -> web.StreamResponse:
         token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = self._page(
-            request, "signin.html", status=401 if failed else 200, csrf=token, failed=failed
-        )
+        response = self.page(request, "signin.html", status=401 if failed else 200, csrf=token, failed=failed)
         response.set_cookie(
             CSRF_COOKIE, token, httponly=True, samesite="Lax", secure=self._secure(request), path="/"
         )
@@ -161,20 +159,20 @@ class Console:
 
     async def signin(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
-        t = self._t(request)
+        t = self.t(request)
         expected = request.cookies.get(CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
-            return self._page(request, "message.html", status=400, message=t["bad_request"])
+            return self.page(request, "message.html", status=400, message=t["bad_request"])
         email, password = str(form.get("email", "")).strip().lower(), str(form.get("password", ""))
         client = request.remote or "?"
         if self.accounts.throttled(f"email:{email}", f"client:{client}"):
             return await self.signin_page(request, failed=t["signin_throttled"])
         account = self.accounts.sign_in(email, password, client)
         if account is None:
-            self._audit("sign-in refused")  # no address: a mistyped one may be someone's password
+            self.audit("sign-in refused")  # no address: a mistyped one may be someone's password
             return await self.signin_page(request, failed=t["signin_failed"])
         _session, cookie = self.sessions.issue(account.email, account.role)
-        self._audit(f"{account.email} signed in ({account.role})")
+        self.audit(f"{account.email} signed in ({account.role})")
         response = web.HTTPSeeOther(_url(request, "round" if account.role == "hr" else "reports"))
         response.set_cookie(
             COOKIE,
@@ -196,7 +194,7 @@ class Console:
     # ------------------------------------------------------------ HR: the round
 
     async def round(self, request: web.Request) -> web.StreamResponse:
-        self._need(request, "hr")
+        self.need(request, "hr")
         people = self.parts.roster.everyone()
         teams = team_counts(self.parts, people)
         names = {p.id: p.name for p in people}
@@ -215,7 +213,7 @@ class Console:
                 }
             )
         everyone = [total[s] if total["reports"] >= self.min_group else None for s in STAGES]
-        return self._page(
+        return self.page(
             request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone,
             min_group=self.min_group, chart=self._weeks(people), empty=not people,
         )  # fmt: skip
@@ -246,30 +244,30 @@ class Console:
     # ------------------------------------------------------------ a manager: their own reports
 
     async def reports(self, request: web.Request) -> web.StreamResponse:
-        session = self._need(request, "manager")
+        session = self.need(request, "manager")
         me = self.parts.store.find_person(f"email:{session.email}")
         outbox = Outbox(self.parts.outbox_files)
         mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
         rows = [standing(self.parts, outbox, p) for p in sorted(mine, key=lambda p: p.name)]
-        return self._page(request, "reports.html", rows=rows, stages=STAGES[1:])
+        return self.page(request, "reports.html", rows=rows, stages=STAGES[1:])
 
     # ------------------------------------------------------------ HR: the schedule
 
     async def schedule(self, request: web.Request, done: str = "") -> web.StreamResponse:
-        self._need(request, "hr")
+        self.need(request, "hr")
         summary = schedule_summary(schedule_view(self.parts))
-        return self._page(request, "schedule.html", summary=summary, done=done)
+        return self.page(request, "schedule.html", summary=summary, done=done)
 
     async def retry(self, request: web.Request) -> web.StreamResponse:
-        session = self._need(request, "hr")
+        session = self.need(request, "hr")
         key = str((await request.post()).get("key", ""))
         outbox = Outbox(self.parts.outbox_files)
         entry = outbox.get(key) if key else None
         if entry is None or entry.status != "failed":
-            raise web.HTTPNotFound(text=self._t(request)["not_found"])
+            raise web.HTTPNotFound(text=self.t(request)["not_found"])
         outbox.retry(entry, self.parts.clock())
-        self._audit(f"{session.email} retried a failed {entry.kind}")
-        t = self._t(request)
+        self.audit(f"{session.email} retried a failed {entry.kind}")
+        t = self.t(request)
         return await self.schedule(request, done=t["retried"].format(kind=entry.kind, person=entry.person))
 
     async def css(self, request: web.Request) -> web.StreamResponse:

@@ -1,0 +1,159 @@
+"""HR's pages that change things: the roster (check a CSV, preview the change, import it),
+privacy requests (erase, with confirmation), and the audit log. Each action writes an audit
+line — who did what, never what anyone wrote."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.app.settings import LANGUAGES
+from bot.app.web.session import Session
+from bot.app.wiring import Parts
+from bot.people.roster import Person, RosterError, parse_roster
+
+
+class Console(Protocol):
+    """What these pages use of `bot.app.web.app.Console`."""
+
+    parts: Parts
+
+    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
+    def need(self, request: web.Request, role: str) -> Session: ...
+    def t(self, request: web.Request) -> dict[str, str]: ...
+    def audit(self, line: str) -> None: ...
+
+
+MAX_UPLOAD = 20 * 1024 * 1024  # bytes: a roster of 100,000 people is ~10 MB
+SHOWN = 50  # names listed per kind of change in the preview (the counts are whole)
+AUDIT_LINES = 500
+
+
+def _parse(raw: bytes, name: str) -> tuple[list[Person] | None, list[str], list[str]]:
+    """(people or None, problems, notes) of an uploaded roster; each message names the
+    uploaded file's name and the line, as `popbot roster import` names its file."""
+    safe = Path(name).name or "roster.csv"
+    with tempfile.TemporaryDirectory(prefix="popbot-roster-") as tmp:
+        path = Path(tmp) / "upload.csv"
+        path.write_bytes(raw)
+        path.chmod(0o600)
+        notes: list[str] = []
+        try:
+            people = parse_roster(path, LANGUAGES, warnings=notes)
+        except RosterError as exc:
+            return None, [p.replace(str(path), safe) for p in exc.problems], []
+    return people, [], [n.replace(str(path), safe) for n in notes]
+
+
+class HrPages:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.parts = console.parts
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get("/roster", self.roster, name="roster")
+        app.router.add_post("/roster/check", self.check)
+        app.router.add_post("/roster/import", self.do_import)
+        app.router.add_get("/privacy", self.privacy, name="privacy")
+        app.router.add_post("/privacy/erase", self.erase)
+        app.router.add_get("/audit", self.audit, name="audit")
+
+    # ------------------------------------------------------------ the roster
+
+    async def roster(self, request: web.Request, **values: Any) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        people = self.parts.roster.everyone()
+        active = sum(p.active for p in people)
+        return self.console.page(
+            request, "roster.html", active=active, inactive=len(people) - active, **values
+        )
+
+    async def check(self, request: web.Request) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        form = await request.post()
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField):
+            return await self.roster(request, problems=[self.console.t(request)["roster_no_file"]])
+        raw = upload.file.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            return await self.roster(request, problems=[self.console.t(request)["roster_too_big"]])
+        people, problems, notes = _parse(raw, upload.filename)
+        if people is None:
+            return await self.roster(request, problems=problems, name=Path(upload.filename).name)
+        result, after = self.parts.roster.compare(people)
+        names = {p.id: p.name for p in after}
+        preview = {
+            kind: {"count": len(ids), "names": [names.get(i, i) for i in ids[:SHOWN]]}
+            for kind, ids in (
+                ("added", result.added),
+                ("updated", result.updated),
+                ("leaving", result.deactivated),
+            )
+        }
+        return await self.roster(
+            request,
+            preview=preview,
+            notes=notes,
+            name=Path(upload.filename).name,
+            content=base64.b64encode(raw).decode("ascii"),  # sent back with "import": no server state
+            total=len(people),
+        )
+
+    async def do_import(self, request: web.Request) -> web.StreamResponse:
+        session = self.console.need(request, "hr")
+        form = await request.post()
+        try:
+            raw = base64.b64decode(str(form.get("content", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        people, problems, _notes = _parse(raw, str(form.get("name", "roster.csv")))
+        if not raw or people is None:  # checked a moment ago: only a changed form lands here
+            return await self.roster(
+                request, problems=problems or [self.console.t(request)["roster_no_file"]]
+            )
+        planner = self.parts.planner()
+        if not self.parts.store.has_progress() and not any(True for _ in self.parts.store.people()):
+            self.parts.store.start_progress()  # a new data folder: counted from the start
+        result, planned, _resumed = planner.import_roster(people)
+        self.console.audit(
+            f"{session.email} imported the roster: {len(people)} people, {len(result.added)} added, "
+            f"{len(result.updated)} updated, {len(result.deactivated)} leaving"
+        )
+        done = self.console.t(request)["roster_done"].format(
+            people=len(people), added=len(result.added), updated=len(result.updated),
+            leaving=len(result.deactivated), planned=planned,
+        )  # fmt: skip
+        return await self.roster(request, done=done)
+
+    # ------------------------------------------------------------ privacy requests
+
+    async def privacy(self, request: web.Request, **values: Any) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        months = self.parts.schedule_config.retention_months
+        return self.console.page(request, "privacy.html", months=months, **values)
+
+    async def erase(self, request: web.Request) -> web.StreamResponse:
+        session = self.console.need(request, "hr")
+        form = await request.post()
+        t = self.console.t(request)
+        person, confirm = str(form.get("person", "")).strip(), str(form.get("confirm", "")).strip()
+        if not person or person != confirm:
+            return await self.privacy(request, problem=t["privacy_not_confirmed"])
+        if self.parts.roster.get(person) is None and self.parts.store.load(person) is None:
+            return await self.privacy(request, problem=t["privacy_unknown"].format(person=person))
+        gone = self.parts.personal.erase(person, note=f"asked in the console by {session.email}")
+        self.console.audit(f"{session.email} erased a person's data (see the erasure line)")
+        summary = ", ".join(f"{n} {what}" for what, n in gone.items())
+        return await self.privacy(request, done=t["privacy_erased"].format(summary=summary))
+
+    # ------------------------------------------------------------ the audit log
+
+    async def audit(self, request: web.Request) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        lines = self.parts.store.audit_lines()[-AUDIT_LINES:]
+        return self.console.page(request, "audit.html", lines=list(reversed(lines)), shown=AUDIT_LINES)
