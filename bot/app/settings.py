@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # the browser console
     popbot_web_secret: SecretStr = SecretStr("")  # signs its sessions: the same on every replica
     popbot_web_min_group: int = Field(default=5, ge=1)  # smaller groups' counts are not shown
+    popbot_web_hr: str = ""  # e-mail addresses (comma-separated) that sign in as HR by OpenID Connect
+    popbot_oidc_issuer: str = ""  # the identity provider (https://login.microsoftonline.com/<tenant>/v2.0)
+    popbot_oidc_client_id: str = ""
+    popbot_oidc_client_secret: SecretStr = SecretStr("")
 
     # Telegram
     telegram_bot_token: SecretStr = SecretStr("")
@@ -73,6 +77,7 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "popbot_database_url",
         "popbot_web_secret",
+        "popbot_oidc_client_secret",
         mode="before",
     )
     @classmethod

@@ -10,26 +10,31 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.views import STAGES, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
+from bot.app.web.oidc import Flow, Oidc
 from bot.app.web.session import COOKIE, Session, Sessions
 from bot.app.web.text import words
 from bot.app.wiring import Parts
+from bot.errors import PopbotError
 from bot.schedule.outbox import Outbox
 
 log = logging.getLogger("popbot")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SESSION: web.RequestKey[Session | None] = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
+FLOW_COOKIE = "popbot_oidc"  # the OpenID Connect flow's state, nonce and PKCE verifier, signed
 CSRF_COOKIE = "popbot_signin_csrf"  # the sign-in form's token, before there is a session
 LANG_COOKIE = "popbot_lang"
 MIN_GROUP = 5  # counts of a smaller group are not shown to HR: they would point at people
@@ -50,6 +55,17 @@ class Console:
         self.parts = parts
         self.sessions = Sessions(secret)
         self.accounts = Accounts(parts.store)
+        settings = parts.settings
+        self.oidc = (
+            Oidc(
+                settings.popbot_oidc_issuer,
+                settings.popbot_oidc_client_id,
+                settings.popbot_oidc_client_secret.get_secret_value(),
+            )
+            if settings.popbot_oidc_issuer
+            else None
+        )
+        self.hr_emails = {e.strip().lower() for e in settings.popbot_web_hr.split(",") if e.strip()}
         self.min_group = min_group
         self.templates = Environment(
             loader=PackageLoader("bot.app.web", "templates"),
@@ -64,6 +80,8 @@ class Console:
         app.router.add_get("/signin", self.signin_page, name="signin")
         app.router.add_post("/signin", self.signin)
         app.router.add_post("/signout", self.signout)
+        app.router.add_get("/oidc/start", self.oidc_start)
+        app.router.add_get("/oidc/callback", self.oidc_callback, name="oidc_callback")
         app.router.add_get("/round", self.round, name="round")
         app.router.add_get("/reports", self.reports, name="reports")
         app.router.add_get("/schedule", self.schedule, name="schedule")
@@ -89,7 +107,13 @@ class Console:
         """Signed in, or the sign-in page; a POST carries the session's CSRF token."""
         session = self.sessions.read(request.cookies.get(COOKIE))
         request[SESSION] = session
-        if request.match_info.handler in (self.signin_page, self.signin, self.css):  # open to all
+        if request.match_info.handler in (  # open to all
+            self.signin_page,
+            self.signin,
+            self.css,
+            self.oidc_start,
+            self.oidc_callback,
+        ):
             return await handler(request)
         if session is None:
             raise web.HTTPSeeOther(_url(request, "signin"))
@@ -151,7 +175,14 @@ class Console:
 
     async def signin_page(self, request: web.Request, failed: str = "") -> web.StreamResponse:
         token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = self.page(request, "signin.html", status=401 if failed else 200, csrf=token, failed=failed)
+        response = self.page(
+            request,
+            "signin.html",
+            status=401 if failed else 200,
+            csrf=token,
+            failed=failed,
+            oidc=self.oidc is not None,
+        )
         response.set_cookie(
             CSRF_COOKIE, token, httponly=True, samesite="Lax", secure=self._secure(request), path="/"
         )
@@ -184,6 +215,77 @@ class Console:
             max_age=8 * 3600,
         )
         response.del_cookie(CSRF_COOKIE, path="/")
+        raise response
+
+    def role_of(self, email: str) -> str | None:
+        """Who may use the console, for someone the identity provider vouches for: a local
+        account's role; HR if POPBOT_WEB_HR names them; a manager if the roster gives them
+        reports; nobody else."""
+        account = self.parts.store.load_account(email)
+        if account is not None:
+            return str(account["role"])
+        if email in self.hr_emails:
+            return "hr"
+        me = self.parts.store.find_person(f"email:{email}")
+        if me and any(p.manager == me and p.active for p in self.parts.roster.everyone()):
+            return "manager"
+        return None
+
+    def _callback_url(self, request: web.Request) -> str:
+        scheme = "https" if self._secure(request) else "http"
+        return f"{scheme}://{request.host}{_url(request, 'oidc_callback')}"
+
+    async def oidc_start(self, request: web.Request) -> web.StreamResponse:
+        if self.oidc is None:
+            raise web.HTTPNotFound()
+        try:
+            url, flow = await self.oidc.start(self._callback_url(request))
+        except (PopbotError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("OpenID Connect sign-in could not start: %s", exc)
+            return await self.signin_page(request, failed=self.t(request)["signin_provider_down"])
+        response = web.HTTPSeeOther(url)
+        response.set_cookie(
+            FLOW_COOKIE, self.sessions.seal(dict(flow.__dict__)), httponly=True, samesite="Lax",
+            secure=self._secure(request), path="/", max_age=600,
+        )  # fmt: skip
+        raise response
+
+    async def oidc_callback(self, request: web.Request) -> web.StreamResponse:
+        t = self.t(request)
+        data = self.sessions.unseal(request.cookies.get(FLOW_COOKIE))
+        if self.oidc is None or data is None:
+            return self.page(request, "message.html", status=400, message=t["bad_request"])
+        flow = Flow(**data)  # type: ignore[arg-type]
+        given = request.query.get("state", "")
+        if (
+            flow.until < time.time()
+            or not hmac.compare_digest(given, flow.state)
+            or "code" not in request.query
+        ):
+            return self.page(request, "message.html", status=400, message=t["bad_request"])
+        try:
+            email = await self.oidc.finish(self._callback_url(request), request.query["code"], flow)
+        except (PopbotError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("OpenID Connect sign-in refused: %s", exc)
+            self.audit("sign-in by the identity provider refused")
+            return await self.signin_page(request, failed=t["signin_failed"])
+        role = self.role_of(email)
+        if role is None:
+            self.audit("sign-in by the identity provider: not HR nor a manager")
+            return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
+        _session, cookie = self.sessions.issue(email, role)
+        self.audit(f"{email} signed in by the identity provider ({role})")
+        response = web.HTTPSeeOther(_url(request, "round" if role == "hr" else "reports"))
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            httponly=True,
+            samesite="Lax",
+            secure=self._secure(request),
+            path="/",
+            max_age=8 * 3600,
+        )
+        response.del_cookie(FLOW_COOKIE, path="/")
         raise response
 
     async def signout(self, request: web.Request) -> web.StreamResponse:

@@ -31,12 +31,12 @@ class Sessions:
     def _sign(self, payload: bytes) -> str:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()
 
-    def issue(self, email: str, role: str) -> tuple[Session, str]:
-        session = Session(email, role, secrets.token_urlsafe(24), time.time() + LIFETIME)
-        payload = base64.urlsafe_b64encode(json.dumps(session.__dict__).encode("utf-8"))
-        return session, f"{payload.decode('ascii')}.{self._sign(payload)}"
+    def seal(self, data: dict[str, object]) -> str:
+        """`data` as a cookie value nobody can alter unnoticed (it is readable, not secret)."""
+        payload = base64.urlsafe_b64encode(json.dumps(data).encode("utf-8"))
+        return f"{payload.decode('ascii')}.{self._sign(payload)}"
 
-    def read(self, cookie: str | None) -> Session | None:
+    def unseal(self, cookie: str | None) -> dict[str, object] | None:
         if not cookie or "." not in cookie or len(cookie) > 4096:
             return None
         payload, _, signature = cookie.rpartition(".")
@@ -44,7 +44,20 @@ class Sessions:
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
-            session = Session(str(data["email"]), str(data["role"]), str(data["csrf"]), float(data["until"]))
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def issue(self, email: str, role: str) -> tuple[Session, str]:
+        session = Session(email, role, secrets.token_urlsafe(24), time.time() + LIFETIME)
+        return session, self.seal(dict(session.__dict__))
+
+    def read(self, cookie: str | None) -> Session | None:
+        data = self.unseal(cookie)
+        if data is None:
+            return None
+        try:
+            session = Session(str(data["email"]), str(data["role"]), str(data["csrf"]), float(data["until"]))  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
             return None
         return session if session.until > time.time() else None

@@ -1,0 +1,103 @@
+"""Sign-in through an OpenID Connect provider (a fake one on 127.0.0.1): HR by POPBOT_WEB_HR,
+a manager by the roster, an employee refused; and every way an answer can be forged refused."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app.settings import Settings
+from bot.app.web.app import console_app
+from bot.app.wiring import Parts
+from tests.fakes.oidc import CLIENT_ID, CLIENT_SECRET, FakeOidc
+from tests.web.console_world import MARKER, console_data
+
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture
+async def provider() -> AsyncIterator[FakeOidc]:
+    idp = FakeOidc()
+    await idp.start()
+    yield idp
+    await idp.stop()
+
+
+@pytest.fixture
+async def client(tmp_path: Path, provider: FakeOidc) -> AsyncIterator[Client]:
+    data = await console_data(tmp_path)
+    settings = Settings(
+        popbot_data_dir=data,
+        popbot_web_secret="test-secret",  # type: ignore[arg-type]
+        popbot_oidc_issuer=provider.url,
+        popbot_oidc_client_id=CLIENT_ID,
+        popbot_oidc_client_secret=CLIENT_SECRET,  # type: ignore[arg-type]
+        popbot_web_hr="Chief.HR@example.org",
+    )
+    app = web.Application()
+    app.add_subapp("/console", console_app(Parts(settings)))
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+async def through_provider(client: Client) -> web.StreamResponse | object:
+    """Start, let the provider sign in its user, come back: the console's last answer."""
+    start = await client.get("/console/oidc/start", allow_redirects=False)
+    assert start.status == 303
+    async with client.session.get(start.headers["Location"], allow_redirects=False) as at_provider:
+        assert at_provider.status == 302
+        back = at_provider.headers["Location"]
+    path = back.split(str(client.make_url("")).rstrip("/"), 1)[1]
+    return await client.get(path, allow_redirects=False)
+
+
+async def test_the_sign_in_page_offers_the_organisations_account(client: Client) -> None:
+    page = await (await client.get("/console/signin")).text()
+    assert "/console/oidc/start" in page and "organisatie-account" in page
+
+
+async def test_hr_named_in_the_settings_signs_in_as_hr(client: Client, provider: FakeOidc) -> None:
+    provider.user = "chief.hr@example.org"
+    answer = await through_provider(client)
+    assert answer.status == 303 and answer.headers["Location"] == "/console/round"  # type: ignore[attr-defined]
+    page = await client.get("/console/round")
+    assert page.status == 200 and MARKER not in await page.text()
+
+
+async def test_a_manager_by_the_roster_signs_in_as_manager_an_employee_does_not(
+    client: Client, provider: FakeOidc
+) -> None:
+    provider.user = "rob@example.org"  # has five reports in the roster
+    answer = await through_provider(client)
+    assert answer.headers["Location"] == "/console/reports"  # type: ignore[attr-defined]
+    assert (await client.get("/console/round")).status == 403
+    client.session.cookie_jar.clear()
+    provider.user = "anna@example.org"  # an employee: no reports, not HR
+    answer = await through_provider(client)
+    assert answer.status == 403  # type: ignore[attr-defined]
+    assert (await client.get("/console/reports", allow_redirects=False)).status == 303
+
+
+@pytest.mark.parametrize("tamper", ["stranger", "audience", "nonce", "expired"])
+async def test_a_forged_or_stale_id_token_is_refused(client: Client, provider: FakeOidc, tamper: str) -> None:
+    provider.user, provider.tamper = "chief.hr@example.org", tamper
+    answer = await through_provider(client)
+    assert answer.status == 401  # type: ignore[attr-defined]
+    assert (await client.get("/console/round", allow_redirects=False)).status == 303
+
+
+async def test_an_unverified_address_or_a_changed_state_is_refused(
+    client: Client, provider: FakeOidc
+) -> None:
+    provider.user, provider.verified = "chief.hr@example.org", False
+    assert (await through_provider(client)).status == 401  # type: ignore[attr-defined]
+    provider.verified = True
+    start = await client.get("/console/oidc/start", allow_redirects=False)
+    async with client.session.get(start.headers["Location"], allow_redirects=False) as at_provider:
+        back = at_provider.headers["Location"].replace("state=", "state=x")
+    path = back.split(str(client.make_url("")).rstrip("/"), 1)[1]
+    assert (await client.get(path, allow_redirects=False)).status == 400
