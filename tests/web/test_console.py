@@ -207,3 +207,20 @@ async def test_no_page_holds_an_answer_for_hr_or_a_manager(
             answer = await client.get(f"/console/{page}")
             assert answer.status == (200 if page in allowed[role] else 403), (role, page)
             assert MARKER not in await answer.text(), (role, page)
+
+
+async def test_the_schedule_as_csv_neutralises_formulas(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    answer = await client.get("/console/schedule.csv")
+    assert answer.status == 200 and "attachment" in answer.headers["Content-Disposition"]
+    text = (await answer.read()).decode("utf-8-sig")
+    assert text.startswith("due;kind;person;to;via;status;detail") and "anna" in text
+    assert MARKER not in text
+    from bot.app.web.app import _cell
+
+    assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")' and _cell("Eva") == "Eva"
+    client.session.cookie_jar.clear()
+    assert await sign_in(client, MANAGER) == 303
+    assert (await client.get("/console/schedule.csv")).status == 403

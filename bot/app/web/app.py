@@ -7,7 +7,9 @@ answers: the handlers read `bot.app.views` and the outbox's schedule, nothing el
 
 from __future__ import annotations
 
+import csv
 import hmac
+import io
 import logging
 import secrets
 import time
@@ -21,14 +23,16 @@ import aiohttp
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot.app.views import STAGES, schedule_summary, schedule_view, standing, team_counts
+from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
 from bot.app.web.oidc import Flow, Oidc
 from bot.app.web.session import COOKIE, Session, Sessions
 from bot.app.web.text import words
 from bot.app.wiring import Parts
+from bot.domain import DONE
 from bot.errors import PopbotError
+from bot.people.team import prep_id
 from bot.schedule.outbox import Outbox
 
 log = logging.getLogger("popbot")
@@ -86,6 +90,7 @@ class Console:
         app.router.add_get("/reports", self.reports, name="reports")
         app.router.add_get("/schedule", self.schedule, name="schedule")
         app.router.add_post("/schedule/retry", self.retry)
+        app.router.add_get("/schedule.csv", self.schedule_csv)
         app.router.add_get("/static/console.css", self.css)
         HrPages(self).routes(app)
         return app
@@ -350,8 +355,16 @@ class Console:
         me = self.parts.store.find_person(f"email:{session.email}")
         outbox = Outbox(self.parts.outbox_files)
         mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
-        rows = [standing(self.parts, outbox, p) for p in sorted(mine, key=lambda p: p.name)]
-        return self.page(request, "reports.html", rows=rows, stages=STAGES[1:])
+        rows = []
+        for p in sorted(mine, key=lambda p: p.name):
+            row = standing(self.parts, outbox, p)
+            # the manager's own preparation for this report: done or still open (never its content)
+            prep = self.parts.store.load(prep_id(me or "", p.id, p.conversation))
+            row["prepared"] = prep is not None and prep.state == DONE
+            rows.append(row)
+        username = self.parts.settings.telegram_bot_username.strip().lstrip("@")
+        chat = f"https://t.me/{username}" if username else ""
+        return self.page(request, "reports.html", rows=rows, stages=STAGES[1:], chat=chat)
 
     # ------------------------------------------------------------ HR: the schedule
 
@@ -359,6 +372,25 @@ class Console:
         self.need(request, "hr")
         summary = schedule_summary(schedule_view(self.parts))
         return self.page(request, "schedule.html", summary=summary, done=done)
+
+    async def schedule_csv(self, request: web.Request) -> web.StreamResponse:
+        """Every planned and sent message (when, what, for whom, how, its state) for a
+        spreadsheet; a cell a spreadsheet would run as a formula is made text."""
+        self.need(request, "hr")
+        view = schedule_view(self.parts)
+        columns = ("due", "kind", "person", "to", "via", "status", "detail")
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")  # as Dutch Excel opens it
+        writer.writerow(columns)
+        for entry in view.outbox.everything():
+            row = entry_row(view, entry)
+            writer.writerow([_cell(str(row[c])) for c in columns])
+        return web.Response(
+            body=("\ufeff" + out.getvalue()).encode("utf-8"),  # the BOM: Excel reads it as UTF-8
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": 'attachment; filename="popbot-schedule.csv"'},
+        )
 
     async def retry(self, request: web.Request) -> web.StreamResponse:
         session = self.need(request, "hr")
@@ -389,3 +421,8 @@ def console_app(parts: Parts) -> web.Application:
         log.warning("POPBOT_WEB_SECRET is not set: console sign-ins last until this process stops")
         secret = secrets.token_urlsafe(32)
     return Console(parts, secret.encode("utf-8"), parts.settings.popbot_web_min_group).app()
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet cell that shows as text: one starting with = + - @ or a tab would run."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
