@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     popbot_schedule: Path | None = None  # another schedule.yaml than the bundled one
     popbot_schedule_interval: float = Field(default=60.0, gt=0)  # seconds between passes
     popbot_font_dir: Path | None = None  # a folder searched first for the PDF's fonts
+    popbot_scripts_dir: Path | None = None  # HR's edited dialog scripts (default: <data dir>/dialogs)
     # PostgreSQL for every store instead of the files (several replicas on one database);
     # a secret: the URL may hold the password
     popbot_database_url: SecretStr = SecretStr("")

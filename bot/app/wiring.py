@@ -72,8 +72,19 @@ class Parts:
         from bot.dialog.registry import ScriptRegistry
         from bot.dialog.script import bundled_script_path
 
-        paths = [bundled_script_path(name, lang) for lang in LANGUAGES]
+        paths = [self.script_path(name, lang) or bundled_script_path(name, lang) for lang in LANGUAGES]
         return ScriptRegistry(paths, archive=self.stores.scripts, default_language=self.language)
+
+    @property
+    def scripts_dir(self) -> Path:
+        """Where HR's edited dialog scripts live (the console saves there); a script not
+        there is the bundled one."""
+        return self.settings.popbot_scripts_dir or self.data_dir / "dialogs"
+
+    def script_path(self, name: str, language: str) -> Path | None:
+        """HR's edited `name.language.yaml`, if there is one."""
+        path = self.scripts_dir / f"{name}.{language}.yaml"
+        return path if path.is_file() else None
 
     @cached_property
     def schedule_config(self) -> ScheduleConfig:

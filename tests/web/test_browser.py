@@ -183,3 +183,39 @@ def test_hr_uploads_a_roster_with_a_mistake_sees_the_line_mends_it_and_imports(
         assert MARKER not in browser.page_source
         accessible(browser)
         browser.save_screenshot(str(folder / f"{page}.png"))
+
+
+def test_hr_edits_a_script_into_an_error_and_back_and_sees_the_diagram(
+    browser: Any, console: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    folder = shots(tmp_path)
+    sign_in(browser, console, HR)
+    browser.get(console + "scripts/pop/nl")
+    assert browser.find_element(By.CSS_SELECTOR, "img.flow").get_attribute("src").startswith("data:image/svg")
+    accessible(browser)
+    editor = browser.find_element(By.ID, "text")
+    original = editor.get_attribute("value")
+    # as HR types: the validator's line:column shows without a click (the page's own script)
+    browser.execute_script(
+        "arguments[0].value = arguments[1]", editor, original.replace("kind: text\n", "kind: tekst\n", 1)
+    )
+    editor.send_keys(" ")
+    WebDriverWait(browser, 10).until(lambda d: "pop.nl.yaml:" in d.find_element(By.ID, "problems").text)
+    browser.save_screenshot(str(folder / "script-error.png"))
+    browser.find_element(By.CSS_SELECTOR, "form.script button[type=submit]").click()
+    assert "Not saved" in browser.page_source or "Niet opgeslagen" in browser.page_source
+    editor = browser.find_element(By.ID, "text")
+    browser.execute_script(
+        "arguments[0].value = arguments[1]",
+        editor,
+        original.replace("Waar ben je goed in?", "Waar blink je in uit?"),
+    )
+    browser.find_element(By.CSS_SELECTOR, "form.script button[type=submit]").click()
+    status = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert "version" in status or "versie" in status
+    assert browser.find_element(By.CSS_SELECTOR, "img.flow")
+    accessible(browser)
+    browser.save_screenshot(str(folder / "script-saved.png"))

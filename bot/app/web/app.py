@@ -27,6 +27,7 @@ from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, st
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
 from bot.app.web.oidc import Flow, Oidc
+from bot.app.web.scripts_page import ScriptsPage
 from bot.app.web.session import COOKIE, Session, Sessions
 from bot.app.web.text import words
 from bot.app.wiring import Parts
@@ -91,8 +92,9 @@ class Console:
         app.router.add_get("/schedule", self.schedule, name="schedule")
         app.router.add_post("/schedule/retry", self.retry)
         app.router.add_get("/schedule.csv", self.schedule_csv)
-        app.router.add_get("/static/console.css", self.css)
+        app.router.add_get("/static/{file:(?:console\\.css|scripts\\.js)}", self.static)
         HrPages(self).routes(app)
+        ScriptsPage(self).routes(app)
         return app
 
     @web.middleware
@@ -115,7 +117,7 @@ class Console:
         if request.match_info.handler in (  # open to all
             self.signin_page,
             self.signin,
-            self.css,
+            self.static,
             self.oidc_start,
             self.oidc_callback,
         ):
@@ -130,14 +132,17 @@ class Console:
 
     # ------------------------------------------------------------ helpers
 
-    def _lang(self, request: web.Request) -> str:
+    def lang(self, request: web.Request) -> str:
         chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or ""
         if chosen in ("nl", "en"):
             return chosen
         return "en" if request.headers.get("Accept-Language", "").lower().startswith("en") else "nl"
 
     def t(self, request: web.Request) -> dict[str, str]:
-        return words(self._lang(request))
+        return words(self.lang(request))
+
+    def t_for(self, language: str) -> dict[str, str]:
+        return words(language)
 
     def _render(self, request: web.Request, template: str, **values: Any) -> str:
         session = request.get(SESSION)
@@ -145,7 +150,7 @@ class Console:
         role = t.get(f"role_{session.role}", "") if session else ""
         prefix = _url(request, "signin").removesuffix("signin")  # where the console is mounted
         return self.templates.get_template(template).render(
-            t=t, session=session, lang=self._lang(request), role=role, prefix=prefix, **values
+            t=t, session=session, lang=self.lang(request), role=role, prefix=prefix, **values
         )
 
     def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
@@ -404,9 +409,11 @@ class Console:
         t = self.t(request)
         return await self.schedule(request, done=t["retried"].format(kind=entry.kind, person=entry.person))
 
-    async def css(self, request: web.Request) -> web.StreamResponse:
-        text = (resources.files("bot.app.web") / "static" / "console.css").read_text(encoding="utf-8")
-        return web.Response(text=text, content_type="text/css")
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["file"]
+        text = (resources.files("bot.app.web") / "static" / name).read_text(encoding="utf-8")
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        return web.Response(text=text, content_type=kind)
 
 
 def _url(request: web.Request, name: str) -> str:

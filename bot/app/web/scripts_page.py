@@ -1,0 +1,198 @@
+"""HR edits the dialog scripts in the browser: the YAML with the validator's `line:column`
+messages (checked as they type, by a few lines of script shipped here, and on a button
+without it), the flow diagram beside it, *save* (the running bot picks it up: the registry
+reloads), every saved version kept, with a diff and *restore*."""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.app.settings import LANGUAGES
+from bot.app.web.session import Session
+from bot.app.wiring import Parts
+from bot.dialog.loaded import LoadedScript
+from bot.dialog.problems import ScriptError
+from bot.dialog.script import bundled_script_path, parse_script
+
+FAMILIES = ("pop", "manager", "followup", "evaluation", "organisation")
+MAX_SCRIPT = 512 * 1024  # bytes of YAML
+
+
+class Console(Protocol):
+    parts: Parts
+
+    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
+    def need(self, request: web.Request, role: str) -> Session: ...
+    def t(self, request: web.Request) -> dict[str, str]: ...
+    def audit(self, line: str) -> None: ...
+    def lang(self, request: web.Request) -> str: ...
+    def t_for(self, language: str) -> dict[str, str]: ...
+
+
+def diagram(loaded: LoadedScript) -> str:
+    """The flow as an SVG image (a data: address: no markup of the script's goes in the page)."""
+    from bot.dialog.diagram import draw
+
+    with tempfile.TemporaryDirectory(prefix="popbot-flow-") as tmp:
+        out = Path(tmp) / "flow.svg"
+        try:
+            draw(loaded, out)
+        except Exception:  # no Graphviz here: the page goes on without the picture
+            return ""
+        return "data:image/svg+xml;base64," + base64.b64encode(out.read_bytes()).decode("ascii")
+
+
+class ScriptsPage:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.parts = console.parts
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get("/scripts", self.index, name="scripts")
+        app.router.add_get(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}", self.edit, name="script")
+        app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/check", self.check)
+        app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/save", self.save)
+        app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/restore", self.restore)
+
+    # ------------------------------------------------------------ where things are
+
+    def _which(self, request: web.Request) -> tuple[str, str]:
+        name, lang = request.match_info["name"], request.match_info["lang"]
+        if name not in FAMILIES or lang not in LANGUAGES:
+            raise web.HTTPNotFound(text=self.console.t(request)["not_found"])
+        return name, lang
+
+    def _current(self, name: str, lang: str) -> Path:
+        return self.parts.script_path(name, lang) or bundled_script_path(name, lang)
+
+    def _history(self, name: str, lang: str) -> Path:
+        return self.parts.scripts_dir / "history" / f"{name}.{lang}"
+
+    def _versions(self, name: str, lang: str) -> list[str]:
+        folder = self._history(name, lang)
+        return sorted((p.stem for p in folder.glob("*.yaml")), reverse=True) if folder.exists() else []
+
+    # ------------------------------------------------------------ pages
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        rows = [
+            {"name": name, "lang": lang, "edited": self.parts.script_path(name, lang) is not None,
+             "versions": len(self._versions(name, lang))}
+            for name in FAMILIES for lang in LANGUAGES
+        ]  # fmt: skip
+        return self.console.page(request, "scripts.html", rows=rows, folder=str(self.parts.scripts_dir))
+
+    async def edit(self, request: web.Request, **values: Any) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        name, lang = self._which(request)
+        text = values.pop("text", None)
+        if text is None:
+            text = self._current(name, lang).read_text(encoding="utf-8")
+        problems = values.pop("problems", None)
+        loaded = None
+        if problems is None:
+            loaded, problems = self._check(text, name, lang, self.console.lang(request))
+        versions = self._versions(name, lang)
+        chosen = request.query.get("version", "")
+        diff = ""
+        if chosen in versions:
+            old = (self._history(name, lang) / f"{chosen}.yaml").read_text(encoding="utf-8")
+            diff = "\n".join(
+                difflib.unified_diff(old.splitlines(), text.splitlines(), f"{chosen}", "now", lineterm="")
+            )
+        return self.console.page(
+            request, "script.html", name=name, script_lang=lang, text=text, problems=problems,
+            picture=diagram(loaded) if loaded else "", versions=versions, chosen=chosen, diff=diff, **values,
+        )  # fmt: skip
+
+    def _check(self, text: str, name: str, lang: str, ui: str) -> tuple[LoadedScript | None, list[str]]:
+        try:
+            loaded = parse_script(text, f"{name}.{lang}.yaml")
+        except ScriptError as exc:
+            return None, [p.render(ui) for p in exc.problems]
+        problems = [p.render(ui) for p in loaded.warnings]
+        if loaded.script.language != lang:
+            problems.append(self.console.t_for(ui)["script_wrong_language"].format(lang=lang))
+            return None, problems
+        return loaded, problems
+
+    async def _text(self, request: web.Request) -> str:
+        form = await request.post()
+        text = str(form.get("text", ""))
+        if len(text.encode("utf-8")) > MAX_SCRIPT:
+            raise web.HTTPRequestEntityTooLarge(MAX_SCRIPT, len(text))
+        return text.replace("\r\n", "\n")
+
+    async def check(self, request: web.Request) -> web.StreamResponse:
+        """The validator's messages: plain lines for the page's script, or the whole page."""
+        self.console.need(request, "hr")
+        name, lang = self._which(request)
+        text = await self._text(request)
+        loaded, problems = self._check(text, name, lang, self.console.lang(request))
+        if request.query.get("fragment"):
+            ok = self.console.t(request)["script_ok"] if loaded is not None and not problems else ""
+            return web.Response(text="\n".join(problems) or ok, content_type="text/plain")
+        return await self.edit(request, text=text, problems=problems)
+
+    async def save(self, request: web.Request, text: str | None = None) -> web.StreamResponse:
+        session = self.console.need(request, "hr")
+        name, lang = self._which(request)
+        if text is None:
+            text = await self._text(request)
+        loaded, problems = self._check(text, name, lang, self.console.lang(request))
+        if loaded is None:  # refused: nothing written, the live version stays
+            return await self.edit(request, text=text, problems=problems, refused=True)
+        self._write(name, lang, text)
+        live = self._reload(name, lang)
+        self.console.audit(f"{session.email} saved the {name}.{lang} script (version {loaded.version})")
+        saved = self.console.t(request)["script_saved"].format(version=loaded.version)
+        return await self.edit(request, text=text, saved=saved, live=live)
+
+    async def restore(self, request: web.Request) -> web.StreamResponse:
+        self.console.need(request, "hr")
+        name, lang = self._which(request)
+        version = str((await request.post()).get("version", ""))
+        if version not in self._versions(name, lang):
+            raise web.HTTPNotFound(text=self.console.t(request)["not_found"])
+        text = (self._history(name, lang) / f"{version}.yaml").read_text(encoding="utf-8")
+        return await self.save(request, text=text)
+
+    # ------------------------------------------------------------ writing and reloading
+
+    def _write(self, name: str, lang: str, text: str) -> None:
+        """The script file (atomically: a watcher never reads half of it) and a copy in its
+        history, named by the time it was saved."""
+        target = self.parts.scripts_dir / f"{name}.{lang}.yaml"
+        history = self._history(name, lang)
+        history.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        (history / f"{stamp}.yaml").write_text(text, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+
+    def _reload(self, name: str, lang: str) -> bool:
+        """This process's registry of the script reads it now (a bot in this process, `serve`,
+        uses it from the next turn); True if one was loaded here."""
+        engine = self.parts.__dict__.get("engine")
+        if engine is None:
+            return False  # `popbot web` alone: the bot's own watcher reads the file
+        target = self.parts.scripts_dir / f"{name}.{lang}.yaml"
+        bundled = bundled_script_path(name, lang)
+        for registry in engine.registries:
+            registry.paths = [target if p == bundled else p for p in registry.paths]
+            if target in registry.paths:
+                registry.reload()
+        return True

@@ -1,0 +1,99 @@
+"""HR edits a dialog script in the console: the validator's line:column messages, refused
+saves that change nothing, a saved edit the bot in the same process uses from the next
+message, every version kept, with a diff and restore."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app.settings import Settings
+from bot.app.web.app import console_app
+from bot.app.wiring import Parts
+from tests.web.console_world import HR, MANAGER, console_data
+from tests.web.test_console import csrf_of, sign_in
+
+Client = TestClient[web.Request, web.Application]
+QUESTION = "text: Waar ben je goed in?"
+
+
+@pytest.fixture
+async def parts(tmp_path: Path) -> Parts:
+    data = await console_data(tmp_path)
+    return Parts(Settings(popbot_data_dir=data, popbot_web_secret="test-secret"))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def client(parts: Parts) -> AsyncIterator[Client]:
+    app = web.Application()
+    app.add_subapp("/console", console_app(parts))
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+def textarea(html: str) -> str:
+    found = re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', html, re.S)
+    assert found
+    return found.group(1).replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<").replace(
+        "&gt;", ">").replace("&amp;", "&")  # fmt: skip
+
+
+async def test_an_edit_is_checked_refused_while_wrong_then_saved_and_used(
+    client: Client, parts: Parts
+) -> None:
+    engine = parts.engine  # a bot in this process, as in `popbot serve`
+    assert await sign_in(client, HR) == 303
+    index = await (await client.get("/console/scripts")).text()
+    assert "pop.nl.yaml" in index and "zoals meegeleverd" in index
+    page = await (await client.get("/console/scripts/pop/nl")).text()
+    token, text = csrf_of(page), textarea(page)
+    assert QUESTION in text and "Geen fouten." in page and 'src="data:image/svg+xml;base64,' in page
+
+    broken = text.replace("kind: text\n", "kind: tekst\n", 1)
+    hint = await client.post("/console/scripts/pop/nl/check?fragment=1", data={"csrf": token, "text": broken})
+    assert re.search(r"pop\.nl\.yaml:\d+:\d+", await hint.text())  # line:column, as the editor needs
+    refused = await (
+        await client.post("/console/scripts/pop/nl/save", data={"csrf": token, "text": broken})
+    ).text()
+    assert "Niet opgeslagen" in refused and parts.script_path("pop", "nl") is None  # nothing written
+
+    edited = text.replace(QUESTION, "text: Waar blink je in uit?", 1)
+    saved = await (
+        await client.post("/console/scripts/pop/nl/save", data={"csrf": token, "text": edited})
+    ).text()
+    assert "Opgeslagen als versie" in saved and "vanaf het volgende bericht" in saved
+    assert parts.script_path("pop", "nl") is not None
+    assert engine.scripts.for_language("nl").questions["goed_in"].text == "Waar blink je in uit?"
+
+    again = text.replace(QUESTION, "text: Waar ben jij sterk in?", 1)
+    await client.post("/console/scripts/pop/nl/save", data={"csrf": token, "text": again})
+    page = await (await client.get("/console/scripts/pop/nl")).text()
+    versions = re.findall(r'name="version" value="([^"]+)"', page)
+    assert len(versions) == 2
+    diff = await (await client.get(f"/console/scripts/pop/nl?version={versions[1]}")).text()
+    assert "-        text: Waar blink je in uit?" in diff and "+        text: Waar ben jij sterk in?" in diff
+    back = await client.post("/console/scripts/pop/nl/restore", data={"csrf": token, "version": versions[1]})
+    assert "Opgeslagen als versie" in await back.text()
+    assert engine.scripts.for_language("nl").questions["goed_in"].text == "Waar blink je in uit?"
+    audit = await (await client.get("/console/audit")).text()
+    assert audit.count("saved the pop.nl script") == 3
+
+
+async def test_only_hr_edits_scripts_and_only_the_known_ones(client: Client) -> None:
+    assert await sign_in(client, MANAGER) == 303
+    assert (await client.get("/console/scripts")).status == 403
+    assert (await client.get("/console/scripts/pop/nl")).status == 403
+    client.session.cookie_jar.clear()
+    assert await sign_in(client, HR) == 303
+    assert (await client.get("/console/scripts/passwd/nl")).status == 404
+    assert (await client.get("/console/scripts/pop/de")).status == 404
+    page = await (await client.get("/console/scripts/pop/nl")).text()
+    forged = await client.post(
+        "/console/scripts/pop/nl/restore", data={"csrf": csrf_of(page), "version": "../../x"}
+    )
+    assert forged.status == 404
