@@ -116,6 +116,9 @@ class TinyDBStore:
     def delete_account(self, email: str) -> bool:
         return self._accounts.delete(email)
 
+    def accounts(self) -> list[dict[str, Any]]:
+        return list(self._accounts.values())
+
     # ---------------------------------------------------------------- roster
 
     def load_person(self, person_id: str) -> dict[str, Any] | None:

@@ -94,6 +94,13 @@ def transfer(source: Any, target: Any, *, say: Callable[[str], object] = lambda 
             copied += 1
     report.copied["invitations"] = copied
 
+    copied = 0
+    for account in src.accounts():  # the console's local accounts (hashes, never passwords)
+        if dst.load_account(account["email"]) != account:
+            dst.save_account(account["email"], account)
+            copied += 1
+    report.copied["console accounts"] = copied
+
     for version in source.scripts.script_versions():
         text = source.scripts.script_text(version)
         if text is not None:

@@ -91,6 +91,10 @@ class PostgresStore:
         with self.db.connection() as conn:
             return conn.execute("DELETE FROM accounts WHERE email = %s", (email,)).rowcount > 0
 
+    def accounts(self) -> list[dict[str, Any]]:
+        with self.db.connection() as conn:
+            return [dict(r[0]) for r in conn.execute("SELECT data FROM accounts ORDER BY email")]
+
     # ---------------------------------------------------------------- roster
 
     def _people(self) -> dict[str, dict[str, Any]]:

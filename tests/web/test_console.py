@@ -224,3 +224,36 @@ async def test_the_schedule_as_csv_neutralises_formulas(
     client.session.cookie_jar.clear()
     assert await sign_in(client, MANAGER) == 303
     assert (await client.get("/console/schedule.csv")).status == 403
+
+
+async def test_the_console_on_postgresql(tmp_path: Path, database_url: str) -> None:
+    """The same data moved into PostgreSQL (accounts too): the same pages, the same guards."""
+    from bot.app.cli import main
+    from bot.app.settings import Settings
+    from bot.app.web.app import console_app as app_of
+    from bot.app.wiring import Parts
+
+    data = await console_data(tmp_path)
+    import os
+
+    os.environ["POPBOT_DATA_DIR"] = str(data)
+    try:
+        assert main(["data", "migrate", "--to", database_url]) == 0
+    finally:
+        del os.environ["POPBOT_DATA_DIR"]
+    settings = Settings(
+        popbot_data_dir=tmp_path / "replica",
+        popbot_database_url=database_url,  # type: ignore[arg-type]
+        popbot_web_secret="test-secret",  # type: ignore[arg-type]
+    )
+    app = web.Application()
+    app.add_subapp("/console", app_of(Parts(settings)))
+    async with TestClient(TestServer(app)) as c:
+        assert await sign_in(c, HR) == 303
+        for page in ("round", "schedule", "roster", "privacy", "audit", "scripts"):
+            answer = await c.get(f"/console/{page}")
+            assert answer.status == 200 and MARKER not in await answer.text(), page
+        assert "Rob Jansen" in await (await c.get("/console/round")).text()
+        c.session.cookie_jar.clear()
+        assert await sign_in(c, MANAGER) == 303
+        assert "Anna de Vries" in await (await c.get("/console/reports")).text()
