@@ -257,3 +257,25 @@ async def test_the_console_on_postgresql(tmp_path: Path, database_url: str) -> N
         c.session.cookie_jar.clear()
         assert await sign_in(c, MANAGER) == 303
         assert "Anna de Vries" in await (await c.get("/console/reports")).text()
+
+
+async def test_the_schedule_filters_by_person_manager_kind_status_and_dates(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    assert await sign_in(client, HR) == 303
+    by_person = await (await client.get("/console/schedule?person=anna")).text()
+    assert "De berichten die hierbij passen" in by_person and "r0" not in by_person.split("<h2>Zoeken")[1]
+    failed = (await (await client.get("/console/schedule?status=failed")).text()).split("<h2>Zoeken")[1]
+    assert failed.count("<td>failed</td>") == 1
+    team = (await (await client.get("/console/schedule?manager=rob&kind=invitation")).text()).split(
+        "<h2>Zoeken"
+    )[1]
+    assert (
+        "<td>r0</td>" in team
+        and "<td>anna</td>" not in team
+        and "prep_invitation" not in team.split("<tbody>")[1]
+    )
+    none = await (await client.get("/console/schedule?person=anna&since=2030-01-01")).text()
+    assert "Geen berichten die hierbij passen" in none
+    odd = await client.get("/console/schedule?since=not-a-date&person=%3Cscript%3E")
+    assert odd.status == 200 and "<script>" not in (await odd.text()).split("<main")[1]

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
 
@@ -42,6 +42,10 @@ SESSION: web.RequestKey[Session | None] = web.RequestKey("session", Session | No
 FLOW_COOKIE = "popbot_oidc"  # the OpenID Connect flow's state, nonce and PKCE verifier, signed
 CSRF_COOKIE = "popbot_signin_csrf"  # the sign-in form's token, before there is a session
 LANG_COOKIE = "popbot_lang"
+FILTERS = ("person", "manager", "kind", "status", "since", "until")
+LISTED = 500  # messages a filtered list shows (the CSV has them all)
+KINDS = {"invitation", "reminder", "delivery", "prep_invitation", "final", "checkin", "evaluation"}
+_EVER = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
 MIN_GROUP = 5  # counts of a smaller group are not shown to HR: they would point at people
 HEADERS = {
     "Content-Security-Policy": (
@@ -375,8 +379,34 @@ class Console:
 
     async def schedule(self, request: web.Request, done: str = "") -> web.StreamResponse:
         self.need(request, "hr")
-        summary = schedule_summary(schedule_view(self.parts))
-        return self.page(request, "schedule.html", summary=summary, done=done)
+        view = schedule_view(self.parts)
+        summary = schedule_summary(view)
+        asked = {k: request.query.get(k, "").strip() for k in FILTERS}
+        listed, more = self._listed(view, asked) if any(asked.values()) else ([], False)
+        return self.page(
+            request, "schedule.html", summary=summary, done=done, asked=asked, listed=listed, more=more,
+            kinds=sorted({kind for _hour, kind in view.outbox.store.due_counts(_EVER[0], _EVER[1])} | KINDS),
+        )  # fmt: skip
+
+    def _listed(self, view: Any, asked: dict[str, str]) -> tuple[list[dict[str, Any]], bool]:
+        """The messages the filters name (a person's or a manager's reports' read alone)."""
+        outbox = view.outbox
+        if asked["person"]:
+            entries = outbox.for_person(asked["person"])
+        elif asked["manager"]:
+            reports = [p.id for p in self.parts.roster.everyone() if p.manager == asked["manager"]]
+            entries = [e for r in reports for e in outbox.for_person(r)]
+        else:
+            entries = outbox.everything()
+        since, until = _day(asked["since"]), _day(asked["until"])
+        chosen = [
+            e for e in sorted(entries, key=lambda e: e.due)
+            if (not asked["kind"] or e.kind == asked["kind"])
+            and (not asked["status"] or e.status == asked["status"])
+            and (since is None or e.due.date() >= since)
+            and (until is None or e.due.date() <= until)
+        ]  # fmt: skip
+        return [entry_row(view, e) for e in chosen[:LISTED]], len(chosen) > LISTED
 
     async def schedule_csv(self, request: web.Request) -> web.StreamResponse:
         """Every planned and sent message (when, what, for whom, how, its state) for a
@@ -433,3 +463,10 @@ def console_app(parts: Parts) -> web.Application:
 def _cell(text: str) -> str:
     """A spreadsheet cell that shows as text: one starting with = + - @ or a tab would run."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a date the browser's date field would not send: no limit
