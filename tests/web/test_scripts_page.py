@@ -97,3 +97,28 @@ async def test_only_hr_edits_scripts_and_only_the_known_ones(client: Client) -> 
         "/console/scripts/pop/nl/restore", data={"csrf": csrf_of(page), "version": "../../x"}
     )
     assert forged.status == 404
+
+
+async def test_the_preview_chat_walks_the_text_in_the_editor_and_keeps_nothing(
+    client: Client, parts: Parts
+) -> None:
+    assert await sign_in(client, HR) == 303
+    page = await (await client.get("/console/scripts/pop/nl")).text()
+    token, text = csrf_of(page), textarea(page)
+    edited = text.replace(QUESTION, "text: Waar blink je in uit?", 1)
+    before = sorted(p.name for p in parts.data_dir.rglob("*"))
+    started = await (
+        await client.post("/console/scripts/pop/nl/preview", data={"csrf": token, "text": edited})
+    ).text()
+    assert 'class="transcript"' in started and "POP" in started
+    step = await client.post(
+        "/console/scripts/pop/nl/preview", data={"csrf": token, "text": edited, "say": "1"}
+    )
+    html = await step.text()
+    assert "Waar blink je in uit?" in html  # the edited question, not the live one
+    assert 'name="said" value="1"' in html  # the conversation so far, carried by the form
+    assert sorted(p.name for p in parts.data_dir.rglob("*")) == before  # nothing kept
+    other = await (
+        await client.post("/console/scripts/manager/nl/preview", data={"csrf": token, "text": ""})
+    ).text()
+    assert "dialoog van de medewerker" in other

@@ -24,6 +24,7 @@ from bot.dialog.script import bundled_script_path, parse_script
 
 FAMILIES = ("pop", "manager", "followup", "evaluation", "organisation")
 MAX_SCRIPT = 512 * 1024  # bytes of YAML
+PREVIEW_TURNS = 80  # answers a preview replays
 
 
 class Console(Protocol):
@@ -61,6 +62,7 @@ class ScriptsPage:
         app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/check", self.check)
         app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/save", self.save)
         app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/restore", self.restore)
+        app.router.add_post(r"/scripts/{name:[a-z]+}/{lang:[a-z]{2}}/preview", self.preview)
 
     # ------------------------------------------------------------ where things are
 
@@ -166,6 +168,23 @@ class ScriptsPage:
         text = (self._history(name, lang) / f"{version}.yaml").read_text(encoding="utf-8")
         return await self.save(request, text=text)
 
+    async def preview(self, request: web.Request) -> web.StreamResponse:
+        """The employee's dialog as the text stands, in a throw-away store: every answer said
+        so far is replayed (the form carries them), then the new one — nothing is kept."""
+        self.console.need(request, "hr")
+        name, lang = self._which(request)
+        form = await request.post()
+        text = str(form.get("text", "")).replace("\r\n", "\n")
+        said = [str(v)[:2000] for v in form.getall("said", [])][:PREVIEW_TURNS]
+        say = str(form.get("say", ""))[:2000]
+        if say.strip():
+            said.append(say)
+        loaded, problems = self._check(text, name, lang, self.console.lang(request))
+        transcript: list[tuple[str, str]] = []
+        if name == "pop" and loaded is not None:
+            transcript = await _walk(loaded, said)
+        return await self.edit(request, text=text, problems=problems, transcript=transcript, said=said)
+
     # ------------------------------------------------------------ writing and reloading
 
     def _write(self, name: str, lang: str, text: str) -> None:
@@ -196,3 +215,22 @@ class ScriptsPage:
             if target in registry.paths:
                 registry.reload()
         return True
+
+
+async def _walk(loaded: LoadedScript, said: list[str]) -> list[tuple[str, str]]:
+    """(who, text) of a conversation with `loaded` in which someone says `said`."""
+    from adapters.console import render
+    from bot.dialog.registry import ScriptRegistry
+    from bot.engine.engine import Engine
+    from bot.messages import Incoming
+    from storage import TinyDBStore
+
+    moment = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+    with tempfile.TemporaryDirectory(prefix="popbot-preview-") as tmp:
+        registry = ScriptRegistry.of(loaded, default_language=loaded.script.language)
+        engine = Engine(registry, TinyDBStore(tmp), clock=lambda: moment)
+        transcript = [("bot", render(await engine.start("preview"), 72))]
+        for line in said:
+            transcript.append(("you", line))
+            transcript.append(("bot", render(await engine.handle("preview", Incoming.say(line)), 72)))
+    return transcript
