@@ -99,13 +99,24 @@ def accessible(driver: Any) -> None:
     assert not bad, f"{driver.current_url}: {bad}"
 
 
+def click(driver: Any, css: str) -> None:
+    """Click what `css` finds and wait for the page it leads to (a click does not wait)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+
 def sign_in(driver: Any, url: str, email: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(url + "signin")
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+    click(driver, "form.signin button")
 
 
 def test_hr_signs_in_sees_the_round_and_the_schedule_and_no_answer(
@@ -123,18 +134,18 @@ def test_hr_signs_in_sees_the_round_and_the_schedule_and_no_answer(
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")  # the chart is drawn
     accessible(browser)
     browser.save_screenshot(str(folder / "round.png"))
-    browser.find_element(By.CSS_SELECTOR, "nav a[href$='schedule']").click()
+    click(browser, "nav a[href$='schedule']")
     assert "blocked" in browser.page_source and MARKER not in browser.page_source
     accessible(browser)
     browser.save_screenshot(str(folder / "schedule.png"))
-    browser.find_element(By.CSS_SELECTOR, "form[action$='schedule/retry'] button").click()
+    click(browser, "form[action$='schedule/retry'] button")
     assert "Opnieuw ingepland" in browser.page_source or "Planned again" in browser.page_source
     browser.set_window_size(390, 844)  # a phone
     browser.get(console + "round")
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the page is {width} px wide at a phone's 390"
     browser.save_screenshot(str(folder / "round-phone.png"))
-    browser.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    click(browser, "form.signout button")
     assert browser.current_url.endswith("/console/signin")
 
 
@@ -165,18 +176,18 @@ def test_hr_uploads_a_roster_with_a_mistake_sees_the_line_mends_it_and_imports(
     lines = ["id;name;email;language;manager;platform", "mila;Mila Bakker;mila@example.org;nl;;slack"]
     csv.write_bytes("\n".join([*lines, "rene;René;geen-adres;nl;mila;console", ""]).encode("cp1252"))
     browser.find_element(By.ID, "file").send_keys(str(csv))
-    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    click(browser, "form.upload button")
     problems = browser.find_element(By.CSS_SELECTOR, ".problems").text
     assert "rooster.csv:3:" in problems
     accessible(browser)
     browser.save_screenshot(str(folder / "roster-problem.png"))
     csv.write_bytes("\n".join([*lines, "rene;René;rene@example.org;nl;mila;console", ""]).encode("cp1252"))
     browser.find_element(By.ID, "file").send_keys(str(csv))
-    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    click(browser, "form.upload button")
     assert "René" in browser.page_source
     accessible(browser)
     browser.save_screenshot(str(folder / "roster-preview.png"))
-    browser.find_element(By.CSS_SELECTOR, "form[action$='roster/import'] button").click()
+    click(browser, "form[action$='roster/import'] button")
     assert "2" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     for page in ("privacy", "audit"):
         browser.get(console + page)
@@ -205,7 +216,7 @@ def test_hr_edits_a_script_into_an_error_and_back_and_sees_the_diagram(
     editor.send_keys(" ")
     WebDriverWait(browser, 10).until(lambda d: "pop.nl.yaml:" in d.find_element(By.ID, "problems").text)
     browser.save_screenshot(str(folder / "script-error.png"))
-    browser.find_element(By.CSS_SELECTOR, "form.script button[type=submit]").click()
+    click(browser, "form.script button[type=submit]")
     assert "Not saved" in browser.page_source or "Niet opgeslagen" in browser.page_source
     editor = browser.find_element(By.ID, "text")
     browser.execute_script(
@@ -213,7 +224,7 @@ def test_hr_edits_a_script_into_an_error_and_back_and_sees_the_diagram(
         editor,
         original.replace("Waar ben je goed in?", "Waar blink je in uit?"),
     )
-    browser.find_element(By.CSS_SELECTOR, "form.script button[type=submit]").click()
+    click(browser, "form.script button[type=submit]")
     status = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     assert "version" in status or "versie" in status
     assert browser.find_element(By.CSS_SELECTOR, "img.flow")
