@@ -35,6 +35,7 @@ COLUMNS = (
     "conversation",
     "timezone",
     "country",
+    "department",
 )
 REQUIRED = ("id", "name")
 PLATFORMS = ("", "console", "slack", "telegram")
@@ -61,6 +62,7 @@ class Person:
     conversation: str = ""  # ISO date-time with offset, in the person's time zone
     timezone: str = DEFAULT_TIMEZONE
     country: str = ""  # whose public holidays count; "" = the schedule's default country
+    department: str = ""  # for HR's counts per department (never shown for a small one)
     active: bool = True
 
     def conversation_at(self) -> datetime | None:
@@ -261,6 +263,7 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         conversation=conversation,
         timezone=timezone,
         country=country,
+        department=" ".join(v["department"].split())[:100],
     )
     return person, []
 

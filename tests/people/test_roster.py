@@ -115,7 +115,7 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     assert caught.value.problems == [
         f"{path}:1: missing column(s): name",
         f"{path}:1: unknown column(s): naam (known: id, name, email, language, "
-        "manager, platform, handle, conversation, timezone, country)",
+        "manager, platform, handle, conversation, timezone, country, department)",
     ]
 
 

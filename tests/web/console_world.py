@@ -17,14 +17,14 @@ from storage.outbox_files import OutboxFiles
 from tests.people.test_privacy import MARKER, prepared
 from tests.schedule_world import world
 
-ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone
-mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam
-anna,Anna de Vries,anna@example.org,nl,mila,telegram,,2027-01-18 10:00,Europe/Amsterdam
-rob,Rob Jansen,rob@example.org,nl,,console,,,Europe/Amsterdam
+ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone,department
+mila,Mila Bakker,mila@example.org,nl,,slack,U0MILA,,Europe/Amsterdam,Zorg
+anna,Anna de Vries,anna@example.org,nl,mila,telegram,,2027-01-18 10:00,Europe/Amsterdam,Zorg
+rob,Rob Jansen,rob@example.org,nl,,console,,,Europe/Amsterdam,ICT
 """
 # Rob's team of five (one with a name that must show as text), Mila's of one
 ROSTER += "".join(
-    f"r{n},{name},r{n}@example.org,nl,rob,console,,2027-01-{11 + n} 10:00,Europe/Amsterdam\n"
+    f"r{n},{name},r{n}@example.org,nl,rob,console,,2027-01-{11 + n} 10:00,Europe/Amsterdam,ICT\n"
     for n, name in enumerate(["<script>alert(1)</script>", '=HYPERLINK("http://x")', "Eva", "Bo", "Kim"])
 )
 HR, MANAGER, PASSWORD = "hr@example.org", "mila@example.org", "een lang wachtwoord"

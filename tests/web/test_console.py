@@ -97,6 +97,12 @@ async def test_hr_sees_counts_and_the_schedule_never_an_answer(
     mila_row = round_page[round_page.index("Mila Bakker") :].split("</tr>")[0]
     assert "verborgen" in mila_row  # a team of one: hidden
     assert "<script>alert(1)</script>" not in round_page
+    departments = round_page[round_page.index("Per afdeling") :]
+    ict, zorg = (
+        departments[departments.index(f'<th scope="row">{d}') :].split("</tr>")[0] for d in ("ICT", "Zorg")
+    )
+    assert "verborgen" not in ict and "<td>6</td>" in ict  # Rob and his five
+    assert "verborgen" in zorg  # two people: hidden
     assert "blocked" in pages["schedule"] and "Opnieuw proberen" in pages["schedule"]
     for html in pages.values():
         assert MARKER not in html

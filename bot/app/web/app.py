@@ -28,7 +28,7 @@ from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
 from bot.app.web.oidc import Flow, Oidc
 from bot.app.web.scripts_page import ScriptsPage
-from bot.app.web.session import COOKIE, Session, Sessions
+from bot.app.web.session import COOKIE, LIFETIME, Session, Sessions
 from bot.app.web.text import words
 from bot.app.wiring import Parts
 from bot.domain import DONE
@@ -216,20 +216,8 @@ class Console:
         if account is None:
             self.audit("sign-in refused")  # no address: a mistyped one may be someone's password
             return await self.signin_page(request, failed=t["signin_failed"])
-        _session, cookie = self.sessions.issue(account.email, account.role)
         self.audit(f"{account.email} signed in ({account.role})")
-        response = web.HTTPSeeOther(_url(request, "round" if account.role == "hr" else "reports"))
-        response.set_cookie(
-            COOKIE,
-            cookie,
-            httponly=True,
-            samesite="Lax",
-            secure=self._secure(request),
-            path="/",
-            max_age=8 * 3600,
-        )
-        response.del_cookie(CSRF_COOKIE, path="/")
-        raise response
+        raise self._signed_in(request, account.email, account.role, done_with=CSRF_COOKIE)
 
     def role_of(self, email: str) -> str | None:
         """Who may use the console, for someone the identity provider vouches for: a local
@@ -287,8 +275,12 @@ class Console:
         if role is None:
             self.audit("sign-in by the identity provider: not HR nor a manager")
             return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
-        _session, cookie = self.sessions.issue(email, role)
         self.audit(f"{email} signed in by the identity provider ({role})")
+        raise self._signed_in(request, email, role, done_with=FLOW_COOKIE)
+
+    def _signed_in(self, request: web.Request, email: str, role: str, done_with: str) -> web.HTTPSeeOther:
+        """To the first page of the role, with the session's cookie (and the sign-in's gone)."""
+        _session, cookie = self.sessions.issue(email, role)
         response = web.HTTPSeeOther(_url(request, "round" if role == "hr" else "reports"))
         response.set_cookie(
             COOKIE,
@@ -297,10 +289,10 @@ class Console:
             samesite="Lax",
             secure=self._secure(request),
             path="/",
-            max_age=8 * 3600,
+            max_age=LIFETIME,
         )
-        response.del_cookie(FLOW_COOKIE, path="/")
-        raise response
+        response.del_cookie(done_with, path="/")
+        return response
 
     async def signout(self, request: web.Request) -> web.StreamResponse:
         response = web.HTTPSeeOther(_url(request, "signin"))
@@ -329,10 +321,28 @@ class Console:
                 }
             )
         everyone = [total[s] if total["reports"] >= self.min_group else None for s in STAGES]
+        departments = self._departments(people)
         return self.page(
-            request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone,
+            request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone, departments=departments,
             min_group=self.min_group, chart=self._weeks(people), empty=not people,
         )  # fmt: skip
+
+    def _departments(self, people: list[Any]) -> list[dict[str, Any]]:
+        """Per department (the roster's column), the same counts; a small one hidden."""
+        active = [p for p in people if p.active and p.department]
+        reached = self.parts.store.progress_of([(p.id, p.conversation) for p in active])
+        counts: dict[str, Counter[str]] = {}
+        for p in active:
+            counts.setdefault(p.department, Counter()).update(["reports", *reached[p.id]])
+        return [
+            {
+                "department": name,
+                "counts": [
+                    c[s] if c["reports"] >= self.min_group or s == "reports" else None for s in STAGES
+                ],
+            }
+            for name, c in sorted(counts.items())
+        ]
 
     def _weeks(self, people: list[Any]) -> list[dict[str, Any]]:
         """Per ISO week of the conversations: how many, and how many finished preparing (a

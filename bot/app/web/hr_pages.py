@@ -8,26 +8,13 @@ import base64
 import binascii
 import tempfile
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
-from bot.app.web.session import Session
-from bot.app.wiring import Parts
+from bot.app.web.pages import Console
 from bot.people.roster import Person, RosterError, parse_roster
-
-
-class Console(Protocol):
-    """What these pages use of `bot.app.web.app.Console`."""
-
-    parts: Parts
-
-    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
-    def need(self, request: web.Request, role: str) -> Session: ...
-    def t(self, request: web.Request) -> dict[str, str]: ...
-    def audit(self, line: str) -> None: ...
-
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes: a roster of 100,000 people is ~10 MB
 SHOWN = 50  # names listed per kind of change in the preview (the counts are whole)

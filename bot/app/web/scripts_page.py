@@ -11,13 +11,12 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
-from bot.app.web.session import Session
-from bot.app.wiring import Parts
+from bot.app.web.pages import Console
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError
 from bot.dialog.script import bundled_script_path, parse_script
@@ -25,17 +24,6 @@ from bot.dialog.script import bundled_script_path, parse_script
 FAMILIES = ("pop", "manager", "followup", "evaluation", "organisation")
 MAX_SCRIPT = 512 * 1024  # bytes of YAML
 PREVIEW_TURNS = 80  # answers a preview replays
-
-
-class Console(Protocol):
-    parts: Parts
-
-    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
-    def need(self, request: web.Request, role: str) -> Session: ...
-    def t(self, request: web.Request) -> dict[str, str]: ...
-    def audit(self, line: str) -> None: ...
-    def lang(self, request: web.Request) -> str: ...
-    def t_for(self, language: str) -> dict[str, str]: ...
 
 
 def diagram(loaded: LoadedScript) -> str:

@@ -1,0 +1,22 @@
+"""What a page module uses of the console (`bot.app.web.app.Console`): its parts, rendering,
+the role check, the words, the audit — so page modules need not import the app itself."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.app.web.session import Session
+from bot.app.wiring import Parts
+
+
+class Console(Protocol):
+    parts: Parts
+
+    def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
+    def need(self, request: web.Request, role: str) -> Session: ...
+    def t(self, request: web.Request) -> dict[str, str]: ...
+    def t_for(self, language: str) -> dict[str, str]: ...
+    def lang(self, request: web.Request) -> str: ...
+    def audit(self, line: str) -> None: ...
