@@ -101,13 +101,35 @@ def accessible(driver: Any) -> None:
 
 def click(driver: Any, css: str) -> None:
     """Click what `css` finds and wait for the page it leads to (a click does not wait)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    def loaded(d: Any) -> bool:
+        return bool(d.execute_script("return document.readyState") == "complete")
+
+    WebDriverWait(driver, 20).until(loaded)
+    for attempt in range(3):  # a page still settling may swap a node out under the click
+        try:
+            old = driver.find_element(By.TAG_NAME, "html")
+            driver.find_element(By.CSS_SELECTOR, css).click()
+            break
+        except WebDriverException:
+            if attempt == 2:
+                raise
+            time.sleep(0.2)
+
+    def gone(_d: Any) -> bool:
+        # the old page's root is stale once the new page is in; Chromium sometimes says so
+        # with "node does not belong to the document" instead of a stale-element error
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, 20).until(gone)
+    WebDriverWait(driver, 20).until(loaded)
 
 
 def sign_in(driver: Any, url: str, email: str) -> None:
