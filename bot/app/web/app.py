@@ -321,16 +321,17 @@ class Console:
                 }
             )
         everyone = [total[s] if total["reports"] >= self.min_group else None for s in STAGES]
-        departments = self._departments(people)
+        # the stages reached, read once for the page (team_counts made sure the log exists)
+        reached = self.parts.store.progress_of([(p.id, p.conversation) for p in people if p.active])
+        departments = self._departments(people, reached)
         return self.page(
             request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone, departments=departments,
-            min_group=self.min_group, chart=self._weeks(people), empty=not people,
+            min_group=self.min_group, chart=self._weeks(people, reached), empty=not people,
         )  # fmt: skip
 
-    def _departments(self, people: list[Any]) -> list[dict[str, Any]]:
+    def _departments(self, people: list[Any], reached: dict[str, set[str]]) -> list[dict[str, Any]]:
         """Per department (the roster's column), the same counts; a small one hidden."""
         active = [p for p in people if p.active and p.department]
-        reached = self.parts.store.progress_of([(p.id, p.conversation) for p in active])
         counts: dict[str, Counter[str]] = {}
         for p in active:
             counts.setdefault(p.department, Counter()).update(["reports", *reached[p.id]])
@@ -344,11 +345,10 @@ class Console:
             for name, c in sorted(counts.items())
         ]
 
-    def _weeks(self, people: list[Any]) -> list[dict[str, Any]]:
+    def _weeks(self, people: list[Any], reached: dict[str, set[str]]) -> list[dict[str, Any]]:
         """Per ISO week of the conversations: how many, and how many finished preparing (a
         week with fewer than the minimum shows its total only)."""
         active = [p for p in people if p.active and p.conversation_at() is not None]
-        reached = self.parts.store.progress_of([(p.id, p.conversation) for p in active])
         weeks: dict[str, list[int]] = {}
         for p in active:
             year, week, _ = p.conversation_at().isocalendar()
