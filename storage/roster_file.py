@@ -71,6 +71,8 @@ class RosterFile:
                 parsed.index[f"email:{str(p['email']).lower()}"] = p["id"]
             if p.get("slack"):
                 parsed.index[f"slack:{p['slack']}"] = p["id"]
+            if p.get("teams"):
+                parsed.index[f"teams:{p['teams']}"] = p["id"]
         return parsed
 
     def load_person(self, person_id: str) -> dict[str, Any] | None:

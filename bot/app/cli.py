@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -93,12 +94,30 @@ def parser() -> argparse.ArgumentParser:
     slack.add_argument("--lang", default="nl", choices=LANGUAGES)
     slack.set_defaults(func=command("platforms:cmd_slack"))
 
+    teams = sub.add_parser(
+        "teams", help="run the Teams bot (/api/messages), or write its app package (teams manifest)"
+    )
+    teams.add_argument("--host", default="0.0.0.0", help="the address to listen on")
+    teams.add_argument("--port", type=int, default=3978, help="the port (path /api/messages)")
+    teams.add_argument("--lang", default="nl", choices=LANGUAGES)
+    teams.set_defaults(func=command("platforms:cmd_teams"))
+    teams_sub = teams.add_subparsers(dest="teams_command")
+    package = teams_sub.add_parser("manifest", help="the Teams app package (manifest and icons) for IT")
+    package.add_argument("-o", "--output", type=Path, default=Path("popbot-teams.zip"))
+    package.add_argument("--developer", default="popbot", help="the organisation shown as the app's maker")
+    package.add_argument("--website", help="the app's web page (default: POPBOT_PUBLIC_URL)")
+    package.add_argument("--privacy-url", help="your privacy statement (default: the website)")
+    package.add_argument("--terms-url", help="your terms of use (default: the website)")
+    package.add_argument("--version", dest="app_version", help="the app's version (default: popbot's)")
+    package.add_argument("--lang", default="nl", choices=LANGUAGES, help="the app's language in Teams")
+    package.set_defaults(func=command("platforms:cmd_teams_manifest"))
+
     serve = sub.add_parser("serve", help="every configured adapter and the schedule in one process")
     serve.add_argument(
         "--port",
         type=int,
         default=3000,
-        help="the HTTP port: /slack/events, /telegram, /healthz, /readyz, /metrics",
+        help="the HTTP port: /slack/events, /telegram, /api/messages, /healthz, /readyz, /metrics",
     )
     serve.add_argument("--listen", default="0.0.0.0", help="the HTTP address")
     serve.add_argument(

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr = SecretStr("")  # HTTP mode
     slack_api_url: str = SLACK_API
 
+    # Microsoft Teams
+    teams_app_id: str = ""  # the bot's Entra app (client) id, a GUID
+    teams_app_password: SecretStr = SecretStr("")  # its client secret …
+    teams_certificate: Path | None = None  # … or a certificate (PFX file) instead
+    teams_tenant_id: str = ""  # the tenants popbot serves (comma-separated GUIDs; the first is the app's)
+    teams_max_rate: float = Field(default=15.0, ge=0)  # calls to Teams a second, per process
+    teams_service_hosts: str = ""  # hosts besides Microsoft's that popbot may post to (a test connector)
+    popbot_public_url: str = ""  # where Teams and browsers reach popbot (https://popbot.example.nl)
+
     # e-mail
     smtp_host: str = ""
     smtp_port: int | None = None  # 465 for ssl, else 587
@@ -79,6 +88,7 @@ class Settings(BaseSettings):
         "popbot_database_url",
         "popbot_web_secret",
         "popbot_oidc_client_secret",
+        "teams_app_password",
         mode="before",
     )
     @classmethod
@@ -92,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.popbot_database_url.get_secret_value()
+
+    @property
+    def teams_on(self) -> bool:
+        return bool(self.teams_app_id.strip())
 
     @property
     def slack_on(self) -> bool:

@@ -147,7 +147,7 @@ class Parts:
                 problems.append(str(exc))
         return problems
 
-    def channels(self, telegram: Any = None, slack: Any = None) -> dict[str, Channel]:
+    def channels(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> dict[str, Channel]:
         """The console inbox, e-mail when SMTP is configured, and the chat platforms given."""
         from adapters.console import ConsoleInbox
         from adapters.email import EmailChannel
@@ -164,16 +164,18 @@ class Parts:
             from adapters.slack.channel import SlackChannel
 
             channels["slack"] = SlackChannel(slack)
+        if teams is not None:  # a Channel already: Teams' needs the adapter that holds the SDK
+            channels["teams"] = teams
         if "metrics" in self.__dict__:  # a server: what goes out is counted
             return {name: self.metrics.metered(channel) for name, channel in channels.items()}
         return channels
 
-    def scheduler(self, telegram: Any = None, slack: Any = None) -> Scheduler:
+    def scheduler(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> Scheduler:
         engine = self.engine
         scheduler = build_scheduler(
             self.data_dir,
             engine.scripts,
-            self.channels(telegram, slack),
+            self.channels(telegram, slack, teams),
             clock=self.clock,
             schedule_file=self.settings.popbot_schedule,
             invite_link=self.invite_link(),
@@ -213,10 +215,10 @@ class Parts:
         if self.store.pending_plan() is not None:
             self.planner()
 
-    def background(self, telegram: Any = None, slack: Any = None) -> Background:
+    def background(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> Background:
         from bot.schedule.background import Background
 
-        scheduler = self.scheduler(telegram, slack)
+        scheduler = self.scheduler(telegram, slack, teams)
         return Background(
             scheduler, interval=self.settings.popbot_schedule_interval, purge=self.retention(scheduler)
         )

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.ports import AccessStore
 
@@ -77,13 +78,23 @@ class Access:
         self.bind(platform, handle, employee_id)
         return employee_id
 
-    def bind(self, platform: str, handle: str, employee_id: str) -> None:
-        """Bind a chat account to an employee (a new binding replaces the old one)."""
+    def bind(
+        self, platform: str, handle: str, employee_id: str, reference: dict[str, Any] | None = None
+    ) -> None:
+        """Bind a chat account to an employee (a new binding replaces the old one).
+
+        `reference`: where the platform lets popbot write to them first (Teams' conversation
+        reference); kept with the binding, so unbinding and erasure remove it too."""
         old = self.store.load_binding(_employee_key(platform, employee_id))
         if old is not None and old["handle"] != handle:
             self.store.delete_binding(_handle_key(platform, old["handle"]))
+        mine: dict[str, Any] = {"handle": handle}
+        if reference is not None:
+            mine["reference"] = reference
+        if old == mine and self.who(platform, handle) == employee_id:
+            return  # every Teams message names the conversation: write only what changed
         self.store.save_binding(_handle_key(platform, handle), {"employee_id": employee_id})
-        self.store.save_binding(_employee_key(platform, employee_id), {"handle": handle})
+        self.store.save_binding(_employee_key(platform, employee_id), mine)
 
     def unbind(self, platform: str, employee_id: str) -> bool:
         """Forget the employee's chat account on a platform (both directions)."""
@@ -101,3 +112,8 @@ class Access:
     def handle_of(self, platform: str, employee_id: str) -> str | None:
         binding = self.store.load_binding(_employee_key(platform, employee_id))
         return binding["handle"] if binding else None
+
+    def reference_of(self, platform: str, employee_id: str) -> dict[str, Any] | None:
+        binding = self.store.load_binding(_employee_key(platform, employee_id))
+        reference = binding.get("reference") if binding else None
+        return dict(reference) if isinstance(reference, dict) else None

@@ -21,7 +21,7 @@ from bot.people.access import Access
 from bot.ports import OutboxRecords, PersonalStore
 from bot.session import Sessions, owner_of
 
-PLATFORMS = ("telegram", "slack")
+PLATFORMS = ("telegram", "slack", "teams")
 
 
 def _about(record_id: str, person: str) -> bool:
@@ -63,6 +63,10 @@ class PersonalData:
             "roster": self.store.load_person(person),
             "records": [r.model_dump(mode="json") for r in self._records(person)],
             "chat_accounts": {p: h for p in PLATFORMS if (h := self.access.handle_of(p, person))},
+            # where popbot writes to them first (Teams): the conversation, as Teams named it
+            "chat_conversations": {
+                p: ref for p in PLATFORMS if (ref := self.access.reference_of(p, person)) is not None
+            },
             "schedule": [
                 {k: e.get(k) for k in ("kind", "due", "status", "channel", "sent_at", "note")}
                 for e in entries

@@ -38,7 +38,10 @@ COLUMNS = (
     "department",
 )
 REQUIRED = ("id", "name")
-PLATFORMS = ("", "console", "slack", "telegram")
+PLATFORMS = ("", "console", "slack", "teams", "telegram")
+# a Teams handle: the person's Entra object id, or the e-mail (UPN) they sign in to Teams with
+ENTRA_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M",
@@ -57,6 +60,7 @@ class Person:
     language: str = "nl"
     email: str = ""
     slack: str = ""  # the Slack user id (U…), when the platform is Slack
+    teams: str = ""  # the Entra object id or sign-in e-mail (lower case), when the platform is Teams
     manager: str = ""
     platform: str = ""
     conversation: str = ""  # ISO date-time with offset, in the person's time zone
@@ -227,13 +231,19 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
     language = v["language"] or "nl"
     if language not in languages:
         errors.append(f"language '{language}' has no script (use {', '.join(sorted(languages))})")
-    if v["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v["email"]):
+    if v["email"] and not EMAIL.fullmatch(v["email"]):
         errors.append(f"'{v['email']}' is not an e-mail address")
     platform = v["platform"].lower()
     if platform not in PLATFORMS:
         errors.append(f"platform '{v['platform']}' is not one of {', '.join(p for p in PLATFORMS if p)}")
     if platform == "slack" and v["handle"] and not re.fullmatch(r"[UW][A-Z0-9]{2,}", v["handle"]):
         errors.append(f"'{v['handle']}' is not a Slack user id (U…)")
+    if (
+        platform == "teams"
+        and v["handle"]
+        and not (ENTRA_OBJECT_ID.fullmatch(v["handle"]) or EMAIL.fullmatch(v["handle"]))
+    ):
+        errors.append(f"'{v['handle']}' is not an Entra object id (a GUID) or a Teams sign-in e-mail")
     timezone = v["timezone"] or DEFAULT_TIMEZONE
     try:
         zone = ZoneInfo(timezone)
@@ -258,6 +268,7 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         language=language,
         email=v["email"].lower(),
         slack=v["handle"] if platform == "slack" else "",
+        teams=v["handle"].lower() if platform == "teams" else "",
         manager=v["manager"],
         platform=platform,
         conversation=conversation,
@@ -286,7 +297,8 @@ def identities(person: Person, row: dict[str, str | None]) -> list[tuple[str, st
     found = [("e-mail", person.email)] if person.email else []
     handle = (row.get("handle") or "").strip()
     if handle and person.platform:
-        same = handle.lower() if person.platform == "telegram" else handle  # @Name = @name there
+        # @Name = @name on Telegram; GUIDs and e-mail addresses are compared without case too
+        same = handle.lower() if person.platform in ("telegram", "teams") else handle
         found.append((f"{person.platform} handle", same))
     return found
 
@@ -341,6 +353,11 @@ class Roster:
 
     def by_slack(self, user_id: str) -> Person | None:
         pid = self.store.find_person(f"slack:{user_id}") if user_id else None
+        return self.get(pid) if pid else None
+
+    def by_teams(self, handle: str) -> Person | None:
+        """By the roster's Teams handle: an Entra object id or a sign-in e-mail."""
+        pid = self.store.find_person(f"teams:{handle.lower()}") if handle else None
         return self.get(pid) if pid else None
 
     def everyone(self) -> list[Person]:

@@ -34,6 +34,10 @@ class Recipients:
             chat = self.access.handle_of("telegram", person.id)
             if chat:
                 return "telegram", chat
+        elif person.platform == "teams":
+            # popbot can write first once Teams told it the conversation (the app's install)
+            if self.access.reference_of("teams", person.id) is not None:
+                return "teams", person.id
         elif person.platform == "console":
             return "console", person.id
         if person.email:

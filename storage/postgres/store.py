@@ -117,7 +117,7 @@ class PostgresStore:
 
     def find_person(self, key: str) -> str | None:
         kind, _, value = key.partition(":")
-        if kind not in ("email", "slack"):
+        if kind not in ("email", "slack", "teams"):
             return None
         with self.db.connection() as conn:
             row = conn.execute(f"SELECT id FROM people WHERE {kind} = %s LIMIT 1", (value,)).fetchone()
@@ -126,12 +126,13 @@ class PostgresStore:
     def save_roster(self, people: list[dict[str, Any]], pending: list[str] | None) -> None:
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM people")
-            with conn.cursor().copy("COPY people (id, data, email, slack) FROM STDIN") as copy:
+            with conn.cursor().copy("COPY people (id, data, email, slack, teams) FROM STDIN") as copy:
                 for p in people:
                     active = p.get("active", True)  # someone who left is found by id only
                     email = str(p.get("email") or "").lower() if active else ""
                     slack = str(p.get("slack") or "") if active else ""
-                    copy.write_row((str(p["id"]), Jsonb(p), email or None, slack or None))
+                    teams = str(p.get("teams") or "") if active else ""
+                    copy.write_row((str(p["id"]), Jsonb(p), email or None, slack or None, teams or None))
             conn.execute(
                 "INSERT INTO meta (name, value) VALUES ('roster_pending', %s), ('roster_version', '1') "
                 "ON CONFLICT (name) DO UPDATE SET value = CASE WHEN meta.name = 'roster_version' "

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
+import re
 import secrets
 import signal
 import sys
@@ -46,6 +49,119 @@ def slack_client(settings: Settings) -> Any:
 
     api = settings.slack_api_url.rstrip("/") + "/"
     return AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=api)
+
+
+GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def teams_config(settings: Settings) -> Any:
+    """Teams' settings, checked: each problem names its variable, never a value."""
+    from adapters.teams.adapter import TeamsConfig
+
+    app_id = settings.teams_app_id.strip()
+    tenants = [t.strip().lower() for t in settings.teams_tenant_id.split(",") if t.strip()]
+    problems = []
+    if not GUID.fullmatch(app_id):
+        problems.append("TEAMS_APP_ID is not an app (client) id (a GUID)")
+    if not settings.teams_app_password.get_secret_value() and settings.teams_certificate is None:
+        problems.append("TEAMS_APP_PASSWORD or TEAMS_CERTIFICATE is not set")
+    if settings.teams_certificate is not None and not settings.teams_certificate.is_file():
+        problems.append("TEAMS_CERTIFICATE is not a file")
+    if not tenants or not all(GUID.fullmatch(t) for t in tenants):
+        problems.append("TEAMS_TENANT_ID is not one or more tenant ids (GUIDs, comma-separated)")
+    public = settings.popbot_public_url.strip().rstrip("/")
+    if not re.fullmatch(r"https://[^/\s]+(/\S*)?|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?", public):
+        problems.append("POPBOT_PUBLIC_URL is not popbot's public https:// address")
+    if problems:
+        raise PopbotError("Teams: " + "; ".join(problems) + " (see the README: 'Microsoft Teams')")
+    # The download links are signed with a key every replica derives alike, from a secret
+    # they already share; with neither, a random key (links then work on this process only).
+    shared = settings.popbot_web_secret.get_secret_value() or settings.teams_app_password.get_secret_value()
+    seed = shared.encode("utf-8") if shared else secrets.token_bytes(32)
+    link_key = hmac.new(seed, b"popbot teams download links", hashlib.sha256).digest()
+    hosts = tuple(h.strip() for h in settings.teams_service_hosts.split(",") if h.strip())
+    return TeamsConfig(app_id, frozenset(tenants), public, link_key, settings.teams_max_rate, hosts)
+
+
+def teams_adapter(parts: Parts, *, watch: bool = False, token_provider: Any = None) -> Any:
+    """The Teams adapter on the SDK: the token check for incoming activities and MSAL for
+    popbot's own token (`token_provider` replaces MSAL in the tests, which reach no Entra)."""
+    from microsoft_agents.hosting.core import AgentAuthConfiguration
+    from microsoft_agents.hosting.core.authorization import AuthTypes, ConnectionManager
+
+    from adapters.teams.adapter import TeamsAdapter
+
+    settings = parts.settings
+    config = teams_config(settings)
+    certificate = settings.teams_certificate
+    auth = AgentAuthConfiguration(
+        AuthTypes.certificate if certificate else AuthTypes.client_secret,
+        client_id=config.app_id,
+        tenant_id=sorted(config.tenants, key=settings.teams_tenant_id.lower().find)[0],
+        client_secret=settings.teams_app_password.get_secret_value() or None,
+        cert_pfx_file=str(certificate) if certificate else None,
+        validate_issuer=True,  # the SDK's issuer allow-list: the Bot Framework's and the tenant's
+    )
+    if token_provider is None:
+        from microsoft_agents.authentication.msal import MsalAuth
+
+        token_provider = MsalAuth
+    connections = ConnectionManager(token_provider, connections_configurations={"SERVICE_CONNECTION": auth})
+    adapter = TeamsAdapter(parts.engine, parts.access, parts.roster, watch=watch)
+    adapter.build(config, connections, auth, parts.store)
+    return adapter
+
+
+def cmd_teams(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from adapters.teams.channel import TeamsChannel
+
+    parts = Parts(settings, language=args.lang)
+    adapter = teams_adapter(parts, watch=True)
+    adapter.schedule = parts.background(teams=TeamsChannel(adapter))
+    web_app = web.Application()
+    adapter.mount(web_app)
+
+    async def running(_app: web.Application) -> Any:
+        await adapter.start_background()
+        yield
+        await adapter.stop_background()
+
+    web_app.cleanup_ctx.append(running)
+    web.run_app(web_app, host=args.host, port=args.port, print=None)
+    return 0
+
+
+def cmd_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    from importlib.metadata import version
+
+    from adapters.teams.manifest import manifest, write_package
+
+    app_id = settings.teams_app_id.strip()
+    if not GUID.fullmatch(app_id):
+        raise PopbotError("TEAMS_APP_ID is not an app (client) id (a GUID): the package names the bot by it")
+    website = (args.website or settings.popbot_public_url).strip()
+    if not re.fullmatch(r"https://\S+", website):
+        raise PopbotError("the app needs a website: --website https://… or POPBOT_PUBLIC_URL")
+    for name, url in (("--privacy-url", args.privacy_url), ("--terms-url", args.terms_url)):
+        if url and not re.fullmatch(r"https://\S+", url):
+            raise PopbotError(f"{name} is not an https:// address")
+    script = Parts(settings, language=args.lang).engine.scripts.for_language(args.lang).script
+    commands = [(words[0], script.command_descriptions.get(name, "")) for name, words in script.commands]
+    doc = manifest(
+        app_id,
+        args.app_version or version("popbot"),
+        args.developer,
+        website,
+        args.privacy_url or website,
+        args.terms_url or website,
+        [(t, d) for t, d in commands if d],
+        args.lang,
+    )
+    write_package(args.output, doc)
+    print(f"{args.output}: the Teams app package for bot {app_id} (upload it in the Teams admin center)")
+    return 0
 
 
 def _ptb_defaults() -> None:
@@ -150,8 +266,12 @@ async def _socket_mode(adapter: Any, app: Any, app_token: str) -> None:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Every configured adapter in one process, sharing one engine, one watcher, one schedule."""
-    if not (settings.telegram_on or settings.slack_on):
-        raise PopbotError("popbot serve needs TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see the README)")
+    if not (settings.telegram_on or settings.slack_on or settings.teams_on):
+        raise PopbotError(
+            "popbot serve needs TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN and/or TEAMS_APP_ID (see the README)"
+        )
+    if settings.teams_on:
+        teams_config(settings)  # a Teams setting that does not fit stops it before anything starts
     if settings.slack_on and not settings.slack_signing_secret.get_secret_value():
         raise PopbotError("missing configuration: SLACK_SIGNING_SECRET (serve runs Slack in HTTP mode)")
     if settings.telegram_on and settings.database_url and not (args.telegram_webhook or args.polling):
@@ -229,22 +349,30 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
             # Bolt's handler on popbot's own app (as a sub-app it would not know its path)
             web_app.router.add_post("/slack/events", bolt.server(path="/slack/events").handle_post_requests)
             slack = bolt.client
+        teams = None
+        if settings.teams_on:
+            from adapters.teams.channel import TeamsChannel
+
+            ms = teams_adapter(parts)
+            ms.mount(web_app)  # /api/messages and its download links, on the same port
+            teams = TeamsChannel(ms)
         runner = web.AppRunner(web_app)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await web.TCPSite(runner, args.listen, args.port).start()
         stop_watch = asyncio.Event()
         watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
-        background = parts.background(telegram=tg_bot, slack=slack)
+        background = parts.background(telegram=tg_bot, slack=slack, teams=teams)
         background.observe = metrics.pass_seconds.observe
         await background.start()
-        on = (("telegram", settings.telegram_on), ("slack", settings.slack_on))
+        on = (("telegram", settings.telegram_on), ("slack", settings.slack_on), ("teams", settings.teams_on))
         log.info(
-            "serving: %s on %s:%d (/healthz /readyz /metrics%s%s)",
+            "serving: %s on %s:%d (/healthz /readyz /metrics%s%s%s)",
             ", ".join(n for n, yes in on if yes),
             args.listen,
             args.port,
             " /slack/events" if settings.slack_on else "",
+            " /api/messages" if settings.teams_on else "",
             f" {TELEGRAM_PATH}" if settings.telegram_on and args.telegram_webhook else "",
         )
         await stopping.wait()

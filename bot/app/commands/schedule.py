@@ -130,7 +130,7 @@ def cmd_schedule_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schedule_run_due(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.commands.platforms import slack_client, telegram_bot
+    from bot.app.commands.platforms import slack_client, teams_adapter, telegram_bot
 
     parts = Parts(settings)
 
@@ -141,8 +141,13 @@ def cmd_schedule_run_due(args: argparse.Namespace, settings: Settings) -> int:
                 telegram = await stack.enter_async_context(telegram_bot(settings))
             if settings.slack_on:
                 slack = slack_client(settings)
+            teams = None
+            if settings.teams_on:
+                from adapters.teams.channel import TeamsChannel
+
+                teams = TeamsChannel(teams_adapter(parts))
             # no re-plan here: a pass reads only the due-time index, never the whole roster
-            return await parts.scheduler(telegram, slack).run_due()
+            return await parts.scheduler(telegram, slack, teams).run_due()
 
     report = asyncio.run(one_pass())
     if report.busy:
