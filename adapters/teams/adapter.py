@@ -26,7 +26,7 @@ from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import AgentAuthConfiguration, TurnContext
-from microsoft_agents.hosting.core.authorization import Connections
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
 from microsoft_agents.hosting.core.security import OutboundHostValidator
 from pydantic import ValidationError
 
@@ -88,8 +88,10 @@ class TeamsAdapter(ChatAdapter):
 
     async def on_request(self, request: web.Request) -> web.StreamResponse:
         try:
+            if not _as_signed(request.get("claims_identity"), (await request.json()).get("serviceUrl")):
+                return web.json_response({"error": "the activity's service is not its token's"}, status=401)
             response = await self.cloud.process(request, self)
-        except ValidationError:
+        except (ValidationError, ValueError, AttributeError):  # not JSON, or not an activity
             return web.json_response({"error": "not a Bot Framework activity"}, status=400)
         return response if response is not None else web.Response(status=202)
 
@@ -351,6 +353,15 @@ class TeamsAdapter(ChatAdapter):
             await self.post(context, employee, out, key)
 
         await self.cloud.continue_conversation(self.config.app_id, continuation, send)
+
+
+def _as_signed(identity: ClaimsIdentity | None, service_url: object) -> bool:
+    """The activity's service is the one its token names. The SDK checks this only while its
+    own host validator is on; popbot keeps the rule with configured hosts too."""
+    signed = identity.get_claim_value("serviceurl") if identity is not None else None
+    if not signed:
+        return True  # a token without the claim: the SDK accepted it as such
+    return urlsplit(str(signed)).hostname == urlsplit(str(service_url or "")).hostname
 
 
 def _locale(activity: Activity) -> str | None:

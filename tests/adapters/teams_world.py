@@ -133,7 +133,7 @@ class Teams:
         card = content(card_activity)
         inputs = {i["id"]: i for i in card["body"] if i.get("type", "").startswith("Input.")}
         submits = [a for a in card.get("actions", []) if a["type"] == "Action.Submit"]
-        if "date" in inputs:
+        if "date" in inputs and answer[:1].isdigit():
             iso = datetime.strptime(answer, "%d-%m-%Y").date().isoformat()
             await self.submit(card_activity, {**submits[0]["data"], "date": iso}, user)
         elif "ticked" in inputs:

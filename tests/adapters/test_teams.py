@@ -4,10 +4,17 @@ records everything popbot posts."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.adapters.teams_world import ANNA, Teams, content, dumps, teams_world
-from tests.helpers import FULL_ROUTE
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from adapters.teams.channel import TeamsChannel
+from bot.schedule.recipients import Recipients
+from tests.adapters.teams_world import ANNA, MILA, Teams, User, content, dumps, teams_world
+from tests.fakes.bot_connector import OTHER_TENANT, TENANT, texts
+from tests.helpers import FULL_ROUTE, SHORT_ROUTE
 
 
 async def started(teams: Teams) -> None:
@@ -35,3 +42,179 @@ async def test_from_the_welcome_card_to_the_draft_with_card_presses(tmp_path: Pa
         everything = "\n".join(teams.read())
         assert "Ontwikkeldoelen" in everything and "Klantgericht werken" in everything
         assert "GEHEIM" not in everything
+
+
+async def finish_short(teams: Teams) -> None:
+    await started(teams)
+    for answer in SHORT_ROUTE:
+        await teams.answer(answer)
+    assert teams.record().state == "__done__", teams.read()[-3:]
+
+
+async def test_t7_sends_the_draft_pdf_proactively_and_the_link_opens_it_for_its_owner_only(
+    tmp_path: Path,
+) -> None:
+    async with teams_world(tmp_path) as teams:
+        teams.connector.members[MILA.teams_id] = {
+            "id": MILA.teams_id,
+            "aadObjectId": MILA.oid,
+            "email": "mila@example.org",
+            "userPrincipalName": "mila@example.org",
+        }
+        await teams.install(MILA)  # matched by the e-mail Teams gives (the roster's handle)
+        assert "Welkom bij popbot" in "\n".join(teams.read(MILA))
+        await finish_short(teams)
+        scheduler = teams.parts.scheduler(teams=TeamsChannel(teams.adapter))
+        sent = []
+        for day in (8, 11):  # the review on Friday (T−8 is a Sunday), the draft on Monday, T−7
+            teams.clock.now = datetime(2027, 1, day, 12, 0, tzinfo=UTC)
+            report = await scheduler.run_due()
+            assert report.failed == [], report
+            sent += report.sent
+        assert {"review", "delivery"} <= {k.rsplit("|", 1)[1] for k in sent}
+        # the manager's copy: written first into the chat Teams opened at install
+        mila_cards = [a for a in teams.sent(MILA) if "[Openen]" in texts(a)]
+        assert mila_cards, teams.read(MILA)
+        assert any("concept" in t.lower() for t in teams.read(MILA))
+        await teams.press("Openen", MILA, mila_cards[0])
+        link = next(
+            a["url"] for a in content(teams.last_card(MILA))["actions"] if a["type"] == "Action.OpenUrl"
+        )
+        assert link.startswith(teams.url + "/teams/files/")
+        pdf = await teams.http.get(link)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert (
+            pdf.headers["Cache-Control"] == "no-store" and "attachment" in pdf.headers["Content-Disposition"]
+        )
+        assert b"GEHEIM" not in pdf.content
+        # the employee's own review, with the same PDF, in her chat
+        anna_cards = [a for a in teams.sent(ANNA) if "[Openen]" in texts(a)]
+        assert anna_cards and any("precies wat" in t for t in teams.read(ANNA))
+        # another person's document from a forged action opens nothing
+        mila_doc = content(mila_cards[0])["actions"][0]["data"]["d"]
+        await teams.submit(teams.last_card(ANNA), {"popbot": "file", "d": mila_doc})
+        assert "er niet meer" in teams.read(ANNA)[-1]
+        # a link that was altered, or has expired, opens nothing
+        token = link.rsplit("/", 1)[1]
+        forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+        expired = teams.adapter.links.mint("mila", mila_doc, datetime.now(UTC) - timedelta(hours=1))
+        for bad in (forged, expired, "not-a-token"):
+            gone = await teams.http.get(f"{teams.url}/teams/files/{bad}")
+            assert gone.status_code == 410 and "verlopen" in gone.text
+
+
+async def test_someone_without_the_app_yet_gets_e_mail(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        parts = teams.parts
+        recipients = Recipients(parts.roster, parts.access, parts.schedule_config)
+        mila = parts.roster.get("mila")
+        assert mila is not None
+        assert recipients.route(mila) == ("email", "mila@example.org")
+        teams.connector.members[MILA.teams_id] = {"id": MILA.teams_id, "email": "mila@example.org"}
+        await teams.install(MILA)
+        assert recipients.route(mila) == ("teams", "mila")
+
+
+async def test_a_missing_or_forged_token_gets_401_and_changes_nothing(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        activity = teams.activity(text="hoi")
+        other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        now = int(time.time())
+        tokens = {
+            "missing": None,
+            "wrong key": teams.connector.token(key=other_key),
+            "wrong audience": teams.connector.token(audience="22222222-2222-2222-2222-222222222222"),
+            "wrong issuer": teams.connector.token(issuer="https://evil.example"),
+            "expired": teams.connector.token(exp=now - 3600, nbf=now - 7200),
+            "another service": teams.connector.token(serviceurl="https://smba.trafficmanager.net/emea/"),
+        }
+        for name, token in tokens.items():
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = await teams.http.post(f"{teams.url}/api/messages", json=activity, headers=headers)
+            assert response.status_code == 401, (name, response.status_code, response.text)
+        assert teams.connector.calls == [] and teams.record() is None
+        assert teams.parts.access.who("teams", ANNA.oid) is None
+
+
+async def test_a_group_chat_gets_a_short_refusal_and_nothing_is_stored(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        group = teams.activity(
+            text="hoi popbot",
+            conversation={"id": "19:group@thread.v2", "conversationType": "groupChat", "tenantId": TENANT},
+        )
+        await teams.send(group)
+        refusal = [c.body for c in teams.connector.calls if c.conversation == "19:group@thread.v2"]
+        assert len(refusal) == 1 and "persoonlijke chat" in texts(refusal[0])
+        assert teams.record() is None and teams.parts.access.who("teams", ANNA.oid) is None
+
+
+async def test_another_tenant_is_ignored(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        elsewhere = teams.activity(
+            text="hoi",
+            conversation={"id": ANNA.conversation, "conversationType": "personal", "tenantId": OTHER_TENANT},
+            channelData={"tenant": {"id": OTHER_TENANT}},
+        )
+        await teams.send(elsewhere)
+        assert teams.connector.calls == [] and teams.record() is None
+
+
+async def test_a_stranger_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        eve = User("0e0e0e0e-0000-4000-8000-00000000e0e0", "29:eve", "a:1-eve-personal")
+        teams.connector.members[eve.teams_id] = {"id": eve.teams_id, "email": "eve@elsewhere.example"}
+        before = sorted(p for p in teams.data.rglob("*") if p.is_file())
+        await teams.say("hallo", eve)
+        assert "ken je nog niet" in teams.read(eve)[-1]
+        assert sorted(p for p in teams.data.rglob("*") if p.is_file()) == before
+
+
+async def test_forged_and_stale_card_actions_change_nothing_and_show_the_question(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        await started(teams)
+        route = teams.last_card()
+        await teams.answer("kort")
+        assert teams.record().answers["route"].value == "kort"
+        updates = len(teams.connector.of("update"))
+        ref = content(route)["actions"][0]["data"]["q"]
+        await teams.submit(route, {"popbot": "pick", "q": ref, "choice": "volledig"})  # stale: answered
+        assert any("al voorbij" in t for t in teams.read()[-2:])
+        for data in (
+            {"popbot": "choice", "q": "deadbeef", "o": "volledig"},
+            {"popbot": "choice", "q": ref, "o": "geen_optie"},
+            {"popbot": "multi", "q": ref, "ticked": "a,b"},
+            {"popbot": "date", "q": "deadbeef", "date": "2027-02-01"},
+            {"popbot": "act", "a": "prep:someone-else"},
+            {"popbot": "zzz"},
+            {"q": "x" * 5000},
+        ):
+            await teams.submit(route, data)
+        record = teams.record()
+        assert record.answers["route"].value == "kort" and record.state == "plezier"
+        assert len(teams.connector.of("update")) == updates  # no card was closed for them
+        assert "meer plezier gaat werken?" in teams.read()[-1]
+
+
+async def test_a_redelivered_activity_is_answered_once(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        await started(teams)
+        await teams.answer("1")
+        activity = teams.activity(text="Plannen")
+        await teams.send(activity)
+        sent = len(teams.connector.calls)
+        await teams.send(activity)  # Teams retries a delivery it did not see answered
+        assert len(teams.connector.calls) == sent
+        record = teams.record()
+        assert record.answers["goed_in"].value == "Plannen" and record.state == "leukste"
+
+
+async def test_a_429_is_waited_out_and_retried(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        await started(teams)
+        teams.connector.fail("reply", 429, retry_after=1)
+        await teams.say("voortgang")
+        throttled = [c for c in teams.connector.calls if c.kind == "reply" and c.failed]
+        answered = [c for c in teams.connector.of("reply") if "voortgang" in texts(c.body).lower()]
+        assert len(throttled) == 1 and answered
+        assert answered[-1].at - throttled[0].at >= 1.0
+        assert teams.adapter.pacer.throttled == 1
