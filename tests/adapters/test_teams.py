@@ -4,16 +4,21 @@ records everything popbot posts."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from adapters.slack.adapter import SlackAdapter
 from adapters.teams.channel import TeamsChannel
 from bot.schedule.recipients import Recipients
 from tests.adapters.teams_world import ANNA, MILA, Teams, User, content, dumps, teams_world
+from tests.adapters.test_slack import Slack
 from tests.fakes.bot_connector import OTHER_TENANT, TENANT, texts
+from tests.fakes.server import serving
+from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
 from tests.helpers import FULL_ROUTE, SHORT_ROUTE
 
 
@@ -218,3 +223,71 @@ async def test_a_429_is_waited_out_and_retried(tmp_path: Path) -> None:
         assert len(throttled) == 1 and answered
         assert answered[-1].at - throttled[0].at >= 1.0
         assert teams.adapter.pacer.throttled == 1
+
+
+async def test_the_same_employee_on_teams_and_slack_at_once_one_press_wins(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        slack_api = FakeSlack()
+        await slack_api.start()
+        parts = teams.parts  # one engine for both, as `popbot serve` runs them
+        slack_app = SlackAdapter(parts.engine, parts.access, parts.roster, watch=False).build(
+            BOT_TOKEN, SECRET, slack_api.url
+        )
+        try:
+            async with serving(slack_app.web_app(path="/slack/events")) as slack_url:
+                slack = Slack(slack_api, f"{slack_url}/slack/events", teams.data, teams.http, user="U0ANNA")
+                await started(teams)  # on Teams
+                await slack.say("hoi")  # and on Slack, matched by her e-mail: the same question
+                slack_question, teams_question = slack.last_question(), teams.last_card()
+                ref = content(teams_question)["actions"][0]["data"]["q"]
+                await asyncio.gather(
+                    slack.press("Volledig", slack_question),
+                    teams.submit(teams_question, {"popbot": "pick", "q": ref, "choice": "kort"}),
+                )
+                await slack.quiet()
+                record = teams.record()
+                assert record.history == ["route"]  # answered once
+                won_on_slack = record.answers["route"].value == "volledig"
+                assert won_on_slack or record.answers["route"].value == "kort"
+                lost = teams.read() if won_on_slack else slack_api.posted()
+                assert any("al voorbij" in t for t in lost)  # the other press: too late, and why
+        finally:
+            await slack_api.stop()
+
+
+async def test_a_manager_asks_for_the_team_and_a_file_is_not_an_answer(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        teams.connector.members[MILA.teams_id] = {"id": MILA.teams_id, "email": "mila@example.org"}
+        await teams.install(MILA)
+        await teams.say("team", MILA)
+        assert any("Anna de Vries" in t for t in teams.read(MILA)[-3:]), teams.read(MILA)[-3:]
+        await started(teams)
+        await teams.answer("1")
+        photo = {"contentType": "image/png", "contentUrl": "https://example.invalid/x.png", "name": "x.png"}
+        await teams.send(teams.activity(attachments=[photo]))
+        assert teams.record().state == "goed_in"  # nothing was taken as an answer
+        assert any("Waar ben je goed in?" in t for t in teams.read()[-2:])
+
+
+async def test_erasure_removes_the_teams_conversation_and_every_copy_of_the_draft(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        teams.connector.members[MILA.teams_id] = {"id": MILA.teams_id, "email": "mila@example.org"}
+        await teams.install(MILA)
+        await finish_short(teams)
+        scheduler = teams.parts.scheduler(teams=TeamsChannel(teams.adapter))
+        for day in (8, 11):
+            teams.clock.now = datetime(2027, 1, day, 12, 0, tzinfo=UTC)
+            await scheduler.run_due()
+        store, access = teams.parts.store, teams.parts.access
+        exported = teams.parts.personal.export("anna")
+        assert exported["chat_accounts"]["teams"] == ANNA.oid
+        assert exported["chat_conversations"]["teams"]["conversation"]["id"] == ANNA.conversation
+        mila_docs = [i for i in store.load_inbox("mila") if i.get("teams")]
+        assert mila_docs and all(
+            (store.inbox_folder("mila") / n).is_file() for i in mila_docs for n in i["files"]
+        )
+        teams.parts.personal.erase("anna")
+        assert access.reference_of("teams", "anna") is None and access.who("teams", ANNA.oid) is None
+        assert not [i for i in store.load_inbox("mila") if str(i.get("key", "")).startswith("anna|")]
+        assert not any((store.inbox_folder("mila") / n).exists() for i in mila_docs for n in i["files"])
+        assert store.load_inbox("anna") == []
