@@ -54,7 +54,7 @@ class TeamsConfig:
     tenants: frozenset[str]  # lower case
     public_url: str  # where popbot's server is reached (the download links)
     link_key: bytes
-    max_rate: float = 15.0
+    max_rate: float = 25.0
     service_hosts: tuple[str, ...] = ()  # besides Microsoft's own: a sovereign cloud, a test connector
 
 

@@ -42,7 +42,7 @@ def _retry_after(exc: BaseException | None) -> float | None:
 
 class Pacer:
     def __init__(
-        self, max_rate: float = 15.0, attempts: int = 6, first_wait: float = 0.5, max_wait: float = 60.0
+        self, max_rate: float = 25.0, attempts: int = 6, first_wait: float = 0.5, max_wait: float = 60.0
     ) -> None:
         # max_rate: calls a second for the whole process (0: no pacing, only for measuring)
         self.limiter = AsyncLimiter(max_rate, 1.0) if max_rate > 0 else None

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     teams_app_password: SecretStr = SecretStr("")  # its client secret …
     teams_certificate: Path | None = None  # … or a certificate (PFX file) instead
     teams_tenant_id: str = ""  # the tenants popbot serves (comma-separated GUIDs; the first is the app's)
-    teams_max_rate: float = Field(default=15.0, ge=0)  # calls to Teams a second, per process
+    teams_max_rate: float = Field(default=25.0, ge=0)  # calls to Teams a second, per process
     teams_service_hosts: str = ""  # hosts besides Microsoft's that popbot may post to (a test connector)
     popbot_public_url: str = ""  # where Teams and browsers reach popbot (https://popbot.example.nl)
 

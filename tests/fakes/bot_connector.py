@@ -13,6 +13,7 @@ It plays both sides of Teams' channel service:
 
 from __future__ import annotations
 
+import collections
 import itertools
 import threading
 import time
@@ -76,8 +77,12 @@ class TestTokens(AccessTokenProviderBase):
 
 
 class FakeConnector(LoopbackServer):
-    def __init__(self) -> None:
+    def __init__(self, per_second: int = 0) -> None:
         super().__init__()
+        # Teams' limit per app and tenant (0: none): more posts than this within a second are
+        # refused with a 429 and Retry-After, as Teams does
+        self.per_second = per_second
+        self._recent: collections.deque[float] = collections.deque()
         self.calls: list[Call] = []
         self.members: dict[str, dict[str, Any]] = {}  # user id -> TeamsChannelAccount
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
@@ -134,6 +139,16 @@ class FakeConnector(LoopbackServer):
         if call.authorization != f"Bearer {OUTBOUND_TOKEN}":
             call.failed = True
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        if self.per_second and kind in ("send", "reply"):
+            now = time.monotonic()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= self.per_second:
+                call.failed = True
+                return web.json_response(
+                    {"error": {"code": "Throttled"}}, status=429, headers={"Retry-After": "1"}
+                )
+            self._recent.append(now)
         queued = self._failures.get(kind)
         if queued:
             status, retry_after = queued.pop(0)
