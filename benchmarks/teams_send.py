@@ -132,7 +132,8 @@ def main() -> None:
     for name, r in (("paced at 25/s (TEAMS_MAX_RATE)", paced), ("no pacing (baseline)", unpaced)):
         print(
             f"| {name} | {args.managers:,} | {r['posts']:,.0f} | {r['throttled']:,.0f} | {r['seconds']:.1f} "
-            f"| {r['bound']:.1f} | {r['seconds'] / r['bound']:.2f}× | {r['seconds'] / args.managers * 1000:.0f} |"
+            f"| {r['bound']:.1f} | {r['seconds'] / r['bound']:.2f}× "
+            f"| {r['seconds'] / args.managers * 1000:.0f} |"
         )
     print(f"\nno pacing / paced: {unpaced['seconds'] / paced['seconds']:.2f}×")
 

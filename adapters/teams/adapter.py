@@ -20,7 +20,7 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
@@ -88,11 +88,12 @@ class TeamsAdapter(ChatAdapter):
 
     async def on_request(self, request: web.Request) -> web.StreamResponse:
         try:
-            if not _as_signed(request.get("claims_identity"), (await request.json()).get("serviceUrl")):
-                return web.json_response({"error": "the activity's service is not its token's"}, status=401)
-            response = await self.cloud.process(request, self)
-        except (ValidationError, ValueError, AttributeError):  # not JSON, or not an activity
+            activity = Activity.model_validate(await request.json())
+        except (ValidationError, ValueError):  # not JSON, or not an activity
             return web.json_response({"error": "not a Bot Framework activity"}, status=400)
+        if not _as_signed(request.get("claims_identity"), activity.service_url):
+            return web.json_response({"error": "the activity's service is not its token's"}, status=401)
+        response = await self.cloud.process(request, self)
         return response if response is not None else web.Response(status=202)
 
     async def on_download(self, request: web.Request) -> web.StreamResponse:
@@ -108,7 +109,11 @@ class TeamsAdapter(ChatAdapter):
             text = words(person.language if person else None)["link_gone"]
             return web.Response(status=410, text=text, headers=headers)
         kept, content = found
-        headers["Content-Disposition"] = f'attachment; filename="{kept.filename}"'
+        # an ASCII name for every browser, the real one (RFC 6266) for those that read it
+        plain = re.sub(r"[^A-Za-z0-9._-]+", "_", kept.filename)
+        headers["Content-Disposition"] = (
+            f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(kept.filename)}"
+        )
         return web.Response(body=content, content_type=kept.mime, headers=headers)
 
     # ------------------------------------------------------------ turns
@@ -129,8 +134,10 @@ class TeamsAdapter(ChatAdapter):
                 await self._send(context, cards.text_activities(words(_locale(activity))["personal_only"]))
                 return
             await self._on_message(context)
-        elif personal and (self._installed(activity)):
+        elif personal and self._installed(activity):
             await self._welcome(context)
+        elif personal and activity.type == ActivityTypes.installation_update:
+            await self._uninstalled(activity)
 
     def _repeated(self, key: str) -> bool:
         if key in self._seen:
@@ -226,6 +233,16 @@ class TeamsAdapter(ChatAdapter):
             return
         lang = await self._language(employee)
         await self._send(context, [cards.as_activity(cards.welcome_card(lang), words(lang)["welcome_title"])])
+
+    async def _uninstalled(self, activity: Activity) -> None:
+        """The app was removed for someone: popbot can no longer write to them there, so the
+        schedule reaches them by e-mail again (the binding and its conversation go)."""
+        if not (activity.action or "").startswith("remove") or activity.from_property is None:
+            return
+        oid = (activity.from_property.aad_object_id or "").lower()
+        employee = await asyncio.to_thread(self.access.who, PLATFORM, oid) if oid else None
+        if employee is not None:
+            await asyncio.to_thread(self.access.unbind, PLATFORM, employee)
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity

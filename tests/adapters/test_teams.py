@@ -118,6 +118,8 @@ async def test_someone_without_the_app_yet_gets_e_mail(tmp_path: Path) -> None:
         teams.connector.members[MILA.teams_id] = {"id": MILA.teams_id, "email": "mila@example.org"}
         await teams.install(MILA)
         assert recipients.route(mila) == ("teams", "mila")
+        await teams.send(teams.activity(MILA, type="installationUpdate", action="remove"))
+        assert recipients.route(mila) == ("email", "mila@example.org")  # removed: e-mail again
 
 
 async def test_a_missing_or_forged_token_gets_401_and_changes_nothing(tmp_path: Path) -> None:
@@ -137,6 +139,11 @@ async def test_a_missing_or_forged_token_gets_401_and_changes_nothing(tmp_path: 
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             response = await teams.http.post(f"{teams.url}/api/messages", json=activity, headers=headers)
             assert response.status_code == 401, (name, response.status_code, response.text)
+        # signed, but not an activity: a clear 400, nothing done
+        signed = {"Authorization": f"Bearer {teams.connector.token()}", "Content-Type": "application/json"}
+        for body in (b"not json", b"[1, 2]", b'{"type": 5, "conversation": "x"}'):
+            response = await teams.http.post(f"{teams.url}/api/messages", content=body, headers=signed)
+            assert response.status_code == 400, (body, response.status_code)
         assert teams.connector.calls == [] and teams.record() is None
         assert teams.parts.access.who("teams", ANNA.oid) is None
 

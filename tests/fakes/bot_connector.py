@@ -64,7 +64,7 @@ class TestTokens(AccessTokenProviderBase):
         self._configuration = configuration
 
     @property
-    def configuration(self) -> AgentAuthConfiguration:  # type: ignore[override]
+    def configuration(self) -> AgentAuthConfiguration:
         return self._configuration
 
     async def get_access_token(

@@ -90,14 +90,18 @@ def test_roster_is_replaced_whole_and_found_by_address(backend: Backend) -> None
     people = [
         {"id": "anna", "name": "Anna", "email": "Anna@Example.nl", "slack": "U1", "active": True},
         {"id": "bob", "name": "Bob", "email": "bob@example.nl", "active": False},
+        {"id": "cem", "name": "Cem", "teams": "0a0a0a0a-0000-4000-8000-00000000a0a0", "active": True},
     ]
     store.save_roster(people, ["anna"])
     assert store.load_person("anna") == people[0]
     assert store.find_person("email:anna@example.nl") == "anna"
     assert store.find_person("slack:U1") == "anna"
+    assert store.find_person("teams:0a0a0a0a-0000-4000-8000-00000000a0a0") == "cem"
+    assert store.find_person("teams:U1") is None
     assert store.find_person("email:bob@example.nl") is None  # someone who left: by id only
     assert store.pending_plan() == ["anna"]
     store.save_roster([people[1]], None)
+    assert store.find_person("teams:0a0a0a0a-0000-4000-8000-00000000a0a0") is None
     assert [p["id"] for p in store.people()] == ["bob"]
     assert store.load_person("anna") is None and store.pending_plan() is None
 
