@@ -37,6 +37,7 @@ from bot.people.access import Access
 from bot.people.roster import Roster, parse_roster
 from bot.ports import Channel
 from bot.schedule.outbox import Outbox
+from bot.schedule.scheduler import Scheduler
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
@@ -69,6 +70,16 @@ async def prepare(data: Path, managers: int, platform: str = "telegram") -> None
         store.save(template.model_copy(update={"employee_id": f"e{n:04d}"}))
 
 
+def plan_only_t7(scheduler: Scheduler, data: Path) -> None:
+    """Plan on time; only T−7 is measured: the entries before it are taken as done."""
+    scheduler.clock = lambda: NOW - timedelta(hours=2)
+    scheduler.sync()
+    outbox = Outbox(OutboxFiles(data))
+    for entry in outbox.everything():
+        if entry.kind != "delivery" and entry.status == "planned":
+            outbox.close(entry, "skipped", NOW)
+
+
 async def run(managers: int, max_rate: float, ahead: bool = True) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -88,12 +99,7 @@ async def run(managers: int, max_rate: float, ahead: bool = True) -> dict[str, f
             scheduler = build_scheduler(
                 data, ScriptRegistry.of(NL, EN), channels, clock=lambda: NOW, managers=family("manager")
             )
-            scheduler.clock = lambda: NOW - timedelta(hours=2)  # planned on time, not late
-            scheduler.sync()
-            outbox = Outbox(OutboxFiles(data))
-            for entry in outbox.everything():  # only T−7 is measured: the earlier ones are done
-                if entry.kind != "delivery" and entry.status == "planned":
-                    outbox.close(entry, "skipped", NOW)
+            plan_only_t7(scheduler, data)
             composing = 0.0
             if ahead:  # the passes of the hour before: they compose the drafts due at T−7
                 scheduler.clock = lambda: NOW - timedelta(hours=1)

@@ -28,28 +28,17 @@ from datetime import timedelta
 from pathlib import Path
 
 from adapters.teams.channel import TeamsChannel
-from benchmarks.mass_send import NOW, prepare
+from benchmarks.mass_send import NOW, plan_only_t7, prepare
 from bot.app.commands.platforms import teams_adapter
-from bot.app.settings import Settings
 from bot.app.wiring import Parts
-from bot.schedule.outbox import Outbox
-from storage.outbox_files import OutboxFiles
+from tests.adapters.teams_world import teams_settings
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, TestTokens
 
 TEAMS_RATE = 50  # posts a second per app and tenant (Teams' documented limit)
 
 
-def parts_for(data: Path, connector: FakeConnector, max_rate: float) -> Parts:
-    settings = Settings(
-        popbot_data_dir=data,
-        teams_app_id=APP_ID,
-        teams_app_password="bench",
-        teams_tenant_id=TENANT,
-        teams_max_rate=max_rate,
-        teams_service_hosts="127.0.0.1",
-        popbot_public_url="http://127.0.0.1:9",
-    )
-    return Parts(settings, data_dir=data, clock=lambda: NOW)
+def parts_for(data: Path, max_rate: float) -> Parts:
+    return Parts(teams_settings(data, 9, max_rate), data_dir=data, clock=lambda: NOW)
 
 
 def install(parts: Parts, managers: int, service: str) -> None:
@@ -71,15 +60,10 @@ async def compose(data: Path, managers: int) -> float:
     await prepare(data, managers, platform="teams")
     connector = FakeConnector()
     await connector.start()
-    parts = parts_for(data, connector, 0)
+    parts = parts_for(data, 0)
     install(parts, managers, connector.url)
     scheduler = parts.scheduler(teams=TeamsChannel(teams_adapter(parts, token_provider=TestTokens)))
-    scheduler.clock = lambda: NOW - timedelta(hours=2)  # planned on time, not late
-    scheduler.sync()
-    outbox = Outbox(OutboxFiles(data))
-    for entry in outbox.everything():  # only T−7 is measured: the earlier ones are done
-        if entry.kind != "delivery" and entry.status == "planned":
-            outbox.close(entry, "skipped", NOW)
+    plan_only_t7(scheduler, data)
     scheduler.clock = lambda: NOW - timedelta(hours=1)  # the passes of the hour before
     start = time.perf_counter()
     while (await scheduler.run_due()).composed_ahead:
@@ -91,7 +75,7 @@ async def compose(data: Path, managers: int) -> float:
 async def send(data: Path, managers: int, max_rate: float) -> dict[str, float]:
     connector = FakeConnector(per_second=TEAMS_RATE)
     await connector.start()
-    parts = parts_for(data, connector, max_rate)
+    parts = parts_for(data, max_rate)
     install(parts, managers, connector.url)  # the fake's new port
     adapter = teams_adapter(parts, token_provider=TestTokens)
     scheduler = parts.scheduler(teams=TeamsChannel(adapter))

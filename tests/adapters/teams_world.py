@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -159,7 +159,8 @@ def content(activity: dict[str, Any]) -> dict[str, Any]:
 
 def pick(options: list[dict[str, Any]], answer: str, key: str) -> dict[str, Any]:
     wanted = answer.casefold()
-    for test in (lambda t: t == wanted, lambda t: t.startswith(wanted)):
+    tests: list[Callable[[str], bool]] = [lambda t: t == wanted, lambda t: t.startswith(wanted)]
+    for test in tests:
         found = [o for o in options if test(str(o[key]).casefold())]
         if found:
             return found[0]
@@ -172,6 +173,19 @@ def dumps(activities: list[dict[str, Any]]) -> str:
     return json.dumps(activities, ensure_ascii=False)
 
 
+def teams_settings(data: Path, port: int, max_rate: float) -> Settings:
+    """Teams on, against the fake connector on loopback; popbot's own server on `port`."""
+    return Settings(
+        popbot_data_dir=data,
+        teams_app_id=APP_ID,
+        teams_app_password="test-secret",
+        teams_tenant_id=TENANT,
+        teams_max_rate=max_rate,
+        teams_service_hosts="127.0.0.1",
+        popbot_public_url=f"http://127.0.0.1:{port}",
+    )
+
+
 @asynccontextmanager
 async def teams_world(tmp_path: Path, roster: str = ROSTER, max_rate: float = 0) -> AsyncIterator[Teams]:
     data = tmp_path / "data"
@@ -182,16 +196,7 @@ async def teams_world(tmp_path: Path, roster: str = ROSTER, max_rate: float = 0)
     await connector.start()
     clock = Clock()
     port = free_port()  # first: the settings name popbot's public address
-    settings = Settings(
-        popbot_data_dir=data,
-        teams_app_id=APP_ID,
-        teams_app_password="test-secret",
-        teams_tenant_id=TENANT,
-        teams_max_rate=max_rate,
-        teams_service_hosts="127.0.0.1",
-        popbot_public_url=f"http://127.0.0.1:{port}",
-    )
-    parts = Parts(settings, data_dir=data, clock=clock)
+    parts = Parts(teams_settings(data, port, max_rate), data_dir=data, clock=clock)
     adapter = teams_adapter(parts, token_provider=TestTokens)  # the composition root's
     app = web.Application()
     adapter.mount(app)

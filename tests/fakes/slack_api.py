@@ -204,7 +204,7 @@ class FakeSlack(LoopbackServer):
 def signed(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": str(signature)}
 
 
 def event_body(event: dict[str, Any], event_id: str) -> str:

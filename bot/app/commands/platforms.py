@@ -122,6 +122,13 @@ def cmd_teams(args: argparse.Namespace, settings: Settings) -> int:
     adapter.schedule = parts.background(teams=TeamsChannel(adapter))
     web_app = web.Application()
     adapter.mount(web_app)
+    _run_web(web_app, adapter, args.host, args.port)
+    return 0
+
+
+def _run_web(web_app: Any, adapter: Any, host: str, port: int) -> None:
+    """One adapter's own HTTP server, with its script watcher and schedule while it runs."""
+    from aiohttp import web
 
     async def running(_app: web.Application) -> Any:
         await adapter.start_background()
@@ -129,8 +136,7 @@ def cmd_teams(args: argparse.Namespace, settings: Settings) -> int:
         await adapter.stop_background()
 
     web_app.cleanup_ctx.append(running)
-    web.run_app(web_app, host=args.host, port=args.port, print=None)
-    return 0
+    web.run_app(web_app, host=host, port=port, print=None)
 
 
 def cmd_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,7 +219,6 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
-    from aiohttp import web
 
     from adapters.slack.adapter import SlackAdapter
 
@@ -233,15 +238,7 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     if app_token:
         asyncio.run(_socket_mode(adapter, app, app_token))
         return 0
-    web_app = app.web_app(path="/slack/events", port=args.port)
-
-    async def watching(_app: web.Application) -> Any:
-        await adapter.start_background()
-        yield
-        await adapter.stop_background()
-
-    web_app.cleanup_ctx.append(watching)
-    web.run_app(web_app, host=args.listen, port=args.port, print=None)
+    _run_web(app.web_app(path="/slack/events", port=args.port), adapter, args.listen, args.port)
     return 0
 
 
