@@ -229,7 +229,8 @@ class TeamsAdapter(ChatAdapter):
     async def _welcome(self, context: TurnContext) -> None:
         employee = await self.employee(context)
         if employee is None:
-            await self._refuse(context)
+            # An org-wide install reaches everyone, also those not in this round's roster:
+            # they are told nothing until they write (then they get the polite refusal).
             return
         lang = await self._language(employee)
         await self._send(context, [cards.as_activity(cards.welcome_card(lang), words(lang)["welcome_title"])])

@@ -176,6 +176,8 @@ async def test_a_stranger_is_refused_and_nothing_is_stored(tmp_path: Path) -> No
         eve = User("0e0e0e0e-0000-4000-8000-00000000e0e0", "29:eve", "a:1-eve-personal")
         teams.connector.members[eve.teams_id] = {"id": eve.teams_id, "email": "eve@elsewhere.example"}
         before = sorted(p for p in teams.data.rglob("*") if p.is_file())
+        await teams.install(eve)  # the org-wide install reaches her too: she is not greeted
+        assert teams.read(eve) == []
         await teams.say("hallo", eve)
         assert "ken je nog niet" in teams.read(eve)[-1]
         assert sorted(p for p in teams.data.rglob("*") if p.is_file()) == before
