@@ -20,6 +20,8 @@ SCHEMA_VERSION = "1.30"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{SCHEMA_VERSION}/MicrosoftTeams.schema.json"
 ACCENT = "#2E6B5E"
 ICONS = ("color.png", "outline.png")
+LOCALIZATION_SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{SCHEMA_VERSION}/MicrosoftTeams.Localization.schema.json"
+LANGUAGE_TAGS = {"nl": "nl-nl", "en": "en-us"}  # the languages popbot's Teams text ships in
 
 
 def manifest(
@@ -59,17 +61,45 @@ def manifest(
         "accentColor": ACCENT,
         "bots": [bot],
         "defaultInstallScope": "personal",
+        # Teams shows the app's name and description in each person's own language
+        "localizationInfo": {
+            "defaultLanguageTag": LANGUAGE_TAGS[language],
+            "additionalLanguages": [
+                {"languageTag": tag, "file": f"{tag}.json"}
+                for lang, tag in LANGUAGE_TAGS.items()
+                if lang != language
+            ],
+        },
     }
 
 
-def package(doc: dict[str, Any]) -> bytes:
+def localizations(language: str) -> dict[str, dict[str, Any]]:
+    """The other languages' names and descriptions: file name → its content."""
+    found = {}
+    for lang, tag in LANGUAGE_TAGS.items():
+        if lang == language:
+            continue
+        w = words(lang)
+        found[f"{tag}.json"] = {
+            "$schema": LOCALIZATION_SCHEMA,
+            "name.short": "popbot",
+            "name.full": w["app_name"],
+            "description.short": w["app_short"][:80],
+            "description.full": w["app_full"][:4000],
+        }
+    return found
+
+
+def package(doc: dict[str, Any], translations: dict[str, dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.writestr("manifest.json", json.dumps(doc, ensure_ascii=False, indent=2))
+        for name, translation in translations.items():
+            zipped.writestr(name, json.dumps(translation, ensure_ascii=False, indent=2))
         for icon in ICONS:
             zipped.writestr(icon, (resources.files("adapters.teams") / "icons" / icon).read_bytes())
     return buffer.getvalue()
 
 
-def write_package(path: Path, doc: dict[str, Any]) -> None:
-    path.write_bytes(package(doc))
+def write_package(path: Path, doc: dict[str, Any], translations: dict[str, dict[str, Any]]) -> None:
+    path.write_bytes(package(doc, translations))

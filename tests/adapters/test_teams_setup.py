@@ -49,8 +49,9 @@ def test_the_app_package_validates_against_the_manifest_schema_and_asks_for_the_
     done = popbot(["teams", "manifest", "-o", str(tmp_path / "popbot-teams.zip")], env, tmp_path)
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(tmp_path / "popbot-teams.zip") as package:
-        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(package.namelist()) == ["color.png", "en-us.json", "manifest.json", "outline.png"]
         manifest = json.loads(package.read("manifest.json"))
+        english = json.loads(package.read("en-us.json"))
         color = Image.open(io.BytesIO(package.read("color.png")))
         outline = Image.open(io.BytesIO(package.read("outline.png")))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -58,6 +59,11 @@ def test_the_app_package_validates_against_the_manifest_schema_and_asks_for_the_
     # (in parts popbot does not use) are JavaScript's \p{L}, which Python's re does not know
     errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(manifest), key=str)
     assert errors == [], [e.message for e in errors]
+    localization = json.loads((SCHEMA.parent / "MicrosoftTeams.Localization.schema.json").read_text("utf-8"))
+    assert list(jsonschema.Draft4Validator(localization).iter_errors(english)) == []
+    assert manifest["localizationInfo"]["defaultLanguageTag"] == "nl-nl"
+    assert manifest["description"]["short"] == "Bereid je POP-gesprek voor"
+    assert english["description.short"] == "Prepare your POP conversation"
     broken = {**manifest, "bots": [{**manifest["bots"][0], "scopes": ["everyone"]}], "id": "popbot"}
     assert len(list(jsonschema.Draft4Validator(schema).iter_errors(broken))) >= 2  # the check bites
     assert manifest["manifestVersion"] == "1.30" and manifest["id"] == APP_ID

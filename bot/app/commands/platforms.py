@@ -142,7 +142,7 @@ def _run_web(web_app: Any, adapter: Any, host: str, port: int) -> None:
 def cmd_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
     from importlib.metadata import version
 
-    from adapters.teams.manifest import manifest, write_package
+    from adapters.teams.manifest import localizations, manifest, write_package
 
     app_id = settings.teams_app_id.strip()
     if not GUID.fullmatch(app_id):
@@ -165,7 +165,7 @@ def cmd_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
         [(t, d) for t, d in commands if d],
         args.lang,
     )
-    write_package(args.output, doc)
+    write_package(args.output, doc, localizations(args.lang))
     print(f"{args.output}: the Teams app package for bot {app_id} (upload it in the Teams admin center)")
     return 0
 
