@@ -13,6 +13,7 @@ its own rule: only the configured tenants, only personal chats, identity from th
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -35,6 +36,7 @@ from adapters.teams import cards
 from adapters.teams.files import Links, TeamsFiles
 from adapters.teams.sender import Pacer
 from adapters.teams.text import words
+from bot.dialog.render import day
 from bot.messages import Document, Incoming, Outgoing, Question
 from bot.ports import InboxStore
 
@@ -281,30 +283,30 @@ class TeamsAdapter(ChatAdapter):
             await self._open_file(context, employee, str(value.get("d") or ""))
             return
         current = await self.engine.current_question(employee)
-        on_screen = current is not None and ref == current.ref
-        if kind == "date":
-            date = str(value.get("date") or "")
-            if on_screen and current is not None and ISO_DATE.fullmatch(date):
-                await self._close(context, current, date, employee)
-                out = await self.engine.handle(employee, Incoming.say(date, delivery))
-            else:  # stale, forged or empty: the engine says so and asks again
-                out = await self.engine.handle(employee, Incoming.press(ref, date, delivery))
+        if current is None or ref != current.ref:  # stale or forged: the engine says so, asks again
+            out = await self.engine.handle(employee, Incoming.press(ref, "", delivery))
             await self.post(context, employee, out)
             return
-        option = str(value.get("o") or value.get("choice") or "")
-        if kind == "multi" and on_screen and current is not None:
-            valid = {o.id for o in current.options}
-            option = ",".join(t for t in str(value.get("ticked") or "").split(",") if t in valid)
-            if not option:  # nothing ticked: the engine says how to answer
-                out = await self.engine.handle(employee, Incoming.say("", delivery))
-                await self.post(context, employee, out)
-                return
-        if on_screen and current is not None and option:
-            labels = {o.id: o.label for o in current.options}
-            shown = ", ".join(labels[v] for v in option.split(",") if v in labels)
-            if shown:
-                await self._close(context, current, shown, employee)
-        out = await self.engine.handle(employee, Incoming.press(ref, option, delivery))
+        if kind == "date":
+            date = str(value.get("date") or "")
+            # the engine checks the date (a future one, say); the card closes once it took it
+            out = await self.engine.handle(
+                employee, Incoming.say(date if ISO_DATE.fullmatch(date) else "", delivery)
+            )
+            after = await self.engine.current_question(employee)
+            if date and (after is None or after.ref != current.ref):
+                words_of = self.engine.scripts.for_language(await self._language(employee)).script.words
+                await self._close(context, current, day(dt.date.fromisoformat(date), words_of), employee)
+            await self.post(context, employee, out)
+            return
+        valid = {o.id: o.label for o in current.options}
+        picked = str(value.get("ticked") if kind == "multi" else value.get("o") or value.get("choice") or "")
+        option = ",".join(p for p in picked.split(",") if p in valid)
+        if not option:  # nothing (valid) chosen on the card on screen: the engine says how to answer
+            out = await self.engine.handle(employee, Incoming.say("", delivery))
+        else:
+            await self._close(context, current, ", ".join(valid[p] for p in option.split(",")), employee)
+            out = await self.engine.handle(employee, Incoming.press(ref, option, delivery))
         await self.post(context, employee, out)
 
     async def _close(self, context: TurnContext, question: Question, chosen: str, employee: str) -> None:

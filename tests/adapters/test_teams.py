@@ -300,3 +300,26 @@ async def test_erasure_removes_the_teams_conversation_and_every_copy_of_the_draf
         assert not [i for i in store.load_inbox("mila") if str(i.get("key", "")).startswith("anna|")]
         assert not any((store.inbox_folder("mila") / n).exists() for i in mila_docs for n in i["files"])
         assert store.load_inbox("anna") == []
+
+
+async def test_a_card_with_nothing_or_a_refused_value_stays_open_and_says_how_to_answer(
+    tmp_path: Path,
+) -> None:
+    async with teams_world(tmp_path) as teams:
+        await started(teams)
+        route = teams.last_card()
+        ref = content(route)["actions"][0]["data"]["q"]
+        await teams.submit(route, {"popbot": "pick", "q": ref})  # "Kiezen" with nothing chosen
+        assert not any("al voorbij" in t for t in teams.read()[-2:]) and teams.record().state == "route"
+        await teams.answer("kort")
+        await teams.answer("Minder vergaderingen")  # now the conversation's date, a date picker
+        date_card = teams.last_card()
+        data = content(date_card)["actions"][0]["data"]
+        updates = len(teams.connector.of("update"))
+        await teams.submit(date_card, {**data, "date": "2020-01-01"})  # in the past: refused
+        assert "al geweest" in "\n".join(teams.read()[-2:])
+        await teams.submit(date_card, {**data, "date": ""})
+        assert teams.record().state == "gespreksdatum" and len(teams.connector.of("update")) == updates
+        await teams.submit(date_card, {**data, "date": "2027-01-18"})
+        assert teams.record().answers["gespreksdatum"].value == "2027-01-18"
+        assert "→ 18 januari 2027" in dumps([teams.connector.of("update")[-1].body])
