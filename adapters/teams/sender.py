@@ -17,8 +17,10 @@ from typing import TypeVar
 
 from aiohttp import ClientConnectionError, ClientResponseError
 from aiolimiter import AsyncLimiter
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState
 from tenacity.wait import wait_exponential_jitter
+
+from adapters.retry import retrying
 
 log = logging.getLogger("popbot.teams")
 
@@ -60,16 +62,7 @@ class Pacer:
         return float(self.backoff(state))
 
     async def call(self, what: str, send: Callable[[], Awaitable[T]]) -> T:
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(_transient),
-            wait=self._wait,
-            stop=stop_after_attempt(self.attempts),
-            before_sleep=lambda state: log.warning(
-                "%s failed (try %d): %s; trying again", what, state.attempt_number, _reason(state)
-            ),
-            reraise=True,
-        )
-        async for attempt in retrying:
+        async for attempt in retrying(what, _transient, self._wait, self.attempts, log, _reason):
             with attempt:
                 if self.limiter is not None:
                     async with self.limiter:

@@ -23,7 +23,9 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import wait_exponential_jitter
+
+from adapters.retry import retrying
 
 log = logging.getLogger("popbot.telegram")
 
@@ -57,16 +59,8 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(_transient),
-            wait=wait_exponential_jitter(multiplier=self.first_wait, max=self.max_wait),
-            stop=stop_after_attempt(self.attempts),
-            before_sleep=lambda state: log.warning(
-                "%s failed (try %d): %s; trying again", endpoint, state.attempt_number, _reason(state)
-            ),
-            reraise=True,
-        )
-        async for attempt in retrying:
+        wait = wait_exponential_jitter(multiplier=self.first_wait, max=self.max_wait)
+        async for attempt in retrying(endpoint, _transient, wait, self.attempts, log, _reason):
             with attempt:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         raise AssertionError("unreachable: tenacity re-raises the last error")
