@@ -323,3 +323,18 @@ async def test_a_card_with_nothing_or_a_refused_value_stays_open_and_says_how_to
         await teams.submit(date_card, {**data, "date": "2027-01-18"})
         assert teams.record().answers["gespreksdatum"].value == "2027-01-18"
         assert "→ 18 januari 2027" in dumps([teams.connector.of("update")[-1].body])
+
+
+async def test_an_export_in_the_chat_comes_as_documents_that_open_for_their_owner(tmp_path: Path) -> None:
+    async with teams_world(tmp_path) as teams:
+        await started(teams)
+        await teams.answer("1")
+        await teams.say("Plannen")
+        await teams.say("mijngegevens")
+        documents = [a for a in teams.sent() if "[Openen]" in texts(a)]
+        assert len(documents) == 2 and "popbot-" in texts(documents[0])  # the JSON and the Markdown
+        await teams.press("Openen", card_activity=documents[0])
+        link = next(a["url"] for a in content(teams.last_card())["actions"] if a["type"] == "Action.OpenUrl")
+        exported = await teams.http.get(link)
+        assert exported.status_code == 200 and exported.json()["person"] == "anna"
+        assert exported.headers["Content-Type"].startswith("application/json")
