@@ -133,7 +133,7 @@ async def test_a_missing_or_forged_token_gets_401_and_changes_nothing(tmp_path: 
             "wrong audience": teams.connector.token(audience="22222222-2222-2222-2222-222222222222"),
             "wrong issuer": teams.connector.token(issuer="https://evil.example"),
             "expired": teams.connector.token(exp=now - 3600, nbf=now - 7200),
-            "another service": teams.connector.token(serviceurl="https://smba.trafficmanager.net/emea/"),
+            "another service": teams.connector.token(serviceurl="https://connector.invalid/emea/"),
         }
         for name, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}

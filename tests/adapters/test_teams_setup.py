@@ -45,7 +45,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
 def test_the_app_package_validates_against_the_manifest_schema_and_asks_for_the_least(
     tmp_path: Path,
 ) -> None:
-    env = {**base_env(tmp_path), "TEAMS_APP_ID": APP_ID, "POPBOT_PUBLIC_URL": "https://popbot.example.nl"}
+    env = {**base_env(tmp_path), "TEAMS_APP_ID": APP_ID, "POPBOT_PUBLIC_URL": "https://popbot.example.org"}
     done = popbot(["teams", "manifest", "-o", str(tmp_path / "popbot-teams.zip")], env, tmp_path)
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(tmp_path / "popbot-teams.zip") as package:
@@ -92,7 +92,7 @@ def test_teams_settings_that_do_not_fit_are_named_never_shown() -> None:
         teams_app_id="not-a-guid",
         teams_app_password="",
         teams_tenant_id="contoso.onmicrosoft.com",
-        popbot_public_url="http://popbot.example.nl",
+        popbot_public_url="http://popbot.example.org",
     )
     with pytest.raises(PopbotError) as caught:
         teams_config(bad)
@@ -104,11 +104,11 @@ def test_teams_settings_that_do_not_fit_are_named_never_shown() -> None:
         teams_app_id=APP_ID,
         teams_app_password="s3cret",
         teams_tenant_id=f" {TENANT.upper()} , 99999999-8888-7777-6666-555555555555",
-        popbot_public_url="https://popbot.example.nl/",
+        popbot_public_url="https://popbot.example.org/",
     )
     config = teams_config(good)
     assert config.tenants == {TENANT, "99999999-8888-7777-6666-555555555555"}
-    assert config.public_url == "https://popbot.example.nl" and config.service_hosts == ()
+    assert config.public_url == "https://popbot.example.org" and config.service_hosts == ()
 
 
 def test_the_roster_takes_an_entra_object_id_or_an_e_mail_as_the_teams_handle(tmp_path: Path) -> None:

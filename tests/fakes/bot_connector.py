@@ -27,7 +27,10 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt import PyJWKClient
 from microsoft_agents.hosting.core.authorization import AccessTokenProviderBase, AgentAuthConfiguration
-from microsoft_agents.hosting.core.authorization._entra_issuers import BOTFRAMEWORK_JWKS_URIS
+from microsoft_agents.hosting.core.authorization._entra_issuers import (
+    BOTFRAMEWORK_JWKS_URIS,
+    BOTFRAMEWORK_PUBLIC_ISSUER,
+)
 from microsoft_agents.hosting.core.authorization.jwt.jwt_token_validator import (
     JwtTokenValidator,
     _JwkClientCacheEntry,
@@ -38,7 +41,7 @@ from tests.fakes.server import LoopbackServer
 APP_ID = "11111111-2222-3333-4444-555555555555"
 TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 OTHER_TENANT = "99999999-8888-7777-6666-555555555555"
-ISSUER = "https://api.botframework.com"
+ISSUER = BOTFRAMEWORK_PUBLIC_ISSUER  # the claim the SDK routes on; the keys come from this fake
 OUTBOUND_TOKEN = "outbound-token-from-the-test-connection"
 KID = "popbot-test-key"
 

@@ -142,7 +142,7 @@ class FakeSlack(LoopbackServer):
         if method == "auth.test":
             return {
                 "ok": True,
-                "url": "https://example.slack.com/",
+                "url": "https://workspace.invalid/",  # never opened: Bolt only reads the team
                 "team": "T",
                 "user": "popbot",
                 "team_id": "T1",
