@@ -54,6 +54,7 @@ log = logging.getLogger("popbot.teams")
 class TeamsConfig:
     app_id: str
     tenants: frozenset[str]  # lower case
+    home_tenant: str  # the app's own (the first configured): popbot's token is asked of it
     public_url: str  # where popbot's server is reached (the download links)
     link_key: bytes
     max_rate: float = 25.0
@@ -287,6 +288,7 @@ class TeamsAdapter(ChatAdapter):
             out = await self.engine.handle(employee, Incoming.press(ref, "", delivery))
             await self.post(context, employee, out)
             return
+        lang = await self._language(employee)  # the card's language, as it was shown
         if kind == "date":
             date = str(value.get("date") or "")
             # the engine checks the date (a future one, say); the card closes once it took it
@@ -295,8 +297,8 @@ class TeamsAdapter(ChatAdapter):
             )
             after = await self.engine.current_question(employee)
             if date and (after is None or after.ref != current.ref):
-                words_of = self.engine.scripts.for_language(await self._language(employee)).script.words
-                await self._close(context, current, day(dt.date.fromisoformat(date), words_of), employee)
+                words_of = self.engine.scripts.for_language(lang).script.words
+                await self._close(context, current, day(dt.date.fromisoformat(date), words_of), lang)
             await self.post(context, employee, out)
             return
         valid = {o.id: o.label for o in current.options}
@@ -305,16 +307,15 @@ class TeamsAdapter(ChatAdapter):
         if not option:  # nothing (valid) chosen on the card on screen: the engine says how to answer
             out = await self.engine.handle(employee, Incoming.say("", delivery))
         else:
-            await self._close(context, current, ", ".join(valid[p] for p in option.split(",")), employee)
+            await self._close(context, current, ", ".join(valid[p] for p in option.split(",")), lang)
             out = await self.engine.handle(employee, Incoming.press(ref, option, delivery))
         await self.post(context, employee, out)
 
-    async def _close(self, context: TurnContext, question: Question, chosen: str, employee: str) -> None:
+    async def _close(self, context: TurnContext, question: Question, chosen: str, lang: str | None) -> None:
         """The pressed card becomes "question → choice", with nothing left to press."""
         card_id = context.activity.reply_to_id
         if not card_id:
             return
-        lang = await self._language(employee)
         update = cards.as_activity(cards.closed_card(question.text, chosen, lang))
         update.id = card_id
         await self.pacer.call("updateActivity", lambda: context.update_activity(update))
@@ -336,7 +337,7 @@ class TeamsAdapter(ChatAdapter):
     ) -> None:
         """The engine's answer (or a scheduled message) in the person's own chat. A file is
         kept for them and sent as a card with an *Open* button."""
-        lang = await self._language(employee)
+        lang = await self._language(employee)  # after the turn: it may have switched language
         sent: list[Activity] = []
         for item in cards.activities(out, lang):
             if isinstance(item, Document):

@@ -32,8 +32,12 @@ AUDIENCE = "popbot-teams-file"
 @dataclass(frozen=True)
 class Kept:
     doc: str
-    filename: str
+    stored: str  # its name in the inbox folder: "<doc id's first 8>-<filename>"
     mime: str
+
+    @property
+    def filename(self) -> str:
+        return self.stored.split("-", 1)[-1]
 
 
 class TeamsFiles:
@@ -60,15 +64,14 @@ class TeamsFiles:
         """One of `owner`'s own documents; another's id finds nothing."""
         for item in self.store.load_inbox(owner):
             if item.get("teams") == doc and item.get("files"):
-                name = str(item["files"][0])
-                return Kept(doc, name.split("-", 1)[-1], str(item.get("mime") or "application/pdf"))
+                return Kept(doc, str(item["files"][0]), str(item.get("mime") or "application/pdf"))
         return None
 
     def read(self, owner: str, doc: str) -> tuple[Kept, bytes] | None:
         kept = self.find(owner, doc)
         if kept is None:
             return None
-        path = self.store.inbox_folder(owner) / f"{doc[:8]}-{kept.filename}"
+        path = self.store.inbox_folder(owner) / kept.stored
         return (kept, path.read_bytes()) if path.is_file() else None
 
 

@@ -65,8 +65,7 @@ class Pacer:
         async for attempt in retrying(what, _transient, self._wait, self.attempts, log, _reason):
             with attempt:
                 if self.limiter is not None:
-                    async with self.limiter:
-                        pass
+                    await self.limiter.acquire()  # every try waits its turn, a retry too
                 return await send()
         raise AssertionError("unreachable: tenacity re-raises the last error")
 

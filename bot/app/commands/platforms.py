@@ -80,7 +80,9 @@ def teams_config(settings: Settings) -> Any:
     seed = shared.encode("utf-8") if shared else secrets.token_bytes(32)
     link_key = hmac.new(seed, b"popbot teams download links", hashlib.sha256).digest()
     hosts = tuple(h.strip() for h in settings.teams_service_hosts.split(",") if h.strip())
-    return TeamsConfig(app_id, frozenset(tenants), public, link_key, settings.teams_max_rate, hosts)
+    return TeamsConfig(
+        app_id, frozenset(tenants), tenants[0], public, link_key, settings.teams_max_rate, hosts
+    )
 
 
 def teams_adapter(parts: Parts, *, watch: bool = False, token_provider: Any = None) -> Any:
@@ -97,7 +99,7 @@ def teams_adapter(parts: Parts, *, watch: bool = False, token_provider: Any = No
     auth = AgentAuthConfiguration(
         AuthTypes.certificate if certificate else AuthTypes.client_secret,
         client_id=config.app_id,
-        tenant_id=sorted(config.tenants, key=settings.teams_tenant_id.lower().find)[0],
+        tenant_id=config.home_tenant,
         client_secret=settings.teams_app_password.get_secret_value() or None,
         cert_pfx_file=str(certificate) if certificate else None,
         validate_issuer=True,  # the SDK's issuer allow-list: the Bot Framework's and the tenant's
