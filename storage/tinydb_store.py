@@ -38,6 +38,7 @@ class TinyDBStore:
         self._progress = ProgressLog(self.root)
         self._inbox = DocumentFiles(self.root / "inbox", table="inbox")
         self._accounts = DocumentFiles(self.root / "accounts", table="account")
+        self._sessions = DocumentFiles(self.root / "sessions", table="session", backups=False)
         self._locks = PersonLocks(self.root / "locks")
         self._files = PersonFiles(self.root)
         self._invite_locks = PersonLocks(self.root / "locks" / "invites", striped=True)
@@ -119,6 +120,24 @@ class TinyDBStore:
     def accounts(self) -> list[dict[str, Any]]:
         return list(self._accounts.values())
 
+    def load_session(self, key: str) -> dict[str, Any] | None:
+        return self._sessions.get(key)
+
+    def save_session(self, key: str, session: dict[str, Any]) -> None:
+        self._sessions.put(key, {**session, "key": key})
+
+    def delete_session(self, key: str) -> bool:
+        return self._sessions.delete(key)
+
+    def delete_sessions(self, email: str | None = None, before: float | None = None) -> int:
+        gone = 0
+        for doc in list(self._sessions.values()):
+            if (email is None or doc.get("email") == email) and (
+                before is None or float(doc.get("seen", 0)) < before
+            ):
+                gone += int(self._sessions.delete(str(doc["key"])))
+        return gone
+
     # ---------------------------------------------------------------- roster
 
     def load_person(self, person_id: str) -> dict[str, Any] | None:
@@ -192,7 +211,17 @@ class TinyDBStore:
         return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
-        return self._files.delete_exports(person_id)
+        """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
+        gone = self._files.delete_exports(person_id)
+        items = self.load_inbox(person_id)
+        kept = [i for i in items if not i.get("export")]
+        if len(kept) < len(items):
+            self._files.delete_attachments_at(
+                self.inbox_folder(person_id), [i for i in items if i.get("export")]
+            )
+            self.save_inbox(person_id, kept)
+            gone = True
+        return gone
 
     # An erasure in progress: a journal file per person, there from the first deletion to the
     # audit line, so a crash midway is finished at the next start (and said so).

@@ -3,6 +3,16 @@ PostgreSQL, or back. The source is only read. Run again, it copies only what dif
 (idempotent; a run cut off is finished by the next), and it verifies what it copied: the same
 counts on both sides and, for every record, the same checksum.
 
+A target that holds data of its own (another organisation's, a test's) is refused: the two
+would mix and every count would be off. `mode` says what to do instead: "replace" removes
+what the target holds about people first (its audit stays), "merge" keeps it beside the
+source's. A target that an earlier run from the same source filled (its audit says so) is
+taken up again as it is: that is how a cut-off run resumes.
+
+Verified against the source, not only by counts: every record, roster entry, binding,
+invitation, console account and outbox entry of the source is in the target unchanged, and
+(unless merging) the target holds nothing else.
+
 What is not copied, and why: HR's progress counts (the target counts them again from the
 records and plans on its first `roster show`), and a Telegram or Slack binding of someone who
 is in neither the roster nor the records (no one can reach it by id).
@@ -17,6 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PLATFORMS = ("telegram", "slack", "teams")
+MODES = ("new", "replace", "merge")
+MARK = "data migrate from "  # the target's audit line that names the source it was filled from
+
+
+class TargetNotEmpty(Exception):
+    """The target holds data that did not come from this source (the message says how much)."""
 
 
 def checksum(data: object) -> str:
@@ -27,26 +43,95 @@ def checksum(data: object) -> str:
 class Report:
     copied: dict[str, int] = field(default_factory=dict)  # what → how many written this run
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # what → (source, target)
-    mismatched: list[str] = field(default_factory=list)  # records whose checksums differ
+    mismatched: list[str] = field(default_factory=list)  # what differs from the source, by name
+    extra: dict[str, int] = field(default_factory=dict)  # what → how many the target holds besides
+    merged: bool = False
 
     @property
     def verified(self) -> bool:
-        return not self.mismatched and all(s == t for s, t in self.counts.values())
+        return not self.mismatched and (self.merged or not any(self.extra.values()))
 
     def summary(self) -> str:
         lines = [f"{what}: {s} in the source, {t} in the target" for what, (s, t) in self.counts.items()]
         written = ", ".join(f"{n} {what}" for what, n in self.copied.items() if n) or "nothing (all there)"
         lines.append(f"written this run: {written}")
         if self.mismatched:
-            lines.append(f"{len(self.mismatched)} record(s) differ after the copy: run it again")
-        lines.append("verified: counts and a checksum per record match" if self.verified else "NOT verified")
+            shown = ", ".join(self.mismatched[:10]) + (" …" if len(self.mismatched) > 10 else "")
+            lines.append(f"{len(self.mismatched)} item(s) differ from the source after the copy: {shown}")
+        besides = ", ".join(f"{n} {what}" for what, n in self.extra.items() if n)
+        if besides:
+            lines.append(
+                f"the target holds besides the source's: {besides}" + (" (merged)" if self.merged else "")
+            )
+        lines.append(
+            "verified: everything the source holds is in the target, unchanged"
+            if self.verified
+            else "NOT verified"
+        )
         return "\n".join(lines)
 
 
-def transfer(source: Any, target: Any, *, say: Callable[[str], object] = lambda _line: None) -> Report:
-    """Copy `source.people`/`source.outbox`/`source.scripts` into `target`'s (see module)."""
+def held(store: Any, outbox: Any) -> dict[str, int]:
+    """What a store holds about people, counted (empty: nothing)."""
+    counts = {
+        "records": sum(1 for _ in store.employee_ids()),
+        "people": sum(1 for _ in store.people()),
+        "outbox entries": sum(1 for _ in outbox.all_entries()),
+        "invitations": len(store.invites()),
+        "console accounts": len(store.accounts()),
+    }
+    return {what: n for what, n in counts.items() if n}
+
+
+def _wipe(store: Any, outbox: Any) -> None:
+    """Everything the store holds about people, removed (the audit stays: it is the record)."""
+    persons = {*store.employee_ids(), *(str(p["id"]) for p in store.people())}
+    persons |= {str(e["person"]) for e in outbox.all_entries()}
+    persons |= {str(i.get("person", "")) for _h, i in store.invites()} - {""}
+    for person in sorted(persons):
+        for platform in PLATFORMS:
+            mine = store.load_binding(f"{platform}@employee:{person}")
+            if mine is not None:
+                store.delete_binding(f"{platform}:{mine['handle']}")
+                store.delete_binding(f"{platform}@employee:{person}")
+        store.delete_invites_of(person)
+        store.delete_inbox(person)
+        store.delete_exports(person)
+        store.forget_progress(person)
+        outbox.forget_person(person)
+    for rid in list(store.employee_ids()):
+        store.delete(rid)
+    for account in store.accounts():
+        store.delete_account(account["email"])
+    store.save_roster([], None)
+
+
+def transfer(
+    source: Any,
+    target: Any,
+    *,
+    origin: str = "",
+    mode: str = "new",
+    say: Callable[[str], object] = lambda _line: None,
+) -> Report:
+    """Copy `source.people`/`source.outbox`/`source.scripts` into `target`'s (see module).
+    `origin` names the source (no secrets) in the target's audit, so a rerun is recognised."""
     src, dst = source.people, target.people
-    report = Report()
+    assert mode in MODES, mode
+    mark = f"{MARK}{origin}"
+    ours = any(line.endswith(mark) for line in dst.audit_lines())
+    there = held(dst, target.outbox)
+    if there and not ours and mode == "new":
+        what = ", ".join(f"{n} {w}" for w, n in there.items())
+        raise TargetNotEmpty(f"the target already holds data that did not come from here: {what}")
+    if there and mode == "replace":
+        say(f"replace: removing what the target held ({', '.join(f'{n} {w}' for w, n in there.items())})")
+        _wipe(dst, target.outbox)
+    if not ours:
+        from datetime import UTC, datetime
+
+        dst.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} {mark}")
+    report = Report(merged=mode == "merge")
     ids = sorted(set(src.employee_ids()))
 
     copied = 0
@@ -64,7 +149,11 @@ def transfer(source: Any, target: Any, *, say: Callable[[str], object] = lambda 
     say(f"records: {copied} copied")
 
     people = list(src.people())
-    dst.save_roster(people, src.pending_plan())  # one atomic write: the whole roster
+    if mode == "merge":  # the target's own people stay in its roster beside the source's
+        theirs = [p for p in dst.people() if str(p["id"]) not in {str(q["id"]) for q in people}]
+        dst.save_roster([*people, *theirs], src.pending_plan())
+    else:
+        dst.save_roster(people, src.pending_plan())  # one atomic write: the whole roster
     report.copied["people"] = len(people)
 
     everyone = sorted({*ids, *(str(p["id"]) for p in people)})
@@ -125,18 +214,49 @@ def transfer(source: Any, target: Any, *, say: Callable[[str], object] = lambda 
     report.copied["outbox entries"] = len(new) + changed
     say(f"outbox: {len(new) + changed} copied")
 
-    # verified: counts on both sides, and every record's checksum
+    _verify(source, target, ids, people, report)
+    return report
+
+
+def _verify(source: Any, target: Any, ids: list[str], people: list[Any], report: Report) -> None:
+    """Every item of the source in the target, unchanged; what the target holds besides."""
+    src, dst = source.people, target.people
+
+    def same(a: object, b: object) -> bool:
+        return a is not None and b is not None and checksum(a) == checksum(b)
+
     for employee_id in ids:
         a, b = src.load(employee_id), dst.load(employee_id)
-        if (
-            a is None
-            or b is None
-            or checksum(a.model_dump(mode="json")) != checksum(b.model_dump(mode="json"))
-        ):
-            report.mismatched.append(employee_id)
-    report.counts["records"] = (len(ids), len(set(dst.employee_ids()) & set(ids)))
-    report.counts["people"] = (len(people), len(list(dst.people())))
-    src_keys = {e["key"] for e in source.outbox.all_entries()}
-    dst_keys = {e["key"] for e in target.outbox.all_entries()}
-    report.counts["outbox entries"] = (len(src_keys), len(src_keys & dst_keys))
-    return report
+        if a is None or b is None or not same(a.model_dump(mode="json"), b.model_dump(mode="json")):
+            report.mismatched.append(f"record {employee_id}")
+    theirs = {str(p["id"]): p for p in dst.people()}
+    report.mismatched += [f"roster {p['id']}" for p in people if not same(p, theirs.get(str(p["id"])))]
+    everyone = sorted({*ids, *(str(p["id"]) for p in people)})
+    for person in everyone:
+        for platform in PLATFORMS:
+            key = f"{platform}@employee:{person}"
+            if (mine := src.load_binding(key)) is not None and not same(mine, dst.load_binding(key)):
+                report.mismatched.append(f"binding {key}")
+    src_invites = dict(src.invites())
+    dst_invites = dict(dst.invites())
+    report.mismatched += [
+        f"invitation {h[:8]}" for h, i in src_invites.items() if not same(i, dst_invites.get(h))
+    ]
+    src_accounts = {a["email"]: a for a in src.accounts()}
+    dst_accounts = {a["email"]: a for a in dst.accounts()}
+    report.mismatched += [f"account {e}" for e, a in src_accounts.items() if not same(a, dst_accounts.get(e))]
+    src_entries = {e["key"]: e for e in source.outbox.all_entries()}
+    dst_entries = {e["key"]: e for e in target.outbox.all_entries()}
+    report.mismatched += [f"outbox {k}" for k, e in src_entries.items() if not same(e, dst_entries.get(k))]
+
+    dst_ids = set(dst.employee_ids())
+    report.counts["records"] = (len(ids), len(dst_ids & set(ids)))
+    report.counts["people"] = (len(people), len(theirs))
+    report.counts["outbox entries"] = (len(src_entries), len(src_entries.keys() & dst_entries.keys()))
+    report.extra = {
+        "records": len(dst_ids - set(ids)),
+        "people": len(theirs.keys() - {str(p["id"]) for p in people}),
+        "outbox entries": len(dst_entries.keys() - src_entries.keys()),
+        "invitations": len(dst_invites.keys() - src_invites.keys()),
+        "console accounts": len(dst_accounts.keys() - src_accounts.keys()),
+    }

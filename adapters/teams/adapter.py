@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import jwt
 from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
@@ -56,7 +57,6 @@ class TeamsConfig:
     tenants: frozenset[str]  # lower case
     home_tenant: str  # the app's own (the first configured): popbot's token is asked of it
     public_url: str  # where popbot's server is reached (the download links)
-    link_key: bytes
     max_rate: float = 25.0
     service_hosts: tuple[str, ...] = ()  # besides Microsoft's own: a sovereign cloud, a test connector
 
@@ -76,7 +76,7 @@ class TeamsAdapter(ChatAdapter):
         self.cloud.on_turn_error = self._on_turn_error
         self.pacer = Pacer(config.max_rate)
         self.files = TeamsFiles(inbox)
-        self.links = Links(config.link_key)
+        self.links = Links(inbox)  # type: ignore[arg-type]  # the store holds the invitations too
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     # ------------------------------------------------------------ HTTP
@@ -86,13 +86,22 @@ class TeamsAdapter(ChatAdapter):
         with warnings.catch_warnings():  # the SDK's JWT check reads it by this string key
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             app["agent_configuration"] = self.auth
-        app.router.add_post(MESSAGES_PATH, jwt_authorization_decorator(self.on_request))  # type: ignore[no-untyped-call]
+        checked = jwt_authorization_decorator(self.on_request)  # type: ignore[no-untyped-call]
+
+        async def messages(request: web.Request) -> web.StreamResponse:
+            # A token the SDK's check would stumble on (a JWT without a key id, a header that
+            # is not JSON) is refused here with the 401 any other bad token gets.
+            if not _plausible_bearer(request.headers.get("Authorization")):
+                return web.json_response({"error": "not a valid bearer token"}, status=401)
+            return await checked(request)  # type: ignore[no-any-return]
+
+        app.router.add_post(MESSAGES_PATH, messages)
         app.router.add_get(FILES_PATH + "/{token}", self.on_download)
 
     async def on_request(self, request: web.Request) -> web.StreamResponse:
         try:
             activity = Activity.model_validate(await request.json())
-        except (ValidationError, ValueError):  # not JSON, or not an activity
+        except (ValidationError, ValueError, RecursionError):  # not JSON, too deep, or not an activity
             return web.json_response({"error": "not a Bot Framework activity"}, status=400)
         if not _as_signed(request.get("claims_identity"), activity.service_url):
             return web.json_response({"error": "the activity's service is not its token's"}, status=401)
@@ -100,7 +109,7 @@ class TeamsAdapter(ChatAdapter):
         return response if response is not None else web.Response(status=202)
 
     async def on_download(self, request: web.Request) -> web.StreamResponse:
-        opened = self.links.open(request.match_info["token"])
+        opened = await asyncio.to_thread(self.links.open, request.match_info["token"])
         found = await asyncio.to_thread(self.files.read, *opened) if opened else None
         headers = {
             "Cache-Control": "no-store",
@@ -347,8 +356,9 @@ class TeamsAdapter(ChatAdapter):
                 digest = hashlib.sha256(item.content).hexdigest()[:16]
                 doc_key = f"{key}|{item.filename}" if key else f"{employee}|teams|{digest}|{item.filename}"
                 doc = await asyncio.to_thread(
-                    self.files.keep, employee, doc_key, item.filename, item.content, item.mime, item.caption
-                )
+                    self.files.keep, employee, doc_key, item.filename, item.content, item.mime, item.caption,
+                    key is None,  # a chat's own file: an export
+                )  # fmt: skip
                 item = cards.as_activity(
                     cards.file_card(item.caption, item.filename, doc, lang), item.filename
                 )
@@ -387,3 +397,18 @@ def _as_signed(identity: ClaimsIdentity | None, service_url: object) -> bool:
 
 def _locale(activity: Activity) -> str | None:
     return (activity.locale or "")[:2].lower() or None
+
+
+def _plausible_bearer(header: str | None) -> bool:
+    """A header the SDK can judge: none at all (it refuses that itself), or a bearer JWT whose
+    header is a JSON object naming a key id — anything else is refused before it."""
+    if header is None:
+        return True
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    try:
+        head = jwt.get_unverified_header(token.strip())
+    except (jwt.PyJWTError, ValueError, RecursionError):
+        return False
+    return isinstance(head.get("kid"), str) and bool(head["kid"])

@@ -6,27 +6,41 @@ copy of the draft in a second place to erase). popbot keeps the file itself inst
 recipient's own inbox folder (the console inbox's, so export and erasure already cover it,
 and a manager's copy of a report's draft goes when the report is erased), and sends a card
 with an *Open* button. Pressing it (a signed activity from the presser's own chat) mints a
-link that:
-- expires (`LINK_MINUTES`),
-- opens one document of the person who pressed, and nobody else's (the token names both,
-  and the store looks only in that person's inbox),
-- cannot be guessed or altered: a JWT signed with HMAC-SHA256 (PyJWT) under a key only the
-  server holds.
+link that is the presser's, not a bearer pass to their document:
+- opaque: 256 random bits; it carries nothing (no id, no name), and the store keeps only its
+  hash with what it opens, where every replica finds it;
+- single use: the first request takes it (atomically, as an invitation is redeemed), so a
+  copy of the URL — forwarded, in a proxy's log, in the browser's history — opens nothing;
+- short-lived (`LINK_MINUTES`): a press in the chat, then the download, is a matter of seconds;
+- one document of the person who pressed, and nobody else's (the store looks only in that
+  person's inbox).
+Binding it to a signed-in identity is not possible: the browser Teams opens it in has no
+popbot session. Pressing *Open* again mints a new link.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import jwt
+from typing import Any, Protocol
 
 from bot.ports import InboxStore
 from storage.atomic import AtomicFile
 
-LINK_MINUTES = 10
-AUDIENCE = "popbot-teams-file"
+LINK_MINUTES = 5
+KIND = "teams-file"  # how a link's record is told from a chat invitation (whose `platform` it fills)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class LinkStore(Protocol):
+    """The invitations' single-use tokens (`bot.ports.AccessStore`), which links share."""
+
+    def load_invite(self, token_hash: str) -> dict[str, Any] | None: ...
+    def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None: ...
+    def use_invite(self, token_hash: str, used_at: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -48,8 +62,18 @@ class TeamsFiles:
     def doc_id(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
-    def keep(self, owner: str, key: str, filename: str, content: bytes, mime: str, caption: str) -> str:
-        """Keep a file for `owner`; the same key again keeps nothing new (a resumed send)."""
+    def keep(
+        self,
+        owner: str,
+        key: str,
+        filename: str,
+        content: bytes,
+        mime: str,
+        caption: str,
+        export: bool = False,
+    ) -> str:
+        """Keep a file for `owner`; the same key again keeps nothing new (a resumed send).
+        `export`: the person's own export, which the erasure of anyone it mentions removes."""
         doc = self.doc_id(key)
         items = self.store.load_inbox(owner)
         if any(i.get("teams") == doc for i in items):
@@ -57,6 +81,8 @@ class TeamsFiles:
         name = f"{doc[:8]}-{filename}"  # two drafts of the same name stay apart
         AtomicFile(self.store.inbox_folder(owner) / name).write_bytes(content)
         item = {"key": key, "text": caption, "files": [name], "shown": True, "teams": doc, "mime": mime}
+        if export:
+            item["export"] = True
         self.store.save_inbox(owner, [*items, item])
         return doc
 
@@ -76,21 +102,41 @@ class TeamsFiles:
 
 
 class Links:
-    def __init__(self, key: bytes, minutes: int = LINK_MINUTES) -> None:
-        self.key = key
+    def __init__(self, store: LinkStore, minutes: int = LINK_MINUTES) -> None:
+        self.store = store
         self.minutes = minutes
 
-    def mint(self, owner: str, doc: str, now: datetime | None = None) -> str:
-        # the wall clock, as PyJWT checks `exp` against it
-        now = now or datetime.now(UTC)
-        claims = {"sub": owner, "doc": doc, "aud": AUDIENCE, "exp": now + timedelta(minutes=self.minutes)}
-        return jwt.encode(claims, self.key, algorithm="HS256")
+    @staticmethod
+    def _hash(token: str) -> str:
+        return hashlib.sha256(token.encode("ascii")).hexdigest()
 
-    def open(self, token: str) -> tuple[str, str] | None:
-        """(owner, document) of a valid, unexpired link; None for anything else."""
-        try:
-            claims = jwt.decode(token, self.key, algorithms=["HS256"], audience=AUDIENCE)
-        except jwt.PyJWTError:
+    def mint(self, owner: str, doc: str, now: datetime | None = None) -> str:
+        now = now or datetime.now(UTC)
+        token = secrets.token_urlsafe(32)
+        self.store.save_invite(
+            self._hash(token),
+            {
+                "employee_id": owner,  # so erasing the person removes their links too
+                "platform": KIND,  # never redeemable as a chat invitation
+                "doc": doc,
+                "expires_at": (now + timedelta(minutes=self.minutes)).isoformat(),
+                "used_at": None,
+            },
+        )
+        return token
+
+    def open(self, token: str, now: datetime | None = None) -> tuple[str, str] | None:
+        """(owner, document) of a valid, unexpired, unused link — used up by this call; None
+        for anything else."""
+        if not _TOKEN.fullmatch(token):
             return None
-        owner, doc = claims.get("sub"), claims.get("doc")
-        return (owner, doc) if isinstance(owner, str) and isinstance(doc, str) else None
+        now = now or datetime.now(UTC)
+        key = self._hash(token)
+        link = self.store.load_invite(key)
+        if link is None or link.get("platform") != KIND or link.get("used_at") is not None:
+            return None
+        if datetime.fromisoformat(str(link["expires_at"])) <= now:
+            return None
+        if not self.store.use_invite(key, now.isoformat()):  # another request took it first
+            return None
+        return str(link["employee_id"]), str(link["doc"])

@@ -189,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
     )
     dmigrate.add_argument("--to", required=True, help="postgresql://… or a data folder")
     dmigrate.add_argument("--from", dest="source", help="postgresql://… or a data folder (POPBOT_DATA_DIR)")
+    how = dmigrate.add_mutually_exclusive_group()
+    how.add_argument("--replace", action="store_true", help="a target with other data: remove that first")
+    how.add_argument("--merge", action="store_true", help="a target with other data: keep it beside")
     dmigrate.set_defaults(func=command("database:cmd_data_migrate"))
 
     db = sub.add_parser("db", help="the PostgreSQL schema (POPBOT_DATABASE_URL)")
@@ -214,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     adduser.set_defaults(func=command("web:cmd_web_add_user"))
+    removeuser = wsub.add_parser("remove-user", help="remove a local account (its sessions end at once)")
+    removeuser.add_argument("email")
+    removeuser.set_defaults(func=command("web:cmd_web_remove_user"))
 
     invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
     invite.add_argument("employee", type=person_id)

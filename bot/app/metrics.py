@@ -13,6 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.clock import Clock
+from bot.errors import StorageError
 from bot.messages import Part
 from bot.ports import Channel, OutboxStore
 
@@ -42,8 +43,10 @@ class Metrics:
         self.turns.labels("answered" if saved else "not_saved").inc()
         self.turn_seconds.observe(seconds)
 
-    def watch_outbox(self, outbox: OutboxStore, clock: Clock) -> None:
-        self.registry.register(_OutboxCollector(outbox, clock))
+    def watch_outbox(self, outbox: OutboxStore, clock: Clock, up: Callable[[], object] | None = None) -> None:
+        """The outbox's gauges at each scrape; `up` probes the database first (raising when it
+        is down), so a scrape during an outage says so at once instead of waiting for it."""
+        self.registry.register(_OutboxCollector(outbox, clock, up))
 
     def metered(self, channel: Channel) -> Channel:
         return _Metered(channel, self.sends)
@@ -82,11 +85,27 @@ class _Metered:
 class _OutboxCollector(Collector):
     """Read at each scrape, from the due index: no entry is loaded."""
 
-    def __init__(self, outbox: OutboxStore, clock: Callable[[], Any]) -> None:
+    def __init__(
+        self, outbox: OutboxStore, clock: Callable[[], Any], up: Callable[[], object] | None = None
+    ) -> None:
         self.outbox = outbox
         self.clock = clock
+        self.up = up
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.up is not None:
+            try:
+                self.up()
+            except StorageError:
+                yield GaugeMetricFamily("popbot_database_up", "1 if the database answers, else 0", value=0)
+                return
+            yield GaugeMetricFamily("popbot_database_up", "1 if the database answers, else 0", value=1)
+        try:
+            yield from self._outbox()
+        except StorageError:  # gone between the probe and the query: the other metrics still go out
+            return
+
+    def _outbox(self) -> Iterator[GaugeMetricFamily]:
         now = self.clock()
         due = GaugeMetricFamily(
             "popbot_outbox_due", "Open outbox entries due by now, by kind", labels=["kind"]

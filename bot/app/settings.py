@@ -38,9 +38,16 @@ class Settings(BaseSettings):
     popbot_outbox_lease: float = Field(default=300.0, gt=0)  # seconds a replica's claim on a send lasts
 
     # the browser console
+    popbot_audit_key: SecretStr = SecretStr("")  # keys the erasure's pseudonym (else the web secret)
     popbot_web_secret: SecretStr = SecretStr("")  # signs its sessions: the same on every replica
     popbot_web_min_group: int = Field(default=5, ge=1)  # smaller groups' counts are not shown
     popbot_web_hr: str = ""  # e-mail addresses (comma-separated) that sign in as HR by OpenID Connect
+    popbot_web_idle_minutes: int = Field(default=30, ge=1)  # a console session unused that long ends
+    popbot_web_session_hours: int = Field(default=8, ge=1)  # and any session ends this long after sign-in
+    popbot_web_max_upload_mb: int = Field(default=20, ge=1, le=1024)  # the largest roster upload
+    # proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto are believed
+    popbot_trusted_proxies: str = ""
+    popbot_oidc_email_claim: str = ""  # a claim the provider vouches for instead of a verified `email`
     popbot_oidc_issuer: str = ""  # the identity provider (https://login.microsoftonline.com/<tenant>/v2.0)
     popbot_oidc_client_id: str = ""
     popbot_oidc_client_secret: SecretStr = SecretStr("")
@@ -87,6 +94,7 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "popbot_database_url",
         "popbot_web_secret",
+        "popbot_audit_key",
         "popbot_oidc_client_secret",
         "teams_app_password",
         mode="before",

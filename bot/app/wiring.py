@@ -66,7 +66,12 @@ class Parts:
         self.outbox_files = self.stores.outbox
         self.access = Access(self.store, clock, timedelta(days=settings.popbot_invite_days))
         self.roster = Roster(self.store)
-        self.personal = PersonalData(self.store, self.outbox_files, self.access, clock)
+        audit_key = (
+            settings.popbot_audit_key.get_secret_value() or settings.popbot_web_secret.get_secret_value()
+        )
+        self.personal = PersonalData(
+            self.store, self.outbox_files, self.access, clock, pseudonym_key=audit_key.encode("utf-8")
+        )
 
     def _family(self, name: str) -> ScriptRegistry:
         from bot.dialog.registry import ScriptRegistry
@@ -129,7 +134,8 @@ class Parts:
         from bot.app.metrics import Metrics
 
         metrics = Metrics()
-        metrics.watch_outbox(self.outbox_files, self.clock)
+        database = self.stores.database
+        metrics.watch_outbox(self.outbox_files, self.clock, up=None if database is None else database.probe)
         return metrics
 
     def ready(self) -> list[str]:
@@ -142,7 +148,7 @@ class Parts:
             from storage.postgres.database import check_schema
 
             try:
-                check_schema(database)  # reachable, and the schema this release needs
+                check_schema(database, probe=True)  # reachable, and the schema this release needs
             except PopbotError as exc:
                 problems.append(str(exc))
         return problems

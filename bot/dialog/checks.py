@@ -34,6 +34,12 @@ def meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPro
             yield at(("steps", si, "id"), "step_id_twice", id=step.id)
         step_ids.add(step.id)
 
+    faq_ids: set[str] = set()
+    for fi, entry in enumerate(script.faq):
+        if entry.id in faq_ids:
+            yield at(("faq", fi, "id"), "faq_id_twice", id=entry.id)
+        faq_ids.add(entry.id)
+
     ids: dict[str, Question] = {}
     order: list[str] = []
     for loc, q in walk_questions(script):
@@ -71,6 +77,10 @@ def meaning_problems(script: Script, tree: Any, name: str) -> Iterator[ScriptPro
         for gi, rule in enumerate(q.goto):
             if rule.to not in ids:
                 yield at((*loc, "goto", gi, "to"), "goto_unknown_id", id=rule.to)
+            elif order.index(rule.to) <= order.index(q.id):
+                # a jump back: with another question jumping forward again under some answers,
+                # the two would send each other round for ever
+                yield at((*loc, "goto", gi, "to"), "goto_back", id=q.id, to=rule.to)
             if rule.when:
                 yield from conditions(rule.when, (*loc, "goto", gi, "when"), q.id)
     for si, step in enumerate(script.steps):

@@ -46,8 +46,18 @@ class _Diagram(HierarchicalGraphMachine):
         super().__init__(*args, **kwargs)
 
 
+def _label(text: str) -> str:
+    """Text as a diagram label: one line, and nothing Mermaid or Graphviz reads as syntax
+    (quotes end a label; brackets, braces, `;`, `:`, `#`, `|` and angle brackets start one)."""
+    one = " ".join(text.split())
+    for char, safe in (('"', "'"), ("<", "‹"), (">", "›"), ("[", "("), ("]", ")"), ("{", "("), ("}", ")"),
+                       (";", ","), ("#", "№"), ("|", "/"), (":", "꞉"), ("`", "'")):  # fmt: skip
+        one = one.replace(char, safe)
+    return one
+
+
 def _short(text: str, limit: int = 48) -> str:
-    one = " ".join(text.split()).replace('"', "'")
+    one = _label(text)
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
@@ -60,8 +70,8 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
         children = []
         for q in step.questions:
             full[q.id] = f"{step.id}__{q.id}"
-            children.append({"name": q.id, "label": f"{q.id}: {_short(q.text)}"})
-        states.append({"name": step.id, "label": f"{n}. {step.title}", "children": children})
+            children.append({"name": q.id, "label": f"{q.id} – {_short(q.text)}"})
+        states.append({"name": step.id, "label": f"{n}. {_label(step.title)}", "children": children})
     states.append(_END)
     machine = _Diagram(
         model=None,
@@ -69,11 +79,11 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
         initial=_BEGIN,
         graph_engine=engine,
         auto_transitions=False,
-        title=script.title,
+        title=_label(script.title),
     )
     for source in [START, *loaded.order]:
         for dest, label in loaded.flow.edges(source):
-            machine.add_transition("next", full[source], full[dest], label=label or "")
+            machine.add_transition("next", full[source], full[dest], label=_label(label or ""))
 
     class _Model:
         pass

@@ -5,12 +5,21 @@ record, the preparations, check-ins and evaluations about them or by them,
 their chat bindings, what the schedule keeps for them, their console inbox
 and their roster entry — as JSON and as readable Markdown. `erase` removes it
 from the storage files (not flagged: gone), leaves the roster entry to HR, and
-writes one audit line that says only that an erasure happened, and when.
+writes one audit line that says only that an erasure happened, and when, naming the person by
+a keyed pseudonym (HMAC-SHA256 under POPBOT_AUDIT_KEY, a secret kept outside the data): whoever
+holds the key can answer "was this person erased?", nobody with only the roster and the data
+can. Without a key each erasure gets a random one, so its line names nobody at all.
+
+Erasure reaches every copy, also those held by someone else: a manager's saved export (in
+the console or Teams) that holds their notes about the person goes too (they can export again).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import datetime
@@ -37,7 +46,9 @@ class PersonalData:
         outbox: OutboxRecords,
         access: Access,
         clock: Callable[[], datetime],
+        pseudonym_key: bytes = b"",
     ) -> None:
+        self.pseudonym_key = pseudonym_key
         self.store = store
         self.outbox = outbox
         self.access = access
@@ -77,12 +88,17 @@ class PersonalData:
     def export_json(self, person: str) -> str:
         return json.dumps(self.export(person), ensure_ascii=False, indent=2) + "\n"
 
+    def pseudonym(self, person: str) -> str:
+        """The person's name in the audit: keyed, so the roster alone does not reveal it."""
+        key = self.pseudonym_key or secrets.token_bytes(32)  # no key: linkable to nobody
+        return hmac.new(key, person.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
     def finish_unfinished(self) -> list[str]:
         """Erasures a crash or a kill interrupted, finished now; returns their pseudonyms."""
         done = []
         for person in self.store.unfinished_erasures():
             self.erase(person, note="finished after an interruption")
-            done.append(_pseudonym(person))
+            done.append(self.pseudonym(person))
         return done
 
     def erase(self, person: str, note: str = "", in_turn: bool = False) -> dict[str, int]:
@@ -94,8 +110,11 @@ class PersonalData:
         erasure cut off midway is finished by the next start, `popbot data check` or the
         same erasure again."""
         self.store.begin_erasure(person)
-        gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0}
-        for rid in self._record_ids(person):
+        gone = {"records": 0, "chat_accounts": 0, "invitations": 0, "scheduled": 0, "inbox": 0, "exports": 0}
+        record_ids = self._record_ids(person)
+        # who else holds a record about them (a manager's preparation): their saved exports hold it too
+        holders = sorted({owner_of(rid) for rid in record_ids} - {person})
+        for rid in record_ids:
             owner = owner_of(rid)
             with nullcontext() if in_turn and owner == person else self.sessions.writing(owner):
                 gone["records"] += int(self.store.delete(rid))
@@ -108,9 +127,10 @@ class PersonalData:
         gone["inbox"] = int(self.store.delete_inbox(person)) + int(self.store.delete_exports(person))
         # copies in other people's inboxes: the manager's draft, alignment and signed POP
         gone["inbox"] += self.store.delete_inbox_items_about(person)
+        gone["exports"] = sum(int(self.store.delete_exports(holder)) for holder in holders)
         self.store.sweep_leftovers()  # a killed writer's temporary copy may hold their answers
         # The audit keeps that an erasure happened and when — not who asked or what it held.
-        line = f"{self.clock().isoformat()} erasure {_pseudonym(person)}"
+        line = f"{self.clock().isoformat()} erasure {self.pseudonym(person)}"
         self.store.append_audit(f"{line} ({note})" if note else line)
         self.store.end_erasure(person)
         return gone
@@ -163,12 +183,6 @@ def _before(iso: str, limit: datetime) -> bool:
         return datetime.fromisoformat(iso) < limit
     except ValueError:
         return False
-
-
-def _pseudonym(person: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(person.encode("utf-8")).hexdigest()[:12]
 
 
 def to_markdown(data: dict[str, Any], labels: dict[str, str]) -> str:

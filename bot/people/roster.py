@@ -98,6 +98,16 @@ def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     except OSError as exc:
         raise RosterError([f"{path}: cannot read ({exc.strerror})"]) from None
     notes = []
+    utf16 = _utf16(raw)
+    if utf16 is not None:  # Excel's "Unicode text" (tab-separated UTF-16), or another tool's
+        try:
+            text = raw.decode(utf16)
+        except UnicodeDecodeError:
+            raise RosterError(
+                [f"{path}: looks like UTF-16 text but is not valid UTF-16; save it as 'CSV UTF-8'"]
+            ) from None
+        notes.append(f"{path}: read as UTF-16 text; 'CSV UTF-8' is read as is")
+        return _rows(path, text.removeprefix("\ufeff"), notes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -112,6 +122,21 @@ def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
                 ]
             ) from None
         notes.append(f"{path}: read as Windows-1252 (Excel's own CSV); 'CSV UTF-8' is read as is")
+    return _rows(path, text, notes)
+
+
+def _utf16(raw: bytes) -> str | None:
+    """The UTF-16 codec a file is in (by its byte-order mark, or by the zero bytes plain
+    ASCII letters have in UTF-16), or None for a file in an 8-bit encoding."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = raw[:2000]
+    if len(head) >= 4 and head.count(b"\x00") * 3 > len(head):  # no 8-bit text has that many
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    return None
+
+
+def _rows(path: Path, text: str, notes: list[str]) -> tuple[list[tuple[int, list[str]]], list[str]]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count)
     if delimiter != ",":

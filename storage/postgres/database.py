@@ -23,6 +23,7 @@ from bot.errors import StorageError
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 _PASSWORD_OPTION = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
 CONNECT_TIMEOUT = 5  # seconds: a database that does not answer is said so, not waited for
+PROBE_TIMEOUT = 2  # seconds (libpq's smallest connect timeout): a probe answers within it
 
 
 def redact(text: str, url: str = "") -> str:
@@ -94,6 +95,16 @@ class Database:
             ) from None
         for pool in self._pools:
             pool.open(wait=False)
+
+    def probe(self) -> int:
+        """The schema version, asked on a connection of its own, never the pool's: with the
+        server gone the pool waits 30 s for a connection, a probe fails within PROBE_TIMEOUT."""
+        try:
+            with psycopg.connect(self.url, connect_timeout=PROBE_TIMEOUT, autocommit=True) as conn:
+                conn.execute(f"SET statement_timeout = {PROBE_TIMEOUT * 1000}")
+                return _version(conn)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot reach the database at {self.where}: {self.reason(exc)}") from None
 
     def close(self) -> None:
         self.people.close()
@@ -235,18 +246,23 @@ def expected_version() -> int:
     return migrations()[-1][0]
 
 
+def _version(conn: psycopg.Connection[Any]) -> int:
+    exists = conn.execute("SELECT to_regclass('popbot_schema') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM popbot_schema").fetchone()
+    return int(row[0]) if row else 0
+
+
 def schema_version(db: Database) -> int:
     with db.connection() as conn:
-        exists = conn.execute("SELECT to_regclass('popbot_schema') IS NOT NULL").fetchone()
-        if not exists or not exists[0]:
-            return 0
-        row = conn.execute("SELECT coalesce(max(version), 0) FROM popbot_schema").fetchone()
-        return int(row[0]) if row else 0
+        return _version(conn)
 
 
-def check_schema(db: Database) -> None:
-    """Refuse a database whose schema is not the one this popbot was built for."""
-    have, want = schema_version(db), expected_version()
+def check_schema(db: Database, *, probe: bool = False) -> None:
+    """Refuse a database whose schema is not the one this popbot was built for. `probe`: ask
+    on a connection of its own that gives up quickly (readiness), not the pool's."""
+    have, want = (db.probe() if probe else schema_version(db)), expected_version()
     if have < want:
         raise StorageError(
             f"the database at {db.where} has schema version {have}, this popbot needs {want}: "

@@ -91,6 +91,31 @@ class PostgresStore:
         with self.db.connection() as conn:
             return conn.execute("DELETE FROM accounts WHERE email = %s", (email,)).rowcount > 0
 
+    def load_session(self, key: str) -> dict[str, Any] | None:
+        with self.db.connection() as conn:
+            row = conn.execute("SELECT data FROM console_sessions WHERE key = %s", (key,)).fetchone()
+            return dict(row[0]) if row else None
+
+    def save_session(self, key: str, session: dict[str, Any]) -> None:
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO console_sessions (key, email, seen, data) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET seen = EXCLUDED.seen, data = EXCLUDED.data",
+                (key, session["email"], float(session["seen"]), Jsonb(session)),
+            )
+
+    def delete_session(self, key: str) -> bool:
+        with self.db.connection() as conn:
+            return conn.execute("DELETE FROM console_sessions WHERE key = %s", (key,)).rowcount > 0
+
+    def delete_sessions(self, email: str | None = None, before: float | None = None) -> int:
+        with self.db.connection() as conn:
+            return conn.execute(
+                "DELETE FROM console_sessions WHERE (%s::text IS NULL OR email = %s) "
+                "AND (%s::float8 IS NULL OR seen < %s)",
+                (email, email, before, before),
+            ).rowcount
+
     def accounts(self) -> list[dict[str, Any]]:
         with self.db.connection() as conn:
             return [dict(r[0]) for r in conn.execute("SELECT data FROM accounts ORDER BY email")]
@@ -280,7 +305,17 @@ class PostgresStore:
         return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
-        return self._files.delete_exports(person_id)
+        """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
+        gone = self._files.delete_exports(person_id)
+        items = self.load_inbox(person_id)
+        kept = [i for i in items if not i.get("export")]
+        if len(kept) < len(items):
+            self._files.delete_attachments_at(
+                self.inbox_folder(person_id), [i for i in items if i.get("export")]
+            )
+            self.save_inbox(person_id, kept)
+            gone = True
+        return gone
 
     def begin_erasure(self, person_id: str) -> None:
         with self.db.connection() as conn:

@@ -99,13 +99,21 @@ async def test_t7_sends_the_draft_pdf_proactively_and_the_link_opens_it_for_its_
         mila_doc = content(mila_cards[0])["actions"][0]["data"]["d"]
         await teams.submit(teams.last_card(ANNA), {"popbot": "file", "d": mila_doc})
         assert "er niet meer" in teams.read(ANNA)[-1]
-        # a link that was altered, or has expired, opens nothing
+        # the link was the presser's: used once, a copy of it opens nothing; it carries nothing
         token = link.rsplit("/", 1)[1]
+        again = await teams.http.get(link)
+        assert again.status_code == 410 and "verlopen" in again.text
+        assert "mila" not in token and len(token) == 43 and token.count(".") == 0
+        # a link that was altered, has expired, or was made up, opens nothing
         forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         expired = teams.adapter.links.mint("mila", mila_doc, datetime.now(UTC) - timedelta(hours=1))
-        for bad in (forged, expired, "not-a-token"):
+        for bad in (forged, expired, "not-a-token", "é" * 43):
             gone = await teams.http.get(f"{teams.url}/teams/files/{bad}")
             assert gone.status_code == 410 and "verlopen" in gone.text
+        # two requests racing for one link: one document between them
+        fresh = teams.adapter.links.mint("mila", mila_doc)
+        both = await asyncio.gather(*(teams.http.get(f"{teams.url}/teams/files/{fresh}") for _ in range(2)))
+        assert sorted(r.status_code for r in both) == [200, 410]
 
 
 async def test_someone_without_the_app_yet_gets_e_mail(tmp_path: Path) -> None:

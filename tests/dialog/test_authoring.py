@@ -111,3 +111,19 @@ def test_the_readme_shows_the_current_flow(tmp_path: Path) -> None:
     assert readme[start + len("<!-- flow:start -->\n") : end] == out.read_text(encoding="utf-8"), (
         "README's diagram is stale: regenerate it with popbot dialogs graph dialogs/pop.nl.yaml -o flow.md"
     )
+
+
+def test_titles_and_texts_cannot_break_the_diagram(tmp_path: Path) -> None:
+    """A step title or question with quotes, brackets or a line break is a label, not syntax."""
+    text = (
+        SCRIPTS[0]
+        .read_text(encoding="utf-8")
+        .replace("title: Waar sta ik nu?", 'title: "Waar \\"sta\\" ik]: nu; {#1} |x| <b>\\n--> hier?"', 1)
+    )
+    script = tmp_path / "pop.nl.yaml"
+    script.write_text(text, encoding="utf-8")
+    out = tmp_path / "flow.mmd"
+    assert main(["dialogs", "graph", str(script), "-o", str(out)]) == 0
+    line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.endswith(" as waar_sta_ik"))
+    label = line.strip().removeprefix('state "').removesuffix('" as waar_sta_ik')
+    assert label.startswith("2. Waar 'sta' ik") and not any(c in label for c in '"[]{};:#|<>\n')

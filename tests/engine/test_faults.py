@@ -81,26 +81,29 @@ async def test_a_stopping_bot_lets_the_pass_that_is_sending_finish() -> None:
 
 async def test_chats_are_answered_while_a_pass_composes(tmp_path: Path) -> None:
     """A T−7 pass composes two PDFs per manager (~0.7 s each time): in a running bot the chat
-    must not wait for it. Composing here is made slow on purpose."""
-    import time
+    must not wait for it. Here composing is held until the chat has been answered: were it on
+    the event loop, the chat would never be answered (the bound turns that hang into a failure)."""
+    import threading
 
     async with world(tmp_path) as w:
         s = w.scheduler()
         s.sync()
         w.now = datetime(2027, 1, 6, 14, 0, tzinfo=UTC)  # three invitations are due
         compose = s.composer.compose
+        composing, release = threading.Event(), threading.Event()
 
-        def slow(*args: object, **kwargs: object) -> object:
-            time.sleep(0.5)  # CPU-bound work, as fpdf2's is
+        def held(*args: object, **kwargs: object) -> object:
+            composing.set()
+            release.wait(timeout=120)  # CPU-bound work, as fpdf2's is, for as long as the test says
             return compose(*args, **kwargs)  # type: ignore[arg-type]
 
-        s.composer.compose = slow  # type: ignore[method-assign]
+        s.composer.compose = held  # type: ignore[method-assign]
         passing = asyncio.create_task(s.run_due())
-        await asyncio.sleep(0.1)  # the pass is composing the first invitation
-        started = time.perf_counter()
-        out = await w.engine.start("zoe")
-        answered_in = time.perf_counter() - started
-        assert out and not passing.done()
-        assert answered_in < 0.35, f"the chat waited {answered_in:.2f} s for the pass"
+        try:
+            assert await asyncio.to_thread(composing.wait, 60)  # the pass is composing
+            out = await asyncio.wait_for(w.engine.start("zoe"), timeout=60)
+            assert out and not passing.done()
+        finally:
+            release.set()
         report = await passing
         assert len(report.sent) == 3

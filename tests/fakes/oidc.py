@@ -26,7 +26,8 @@ class FakeOidc(LoopbackServer):
         super().__init__()
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
         self.user = "hr@example.org"  # who signs in next
-        self.verified = True
+        self.verified: object = True  # what `email_verified` says (a provider may send anything)
+        self.claims: dict[str, Any] = {}  # more claims in the next ID token, or None to leave one out
         self.tamper: str = ""  # "", "stranger", "audience", "nonce", "expired"
         self._codes: dict[str, dict[str, Any]] = {}
 
@@ -81,6 +82,8 @@ class FakeOidc(LoopbackServer):
             "iat": now,
             "exp": now - 3600 if self.tamper == "expired" else now + 300,
         }
+        claims.update(self.claims)
+        claims = {k: v for k, v in claims.items() if v is not None}
         key = RSAKey.generate_key(2048, parameters={"kid": "k1"}) if self.tamper == "stranger" else self.key
         token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
         return web.json_response({"access_token": "at", "token_type": "Bearer", "id_token": token})

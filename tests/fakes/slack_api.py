@@ -40,6 +40,7 @@ class FakeSlack(LoopbackServer):
         self._drops: dict[str, int] = {}
         self._ts = itertools.count(1)
         self.delay = 0.0  # seconds every call waits: a slow Slack
+        self.held: asyncio.Event | None = None  # set: every call waits until it is set (a stuck Slack)
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, as Slack keeps them
         self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {"name", "content"}
         self._file_ids = itertools.count(1)
@@ -91,6 +92,8 @@ class FakeSlack(LoopbackServer):
         self.calls.append(Call(method, params))
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.held is not None:
+            await self.held.wait()
         if self._drops.get(method):
             self._drops[method] -= 1
             self.calls[-1].failed = True

@@ -252,3 +252,33 @@ def test_on_postgresql_export_and_erasure_reach_every_table(
     assert "erased: " in capsys.readouterr().out
     assert rows_holding(MARKER) == []
     assert rows_holding('"anna|') == []  # no outbox entry or inbox message about her (the roster is HR's)
+
+
+async def test_erasure_reaches_the_managers_own_saved_export_of_their_notes(tmp_path: Path) -> None:
+    """Mila's notes about Anna ("Voldoet ruim aan het profiel") sit in Mila's own export,
+    saved by the console and kept for Teams: erasing Anna removes those copies too; the line in
+    the audit names Anna by a keyed pseudonym, not a hash anyone with the roster can recompute."""
+    import hashlib
+
+    from adapters.teams.files import TeamsFiles
+
+    note = MANAGER_ROUTE[0]
+    async with world(tmp_path, ROSTER, managers=True) as w:
+        await prepared(w)
+        mila = Chat(w.engine, "mila")
+        await mila.say("mijngegevens")
+        store = TinyDBStore(w.data)
+        saved = store.exports_folder("mila")
+        saved.mkdir(parents=True, exist_ok=True)
+        for doc in (o for o in mila.last if isinstance(o, Document)):
+            assert isinstance(doc.content, bytes) and note.encode() in doc.content
+            (saved / doc.filename).write_bytes(doc.content)  # as the console saves it
+            TeamsFiles(store).keep("mila", f"mila|teams|{doc.filename}", doc.filename, doc.content,
+                                   doc.mime, doc.caption, export=True)  # fmt: skip
+        assert files_holding(w.data, note)
+        w.engine.personal.pseudonym_key = b"a secret kept outside the data"
+        gone = w.engine.personal.erase("anna")
+        assert gone["exports"] == 1 and files_holding(w.data, note) == []
+        line = store.audit_lines()[-1]
+        assert hashlib.sha256(b"anna").hexdigest()[:12] not in line
+        assert w.engine.personal.pseudonym("anna") in line  # the key's holder can tell

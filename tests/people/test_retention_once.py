@@ -20,7 +20,7 @@ parts = Parts(Settings())
 with parts.outbox_files.job_lock("retention") as mine:
     assert mine
     Path(sys.argv[1]).touch()
-    time.sleep(60)
+    time.sleep(600)  # killed by the test when it is done
 """
 
 

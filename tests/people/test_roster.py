@@ -244,3 +244,20 @@ async def test_hr_counts_come_from_the_progress_log_and_leave_with_an_erasure(
     assert main(["privacy", "erase", "anna", "--yes"]) == 0
     assert counts() == dict(reports=2, invited=0, started=0, finished=0, delivered=0, agreed=0)
     assert b"started" not in (data / "progress.log").read_bytes()
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_roster_is_read_not_garbled(tmp_path: Path, codec: str) -> None:
+    """Excel's "Unicode text" saves tab-separated UTF-16 with a byte-order mark; some tools
+    leave the mark out."""
+    text = EXCEL_NL.replace(";", "\t")
+    path = tmp_path / "roster.txt"
+    path.write_bytes(text.encode(codec))
+    notes: list[str] = []
+    people = {p.id: p for p in parse_roster(path, ("nl", "en"), warnings=notes)}
+    assert people["jose"].name == "José Müller-Ørsted" and people["anna"].email == "anna@example.org"
+    assert any("read as UTF-16" in n for n in notes)
+    path.write_bytes(b"\xff\xfe" + "id\tname\n".encode("utf-16-le") + b"\x00\xd8")  # a broken half
+    with pytest.raises(RosterError) as caught:
+        parse_roster(path, ("nl", "en"))
+    assert "not valid UTF-16" in str(caught.value)

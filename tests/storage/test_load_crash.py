@@ -66,8 +66,22 @@ async def expected_states(tmp: Path) -> tuple[dict[str, list[str]], int]:
     return expected, sum(len(load_crash.answers(e)) + 1 for e in load_crash.employee_ids())
 
 
-def run_until_killed(data: Path, after: float | None) -> bool:
-    """Run the load; kill -9 it `after` seconds past 'ready' (None: let it finish). True if it finished."""
+def acknowledged(data: Path) -> int:
+    return sum(load_crash.read_acks(data).values())
+
+
+def wait_for_progress(data: Path, target: int, procs: list[subprocess.Popen[bytes]]) -> None:
+    """Until `target` turns are acknowledged, or every process has finished: a kill placed by
+    progress, not by the clock, lands mid-load on a fast machine and a slow one alike."""
+    deadline = time.monotonic() + 120  # only a hung load gets here
+    while acknowledged(data) < target and any(p.poll() is None for p in procs):
+        assert time.monotonic() < deadline, f"no progress past {acknowledged(data)} of {target} turns"
+        time.sleep(0.002)
+
+
+def run_until_killed(data: Path, after: int | None) -> bool:
+    """Run the load; kill -9 it once `after` turns in all are acknowledged (None: let it
+    finish). True if it finished."""
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "tests.load_crash", str(data)],
         stdout=subprocess.PIPE,
@@ -81,7 +95,7 @@ def run_until_killed(data: Path, after: float | None) -> bool:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0 and out == b"done\n", err.decode()[-2000:]
             return True
-        time.sleep(after)
+        wait_for_progress(data, after, [proc])
         finished = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -157,7 +171,8 @@ async def test_kill_9_at_random_moments_under_load(tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("POPBOT_KILL_SEED", "8")))
     progress = [0]
     for _ in range(KILLS):
-        if run_until_killed(data, after=rng.uniform(0.2, 1.0)):
+        # somewhere in the next stretch of the load: never before the last kill's progress
+        if run_until_killed(data, after=rng.randint(progress[-1] + 1, progress[-1] + total // (KILLS + 2))):
             break
         progress.append(check(data, expected, final=False))
     print(f"acknowledged turns at each kill: {progress} of {total}")
@@ -205,7 +220,8 @@ async def test_two_replicas_on_postgresql_and_kill_9_of_either_at_random_moments
     progress = [0]
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(0.1, 0.6))
+            done = acknowledged(data)
+            wait_for_progress(data, rng.randint(done + 1, done + total // (KILLS + 2)), replicas)
             running = [n for n in (0, 1) if replicas[n].poll() is None]  # not done with their half
             if not running:
                 break

@@ -4,6 +4,7 @@ the source untouched, and a second run writes nothing."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,72 @@ async def test_files_to_postgresql_and_back(tmp_path: Path, database_url: str) -
     draft_here = popbot("draft", "anna", data=data)
     assert draft_there.returncode == 0 and draft_there.stdout == draft_here.stdout
     assert "Plannen en klanten helpen" in draft_there.stdout
+
+
+def _organisation(tmp_path: Path, name: str, people: int) -> Path:
+    """A data folder with a roster of `people` and their planned schedule."""
+    data = tmp_path / name
+    csv = tmp_path / f"{name}.csv"
+    rows = "".join(
+        f"{name}{n},Persoon {n},{name}{n}@example.org,nl,{name}0,console,,2027-03-0{1 + n % 8} 10:00\n"
+        for n in range(1, people)
+    )
+    csv.write_text(
+        "id,name,email,language,manager,platform,handle,conversation\n"
+        f"{name}0,Baas,{name}0@example.org,nl,,console,,\n{rows}",
+        encoding="utf-8",
+    )
+    assert popbot("roster", "import", str(csv), data=data).returncode == 0
+    return data
+
+
+def test_migrate_refuses_a_target_with_another_organisations_data(tmp_path: Path, database_url: str) -> None:
+    first, second = _organisation(tmp_path, "a", 6), _organisation(tmp_path, "b", 4)
+    assert popbot("data", "migrate", "--to", database_url, data=first).returncode == 0
+    again = popbot("data", "migrate", "--to", database_url, data=first)  # a rerun from the same place
+    assert again.returncode == 0 and "verified" in again.stdout, again.stdout + again.stderr
+
+    mixed = popbot("data", "migrate", "--to", database_url, data=second)
+    assert mixed.returncode == 1 and "already holds data that did not come from here" in mixed.stderr
+    assert "6 people" in mixed.stderr and "Traceback" not in mixed.stderr
+    back = tmp_path / "back"
+    assert popbot("data", "migrate", "--from", database_url, "--to", str(back), data=first).returncode == 0
+    shown = popbot("roster", "show", "--all", "--json", data=back)
+    assert sorted(p["id"] for p in json.loads(shown.stdout)) == [f"a{n}" for n in range(6)]
+
+    merged = popbot("data", "migrate", "--merge", "--to", database_url, data=second)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "the target holds besides the source's" in merged.stdout and "(merged)" in merged.stdout
+
+    replaced = popbot("data", "migrate", "--replace", "--to", database_url, data=second)
+    assert replaced.returncode == 0 and "verified" in replaced.stdout, replaced.stdout + replaced.stderr
+    assert "holds besides" not in replaced.stdout
+    home = tmp_path / "home"
+    assert popbot("data", "migrate", "--from", database_url, "--to", str(home), data=second).returncode == 0
+    shown = popbot("roster", "show", "--all", "--json", data=home)
+    assert sorted(p["id"] for p in json.loads(shown.stdout)) == [f"b{n}" for n in range(4)]
+    assert popbot("schedule", "status", "--all", "--json", data=home).stdout.count('"a1"') == 0
+
+
+def test_migrate_verifies_against_the_source_not_only_counts(tmp_path: Path) -> None:
+    from bot.app.settings import Settings
+    from bot.app.stores import open_stores
+    from storage.transfer import Report, _verify, transfer
+
+    data = _organisation(tmp_path, "a", 3)
+    target_dir = tmp_path / "copy"
+    settings = Settings(popbot_data_dir=data)  # type: ignore[call-arg]
+    source, target = open_stores(settings, data), open_stores(settings, target_dir)
+    try:
+        assert transfer(source, target, origin="a").verified
+        person = next(iter(target.people.people()))
+        changed = [
+            dict(p, name="Iemand anders") if p["id"] == person["id"] else p for p in target.people.people()
+        ]
+        target.people.save_roster(changed, None)  # same counts, another name
+        report = Report()
+        _verify(source, target, sorted(source.people.employee_ids()), list(source.people.people()), report)
+        assert not report.verified and f"roster {person['id']}" in report.mismatched
+    finally:
+        source.close()
+        target.close()

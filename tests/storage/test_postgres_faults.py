@@ -99,3 +99,38 @@ async def test_the_database_going_away_mid_conversation_and_coming_back(
 
 def chat_text(out: list[object]) -> str:
     return " ".join(str(getattr(o, "text", "")) for o in out)
+
+
+async def test_ready_and_metrics_answer_at_once_while_the_database_is_down(
+    postgres: Cluster, database_url: str, tmp_path: Path
+) -> None:
+    """Probes and dashboards during an outage: /readyz says 503 and why, /metrics keeps being
+    served and says the database is down — each well before the pool's 30 s wait (the bound
+    below only turns that wait into a failure)."""
+    import asyncio
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.http import operations
+    from bot.app.settings import Settings
+    from bot.app.wiring import Parts
+
+    parts = Parts(Settings(popbot_data_dir=tmp_path, popbot_database_url=database_url))  # type: ignore[arg-type]
+    parts.engine  # noqa: B018 (the scripts loaded: ready but for the database)
+    app = web.Application()
+    operations(app, parts.ready, parts.metrics)
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.get("/readyz")).status == 200
+        assert "popbot_database_up 1.0" in await (await client.get("/metrics")).text()
+        postgres.stop("immediate")
+        try:
+            ready = await asyncio.wait_for(client.get("/readyz"), timeout=10)
+            assert ready.status == 503 and "cannot reach the database" in await ready.text()
+            scraped = await asyncio.wait_for(client.get("/metrics"), timeout=10)
+            text = await scraped.text()
+            assert scraped.status == 200 and "popbot_database_up 0.0" in text and "popbot_turns" in text
+        finally:
+            postgres.start()
+        assert (await client.get("/readyz")).status == 200
+    parts.stores.close()

@@ -46,8 +46,8 @@ async def console_data(tmp_path: Path) -> Path:
     return data
 
 
-def console_app(data: Path) -> web.Application:
-    return app_of(Parts(Settings(popbot_data_dir=data, popbot_web_secret="test-secret")))  # type: ignore[arg-type]
+def console_app(data: Path, **settings: object) -> web.Application:
+    return app_of(Parts(Settings(popbot_data_dir=data, popbot_web_secret="test-secret", **settings)))  # type: ignore[arg-type]
 
 
 __all__ = ["HR", "MANAGER", "MARKER", "OTHER_MANAGER", "PASSWORD", "console_app", "console_data"]

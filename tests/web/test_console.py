@@ -167,12 +167,14 @@ async def test_a_roster_with_a_mistake_is_shown_by_line_then_previewed_and_impor
     checked = await client.post("/console/roster/check", data=with_file(token, good, "rooster.csv"))
     html = await checked.text()
     assert "Ren\u00e9" in html and "Anna de Vries" in html  # René new; Anna (and others) leaving
-    content = re.search(r'name="content" value="([^"]+)"', html)
-    assert content
-    imported = await client.post(
-        "/console/roster/import", data={"csrf": token, "name": "rooster.csv", "content": content.group(1)}
-    )
+    upload = re.search(r'name="upload" value="([^"]+)"', html)
+    assert upload and "Mila" not in upload.group(1)  # a token: the file stays on the server
+    forged = await client.post("/console/roster/import", data={"csrf": token, "upload": "x" * 43})
+    assert "controleer het opnieuw" in await forged.text()
+    imported = await client.post("/console/roster/import", data={"csrf": token, "upload": upload.group(1)})
     assert "Geïmporteerd: 2 mensen" in await imported.text()
+    again = await client.post("/console/roster/import", data={"csrf": token, "upload": upload.group(1)})
+    assert "controleer het opnieuw" in await again.text()  # used
     audit = await (await client.get("/console/audit")).text()
     assert "imported the roster: 2 people" in audit and MARKER not in audit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from aiohttp import web
@@ -13,7 +14,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app.settings import Settings
 from bot.app.web.app import console_app
 from bot.app.wiring import Parts
+from bot.errors import PopbotError
 from tests.fakes.oidc import CLIENT_ID, CLIENT_SECRET, FakeOidc
+from tests.schedule_world import free_port
 from tests.web.console_world import MARKER, console_data
 
 Client = TestClient[web.Request, web.Application]
@@ -28,8 +31,9 @@ async def provider() -> AsyncIterator[FakeOidc]:
 
 
 @pytest.fixture
-async def client(tmp_path: Path, provider: FakeOidc) -> AsyncIterator[Client]:
+async def client(tmp_path: Path, provider: FakeOidc, request: pytest.FixtureRequest) -> AsyncIterator[Client]:
     data = await console_data(tmp_path)
+    port = free_port()
     settings = Settings(
         popbot_data_dir=data,
         popbot_web_secret="test-secret",  # type: ignore[arg-type]
@@ -37,10 +41,12 @@ async def client(tmp_path: Path, provider: FakeOidc) -> AsyncIterator[Client]:
         popbot_oidc_client_id=CLIENT_ID,
         popbot_oidc_client_secret=CLIENT_SECRET,  # type: ignore[arg-type]
         popbot_web_hr="Chief.HR@example.org",
+        popbot_public_url=f"http://127.0.0.1:{port}",
+        **getattr(request, "param", {}),
     )
     app = web.Application()
     app.add_subapp("/console", console_app(Parts(settings)))
-    async with TestClient(TestServer(app)) as c:
+    async with TestClient(TestServer(app, host="127.0.0.1", port=port)) as c:
         yield c
 
 
@@ -101,3 +107,42 @@ async def test_an_unverified_address_or_a_changed_state_is_refused(
         back = at_provider.headers["Location"].replace("state=", "state=x")
     path = back.split(str(client.make_url("")).rstrip("/"), 1)[1]
     assert (await client.get(path, allow_redirects=False)).status == 400
+
+
+@pytest.mark.parametrize("said", ["true", 1, "yes", None])
+async def test_only_an_email_verified_exactly_true_signs_in(
+    client: Client, provider: FakeOidc, said: object
+) -> None:
+    provider.user, provider.verified = "chief.hr@example.org", said  # None: the claim is missing
+    provider.claims = {"email_verified": None} if said is None else {}
+    assert (await through_provider(client)).status == 401  # type: ignore[attr-defined]
+    assert (await client.get("/console/round", allow_redirects=False)).status == 303
+
+
+@pytest.mark.parametrize("client", [{"popbot_oidc_email_claim": "preferred_username"}], indirect=True)
+async def test_a_claim_the_operator_names_is_the_address_entra_id(client: Client, provider: FakeOidc) -> None:
+    """Entra ID vouches for a member's sign-in name, and sends no `email_verified` at all."""
+    provider.user = "someone@example.org"  # the `email` claim, which Entra lets users set: not used
+    provider.claims = {"email_verified": None, "preferred_username": "Chief.HR@example.org"}
+    answer = await through_provider(client)
+    assert answer.status == 303 and answer.headers["Location"] == "/console/round"  # type: ignore[attr-defined]
+    client.session.cookie_jar.clear()
+    provider.claims = {"email_verified": None}  # the named claim missing: nobody
+    assert (await through_provider(client)).status == 401  # type: ignore[attr-defined]
+
+
+async def test_the_way_back_is_the_public_address_never_the_host_header(client: Client) -> None:
+    start = await client.get(
+        "/console/oidc/start", headers={"Host": "attacker.invalid"}, allow_redirects=False
+    )
+    location = unquote(start.headers["Location"])
+    assert "attacker.invalid" not in location
+    assert f"redirect_uri={client.make_url('/console/oidc/callback')}&" in location
+
+
+def test_openid_connect_without_a_public_address_does_not_start(tmp_path: Path) -> None:
+    settings = Settings(
+        popbot_data_dir=tmp_path, popbot_oidc_issuer="http://127.0.0.1:9", popbot_oidc_client_id="x"
+    )  # type: ignore[call-arg]
+    with pytest.raises(PopbotError, match="POPBOT_PUBLIC_URL"):
+        console_app(Parts(settings))

@@ -59,7 +59,7 @@ def cmd_db_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_data_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Files → PostgreSQL, or back; the source is only read."""
     from bot.app.stores import Stores, open_stores
-    from storage.transfer import transfer
+    from storage.transfer import TargetNotEmpty, transfer
 
     def stores(where: str) -> Stores:
         if where.startswith(("postgresql://", "postgres://")):
@@ -73,10 +73,26 @@ def cmd_data_migrate(args: argparse.Namespace, settings: Settings) -> int:
     if source_where == args.to:
         raise PopbotError("--from and --to name the same place")
     source, target = stores(source_where), stores(args.to)
+    mode = "replace" if args.replace else "merge" if args.merge else "new"
     try:
-        report = transfer(source, target, say=print)
+        report = transfer(source, target, origin=_origin(source_where), mode=mode, say=print)
+    except TargetNotEmpty as exc:
+        raise PopbotError(
+            f"{exc}. Nothing was copied. Use --replace to remove the target's data first, or "
+            "--merge to keep it beside this data (both are written to the audit log)"
+        ) from None
     finally:
         source.close()
         target.close()
     print(report.summary())
     return 0 if report.verified else 1
+
+
+def _origin(where: str) -> str:
+    """A place named without its secrets: a folder's full path, a database's host and name."""
+    if where.startswith(("postgresql://", "postgres://")):
+        from urllib.parse import urlsplit
+
+        url = urlsplit(where)
+        return f"postgresql://{url.hostname or ''}:{url.port or 5432}{url.path}"
+    return str(Path(where).resolve())

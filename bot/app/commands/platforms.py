@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import logging
 import os
 import re
@@ -74,15 +72,8 @@ def teams_config(settings: Settings) -> Any:
         problems.append("POPBOT_PUBLIC_URL is not popbot's public https:// address")
     if problems:
         raise PopbotError("Teams: " + "; ".join(problems) + " (see the README: 'Microsoft Teams')")
-    # The download links are signed with a key every replica derives alike, from a secret
-    # they already share; with neither, a random key (links then work on this process only).
-    shared = settings.popbot_web_secret.get_secret_value() or settings.teams_app_password.get_secret_value()
-    seed = shared.encode("utf-8") if shared else secrets.token_bytes(32)
-    link_key = hmac.new(seed, b"popbot teams download links", hashlib.sha256).digest()
     hosts = tuple(h.strip() for h in settings.teams_service_hosts.split(",") if h.strip())
-    return TeamsConfig(
-        app_id, frozenset(tenants), tenants[0], public, link_key, settings.teams_max_rate, hosts
-    )
+    return TeamsConfig(app_id, frozenset(tenants), tenants[0], public, settings.teams_max_rate, hosts)
 
 
 def teams_adapter(parts: Parts, *, watch: bool = False, token_provider: Any = None) -> Any:
@@ -294,8 +285,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 async def _serve(args: argparse.Namespace, parts: Parts) -> None:
     from aiohttp import web
 
-    from bot.app.http import TELEGRAM_PATH, operations, telegram_webhook
-    from bot.app.web.app import console_app
+    from bot.app.http import TELEGRAM_PATH, operations, server_app, slack_events, telegram_webhook
+    from bot.app.web.app import console_app, max_body
 
     settings = parts.settings
     # One engine: its per-employee lock orders a Slack and a Telegram message of the same person.
@@ -306,7 +297,7 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    web_app = web.Application()
+    web_app = server_app(max_body(settings))
     operations(web_app, parts.ready, metrics)
     web_app.add_subapp("/console", console_app(parts))  # HR and managers in the browser
     async with AsyncExitStack() as stack:
@@ -346,7 +337,9 @@ async def _serve(args: argparse.Namespace, parts: Parts) -> None:
                 settings.slack_api_url,
             )
             # Bolt's handler on popbot's own app (as a sub-app it would not know its path)
-            web_app.router.add_post("/slack/events", bolt.server(path="/slack/events").handle_post_requests)
+            web_app.router.add_post(
+                "/slack/events", slack_events(bolt.server(path="/slack/events").handle_post_requests)
+            )
             slack = bolt.client
         teams = None
         if settings.teams_on:

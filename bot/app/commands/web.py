@@ -14,10 +14,11 @@ from bot.errors import PopbotError
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from bot.app.web.app import console_app
+    from bot.app.http import server_app
+    from bot.app.web.app import console_app, max_body
 
     parts = Parts(settings)
-    app = web.Application()
+    app = server_app(max_body(settings))
     app.add_subapp("/console", console_app(parts))
 
     async def home(_request: web.Request) -> web.StreamResponse:
@@ -45,4 +46,16 @@ def cmd_web_add_user(args: argparse.Namespace, settings: Settings) -> int:
     account = Accounts(parts.store).add(args.email, args.role, password)
     parts.store.append_audit(f"console account {account.email} set ({account.role})")
     print(f"{account.email} can sign in to the console as {account.role}")
+    return 0
+
+
+def cmd_web_remove_user(args: argparse.Namespace, settings: Settings) -> int:
+    """A local account gone, with every session it had (on every replica)."""
+    from bot.app.web.accounts import Accounts
+
+    parts = Parts(settings)
+    if not Accounts(parts.store).remove(args.email):
+        raise PopbotError(f"there is no console account {args.email.strip().lower()!r}")
+    parts.store.append_audit(f"console account {args.email.strip().lower()} removed")
+    print(f"{args.email.strip().lower()} can no longer sign in to the console")
     return 0

@@ -7,9 +7,10 @@ answers: the handlers read `bot.app.views` and the outbox's schedule, nothing el
 
 from __future__ import annotations
 
+import asyncio
 import csv
-import hmac
 import io
+import ipaddress
 import logging
 import secrets
 import time
@@ -25,10 +26,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
-from bot.app.web.hr_pages import MAX_UPLOAD, HrPages
+from bot.app.web.hr_pages import HrPages
 from bot.app.web.oidc import Flow, Oidc
+from bot.app.web.pages import read_form
 from bot.app.web.scripts_page import ScriptsPage
-from bot.app.web.session import COOKIE, LIFETIME, Session, Sessions
+from bot.app.web.session import COOKIE, Session, Sessions, same
 from bot.app.web.text import words
 from bot.app.wiring import Parts
 from bot.domain import DONE
@@ -59,17 +61,47 @@ HEADERS = {
 }
 
 
+def max_upload(settings: Any) -> int:
+    """The largest roster a form may send (bytes), one setting for every way in."""
+    return int(settings.popbot_web_max_upload_mb) * 1024 * 1024
+
+
+def max_body(settings: Any) -> int:
+    """The largest request body popbot's HTTP server takes: an upload and its form around it."""
+    return max_upload(settings) + 65536
+
+
+def trusted_proxies(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """POPBOT_TRUSTED_PROXIES: addresses or networks, comma-separated (a bad one stops the start)."""
+    try:
+        return [ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise PopbotError(f"POPBOT_TRUSTED_PROXIES: {exc}") from None
+
+
 class Console:
     def __init__(self, parts: Parts, secret: bytes, min_group: int = MIN_GROUP) -> None:
         self.parts = parts
-        self.sessions = Sessions(secret)
-        self.accounts = Accounts(parts.store)
         settings = parts.settings
+        self.sessions = Sessions(
+            secret, parts.store, self._still_theirs,
+            idle=settings.popbot_web_idle_minutes * 60, absolute=settings.popbot_web_session_hours * 3600,
+        )  # fmt: skip
+        self.accounts = Accounts(parts.store)
+        self.proxies = trusted_proxies(settings.popbot_trusted_proxies)
+        self.public_url = settings.popbot_public_url.strip().rstrip("/")
+        self.max_upload = max_upload(settings)
+        if settings.popbot_oidc_issuer and not self.public_url:
+            # the address the provider sends people back to: never taken from a request's Host
+            raise PopbotError(
+                "sign-in by OpenID Connect needs POPBOT_PUBLIC_URL (where browsers reach popbot)"
+            )
         self.oidc = (
             Oidc(
                 settings.popbot_oidc_issuer,
                 settings.popbot_oidc_client_id,
                 settings.popbot_oidc_client_secret.get_secret_value(),
+                email_claim=settings.popbot_oidc_email_claim,
             )
             if settings.popbot_oidc_issuer
             else None
@@ -84,7 +116,9 @@ class Console:
     # ------------------------------------------------------------ the app
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._headers, self._guard], client_max_size=MAX_UPLOAD + 65536)
+        app = web.Application(
+            middlewares=[self._headers, self._guard], client_max_size=max_body(self.parts.settings)
+        )
         app.router.add_get("/", self.home)
         app.router.add_get("/signin", self.signin_page, name="signin")
         app.router.add_post("/signin", self.signin)
@@ -105,10 +139,19 @@ class Console:
     async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             response = await handler(request)
+        except web.HTTPRequestEntityTooLarge:  # aiohttp's bare sentence, said for people instead
+            message = self.t(request)["upload_too_big"].format(mb=self.max_upload // 2**20)
+            response = web.Response(
+                text=self._render(request, "message.html", message=message),
+                content_type="text/html",
+                status=413,
+            )
         except web.HTTPException as exc:
             response = exc
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if self._secure(request):  # browsers then refuse plain HTTP to this host for a year
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if isinstance(response, web.HTTPException):
             raise response
         return response
@@ -116,7 +159,8 @@ class Console:
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Signed in, or the sign-in page; a POST carries the session's CSRF token."""
-        session = self.sessions.read(request.cookies.get(COOKIE))
+        # in a thread: the session is read from the store (and now and then the roster)
+        session = await asyncio.to_thread(self.sessions.read, request.cookies.get(COOKIE))
         request[SESSION] = session
         if request.match_info.handler in (  # open to all
             self.signin_page,
@@ -129,8 +173,8 @@ class Console:
         if session is None:
             raise web.HTTPSeeOther(_url(request, "signin"))
         if request.method == "POST":
-            form = await request.post()
-            if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+            form = await read_form(request)
+            if not same(str(form.get("csrf", "")), session.csrf):
                 return self.page(request, "message.html", status=400, message=self.t(request)["bad_request"])
         return await handler(request)
 
@@ -176,9 +220,37 @@ class Console:
     def audit(self, line: str) -> None:
         self.parts.store.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} console {line}")
 
-    @staticmethod
-    def _secure(request: web.Request) -> bool:
-        return request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
+    def _from_proxy(self, address: str | None) -> bool:
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in network for network in self.proxies)
+
+    def client(self, request: web.Request) -> str:
+        """Who is asking: the connection's address, or — when that is a trusted proxy — the
+        last address in X-Forwarded-For that is not one (the ones before it anyone can write)."""
+        remote = request.remote or "?"
+        if not self._from_proxy(remote):
+            return remote
+        chain = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+        for address in reversed(chain):
+            if not self._from_proxy(address):
+                return address[:64]
+        return remote
+
+    def _secure(self, request: web.Request) -> bool:
+        if request.secure:
+            return True
+        return self._from_proxy(request.remote) and request.headers.get("X-Forwarded-Proto", "") == "https"
+
+    def _still_theirs(self, session: Session) -> str | None:
+        """The role `session`'s owner has now (None: none): for a local account its account's,
+        for a sign-in by the identity provider what the roster and POPBOT_WEB_HR say."""
+        if session.source == "local":
+            account = self.parts.store.load_account(session.email)
+            return str(account["role"]) if account else None
+        return self.role_of(session.email)
 
     # ------------------------------------------------------------ sign-in
 
@@ -203,21 +275,23 @@ class Console:
         return response
 
     async def signin(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         t = self.t(request)
         expected = request.cookies.get(CSRF_COOKIE, "")
-        if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+        if not expected or not same(str(form.get("csrf", "")), expected):
             return self.page(request, "message.html", status=400, message=t["bad_request"])
-        email, password = str(form.get("email", "")).strip().lower(), str(form.get("password", ""))
-        client = request.remote or "?"
-        if self.accounts.throttled(f"email:{email}", f"client:{client}"):
-            return await self.signin_page(request, failed=t["signin_throttled"])
-        account = self.accounts.sign_in(email, password, client)
+        email, password = str(form.get("email", "")).strip().lower()[:254], str(form.get("password", ""))
+        client = self.client(request)
+        wait = self.accounts.throttle.wait(email, client)
+        if wait > 0:
+            return await self.signin_page(request, failed=t["signin_throttled"].format(seconds=int(wait) + 1))
+        # argon2 takes a CPU for a while: in a thread, so the chats go on meanwhile
+        account = await asyncio.to_thread(self.accounts.sign_in, email, password, client)
         if account is None:
             self.audit("sign-in refused")  # no address: a mistyped one may be someone's password
             return await self.signin_page(request, failed=t["signin_failed"])
         self.audit(f"{account.email} signed in ({account.role})")
-        raise self._signed_in(request, account.email, account.role, done_with=CSRF_COOKIE)
+        raise await self._signed_in(request, account.email, account.role, "local", done_with=CSRF_COOKIE)
 
     def role_of(self, email: str) -> str | None:
         """Who may use the console, for someone the identity provider vouches for: a local
@@ -234,8 +308,8 @@ class Console:
         return None
 
     def _callback_url(self, request: web.Request) -> str:
-        scheme = "https" if self._secure(request) else "http"
-        return f"{scheme}://{request.host}{_url(request, 'oidc_callback')}"
+        # POPBOT_PUBLIC_URL, never the request's Host: a forged Host would send the code elsewhere
+        return f"{self.public_url}{_url(request, 'oidc_callback')}"
 
     async def oidc_start(self, request: web.Request) -> web.StreamResponse:
         if self.oidc is None:
@@ -259,11 +333,7 @@ class Console:
             return self.page(request, "message.html", status=400, message=t["bad_request"])
         flow = Flow(**data)  # type: ignore[arg-type]
         given = request.query.get("state", "")
-        if (
-            flow.until < time.time()
-            or not hmac.compare_digest(given, flow.state)
-            or "code" not in request.query
-        ):
+        if flow.until < time.time() or not same(given, str(flow.state)) or "code" not in request.query:
             return self.page(request, "message.html", status=400, message=t["bad_request"])
         try:
             email = await self.oidc.finish(self._callback_url(request), request.query["code"], flow)
@@ -271,16 +341,18 @@ class Console:
             log.warning("OpenID Connect sign-in refused: %s", exc)
             self.audit("sign-in by the identity provider refused")
             return await self.signin_page(request, failed=t["signin_failed"])
-        role = self.role_of(email)
+        role = await asyncio.to_thread(self.role_of, email)
         if role is None:
             self.audit("sign-in by the identity provider: not HR nor a manager")
             return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
         self.audit(f"{email} signed in by the identity provider ({role})")
-        raise self._signed_in(request, email, role, done_with=FLOW_COOKIE)
+        raise await self._signed_in(request, email, role, "oidc", done_with=FLOW_COOKIE)
 
-    def _signed_in(self, request: web.Request, email: str, role: str, done_with: str) -> web.HTTPSeeOther:
+    async def _signed_in(
+        self, request: web.Request, email: str, role: str, source: str, done_with: str
+    ) -> web.HTTPSeeOther:
         """To the first page of the role, with the session's cookie (and the sign-in's gone)."""
-        _session, cookie = self.sessions.issue(email, role)
+        _session, cookie = await asyncio.to_thread(self.sessions.issue, email, role, source)
         response = web.HTTPSeeOther(_url(request, "round" if role == "hr" else "reports"))
         response.set_cookie(
             COOKIE,
@@ -289,12 +361,16 @@ class Console:
             samesite="Lax",
             secure=self._secure(request),
             path="/",
-            max_age=LIFETIME,
+            max_age=self.sessions.lifetime,
         )
         response.del_cookie(done_with, path="/")
         return response
 
     async def signout(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION]
+        if session is not None:  # ended on the server: a copy of the cookie opens nothing now
+            await asyncio.to_thread(self.sessions.end, session)
+            self.audit(f"{session.email} signed out")
         response = web.HTTPSeeOther(_url(request, "signin"))
         response.del_cookie(COOKIE, path="/")
         raise response
@@ -422,6 +498,15 @@ class Console:
         """Every planned and sent message (when, what, for whom, how, its state) for a
         spreadsheet; a cell a spreadsheet would run as a formula is made text."""
         self.need(request, "hr")
+        body = await asyncio.to_thread(self._schedule_rows)  # seconds at 10,000 people: not on the loop
+        return web.Response(
+            body=body,
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": 'attachment; filename="popbot-schedule.csv"'},
+        )
+
+    def _schedule_rows(self) -> bytes:
         view = schedule_view(self.parts)
         columns = ("due", "kind", "person", "to", "via", "status", "detail")
         out = io.StringIO()
@@ -430,16 +515,11 @@ class Console:
         for entry in view.outbox.everything():
             row = entry_row(view, entry)
             writer.writerow([_cell(str(row[c])) for c in columns])
-        return web.Response(
-            body=("\ufeff" + out.getvalue()).encode("utf-8"),  # the BOM: Excel reads it as UTF-8
-            content_type="text/csv",
-            charset="utf-8",
-            headers={"Content-Disposition": 'attachment; filename="popbot-schedule.csv"'},
-        )
+        return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel reads it as UTF-8
 
     async def retry(self, request: web.Request) -> web.StreamResponse:
         session = self.need(request, "hr")
-        key = str((await request.post()).get("key", ""))
+        key = str((await read_form(request)).get("key", ""))
         outbox = Outbox(self.parts.outbox_files)
         entry = outbox.get(key) if key else None
         if entry is None or entry.status != "failed":

@@ -4,19 +4,24 @@ line — who did what, never what anyone wrote."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import re
+import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
-from bot.app.web.pages import Console
+from bot.app.web.pages import Console, read_form
 from bot.people.roster import Person, RosterError, parse_roster
 
-MAX_UPLOAD = 20 * 1024 * 1024  # bytes: a roster of 100,000 people is ~10 MB
+UPLOAD = "roster-upload-"  # the checked file waits on the server under this prefix and a token
+_UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 SHOWN = 50  # names listed per kind of change in the preview (the counts are whole)
 AUDIT_LINES = 500
 
@@ -62,17 +67,20 @@ class HrPages:
 
     async def check(self, request: web.Request) -> web.StreamResponse:
         self.console.need(request, "hr")
-        form = await request.post()
+        form = await read_form(request)
         upload = form.get("file")
         if not isinstance(upload, web.FileField):
             return await self.roster(request, problems=[self.console.t(request)["roster_no_file"]])
-        raw = upload.file.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
-            return await self.roster(request, problems=[self.console.t(request)["roster_too_big"]])
-        people, problems, notes = _parse(raw, upload.filename)
+        limit = self.console.max_upload
+        raw = upload.file.read(limit + 1)
+        if len(raw) > limit:
+            t = self.console.t(request)
+            return await self.roster(request, problems=[t["roster_too_big"].format(mb=limit // 2**20)])
+        # reading and comparing 10,000 people takes seconds: in a thread, the chats go on
+        people, problems, notes = await asyncio.to_thread(_parse, raw, upload.filename)
         if people is None:
             return await self.roster(request, problems=problems, name=Path(upload.filename).name)
-        result, after = self.parts.roster.compare(people)
+        result, after = await asyncio.to_thread(self.parts.roster.compare, people)
         names = {p.id: p.name for p in after}
         preview = {
             kind: {"count": len(ids), "names": [names.get(i, i) for i in ids[:SHOWN]]}
@@ -82,31 +90,43 @@ class HrPages:
                 ("leaving", result.deactivated),
             )
         }
+        # The checked file waits on the server (in the store every replica shares), and the
+        # form carries only its token: what is imported is exactly what was checked.
+        token = secrets.token_urlsafe(32)
+        session = self.console.need(request, "hr")
+        await asyncio.to_thread(
+            self.parts.store.save_session,
+            UPLOAD + token,
+            {"email": session.email, "seen": time.time(), "name": Path(upload.filename).name,
+             "content": base64.b64encode(raw).decode("ascii")},
+        )  # fmt: skip
         return await self.roster(
-            request,
-            preview=preview,
-            notes=notes,
-            name=Path(upload.filename).name,
-            content=base64.b64encode(raw).decode("ascii"),  # sent back with "import": no server state
+            request, preview=preview, notes=notes, name=Path(upload.filename).name, upload=token,
             total=len(people),
-        )
+        )  # fmt: skip
 
     async def do_import(self, request: web.Request) -> web.StreamResponse:
         session = self.console.need(request, "hr")
-        form = await request.post()
-        try:
-            raw = base64.b64decode(str(form.get("content", "")), validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
-        people, problems, _notes = _parse(raw, str(form.get("name", "roster.csv")))
-        if not raw or people is None:  # checked a moment ago: only a changed form lands here
+        form = await read_form(request)
+        token = str(form.get("upload", ""))
+        kept = (
+            await asyncio.to_thread(self.parts.store.load_session, UPLOAD + token)
+            if _UPLOAD_TOKEN.fullmatch(token)
+            else None
+        )
+        raw, name = b"", "roster.csv"
+        if kept is not None and kept.get("email") == session.email:  # only who checked it imports it
+            try:
+                raw, name = base64.b64decode(str(kept["content"]), validate=True), str(kept["name"])
+            except (binascii.Error, ValueError, KeyError):
+                raw = b""
+        people, problems, _notes = await asyncio.to_thread(_parse, raw, name) if raw else (None, [], [])
+        if not raw or people is None:  # gone (an hour old, imported already) or a changed form
             return await self.roster(
-                request, problems=problems or [self.console.t(request)["roster_no_file"]]
+                request, problems=problems or [self.console.t(request)["roster_check_again"]]
             )
-        planner = self.parts.planner()
-        if not self.parts.store.has_progress() and not any(True for _ in self.parts.store.people()):
-            self.parts.store.start_progress()  # a new data folder: counted from the start
-        result, planned, _resumed = planner.import_roster(people)
+        result, planned = await asyncio.to_thread(self._import, people)
+        await asyncio.to_thread(self.parts.store.delete_session, UPLOAD + token)
         self.console.audit(
             f"{session.email} imported the roster: {len(people)} people, {len(result.added)} added, "
             f"{len(result.updated)} updated, {len(result.deactivated)} leaving"
@@ -117,6 +137,14 @@ class HrPages:
         )  # fmt: skip
         return await self.roster(request, done=done)
 
+    def _import(self, people: list[Person]) -> tuple[Any, int]:
+        """The import itself (seconds for 10,000 people: run in a thread)."""
+        planner = self.parts.planner()
+        if not self.parts.store.has_progress() and not any(True for _ in self.parts.store.people()):
+            self.parts.store.start_progress()  # a new data folder: counted from the start
+        result, planned, _resumed = planner.import_roster(people)
+        return result, planned
+
     # ------------------------------------------------------------ privacy requests
 
     async def privacy(self, request: web.Request, **values: Any) -> web.StreamResponse:
@@ -126,14 +154,16 @@ class HrPages:
 
     async def erase(self, request: web.Request) -> web.StreamResponse:
         session = self.console.need(request, "hr")
-        form = await request.post()
+        form = await read_form(request)
         t = self.console.t(request)
         person, confirm = str(form.get("person", "")).strip(), str(form.get("confirm", "")).strip()
         if not person or person != confirm:
             return await self.privacy(request, problem=t["privacy_not_confirmed"])
         if self.parts.roster.get(person) is None and self.parts.store.load(person) is None:
             return await self.privacy(request, problem=t["privacy_unknown"].format(person=person))
-        gone = self.parts.personal.erase(person, note=f"asked in the console by {session.email}")
+        gone = await asyncio.to_thread(
+            self.parts.personal.erase, person, note=f"asked in the console by {session.email}"
+        )
         self.console.audit(f"{session.email} erased a person's data (see the erasure line)")
         summary = ", ".join(f"{n} {what}" for what, n in gone.items())
         return await self.privacy(request, done=t["privacy_erased"].format(summary=summary))

@@ -2,7 +2,10 @@
 Google Workspace, Keycloak, …): the authorisation code flow with PKCE, a state and a nonce.
 authlib makes the PKCE challenge and the random values; joserfc (authlib's own JOSE library)
 checks the ID token's signature against the provider's keys, and its issuer, audience,
-expiry and nonce. The e-mail address in the token is what popbot then looks up."""
+expiry and nonce. The e-mail address in the token is what popbot then looks up — and only one
+the provider vouches for: `email` with `email_verified` exactly `true`, or, for a provider that
+vouches differently, the claim the operator names (POPBOT_OIDC_EMAIL_CLAIM; for Entra ID member
+accounts `preferred_username` or `upn`, the sign-in name Entra itself checked)."""
 
 from __future__ import annotations
 
@@ -39,7 +42,8 @@ class Flow:
 
 
 class Oidc:
-    def __init__(self, issuer: str, client_id: str, client_secret: str) -> None:
+    def __init__(self, issuer: str, client_id: str, client_secret: str, email_claim: str = "") -> None:
+        self.email_claim = email_claim.strip()
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
         self.client_secret = client_secret
@@ -101,9 +105,13 @@ class Oidc:
             if answer.status != 200 or "id_token" not in tokens:
                 raise SignInRefused(f"the token endpoint answered {answer.status} without an ID token")
         claims = await self._verified(str(tokens["id_token"]), flow.nonce)
-        email = str(claims.get("email", "")).strip().lower()
-        if not email or claims.get("email_verified") is False:
-            raise SignInRefused("the ID token holds no verified e-mail address")
+        if self.email_claim:  # the operator says the provider vouches for this claim
+            vouched = claims.get(self.email_claim)
+        else:  # exactly true: not "true", 1, or a claim that is missing
+            vouched = claims.get("email") if claims.get("email_verified") is True else None
+        email = vouched.strip().lower() if isinstance(vouched, str) else ""
+        if "@" not in email or len(email) > 254:
+            raise SignInRefused("the ID token holds no e-mail address the provider vouches for")
         return email
 
     async def _verified(self, id_token: str, nonce: str) -> dict[str, Any]:

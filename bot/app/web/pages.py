@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.app.web.session import Session
 from bot.app.wiring import Parts
@@ -13,6 +14,7 @@ from bot.app.wiring import Parts
 
 class Console(Protocol):
     parts: Parts
+    max_upload: int  # bytes: the largest roster a form may send
 
     def page(self, request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response: ...
     def need(self, request: web.Request, role: str) -> Session: ...
@@ -20,3 +22,12 @@ class Console(Protocol):
     def t_for(self, language: str) -> dict[str, str]: ...
     def lang(self, request: web.Request) -> str: ...
     def audit(self, line: str) -> None: ...
+
+
+async def read_form(request: web.Request) -> Any:
+    """The request's form; a body that is not one (a multipart without its boundary, a broken
+    part) is the sender's mistake: 400, not a 500."""
+    try:
+        return await request.post()
+    except (ValueError, AssertionError, UnicodeError, HttpProcessingError):
+        raise web.HTTPBadRequest(text="not a form\n") from None

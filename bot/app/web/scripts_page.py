@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
-from bot.app.web.pages import Console
+from bot.app.web.pages import Console, read_form
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError
 from bot.dialog.script import bundled_script_path, parse_script
@@ -116,7 +116,7 @@ class ScriptsPage:
         return loaded, problems
 
     async def _text(self, request: web.Request) -> str:
-        form = await request.post()
+        form = await read_form(request)
         text = str(form.get("text", ""))
         if len(text.encode("utf-8")) > MAX_SCRIPT:
             raise web.HTTPRequestEntityTooLarge(MAX_SCRIPT, len(text))
@@ -150,7 +150,7 @@ class ScriptsPage:
     async def restore(self, request: web.Request) -> web.StreamResponse:
         self.console.need(request, "hr")
         name, lang = self._which(request)
-        version = str((await request.post()).get("version", ""))
+        version = str((await read_form(request)).get("version", ""))
         if version not in self._versions(name, lang):
             raise web.HTTPNotFound(text=self.console.t(request)["not_found"])
         text = (self._history(name, lang) / f"{version}.yaml").read_text(encoding="utf-8")
@@ -161,7 +161,7 @@ class ScriptsPage:
         so far is replayed (the form carries them), then the new one — nothing is kept."""
         self.console.need(request, "hr")
         name, lang = self._which(request)
-        form = await request.post()
+        form = await read_form(request)
         text = str(form.get("text", "")).replace("\r\n", "\n")
         said = [str(v)[:2000] for v in form.getall("said", [])][:PREVIEW_TURNS]
         say = str(form.get("say", ""))[:2000]
