@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.ports import InboxStore
 from storage.atomic import confined
 
 
@@ -32,6 +33,18 @@ class PersonFiles:
 
     def delete_exports(self, person_id: str) -> bool:
         return remove_folder(self.root / "exports" / self._name(person_id)[:16], self.root)
+
+    def drop_kept_exports(self, person_id: str, store: InboxStore) -> bool:
+        """The person's saved exports: the console's files, and those kept in their inbox for a
+        chat (Teams), which are marked `export` (either store's inbox)."""
+        gone = self.delete_exports(person_id)
+        items = store.load_inbox(person_id)
+        kept = [i for i in items if not i.get("export")]
+        if len(kept) < len(items):
+            self.delete_attachments_at(store.inbox_folder(person_id), [i for i in items if i.get("export")])
+            store.save_inbox(person_id, kept)
+            gone = True
+        return gone
 
     def delete_attachments_at(self, folder: Path, items: Iterable[dict[str, object]]) -> None:
         """The files of inbox messages removed from an inbox (whose folder is `folder`)."""

@@ -212,16 +212,7 @@ class TinyDBStore:
 
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
-        gone = self._files.delete_exports(person_id)
-        items = self.load_inbox(person_id)
-        kept = [i for i in items if not i.get("export")]
-        if len(kept) < len(items):
-            self._files.delete_attachments_at(
-                self.inbox_folder(person_id), [i for i in items if i.get("export")]
-            )
-            self.save_inbox(person_id, kept)
-            gone = True
-        return gone
+        return self._files.drop_kept_exports(person_id, self)
 
     # An erasure in progress: a journal file per person, there from the first deletion to the
     # audit line, so a crash midway is finished at the next start (and said so).

@@ -306,16 +306,7 @@ class PostgresStore:
 
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
-        gone = self._files.delete_exports(person_id)
-        items = self.load_inbox(person_id)
-        kept = [i for i in items if not i.get("export")]
-        if len(kept) < len(items):
-            self._files.delete_attachments_at(
-                self.inbox_folder(person_id), [i for i in items if i.get("export")]
-            )
-            self.save_inbox(person_id, kept)
-            gone = True
-        return gone
+        return self._files.drop_kept_exports(person_id, self)
 
     def begin_erasure(self, person_id: str) -> None:
         with self.db.connection() as conn:
