@@ -127,11 +127,15 @@ class OutboxStore(Protocol):
     def due_entries(self, until: datetime) -> Iterator[dict[str, Any]]:
         """What the index has due up to `until` (by hour: an entry later in that hour too)."""
 
-    def failed_entries(self) -> list[dict[str, Any]]: ...
+    def failed_entries(self, damaged: list[str] | None = None) -> list[dict[str, Any]]:
+        """The failed entries; with `damaged`, a plan that cannot be read is named there and
+        passed over instead of raising (so does `all_entries`)."""
+        ...
+
     def due_counts(self, first: datetime, last: datetime) -> dict[tuple[str, str], int]:
         """(hour "YYYY-MM-DDTHH" UTC, kind) → how many are due, read from the index alone."""
 
-    def all_entries(self) -> Iterator[dict[str, Any]]: ...
+    def all_entries(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]: ...
     def claim(self, key: str) -> dict[str, Any] | None:
         """The entry as stored now, this process's to send until `release` — or None while
         another process (a replica) has claimed it. A claim of a process that died runs out."""

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import StorageError
-from storage.atomic import DAMAGED_SUFFIX, AtomicFile, AtomicJSONStorage, backup_of, confined, damaged
+from storage.atomic import DAMAGED_SUFFIX, AtomicFile, AtomicJSONStorage, backup_of, confined
+from storage.atomic import damaged as damaged_file
 
 _TABLE = "doc"
 _DOC_ID = 1
@@ -92,12 +93,14 @@ class DocumentFiles:
             if doc.get(field) == value:
                 yield path
 
-    def values(self) -> Iterator[dict[str, Any]]:
-        for _path, doc in self.documents():
+    def values(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        for _path, doc in self.documents(damaged):
             yield doc
 
-    def documents(self) -> Iterator[tuple[Path, dict[str, Any]]]:
-        """Every stored document with its file, in file order (a scan)."""
+    def documents(self, damaged: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """Every stored document with its file, in file order (a scan). A damaged file raises
+        DamagedData — or, with `damaged` given, is named there and passed over (a page shows
+        the rest; a migration must not leave anything out, and passes no list)."""
         if not self.folder.exists():
             return
         for path in sorted(self.folder.glob("*/*.json")):
@@ -109,7 +112,10 @@ class DocumentFiles:
             except OSError as exc:
                 raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
             except (ValueError, KeyError, TypeError) as exc:
-                raise damaged(path, type(exc).__name__) from exc
+                if damaged is None:
+                    raise damaged_file(path, type(exc).__name__) from exc
+                damaged.append(str(path))
+                continue
             yield path, doc
 
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.errors import StorageError
 from storage.atomic import sync_all
 from storage.documents import DocumentFiles
 from storage.due_index import DueIndex, Line, bucket_of
@@ -163,17 +164,23 @@ class OutboxFiles:
             if not current and bucket < bucket_of(until - timedelta(hours=1)):
                 self._index.drop(bucket, size)
 
-    def failed_entries(self) -> list[dict[str, Any]]:
+    def failed_entries(self, damaged: list[str] | None = None) -> list[dict[str, Any]]:
         live, _size = self._index.live(FAILED)
-        return [e for e in self._resolve(live) if e.get("status") == FAILED]
+        return [e for e in self._resolve(live, damaged) if e.get("status") == FAILED]
 
-    def _resolve(self, live: dict[str, Line]) -> Iterator[dict[str, Any]]:
+    def _resolve(self, live: dict[str, Line], damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
         """The entries the lines name: each person's plan read once."""
         plans: dict[str, set[str]] = {}
         for line in live.values():
             plans.setdefault(line.plan, set()).add(line.entry)
         for plan, wanted in sorted(plans.items()):
-            doc = self._plans.get_at(plan)
+            try:
+                doc = self._plans.get_at(plan)
+            except StorageError:
+                if damaged is None:
+                    raise
+                damaged.append(str(self._plans.path_at(plan)))
+                continue
             for key, entry in (doc or {}).get("entries", {}).items():
                 if entry_digest(key) in wanted:
                     yield entry
@@ -188,8 +195,8 @@ class OutboxFiles:
 
     # ------------------------------------------------------------ scans (daily, or HR asking for all)
 
-    def all_entries(self) -> Iterator[dict[str, Any]]:
-        for doc in self._plans.values():
+    def all_entries(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        for doc in self._plans.values(damaged):
             yield from doc.get("entries", {}).values()
 
     def purge_closed(self, before: datetime) -> int:

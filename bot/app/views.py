@@ -4,7 +4,7 @@ person stands (counts and states, never answers) and what the schedule sends whe
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.app.wiring import Parts
 from bot.clock import Clock
 from bot.domain import DONE, START, milestones
+from bot.errors import StorageError
 from bot.people.roster import Person, Roster
 from bot.schedule.outbox import Entry, Outbox
 from bot.schedule.recipients import Recipients
@@ -22,27 +23,48 @@ STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
 
 
 def count_from_records(parts: Parts, outbox: Outbox, people: list[Person]) -> None:
-    """The progress log written from every record and plan, once (a data folder of before it)."""
+    """The progress log written from every record and plan, once (a data folder of before it).
+    A damaged record counts as nothing reached (`popbot data check` names it)."""
+    damaged: list[str] = []
     for p in people:
-        row = standing(parts, outbox, p)
+        row = standing(parts, outbox, p, damaged)
         parts.store.mark_progress(p.id, p.conversation, [s for s in STAGES[1:] if row[s]])
     parts.store.start_progress()
 
 
-def standing(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
-    """Where one person stands — their progress, never their answers."""
-    record = parts.store.load(p.id)
-    sent = {e.kind for e in outbox.for_person(p.id) if e.status == "sent"}
+def standing(parts: Parts, outbox: Outbox, p: Person, damaged: list[str] | None = None) -> dict[str, Any]:
+    """Where one person stands — their progress, never their answers. With `damaged`, a
+    record or plan that cannot be read is named there and the row says so (`damaged`),
+    instead of raising: one damaged file does not take a whole page down."""
+    try:
+        record = parts.store.load(p.id)
+        sent = {e.kind for e in outbox.for_person(p.id, damaged) if e.status == "sent"}
+    except StorageError as exc:
+        if damaged is None:
+            raise
+        damaged.append(f"{p.id}: {exc}")
+        return _row(p, "damaged", None, set(), set()) | {"damaged": True}
+    return _row(p, _status(p, record), record, reached(record, p), sent)
+
+
+def _status(p: Person, record: Any) -> str:
     if not p.active:
-        status = "inactive"
-    elif record is None or record.state == START:
-        status = "not started"
-    elif record.state == DONE:
-        status = "done"
-    else:
-        status = f"at {record.state} ({len(record.answers)} answers)"
+        return "inactive"
+    if record is None or record.state == START:
+        return "not started"
+    if record.state == DONE:
+        return "done"
+    return f"at {record.state} ({len(record.answers)} answers)"
+
+
+def reached(record: Any, p: Person) -> set[tuple[str, str]]:
+    return milestones(record, p.conversation) if record else set()  # the rule the progress log counts by
+
+
+def _row(
+    p: Person, status: str, record: Any, reached: set[tuple[str, str]], sent: set[str]
+) -> dict[str, Any]:
     when = p.conversation_at()
-    reached = milestones(record, p.conversation) if record else set()  # the rule the progress log counts by
     return {
         "id": p.id,
         "name": p.name,
@@ -51,6 +73,7 @@ def standing(parts: Parts, outbox: Outbox, p: Person) -> dict[str, Any]:
         "platform": p.platform or "–",
         "status": status,
         "active": p.active,
+        "damaged": False,
         "invited": "invitation" in sent,
         "started": (p.conversation, "started") in reached,
         "finished": (p.conversation, "finished") in reached,
@@ -80,6 +103,7 @@ class ScheduleView:
     outbox: Outbox
     recipients: Recipients
     clock: Clock
+    damaged: list[str] = field(default_factory=list)  # what could not be read, to mark on the page
 
 
 def entry_row(scheduler: ScheduleView, e: Entry) -> dict[str, Any]:
@@ -122,7 +146,7 @@ def schedule_summary(scheduler: ScheduleView) -> dict[str, Any]:
         if today.isoformat() <= hour[:10] <= last.isoformat():
             days.setdefault(hour[:10], Counter())[kind] += n
     return {
-        "failed": [entry_row(scheduler, e) for e in scheduler.outbox.failed()],
+        "failed": [entry_row(scheduler, e) for e in scheduler.outbox.failed(scheduler.damaged)],
         "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
         "from": today.isoformat(),
         "to": last.isoformat(),

@@ -14,12 +14,13 @@ every person's entries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.errors import StorageError
 from bot.messages import Part
 from bot.ports import OutboxStore
 
@@ -121,15 +122,38 @@ class Outbox:
     def release(self, entry: Entry) -> None:
         self.store.release(entry.key)
 
-    def for_person(self, person_id: str) -> list[Entry]:
-        return [Entry.model_validate(d) for d in self.store.person_entries(person_id)]
+    def for_person(self, person_id: str, damaged: list[str] | None = None) -> list[Entry]:
+        """The person's entries. With `damaged`, a plan or entry that cannot be read is named
+        there and left out, instead of raising (a page shows what it can)."""
+        try:
+            docs = self.store.person_entries(person_id)
+        except StorageError as exc:
+            if damaged is None:
+                raise
+            damaged.append(f"{person_id}: {exc}")
+            return []
+        return _valid(docs, damaged)
 
     def due(self, until: datetime) -> Iterator[Entry]:
         for doc in self.store.due_entries(until):
             yield Entry.model_validate(doc)
 
-    def failed(self) -> list[Entry]:
-        return sorted((Entry.model_validate(d) for d in self.store.failed_entries()), key=lambda e: e.due)
+    def failed(self, damaged: list[str] | None = None) -> list[Entry]:
+        return sorted(_valid(self.store.failed_entries(damaged), damaged), key=lambda e: e.due)
 
-    def everything(self) -> list[Entry]:
-        return sorted((Entry.model_validate(d) for d in self.store.all_entries()), key=lambda e: e.due)
+    def everything(self, damaged: list[str] | None = None) -> list[Entry]:
+        return sorted(_valid(self.store.all_entries(damaged), damaged), key=lambda e: e.due)
+
+
+def _valid(docs: Iterable[dict[str, Any]], damaged: list[str] | None) -> list[Entry]:
+    """The entries among `docs`; one that is not an entry (a damaged row) raises, or with
+    `damaged` given is named there and left out."""
+    entries = []
+    for doc in docs:
+        try:
+            entries.append(Entry.model_validate(doc))
+        except ValidationError:
+            if damaged is None:
+                raise
+            damaged.append(f"outbox entry {str(doc.get('key', '?'))[:120]}")
+    return entries

@@ -128,7 +128,7 @@ class PostgresOutbox:
         for (data,) in rows:
             yield dict(data)
 
-    def failed_entries(self) -> list[dict[str, Any]]:
+    def failed_entries(self, damaged: list[str] | None = None) -> list[dict[str, Any]]:
         with self.db.connection() as conn:
             rows = conn.execute(
                 "SELECT o.data FROM outbox o JOIN outbox_failed f ON f.key = o.key "
@@ -181,7 +181,7 @@ class PostgresOutbox:
 
     # ------------------------------------------------------------ scans
 
-    def all_entries(self) -> Iterator[dict[str, Any]]:
+    def all_entries(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
         with self.db.connection() as conn:
             rows = conn.execute("SELECT data FROM outbox ORDER BY key").fetchall()
         for (data,) in rows:

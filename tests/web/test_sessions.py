@@ -161,3 +161,19 @@ def test_waits_grow_per_client_and_per_account_and_spare_clean_clients() -> None
     assert throttle.wait("hr@example.org", "hr-laptop") == 0
     now[0] += 16 * 60  # a quarter of an hour on: forgotten
     assert throttle.wait("hr@example.org", "a") == 0
+
+
+async def test_hsts_over_https_only_and_only_as_a_trusted_proxy_says(
+    two: tuple[Client, Client, Path], tmp_path: Path
+) -> None:
+    one, _other, data = two  # behind 127.0.0.1 as a trusted proxy
+    https = await one.get("/console/signin", headers={"X-Forwarded-Proto": "https"})
+    assert https.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in https.headers["Set-Cookie"]
+    plain = await one.get("/console/signin")
+    assert "Strict-Transport-Security" not in plain.headers
+    app = web.Application()
+    app.add_subapp("/console", console_app(data))  # no trusted proxy: the header is anyone's word
+    async with TestClient(TestServer(app)) as direct:
+        told = await direct.get("/console/signin", headers={"X-Forwarded-Proto": "https"})
+        assert "Strict-Transport-Security" not in told.headers and "Secure" not in told.headers["Set-Cookie"]

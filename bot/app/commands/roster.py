@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
+from bot.app.published import figures
 from bot.app.settings import LANGUAGES, Settings
 from bot.app.views import STAGES, standing, team_counts
 from bot.app.wiring import Parts
@@ -62,7 +64,10 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
         people = [p for p in people if p.manager == args.manager]
     outbox = Outbox(parts.outbox_files)
     if args.all or args.manager:
-        rows = [standing(parts, outbox, p) for p in people]
+        damaged: list[str] = []
+        rows = [standing(parts, outbox, p, damaged) for p in people]
+        for what in damaged:  # the others are listed; these are marked "damaged" in the list
+            print(f"popbot: damaged, see `popbot data check`: {what}", file=sys.stderr)
         if args.json:
             print(json.dumps(rows, ensure_ascii=False, indent=1))
         else:
@@ -74,15 +79,28 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
                 ],
             )
         return 0
-    teams = team_counts(parts, people)
-    summary = {manager: {stage: team[stage] for stage in STAGES} for manager, team in sorted(teams.items())}
+    team_counts(parts, people)  # makes sure the progress log exists
+    reached = parts.store.progress_of([(p.id, p.conversation) for p in people if p.active])
+    # the console's figures, no others: a group smaller than the minimum cannot be worked out
+    shown = figures(people, reached, settings.popbot_web_min_group)
+
+    def row(counts: Counter[str] | None, size: int) -> dict[str, int | None]:
+        return {s: size if s == "reports" else (counts[s] if counts is not None else None) for s in STAGES}
+
+    summary = {m: row(c, shown.sizes[m]) for m, c in sorted(shown.teams.items())}
+    total = row(shown.total, shown.everyone)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        print(json.dumps(summary | {"all": total}, ensure_ascii=False, indent=1))
         return 0
-    total = {stage: sum(team[stage] for team in summary.values()) for stage in STAGES}
-    lines = [(manager, *(str(team[stage]) for stage in STAGES)) for manager, team in summary.items()]
-    _table([("manager", *STAGES)], [*lines, ("all", *(str(total[stage]) for stage in STAGES))])
-    print("(--all lists everyone; --manager ID lists one manager's reports; --json for scripts)")
+    lines = [
+        (m, *("–" if t[s] is None else str(t[s]) for s in STAGES))
+        for m, t in [*summary.items(), ("all", total)]
+    ]
+    _table([("manager", *STAGES)], lines)
+    print(
+        f"(– : hidden, a group smaller than {settings.popbot_web_min_group} could be worked out from it; "
+        "--all lists everyone; --manager ID lists one manager's reports; --json for scripts)"
+    )
     return 0
 
 

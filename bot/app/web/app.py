@@ -24,6 +24,7 @@ import aiohttp
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bot.app.published import figures
 from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
@@ -34,7 +35,7 @@ from bot.app.web.session import COOKIE, Session, Sessions, same
 from bot.app.web.text import words
 from bot.app.wiring import Parts
 from bot.domain import DONE
-from bot.errors import PopbotError
+from bot.errors import PopbotError, StorageError
 from bot.people.team import prep_id
 from bot.schedule.outbox import Outbox
 
@@ -379,111 +380,101 @@ class Console:
 
     async def round(self, request: web.Request) -> web.StreamResponse:
         self.need(request, "hr")
+        # seconds at 10,000 people (the roster, the progress log): in a thread, not on the loop
+        values = await asyncio.to_thread(self._round)
+        return self.page(request, "round.html", stages=STAGES[1:], min_group=self.min_group, **values)
+
+    def _round(self) -> dict[str, Any]:
+        """The round's figures (`bot.app.published`: none that singles out a small group)."""
         people = self.parts.roster.everyone()
-        teams = team_counts(self.parts, people)
-        names = {p.id: p.name for p in people}
-        rows = []
-        # The total adds up the groups shown only: with a hidden group in it, the difference
-        # between the total and the groups shown would give that group's counts away.
-        total: Counter[str] = Counter()
-        for manager, counts in sorted(teams.items(), key=lambda kv: names.get(kv[0], kv[0])):
-            shown = counts["reports"] >= self.min_group
-            if shown:
-                total.update(counts)
-            rows.append(
-                {
-                    "manager": names.get(manager, manager) if manager != "–" else None,
-                    "counts": [counts[s] if shown or s == "reports" else None for s in STAGES],
-                }
-            )
-        everyone = [total[s] if total["reports"] >= self.min_group else None for s in STAGES]
-        # the stages reached, read once for the page (team_counts made sure the log exists)
+        team_counts(self.parts, people)  # makes sure the progress log exists
         reached = self.parts.store.progress_of([(p.id, p.conversation) for p in people if p.active])
-        departments = self._departments(people, reached)
-        return self.page(
-            request, "round.html", stages=STAGES[1:], rows=rows, everyone=everyone, departments=departments,
-            min_group=self.min_group, chart=self._weeks(people, reached), empty=not people,
-        )  # fmt: skip
+        shown = figures(people, reached, self.min_group)
+        names = {p.id: p.name for p in people}
 
-    def _departments(self, people: list[Any], reached: dict[str, set[str]]) -> list[dict[str, Any]]:
-        """Per department (the roster's column), the same counts; a small one hidden."""
-        active = [p for p in people if p.active and p.department]
-        counts: dict[str, Counter[str]] = {}
-        for p in active:
-            counts.setdefault(p.department, Counter()).update(["reports", *reached[p.id]])
-        return [
-            {
-                "department": name,
-                "counts": [
-                    c[s] if c["reports"] >= self.min_group or s == "reports" else None for s in STAGES
-                ],
-            }
-            for name, c in sorted(counts.items())
-        ]
+        def cells(counts: Counter[str] | None, size: int) -> list[int | None]:
+            return [size if s == "reports" else (counts[s] if counts is not None else None) for s in STAGES]
 
-    def _weeks(self, people: list[Any], reached: dict[str, set[str]]) -> list[dict[str, Any]]:
-        """Per ISO week of the conversations: how many, and how many finished preparing (a
-        week with fewer than the minimum shows its total only)."""
-        active = [p for p in people if p.active and p.conversation_at() is not None]
-        weeks: dict[str, list[int]] = {}
-        for p in active:
-            year, week, _ = p.conversation_at().isocalendar()
-            counts = weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
-            counts[0] += 1
-            counts[1] += "finished" in reached[p.id]
-        top = max((c[0] for c in weeks.values()), default=1)
-        return [
-            {
-                "week": week,
-                "total": total,
-                "finished": finished if total >= self.min_group else None,
-                "height": round(100 * total / top),
-                "done": round(100 * finished / top) if total >= self.min_group else 0,
-            }
-            for week, (total, finished) in sorted(weeks.items())
+        rows = [
+            {"manager": names.get(m, m) if m != "–" else None, "counts": cells(c, shown.sizes[m])}
+            for m, c in sorted(shown.teams.items(), key=lambda kv: names.get(kv[0], kv[0]))
         ]
+        departments = [
+            {"department": d, "counts": cells(c, shown.department_sizes[d])}
+            for d, c in sorted(shown.departments.items())
+        ]
+        top = max((total for total, _f in shown.weeks.values()), default=1)
+        chart = [
+            {
+                "week": week, "total": total, "finished": finished, "height": round(100 * total / top),
+                "done": round(100 * finished / top) if finished is not None else 0,
+            }
+            for week, (total, finished) in sorted(shown.weeks.items())
+        ]  # fmt: skip
+        return {
+            "rows": rows, "everyone": cells(shown.total, shown.everyone), "departments": departments,
+            "chart": chart, "empty": not people,
+        }  # fmt: skip
 
     # ------------------------------------------------------------ a manager: their own reports
 
     async def reports(self, request: web.Request) -> web.StreamResponse:
         session = self.need(request, "manager")
-        me = self.parts.store.find_person(f"email:{session.email}")
+        values = await asyncio.to_thread(self._reports, session.email)  # reads each report's record
+        return self.page(request, "reports.html", stages=STAGES[1:], **values)
+
+    def _reports(self, email: str) -> dict[str, Any]:
+        me = self.parts.store.find_person(f"email:{email}")
         outbox = Outbox(self.parts.outbox_files)
         mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
         rows = []
+        damaged: list[str] = []
         for p in sorted(mine, key=lambda p: p.name):
-            row = standing(self.parts, outbox, p)
+            row = standing(self.parts, outbox, p, damaged)
             # the manager's own preparation for this report: done or still open (never its content)
-            prep = self.parts.store.load(prep_id(me or "", p.id, p.conversation))
+            try:
+                prep = self.parts.store.load(prep_id(me or "", p.id, p.conversation))
+            except StorageError as exc:
+                damaged.append(str(exc))
+                prep, row["damaged"] = None, True
             row["prepared"] = prep is not None and prep.state == DONE
             rows.append(row)
         username = self.parts.settings.telegram_bot_username.strip().lstrip("@")
         chat = f"https://t.me/{username}" if username else ""
-        return self.page(request, "reports.html", rows=rows, stages=STAGES[1:], chat=chat)
+        if damaged:
+            log.error("the reports page passed over what it could not read: %s", "; ".join(damaged))
+        return {"rows": rows, "chat": chat, "damaged": len(damaged)}
 
     # ------------------------------------------------------------ HR: the schedule
 
     async def schedule(self, request: web.Request, done: str = "") -> web.StreamResponse:
         self.need(request, "hr")
+        asked = {k: request.query.get(k, "").strip() for k in FILTERS}
+        values = await asyncio.to_thread(self._schedule, asked)  # a filter may read every plan
+        return self.page(request, "schedule.html", done=done, asked=asked, **values)
+
+    def _schedule(self, asked: dict[str, str]) -> dict[str, Any]:
         view = schedule_view(self.parts)
         summary = schedule_summary(view)
-        asked = {k: request.query.get(k, "").strip() for k in FILTERS}
         listed, more = self._listed(view, asked) if any(asked.values()) else ([], False)
-        return self.page(
-            request, "schedule.html", summary=summary, done=done, asked=asked, listed=listed, more=more,
-            kinds=sorted({kind for _hour, kind in view.outbox.store.due_counts(_EVER[0], _EVER[1])} | KINDS),
-        )  # fmt: skip
+        if view.damaged:
+            log.error("the schedule page passed over what it could not read: %s", "; ".join(view.damaged))
+        planned = {kind for _hour, kind in view.outbox.store.due_counts(_EVER[0], _EVER[1])}
+        return {
+            "summary": summary, "listed": listed, "more": more, "damaged": len(view.damaged),
+            "kinds": sorted(planned | KINDS),
+        }  # fmt: skip
 
     def _listed(self, view: Any, asked: dict[str, str]) -> tuple[list[dict[str, Any]], bool]:
         """The messages the filters name (a person's or a manager's reports' read alone)."""
         outbox = view.outbox
         if asked["person"]:
-            entries = outbox.for_person(asked["person"])
+            entries = outbox.for_person(asked["person"], view.damaged)
         elif asked["manager"]:
             reports = [p.id for p in self.parts.roster.everyone() if p.manager == asked["manager"]]
-            entries = [e for r in reports for e in outbox.for_person(r)]
+            entries = [e for r in reports for e in outbox.for_person(r, view.damaged)]
         else:
-            entries = outbox.everything()
+            entries = outbox.everything(view.damaged)
         since, until = _day(asked["since"]), _day(asked["until"])
         chosen = [
             e for e in sorted(entries, key=lambda e: e.due)
@@ -512,9 +503,14 @@ class Console:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")  # as Dutch Excel opens it
         writer.writerow(columns)
-        for entry in view.outbox.everything():
+        for entry in view.outbox.everything(view.damaged):
             row = entry_row(view, entry)
             writer.writerow([_cell(str(row[c])) for c in columns])
+        for what in view.damaged:  # marked, not dropped: the sheet says something is missing
+            log.error("the schedule CSV passed over what it could not read: %s", what)
+            writer.writerow(
+                ["", "", "", "", "", "damaged", _cell(f"damaged — see `popbot data check`: {what}")]
+            )
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel reads it as UTF-8
 
     async def retry(self, request: web.Request) -> web.StreamResponse:
