@@ -119,17 +119,23 @@ async def served(tmp: Path, size: int = 2) -> AsyncIterator[Served]:
     url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=url, timeout=120) as http:
-            for _ in range(600):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
+            await until_up(http)
             yield Served(url, slack, http)
     finally:
         proc.terminate()
         await proc.wait()
         await slack.stop()
+
+
+async def until_up(http: httpx.AsyncClient) -> None:
+    """Until the server started beside answers /healthz (a minute at most)."""
+    for _ in range(600):
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("popbot serve did not come up in a minute")
 
 
 def within(turns: list[tuple[float, float]], start: float, end: float) -> int:

@@ -20,6 +20,7 @@ from tests.fakes.bot_connector import APP_ID, TENANT
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.schedule_world import free_port
+from tests.serve_load import until_up
 
 HOOK_SECRET = "the-webhook-secret"
 HR, PASSWORD = "hr@example.org", "een lang wachtwoord"
@@ -93,12 +94,7 @@ async def test_no_malformed_request_gets_a_5xx_or_a_traceback(tmp_path: Path) ->
     answers: list[tuple[str, str, int]] = []
     try:
         async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.2)
+            await until_up(http)
             for method, path, headers, body in TABLE:
                 answer = await http.request(method, path, headers=headers, content=body)
                 answers.append((method, path, answer.status_code))

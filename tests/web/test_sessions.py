@@ -177,3 +177,23 @@ async def test_hsts_over_https_only_and_only_as_a_trusted_proxy_says(
     async with TestClient(TestServer(app)) as direct:
         told = await direct.get("/console/signin", headers={"X-Forwarded-Proto": "https"})
         assert "Strict-Transport-Security" not in told.headers and "Secure" not in told.headers["Set-Cookie"]
+
+
+async def test_hrs_own_browser_signs_in_while_others_fail_from_the_same_address(
+    two: tuple[Client, Client, Path],
+) -> None:
+    """An office behind one address (no proxy to tell them apart): a colleague guessing makes
+    that address wait, but a browser that signed in to HR's account before is throttled on its
+    own failures only."""
+    one, other, _data = two
+    assert await sign_in(one, HR, via="192.0.2.10") == 303  # HR's browser: its device cookie
+    assert any(c.key == "popbot_device" for c in one.session.cookie_jar)
+    page = await one.get("/console/round")
+    await one.post("/console/signout", data={"csrf": csrf_of(await page.text())}, allow_redirects=False)
+    for _ in range(10):  # someone else at the same address
+        assert await sign_in(other, HR, "wrong wrong wrong", via="192.0.2.10") == 401
+    assert await sign_in(other, HR, via="192.0.2.10") == 401  # that browser waits
+    assert await sign_in(one, HR, via="192.0.2.10") == 303  # HR's own browser does not
+    forged = {"popbot_device": "eyJlbWFpbCI6ICJockBleGFtcGxlLm9yZyIsICJuIjogIngifQ==.0000"}
+    other.session.cookie_jar.update_cookies(forged)
+    assert await sign_in(other, HR, via="192.0.2.10") == 401  # a made-up device cookie is no pass
