@@ -245,9 +245,13 @@ class TinyDBStore:
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
     def append_audit(self, line: str) -> None:
-        """One line in data/audit.log, flushed to disk (never personal content)."""
+        """One line in data/audit.log, flushed to disk (never personal content; it does name
+        who did what in the console, so the file is its owner's only, like every data file)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "audit.log", "a", encoding="utf-8") as f:
+        path = self.root / "audit.log"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)  # a log written by an older popbot (0644) is closed too
+        with open(fd, "a", encoding="utf-8") as f:
             f.write(line.rstrip("\n") + "\n")
             f.flush()
             os.fsync(f.fileno())

@@ -197,3 +197,17 @@ async def test_hrs_own_browser_signs_in_while_others_fail_from_the_same_address(
     forged = {"popbot_device": "eyJlbWFpbCI6ICJockBleGFtcGxlLm9yZyIsICJuIjogIngifQ==.0000"}
     other.session.cookie_jar.update_cookies(forged)
     assert await sign_in(other, HR, via="192.0.2.10") == 401  # a made-up device cookie is no pass
+
+
+async def test_every_data_file_the_console_writes_is_its_owners_only(two: tuple[Client, Client, Path]) -> None:
+    """Sessions, the waiting roster, the audit log (which names who signed in): 0600, like the
+    answers. (Empty lock files hold nothing.)"""
+    one, other, data = two
+    assert await sign_in(one, HR) == 303
+    (data / "audit.log").chmod(0o644)  # as an older popbot left it
+    assert await sign_in(other, HR, "wrong wrong wrong") == 401  # another audit line
+    open_to_others = [
+        str(p.relative_to(data)) for p in data.rglob("*")
+        if p.is_file() and p.stat().st_size and p.stat().st_mode & 0o077
+    ]  # fmt: skip
+    assert open_to_others == []
