@@ -199,7 +199,9 @@ async def test_hrs_own_browser_signs_in_while_others_fail_from_the_same_address(
     assert await sign_in(other, HR, via="192.0.2.10") == 401  # a made-up device cookie is no pass
 
 
-async def test_every_data_file_the_console_writes_is_its_owners_only(two: tuple[Client, Client, Path]) -> None:
+async def test_every_data_file_the_console_writes_is_its_owners_only(
+    two: tuple[Client, Client, Path],
+) -> None:
     """Sessions, the waiting roster, the audit log (which names who signed in): 0600, like the
     answers. (Empty lock files hold nothing.)"""
     one, other, data = two
