@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 PLATFORMS = ("telegram", "slack", "teams")
@@ -128,8 +129,6 @@ def transfer(
         say(f"replace: removing what the target held ({', '.join(f'{n} {w}' for w, n in there.items())})")
         _wipe(dst, target.outbox)
     if not ours:
-        from datetime import UTC, datetime
-
         dst.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} {mark}")
     report = Report(merged=mode == "merge")
     ids = sorted(set(src.employee_ids()))

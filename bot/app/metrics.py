@@ -96,10 +96,14 @@ class _OutboxCollector(Collector):
         if self.up is not None:
             try:
                 self.up()
+                answers = True
             except StorageError:
-                yield GaugeMetricFamily("popbot_database_up", "1 if the database answers, else 0", value=0)
+                answers = False
+            yield GaugeMetricFamily(
+                "popbot_database_up", "1 if the database answers, else 0", value=int(answers)
+            )
+            if not answers:
                 return
-            yield GaugeMetricFamily("popbot_database_up", "1 if the database answers, else 0", value=1)
         try:
             yield from self._outbox()
         except StorageError:  # gone between the probe and the query: the other metrics still go out

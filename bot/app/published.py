@@ -91,3 +91,8 @@ def figures(people: list[Any], reached: dict[str, set[str]], minimum: int) -> Fi
         else:
             out.total = counts((kind, name)) if visible else None
     return out
+
+
+def per_stage(counts: Counter[str] | None, size: int, stages: tuple[str, ...]) -> dict[str, int | None]:
+    """A group's row: its size for "reports", its count per other stage, None where hidden."""
+    return {s: size if s == "reports" else (counts[s] if counts is not None else None) for s in stages}

@@ -43,8 +43,10 @@ def standing(parts: Parts, outbox: Outbox, p: Person, damaged: list[str] | None 
         if damaged is None:
             raise
         damaged.append(f"{p.id}: {exc}")
-        return _row(p, "damaged", None, set(), set()) | {"damaged": True}
-    return _row(p, _status(p, record), record, reached(record, p), sent)
+        return _row(p, "damaged", set(), set()) | {"damaged": True}
+    # the rule the progress log counts by
+    reached = milestones(record, p.conversation) if record else set()
+    return _row(p, _status(p, record), reached, sent)
 
 
 def _status(p: Person, record: Any) -> str:
@@ -57,13 +59,7 @@ def _status(p: Person, record: Any) -> str:
     return f"at {record.state} ({len(record.answers)} answers)"
 
 
-def reached(record: Any, p: Person) -> set[tuple[str, str]]:
-    return milestones(record, p.conversation) if record else set()  # the rule the progress log counts by
-
-
-def _row(
-    p: Person, status: str, record: Any, reached: set[tuple[str, str]], sent: set[str]
-) -> dict[str, Any]:
+def _row(p: Person, status: str, reached: set[tuple[str, str]], sent: set[str]) -> dict[str, Any]:
     when = p.conversation_at()
     return {
         "id": p.id,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
-from bot.app.published import figures
+from bot.app.published import figures, per_stage
 from bot.app.settings import LANGUAGES, Settings
 from bot.app.views import STAGES, standing, team_counts
 from bot.app.wiring import Parts
@@ -84,11 +83,8 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     # the console's figures, no others: a group smaller than the minimum cannot be worked out
     shown = figures(people, reached, settings.popbot_web_min_group)
 
-    def row(counts: Counter[str] | None, size: int) -> dict[str, int | None]:
-        return {s: size if s == "reports" else (counts[s] if counts is not None else None) for s in STAGES}
-
-    summary = {m: row(c, shown.sizes[m]) for m, c in sorted(shown.teams.items())}
-    total = row(shown.total, shown.everyone)
+    summary = {m: per_stage(c, shown.sizes[m], STAGES) for m, c in sorted(shown.teams.items())}
+    total = per_stage(shown.total, shown.everyone, STAGES)
     if args.json:
         print(json.dumps(summary | {"all": total}, ensure_ascii=False, indent=1))
         return 0

@@ -24,7 +24,7 @@ import aiohttp
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot.app.published import figures
+from bot.app.published import figures, per_stage
 from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
@@ -407,7 +407,7 @@ class Console:
         names = {p.id: p.name for p in people}
 
         def cells(counts: Counter[str] | None, size: int) -> list[int | None]:
-            return [size if s == "reports" else (counts[s] if counts is not None else None) for s in STAGES]
+            return list(per_stage(counts, size, STAGES).values())
 
         rows = [
             {"manager": names.get(m, m) if m != "–" else None, "counts": cells(c, shown.sizes[m])}

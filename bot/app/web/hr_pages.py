@@ -66,7 +66,7 @@ class HrPages:
         )
 
     async def check(self, request: web.Request) -> web.StreamResponse:
-        self.console.need(request, "hr")
+        session = self.console.need(request, "hr")
         form = await read_form(request)
         upload = form.get("file")
         if not isinstance(upload, web.FileField):
@@ -93,7 +93,6 @@ class HrPages:
         # The checked file waits on the server (in the store every replica shares), and the
         # form carries only its token: what is imported is exactly what was checked.
         token = secrets.token_urlsafe(32)
-        session = self.console.need(request, "hr")
         await asyncio.to_thread(
             self.parts.store.save_session,
             UPLOAD + token,
@@ -121,7 +120,7 @@ class HrPages:
             except (binascii.Error, ValueError, KeyError):
                 raw = b""
         people, problems, _notes = await asyncio.to_thread(_parse, raw, name) if raw else (None, [], [])
-        if not raw or people is None:  # gone (an hour old, imported already) or a changed form
+        if not raw or people is None:  # gone (swept with idle sessions, imported already) or forged
             return await self.roster(
                 request, problems=problems or [self.console.t(request)["roster_check_again"]]
             )
