@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
+from adapters import markup
 from bot.engine.engine import Engine
 from bot.messages import Button, Document, Incoming, Outgoing, Part, Question, Text
 from bot.ports import InboxStore
@@ -47,7 +48,9 @@ def render(out: list[Outgoing], width: int, files: Path | None = None) -> str:
             parts.append("\n".join(lines))
         elif isinstance(item, Document) and isinstance(item.content, str):
             rule = "─" * min(width, 60)
-            parts.append(f"{item.caption}\n{rule}\n{item.content.rstrip()}\n{rule}")
+            parts.append(
+                f"{item.caption}\n{rule}\n{_wrap(markup.plain(item.content).rstrip(), width)}\n{rule}"
+            )
         elif isinstance(item, Text | Button):
             parts.append(_wrap(item.text, width))
         elif isinstance(item, Document):  # a file (an export): saved, and named here

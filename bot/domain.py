@@ -15,12 +15,16 @@ DONE = "__done__"
 SEEN_DELIVERIES = 50
 
 
+ROSTER_MARK = "roster:"  # in `EmployeeRecord.values()`: this answer came from the roster
+
+
 class Answer(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     value: Any = None  # str | int | list[str] | list[dict] — None when skipped
     skipped: bool = False
     private: bool = False  # the employee chose to keep this answer out of the draft
+    roster: bool = False  # taken from the roster (the conversation's date), not asked
     version: str = ""  # the script version that asked it
     at: datetime | None = None
 
@@ -83,8 +87,10 @@ class EmployeeRecord(BaseModel):
     updated_at: datetime | None = None
 
     def values(self) -> dict[str, Any]:
-        """Answer values by question id, for conditions."""
-        return {k: a.value for k, a in self.answers.items() if not a.skipped}
+        """Answer values by question id, for conditions; `roster:<id>` marks one the roster gave."""
+        values: dict[str, Any] = {k: a.value for k, a in self.answers.items() if not a.skipped}
+        values.update({ROSTER_MARK + k: True for k, a in self.answers.items() if a.roster})
+        return values
 
 
 def milestones(record: EmployeeRecord, conversation: str) -> set[tuple[str, str]]:

@@ -8,9 +8,9 @@ question on screen.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from adapters import markup
 from adapters.text import split_text
 from bot.messages import Button, Document, Outgoing, Question, Text
 
@@ -88,15 +88,8 @@ def question_blocks(q: Question) -> list[Block]:
 
 
 def draft_blocks(markdown: str) -> list[Block]:
-    """Our Markdown draft in mrkdwn: headings and bold as *bold*, text escaped."""
-    lines = []
-    for line in esc(markdown).splitlines():
-        heading = re.match(r"^#{1,6} (.*)$", line)
-        if heading:
-            line = f"*{heading.group(1)}*"
-        line = re.sub(r"\*\*(.+?)\*\*", r"*\1*", line)
-        lines.append(line)
-    return [section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
+    """Our Markdown draft in mrkdwn (headings and labels bold, a table row per block)."""
+    return [section(chunk) for chunk in split_text(markup.slack_mrkdwn(markdown), SECTION_LIMIT)]
 
 
 def action_button(label: str, action: str) -> Block:

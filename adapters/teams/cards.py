@@ -9,11 +9,11 @@ screen, so a stale or forged action changes nothing.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
+from adapters import markup
 from adapters.teams.text import words
 from adapters.text import split_text
 from bot.messages import Button, Document, Outgoing, Question, Text
@@ -28,10 +28,12 @@ SHORT_LABEL = 30
 Card = dict[str, Any]
 
 
-def run(text: str, *, bold: bool = False, subtle: bool = False) -> dict[str, Any]:
+def run(text: str, *, bold: bool = False, subtle: bool = False, italic: bool = False) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "TextRun", "text": text}
     if bold:
         element["weight"] = "Bolder"
+    if italic:
+        element["italic"] = True
     if subtle:
         element["isSubtle"] = True
     return element
@@ -146,26 +148,30 @@ def welcome_card(lang: str | None) -> Card:
     )
 
 
-def _runs(line: str) -> list[dict[str, Any]]:
-    """One line of our Markdown draft as runs: a heading bold, **bold** bold, the rest as is."""
-    heading = re.match(r"^#{1,6} (.*)$", line)
-    if heading:
-        return [run(heading.group(1), bold=True)]
-    pieces = re.split(r"\*\*(.+?)\*\*", line)
-    return [run(p, bold=i % 2 == 1) for i, p in enumerate(pieces) if p] or [run(" ")]
+def _block_runs(b: markup.Block) -> list[list[dict[str, Any]]]:
+    """One block of the draft as paragraphs of runs: a table row is a paragraph per cell."""
+    if b.kind == "row":
+        return [[run(f"{k}: ", bold=True), run(v)] if k else [run(v, bold=True)] for k, v in b.cells if v]
+    runs = [run(s.text, bold=s.bold or b.kind == "heading", italic=s.italic) for s in b.spans if s.text]
+    if b.kind == "item":
+        runs.insert(0, run("• "))
+    return [runs or [run(" ")]]
 
 
 def draft_cards(markdown: str, caption: str, lang: str | None) -> list[Card]:
+    """The Markdown draft as cards of rich text: bold and italic as text runs, never as
+    Markdown signs (a TextRun shows them literally)."""
     cards, body, size = [], [paragraph(run(caption, bold=True))] if caption else [], 0
-    for line in markdown.splitlines():
-        if not line.strip():
-            continue
-        if size + len(line) > MAX_CARD_TEXT and body:
-            cards.append(card(body, lang=lang))
-            body, size = [], 0
-        for piece in split_text(line, MAX_CARD_TEXT):
-            body.append(paragraph(*_runs(piece)))
-            size += len(piece)
+    for b in markup.blocks(markdown):
+        for runs in _block_runs(b):
+            length = sum(len(r["text"]) for r in runs)
+            if size + length > MAX_CARD_TEXT and body:
+                cards.append(card(body, lang=lang))
+                body, size = [], 0
+            for r in runs:
+                r["text"] = r["text"][:MAX_CARD_TEXT]  # one answer longer than a card: cut
+            body.append(paragraph(*runs))
+            size += length
     if body:
         cards.append(card(body, lang=lang))
     return cards

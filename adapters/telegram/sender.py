@@ -6,7 +6,9 @@ from __future__ import annotations
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from adapters import markup
 from adapters.telegram import render
+from adapters.text import split_text
 from bot.messages import Button, Document, Outgoing, Question, Text
 
 
@@ -22,8 +24,8 @@ async def deliver(bot: Bot, chat_id: int, out: list[Outgoing]) -> None:
                 )
         elif isinstance(item, Document):
             content = item.content
-            if isinstance(content, str):  # the Markdown draft: readable in the chat too
-                for chunk in render.plain(content):
+            if isinstance(content, str):  # the Markdown draft: readable in the chat too, as HTML
+                for chunk in split_text(markup.telegram_html(content), render.MAX_TEXT):
                     await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
                 content = content.encode("utf-8")
             await bot.send_document(

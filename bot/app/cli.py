@@ -57,10 +57,17 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--script", help="a script file instead of the bundled ones")
     chat.set_defaults(func=command("chat:cmd_chat"))
 
-    draft = sub.add_parser("draft", help="print an employee's draft POP as Markdown")
+    draft = sub.add_parser("draft", help="an employee's draft POP: Markdown, or the PDF the manager gets")
     draft.add_argument("employee", type=person_id)
     draft.add_argument("--lang", default="nl", choices=LANGUAGES)
     draft.add_argument("--script")
+    draft.add_argument(
+        "--pdf", action="store_true", help="write the PDF the manager gets (the roster's names)"
+    )
+    draft.add_argument(
+        "--alignment", action="store_true", help="write the manager's alignment summary PDF instead"
+    )
+    draft.add_argument("-o", "--output", type=Path, help="the PDF's file (default: its own name, here)")
     draft.set_defaults(func=command("chat:cmd_draft"))
 
     dialogs = sub.add_parser("dialogs", help="work on dialog scripts")

@@ -5,14 +5,93 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from string import Formatter
 from typing import Any
 
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptProblem
 from bot.dialog.questions import ChoiceQuestion, Condition, GroupQuestion, Question
 from bot.dialog.schema import Script
-from bot.dialog.source import Loc, position
+from bot.dialog.source import Loc, position, tree_position
 from bot.domain import DONE, START
+
+
+# What the code fills into a script's texts, per section: a `{…}` not listed is refused, so a
+# typo (`{naam}`) or a variable a text never receives is found by the validator, not shown
+# to an employee. Keep in step with the calls of `fmt` that fill each section's texts.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "messages": frozenset(
+        "answer answered command commands count faq help label length marker max min name number "
+        "question title today total word".split()
+    ),
+    "steps": frozenset({"item", "n", "name"}),  # a manager's questions name the employee
+    "words": frozenset({"day", "month", "year", "value", "min", "max", "low", "high"}),
+    "privacy": frozenset({"answers", "draft", "name", "question", "word"}),
+    "rights": frozenset({"yes"}),
+    "team": frozenset({"count", "date", "manager", "name", "number", "points", "status"}),
+    "agreement": frozenset({"choice", "date", "goal", "name", "number", "open", "time", "version"}),
+    "follow_up": frozenset({"count", "goal", "goals", "manager", "name", "number", "stop", "text"}),
+    "alignment": frozenset(
+        {
+            "answer",
+            "date",
+            "employee",
+            "goal",
+            "items",
+            "letter",
+            "letters",
+            "manager",
+            "missing",
+            "name",
+            "what",
+        }
+    ),
+    "draft": frozenset({"n"}),
+}
+TEMPLATES_IN_STEPS = ("text", "item_label")  # the steps' only texts with something filled in
+
+
+def placeholder_problems(tree: Any, name: str) -> Iterator[ScriptProblem]:
+    """Every `{…}` in a text, checked against what that section's texts receive."""
+
+    def walk(node: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, (*loc, i))
+        elif isinstance(node, str) and ("{" in node or "}" in node):
+            yield loc, node
+
+    if not isinstance(tree, dict):
+        return
+    for section, value in tree.items():
+        known = PLACEHOLDERS.get(str(section))
+        if known is None:
+            continue  # ids, titles: nothing is filled in
+        for loc, text in walk(value, (section,)):
+            if section == "steps" and loc[-1] not in TEMPLATES_IN_STEPS:
+                continue  # a title, an option's label: shown as written, braces and all
+            try:
+                line, col = tree_position(tree, loc)
+            except KeyError:  # taken from the base script (`extends`)
+                continue  # checked where it is written
+            try:
+                fields = [f for _lit, f, _spec, _conv in Formatter().parse(text) if f is not None]
+            except ValueError:
+                yield ScriptProblem(name, line, col, "broken_placeholder", {})
+                continue
+            for field in fields:
+                if field not in known:
+                    shown = ", ".join("{" + k + "}" for k in sorted(known))
+                    yield ScriptProblem(
+                        name,
+                        line,
+                        col,
+                        "unknown_placeholder",
+                        {"placeholder": "{" + field + "}", "known": shown},
+                    )
 
 
 def walk_questions(script: Script) -> Iterator[tuple[Loc, Question]]:

@@ -20,7 +20,7 @@ from transitions import Machine
 
 from bot.dialog.conditions import describe, holds
 from bot.dialog.questions import Question, Step
-from bot.domain import DONE, START
+from bot.domain import DONE, ROSTER_MARK, START
 
 Values = Mapping[str, Any]
 
@@ -103,8 +103,10 @@ class Flow:
         return _Test(lambda values: self.applies(qid, values), " and ".join(describe(c) for c in conds))
 
     def applies(self, qid: str, values: Values) -> bool:
-        """Is this question asked, given these answers?"""
+        """Is this question asked, given these answers? Not when the roster answered it."""
         step = self.loaded.steps_by_question[qid]
+        if values.get(ROSTER_MARK + qid):
+            return False
         return holds(step.when, values) and holds(self.loaded.questions[qid].when, values)
 
     def edges(self, source: str) -> list[tuple[str, str | None]]:

@@ -73,6 +73,9 @@ class Option(Strict):
     id: Id
     label: str = Field(min_length=1)
     synonyms: list[str] = []  # other words that pick this option
+    # how the chosen option reads in a document, where the chat's explanation is noise
+    # ("Volledig" for "Volledig — alle zeven stappen (ongeveer 20 minuten)")
+    short: str = ""
 
 
 class Validation(Strict):
@@ -132,6 +135,7 @@ class QuestionBase(Strict):
     required: bool = True
     private: bool = False  # never leaves the employee: not in the draft, not sent
     draft: Id | None = None  # the draft section this answer is shown in
+    final: bool = True  # shown in the final POP too (not a question about the draft itself)
     when: Condition | None = None  # asked only when this holds
     goto: list[GotoRule] = []
     validation: Validation = Validation()
@@ -197,6 +201,9 @@ class YesNoQuestion(QuestionBase):
 
 class DateQuestion(QuestionBase):
     kind: Literal["date"]
+    # `conversation`: the roster's conversation date answers it; asked only without one, so
+    # there are never two dates (the typed one in the chat, the roster's in the PDF)
+    roster: Literal["conversation"] | None = None
 
 
 class ScaleQuestion(QuestionBase):

@@ -6,7 +6,7 @@ from datetime import date
 from string import Formatter
 from typing import Any
 
-from bot.dialog.questions import ChoiceQuestion, DateQuestion, GroupQuestion, YesNoQuestion
+from bot.dialog.questions import ChoiceQuestion, DateQuestion, GroupQuestion, ScaleQuestion, YesNoQuestion
 from bot.dialog.schema import Script, Words
 
 
@@ -23,6 +23,11 @@ def fmt(template: str, **params: Any) -> str:
         return template
 
 
+def asked_text(q: Any, name: str | None) -> str:
+    """A question as it was asked: a manager's questions name the employee (`{name}`)."""
+    return fmt(q.text, name=name or "")
+
+
 def day(d: date, words: Words) -> str:
     """A date as the reader's language writes it ("18 januari 2027", "18 January 2027")."""
     return fmt(words.date_format, day=d.day, month=words.months[d.month - 1], year=d.year)
@@ -32,7 +37,7 @@ def show(q: Any, value: Any, script: Script) -> str:
     if value is None:
         return ""
     if isinstance(q, ChoiceQuestion):
-        labels = {o.id: o.label for o in q.options}
+        labels = {o.id: o.short or o.label for o in q.options}
         if isinstance(value, list):
             return ", ".join(labels.get(v, str(v)) for v in value)
         return labels.get(value, str(value))
@@ -45,6 +50,9 @@ def show(q: Any, value: Any, script: Script) -> str:
             return str(value)
     if isinstance(q, GroupQuestion):
         return "; ".join(item_title(q, i, item) for i, item in enumerate(value))
+    if isinstance(q, ScaleQuestion):  # "4 van 5 (1 = heel weinig, 5 = heel veel)", not a bare 4
+        low, high = q.labels.get(q.min, ""), q.labels.get(q.max, "")
+        return fmt(script.words.scale_answer, value=value, min=q.min, max=q.max, low=low, high=high)
     return str(value)
 
 

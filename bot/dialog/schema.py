@@ -72,6 +72,8 @@ class Words(Strict):
     smart: SmartWords = Field(default_factory=SmartWords)
     # how a date reads in this language: {day}, {month} (a name from `months`, as written), {year}
     date_format: str = "{day} {month} {year}"
+    # a scale's answer in a document: {value} {min} {max} {low} {high} (the end labels)
+    scale_answer: str = "{value}"
 
 
 class Limits(Strict):
@@ -188,6 +190,11 @@ class DraftLayout(Strict):
     signature_lines: list[str] = Field(min_length=1)
     empty_answer: str
     skipped_answer: str
+    # the final POP is not a concept: its date line and, while questions are open, its status
+    final_date_label: str = ""
+    final_incomplete: str = ""
+    department_label: str = ""  # the roster's department, beside the name
+    confidential: str = ""  # at the top of every page: who may read this
 
 
 class Privacy(Strict):
@@ -241,6 +248,8 @@ class Agreement(Strict):
     signed: str  # in the final POP's signature lines: "{name}, akkoord op {when}"
     final_title: str  # the final POP's title (the draft's says "concept")
     version_title: str = ""  # after a change during the year: "{version}"
+    # the POP that became the working POP without both agreements (not "final", not "concept")
+    working_title: str = ""
     revised: str = ""  # to the employee when a change makes a new version: "{version}"
     interval_set: str = ""  # to the manager who set how often the check-ins come: "{name}", "{choice}"
 
@@ -292,7 +301,9 @@ class Matrix(Strict):
     ability: Id  # a scale question of the manager's script
     willingness: Id
     high_from: int  # a score from here up counts as high
+    low_until: int | None = None  # a score up to here counts as low; between the two: the middle
     kinds: dict[Literal["low_low", "low_high", "high_low", "high_high"], str]  # ability_willingness
+    middle: str = ""  # either score in the middle: no quadrant fits, and this says so
 
 
 class Letter(Strict):

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from bot.dialog.checks import flow_problems, meaning_problems, warnings_of
+from bot.dialog.checks import flow_problems, meaning_problems, placeholder_problems, warnings_of
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError, ScriptProblem
 from bot.dialog.questions import Question, ScaleQuestion, Step
@@ -87,7 +87,7 @@ def _parse_script(text: str, name: str) -> LoadedScript:
         script = Script.model_validate(tree)
     except ValidationError as exc:
         raise ScriptError(pydantic_problems(exc, tree, name)) from None
-    problems = list(meaning_problems(script, tree, name))
+    problems = list(meaning_problems(script, tree, name)) + list(placeholder_problems(tree, name))
     problems += _alignment_problems(script, tree, name, base_ids)
     if problems:
         raise ScriptError(problems)

@@ -124,6 +124,24 @@ def position(tree: Any, loc: Loc) -> tuple[int, int]:
     return pos
 
 
+def tree_position(tree: Any, loc: Loc) -> tuple[int, int]:
+    """Like `position`, for a path through the YAML itself (no pydantic tags to drop)."""
+    node = tree
+    pos = (1, 1)
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line, col = node.lc.key(key)
+            pos = (line + 1, col + 1)
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, col = node.lc.item(key)
+            pos = (line + 1, col + 1)
+            node = node[key]
+        else:
+            raise KeyError(key)  # not in this file's text: taken from the base script
+    return pos
+
+
 def without_tags(loc: Loc) -> Loc:
     """`loc` without pydantic's union tags ('text', 'scale', …), which follow a list index.
 

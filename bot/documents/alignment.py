@@ -20,7 +20,7 @@ from typing import Any
 from bot.dialog import followup, smart
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import ChoiceQuestion, GroupQuestion, ScaleQuestion
-from bot.dialog.render import day, fmt, show
+from bot.dialog.render import asked_text, day, fmt, show
 from bot.dialog.schema import Alignment
 from bot.documents.draft import QA, missing_questions, shared
 from bot.domain import DONE, EmployeeRecord
@@ -52,6 +52,7 @@ class AlignmentDoc:
     dos: list[str]
     donts_title: str
     donts: list[str]
+    letterhead: tuple[str, str] = ("", "")  # (organisation, "vertrouwelijk")
 
 
 def build_alignment(
@@ -64,6 +65,7 @@ def build_alignment(
     header: list[tuple[str, str]],
     conversation_day: date,
     organisation: list[QA] | None = None,  # the manager's organisation's side, once per team
+    letterhead: str = "",  # the organisation's name, at the top of each page
 ) -> AlignmentDoc:
     """`pop` and `manager_script` in the manager's language."""
     a = manager_script.script.alignment
@@ -73,8 +75,8 @@ def build_alignment(
     names = {"name": employee_name}
     themes = []
     for theme in a.themes:
-        mine = [qa for qid in theme.manager if (qa := _qa(manager_script, prep, qid, own=True))]
-        theirs = [qa for qid in theme.employee if (qa := _qa(pop, employee, qid, own=False))]
+        mine = [qa for qid in theme.manager if (qa := _qa(manager_script, prep, qid, True, employee_name))]
+        theirs = [qa for qid in theme.employee if (qa := _qa(pop, employee, qid, False, employee_name))]
         findings = []
         for c in theme.compare:
             line = _compare(a, pop, employee, manager_script, prep, c.employee, c.manager, names, c.label)
@@ -85,7 +87,7 @@ def build_alignment(
         themes.append(ThemeView(a.organisation_title, [], list(organisation), []))
     not_prepared = ""
     if prep.state != DONE:
-        missing = missing_questions(manager_script, prep)
+        missing = missing_questions(manager_script, prep, employee_name)
         not_prepared = fmt(a.not_prepared, missing="; ".join(missing) or "–")
     return AlignmentDoc(
         title=a.title,
@@ -104,17 +106,18 @@ def build_alignment(
         dos=list(a.dos),
         donts_title=a.donts_title,
         donts=list(a.donts),
+        letterhead=(letterhead, manager_script.script.draft.confidential),
     )
 
 
-def _qa(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool) -> QA | None:
+def _qa(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool, name: str) -> QA | None:
     q = loaded.questions.get(qid)
     answer = record.answers.get(qid)
     if q is None or answer is None or answer.skipped:
         return None
     if not own and not shared(record, loaded, qid):
         return None  # the employee's private answers never leave them
-    return QA(q.text, show(q, answer.value, loaded.script))
+    return QA(asked_text(q, name), show(q, answer.value, loaded.script))
 
 
 def _value(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool) -> Any:
@@ -141,7 +144,7 @@ def _compare(
         return ""  # one of them did not answer: nothing to compare
     what = label or eq.text
     if isinstance(eq, ScaleQuestion) and isinstance(mq, ScaleQuestion):
-        e, m = show(eq, ev, pop.script), show(mq, mv, mscript.script)
+        e, m = str(ev), str(mv)  # two points on one scale: the numbers say it (the words are long)
         close = abs(int(ev) - int(mv)) <= a.scale_margin
         return fmt(a.agree if close else a.differ, what=what, employee=e, manager=m, **names)
     if isinstance(eq, ChoiceQuestion) and isinstance(mq, ChoiceQuestion) and isinstance(ev, list):
@@ -202,8 +205,12 @@ def _kind(a: Alignment, prep: EmployeeRecord) -> str:
     ability, willingness = (prep.answers.get(m.ability), prep.answers.get(m.willingness))
     if ability is None or willingness is None or ability.skipped or willingness.skipped:
         return ""
-    level = "high" if int(ability.value) >= m.high_from else "low"
-    drive = "high" if int(willingness.value) >= m.high_from else "low"
+    scores = int(ability.value), int(willingness.value)
+    low_until = m.high_from - 1 if m.low_until is None else m.low_until
+    if any(low_until < s < m.high_from for s in scores):  # a 3 of 5 is not low
+        return m.middle
+    level = "high" if scores[0] >= m.high_from else "low"
+    drive = "high" if scores[1] >= m.high_from else "low"
     return m.kinds.get(f"{level}_{drive}", "")  # type: ignore[call-overload, no-any-return]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import DateQuestion, GroupQuestion
-from bot.dialog.render import day, fmt, show
+from bot.dialog.render import asked_text, day, fmt, show
 from bot.domain import EmployeeRecord
 
 # Characters that start Markdown structure at the beginning of a line.
@@ -54,6 +54,8 @@ class DraftDoc:
     signature_lines: list[str]
     signed: dict[str, str] = field(default_factory=dict)  # signature line -> "name, agreed on …"
     empty: str = field(default="–")
+    goal_label: str = field(default="{n}")  # a goal's name in a list: "Doel {n}"
+    letterhead: tuple[str, str] = ("", "")  # (organisation, "vertrouwelijk") at the top of each page
 
 
 def shared(record: EmployeeRecord, loaded: LoadedScript, qid: str) -> bool:
@@ -63,11 +65,12 @@ def shared(record: EmployeeRecord, loaded: LoadedScript, qid: str) -> bool:
     return q is not None and a is not None and not q.private and not a.private
 
 
-def missing_questions(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
+def missing_questions(loaded: LoadedScript, record: EmployeeRecord, name: str | None = None) -> list[str]:
+    """The required questions still open, as they were asked (`{name}`: whom they are about)."""
     values = record.values()
     asked = [qid for qid in loaded.order if loaded.flow.applies(qid, values)]
     return [
-        loaded.questions[qid].text
+        asked_text(loaded.questions[qid], name)
         for qid in asked
         if loaded.questions[qid].required and qid not in record.answers
     ]
@@ -83,13 +86,16 @@ def build_draft(
     conversation: str | None = None,
     final: tuple[str, dict[str, str]] | None = None,  # (title, signature line -> who agreed when)
     conversation_day: date | None = None,  # relative deadlines count from it ("binnen 3 maanden")
+    department: str = "",
+    organisation: str = "",
 ) -> DraftDoc:
     script = loaded.script
     d = script.draft
     values = record.values()
-    # never a record's internal id (`prep|manager|report|…`) in front of a reader
-    shown = employee or ("–" if "|" in record.employee_id else record.employee_id)
-    header = [(d.employee_label, shown)]
+    # a person by their name from the roster, never by an id; no name known: no line
+    header = [(d.employee_label, employee)] if employee else []
+    if department and d.department_label:
+        header.append((d.department_label, department))
     if manager is not None:
         header.append(manager)
     if conversation is None:
@@ -106,12 +112,15 @@ def build_draft(
     for qid, label in d.header_questions.items():  # e.g. which route: the manager must know
         if qid in values and shared(record, loaded, qid):
             header.append((label, show(loaded.questions[qid], values[qid], script)))
-    header.append((d.date_label, day(now.date(), script.words)))
-    missing = missing_questions(loaded, record)
+    header.append(((final and d.final_date_label) or d.date_label, day(now.date(), script.words)))
+    missing = missing_questions(loaded, record, employee)
+    status = d.status_incomplete if missing else d.status_complete
+    if final:  # a final POP is no concept: no status while complete, and its own words if not
+        status = (d.final_incomplete or status) if missing else ""
 
     sections = []
     for section in d.sections:
-        body = _section(loaded, record, section.id)
+        body = _section(loaded, record, section.id, employee, final is not None)
         if body:
             sections.append((section.title, body))
 
@@ -123,12 +132,13 @@ def build_draft(
     for qid in d.support_questions:
         a = record.answers.get(qid)
         if a is not None and not a.skipped and shared(record, loaded, qid):
-            support.append(QA(loaded.questions[qid].text, show(loaded.questions[qid], a.value, script)))
+            q = loaded.questions[qid]
+            support.append(QA(asked_text(q, employee), show(q, a.value, script)))
     return DraftDoc(
         title=final[0] if final else d.title,
         header=header,
         complete=not missing,
-        status=d.status_incomplete if missing else d.status_complete,
+        status=status,
         missing_label=d.missing_label,
         missing=missing,
         sections=sections,
@@ -143,17 +153,23 @@ def build_draft(
         signature_lines=list(d.signature_lines),
         signed=final[1] if final else {},
         empty=d.empty_answer,
+        goal_label=goals.item_label if isinstance(goals, GroupQuestion) else "{n}",
+        letterhead=(organisation, d.confidential),
     )
 
 
-def _section(loaded: LoadedScript, record: EmployeeRecord, section: str) -> list[QA]:
+def _section(
+    loaded: LoadedScript, record: EmployeeRecord, section: str, name: str | None, final: bool
+) -> list[QA]:
     out: list[QA] = []
     for qid, q in loaded.questions.items():
         if q.draft != section or isinstance(q, GroupQuestion) or not shared(record, loaded, qid):
             continue
+        if final and not q.final:
+            continue
         a = record.answers[qid]
         text = loaded.script.draft.skipped_answer if a.skipped else show(q, a.value, loaded.script)
-        out.append(QA(q.text, text))
+        out.append(QA(asked_text(q, name), text))
     return out
 
 
@@ -202,7 +218,7 @@ def to_markdown(doc: DraftDoc) -> str:
     for n, (label, value) in enumerate(doc.header, start=1):
         end = "" if n == len(doc.header) else "  "
         lines.append(f"**{label}:** {escape_cell(value)}{end}")
-    lines.extend(["", f"_{doc.status}_", ""])
+    lines.extend(["", f"_{doc.status}_", ""] if doc.status else [""])
     if doc.missing:
         lines.append(doc.missing_label)
         lines.extend(f"- {escape_cell(q)}" for q in doc.missing)
@@ -227,13 +243,14 @@ def to_markdown(doc: DraftDoc) -> str:
 
 def _goals_table(doc: DraftDoc) -> list[str]:
     lines = [f"## {doc.goals_title}", ""]
-    lines.append("| # | " + " | ".join(doc.goal_columns) + " |")
+    if not doc.goal_rows:  # no goals yet: a dash, not a table of dashes
+        return [*lines, doc.empty, ""]
+    # the first column names the goal ("Doel 1"): a chat shows each row as its own block
+    lines.append("|   | " + " | ".join(doc.goal_columns) + " |")
     lines.append("|---|" + "|".join("---" for _ in doc.goal_columns) + "|")
     for n, row in enumerate(doc.goal_rows, start=1):
         cells = [c if c == doc.empty else escape_cell(c) for c in row]
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
-    if not doc.goal_rows:
-        lines.append("| – | " + " | ".join(doc.empty for _ in doc.goal_columns) + " |")
+        lines.append(f"| {escape_cell(fmt(doc.goal_label, n=n))} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
 

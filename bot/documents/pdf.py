@@ -31,6 +31,8 @@ from bot.documents.font_dirs import FONT_DIRS
 from bot.documents.fonts import add_font
 from bot.errors import PopbotError
 
+log = logging.getLogger(__name__)
+
 # Fallbacks in the order they are tried (Debian: fonts-noto-core, fonts-noto-cjk,
 # fonts-noto-color-emoji). Emoji first: it also holds the joiners (ZWJ, VS16) that keep
 # an emoji sequence in one font. (regular, bold) file names; a missing one is skipped.
@@ -168,6 +170,29 @@ QUICK_FIT = True  # the benchmark's and the comparison test's baseline measures 
 
 
 class _Form(FPDF):
+    letterhead: tuple[str, str] = ("", "")  # organisation, "vertrouwelijk"
+    logo: Path | None = None
+
+    def header(self) -> None:
+        """Every page: the logo and the organisation left, who may read it right."""
+        organisation, confidential = self.letterhead
+        if not (organisation or confidential or self.logo):
+            return
+        top = self.get_y()
+        x = self.l_margin
+        if self.logo is not None:
+            self.image(str(self.logo), x=x, y=top - 2, h=9)
+            x += 32
+        self.set_xy(x, top)
+        self.set_font("body", "B", 9)
+        self.set_text_color(60)
+        self.cell(self.epw / 2, 5, organisation)
+        self.set_font("body", size=8)
+        self.set_x(self.l_margin + self.epw / 2)
+        self.cell(self.epw / 2, 5, confidential, align="R")
+        self.set_text_color(0)
+        self.set_y(top + 10)
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("body", size=8)
@@ -178,8 +203,17 @@ class _Form(FPDF):
 class _Page:
     """An A4 document with the fonts loaded, and its two text styles."""
 
-    def __init__(self, title: str, using: _Fonts, regular: Path, bold: Path) -> None:
+    def __init__(
+        self,
+        title: str,
+        using: _Fonts,
+        regular: Path,
+        bold: Path,
+        letterhead: tuple[str, str] = ("", ""),
+        logo: Path | None = None,
+    ) -> None:
         pdf = self.pdf = _Form(format="A4")
+        pdf.letterhead, pdf.logo = letterhead, logo
         pdf.set_title(title)
         pdf.set_creator("popbot")
         # only where it matters: a range makes fpdf2 check every character against it
@@ -197,11 +231,12 @@ class _Page:
         pdf.add_page()
 
     @classmethod
-    def of(cls, doc: Any, title: str, dirs: tuple[Path, ...]) -> tuple[_Page, Any]:
+    def of(cls, doc: Any, title: str, dirs: tuple[Path, ...], logo: Path | None = None) -> tuple[_Page, Any]:
         """A page for this document, and the document as it will be shown (see `_shown`)."""
         regular, bold = fonts(dirs)
         using = _fonts_for(_strings(doc), regular, dirs)
-        return cls(title, using, regular, bold), _shown(doc, using.covered)
+        shown = _shown(doc, using.covered)
+        return cls(title, using, regular, bold, shown.letterhead, _readable(logo)), shown
 
     def heading(self, text: str, size: float = 13) -> None:
         self.pdf.ln(3)
@@ -266,12 +301,30 @@ class _Page:
         return bytes(self.pdf.output())
 
 
-def render_pdf(doc: DraftDoc, font_dirs: tuple[Path, ...] = FONT_DIRS) -> bytes:
-    page, doc = _Page.of(doc, doc.title, font_dirs)
+def _readable(logo: Path | None) -> Path | None:
+    """The logo if it is a file fpdf2 can place; a missing or broken one is left out (and
+    logged): a wrong path in HR's file never stops a document."""
+    if logo is None or not str(logo):
+        return None
+    try:
+        with logo.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        log.error("the letterhead's logo %s cannot be read (%s): the documents go without it", logo, exc)
+        return None
+    if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+        log.error("the letterhead's logo %s is not a PNG or JPEG: the documents go without it", logo)
+        return None
+    return logo
+
+
+def render_pdf(doc: DraftDoc, font_dirs: tuple[Path, ...] = FONT_DIRS, logo: Path | None = None) -> bytes:
+    page, doc = _Page.of(doc, doc.title, font_dirs, logo)
     pdf, heading, para = page.pdf, page.heading, page.para
     page.header(doc.title, doc.header)
     pdf.set_text_color(0 if doc.complete else 170, 0, 0)
-    para(doc.status, "B")
+    if doc.status:
+        para(doc.status, "B")
     pdf.set_text_color(0)
     if doc.missing:
         para(doc.missing_label)
@@ -308,14 +361,15 @@ def render_pdf(doc: DraftDoc, font_dirs: tuple[Path, ...] = FONT_DIRS) -> bytes:
 
 
 def _goals_table(page: _Page, doc: DraftDoc) -> None:
-    # The form's goals table has six columns: it gets a landscape page, as on paper.
+    # Portrait like every other page: a document that turns sideways halfway is awkward to
+    # file and to print; a goal too long for a row of six columns becomes a block instead.
     pdf = page.pdf
-    pdf.add_page(orientation="L")
     page.heading(doc.goals_title)
     pdf.set_font("body", size=8.5)
     columns = ["#", *doc.goal_columns]
     rows = doc.goal_rows or [[doc.empty for _ in doc.goal_columns]]
-    widths = (0.4, *(2 for _ in doc.goal_columns))
+    # each column at least as wide as its heading's longest word: no heading breaks mid-word
+    widths = (3, *(max(8, *(len(w) for w in c.split())) for c in doc.goal_columns))
     if not page.fits(widths, [["", *r] for r in rows], 4.5):
         # a goal too long for one row of the table: one block per goal, as the form's columns
         page.blocks(doc.goal_columns, rows, lambda n: f"{doc.goals_title} {n}")
@@ -326,6 +380,7 @@ def _goals_table(page: _Page, doc: DraftDoc) -> None:
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
         line_height=4.5,
         text_align="LEFT",
+        padding=1.5,
     ) as table:
         head = table.row()
         for c in columns:
@@ -337,9 +392,11 @@ def _goals_table(page: _Page, doc: DraftDoc) -> None:
                 row.cell(cell)
 
 
-def render_alignment_pdf(doc: AlignmentDoc, font_dirs: tuple[Path, ...] = FONT_DIRS) -> bytes:
+def render_alignment_pdf(
+    doc: AlignmentDoc, font_dirs: tuple[Path, ...] = FONT_DIRS, logo: Path | None = None
+) -> bytes:
     """Both views side by side per theme, what agrees and differs, goals, kind, agenda."""
-    page, doc = _Page.of(doc, doc.title, font_dirs)
+    page, doc = _Page.of(doc, doc.title, font_dirs, logo)
     pdf = page.pdf
     page.header(doc.title, doc.header)
     if doc.not_prepared:
@@ -385,6 +442,7 @@ def _side_by_side(pdf: FPDF, doc: AlignmentDoc, rows: list[list[str]]) -> None:
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
         line_height=4.6,
         text_align="LEFT",
+        padding=1.5,
     ) as table:
         head = table.row()
         head.cell(doc.employee_label)

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, utc_now
 from bot.dialog import followup
 from bot.dialog.loaded import LoadedScript
+from bot.dialog.questions import DateQuestion
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
 from bot.documents.draft import build_draft, render_draft
-from bot.domain import SEEN_DELIVERIES, START, EmployeeRecord, milestones
+from bot.domain import SEEN_DELIVERIES, START, Answer, EmployeeRecord, milestones
 from bot.errors import DamagedData, StorageError
 from bot.messages import Incoming, Outgoing, Question, Text
 from bot.people.team import TeamDirectory, organisation_id
@@ -136,6 +137,8 @@ class Engine:
             s.script.commands for s in registry.current.values() if s.script.language != record.language
         ]
         own_pop = record.script_id == "pop" and "|" not in record.employee_id
+        if own_pop:
+            self._from_roster(record, loaded)
         return Turn(
             loaded,
             record,
@@ -144,7 +147,27 @@ class Engine:
             others,
             subject=self._subject(record),
             before_goals=(lambda: self.organisation_for(record)) if own_pop else None,
+            owner=self.team.name_of(record.employee_id) if own_pop and self.team else None,
         )
+
+    def _from_roster(self, record: EmployeeRecord, loaded: LoadedScript) -> None:
+        """The roster's conversation date answers the script's date question (`roster:
+        conversation`), kept in step with the roster; without one the question is asked."""
+        own = self.team.own(record.employee_id) if self.team is not None else None
+        for q in loaded.questions.values():
+            if not isinstance(q, DateQuestion) or q.roster != "conversation":
+                continue
+            held = record.answers.get(q.id)
+            if own is not None:
+                day = own.at.date().isoformat()
+                if held is None or held.value != day or not held.roster:
+                    record.answers[q.id] = Answer(
+                        value=day, roster=True, version=loaded.version, at=self.clock()
+                    )
+                if record.state == q.id:  # standing at it: go on as if it was never asked
+                    record.state = loaded.flow.next_state(q.id, record.values())
+            elif held is not None and held.roster:  # the roster no longer has it: ask
+                del record.answers[q.id]
 
     def organisation_for(self, record: EmployeeRecord) -> str | None:
         """What the employee's manager shares of the organisation's side, in the employee's
@@ -496,4 +519,4 @@ class Engine:
         if record is None:
             return None
         turn = self.turn(record)
-        return render_draft(turn.loaded, record, self.clock())
+        return render_draft(turn.loaded, record, self.clock(), employee=turn.subject or turn.owner)

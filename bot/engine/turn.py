@@ -24,7 +24,7 @@ from bot.dialog.questions import (
     TextQuestion,
     YesNoQuestion,
 )
-from bot.dialog.render import fmt, item_title, show
+from bot.dialog.render import asked_text, fmt, item_title, show
 from bot.dialog.schema import Commands
 from bot.documents.draft import render_draft
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
@@ -44,8 +44,10 @@ class Turn:
         other_commands: list[Commands] | None = None,
         subject: str | None = None,
         before_goals: Callable[[], str | None] | None = None,
+        owner: str | None = None,
     ):
         self.subject = subject  # whom the draft is about, by name (a preparation's employee)
+        self.owner = owner  # the employee's own name, from the roster (never their id)
         self.before_goals = before_goals  # the organisation's side, shown with the goals' step
         self.loaded = loaded
         self.script = loaded.script
@@ -178,7 +180,7 @@ class Turn:
             else:  # the employee's script: only an always-private question says so
                 said = privacy.asked if q.private else ""
             hint = "\n".join(h for h in (fmt(said, name=self.subject or ""), hint) if h)
-        text = fmt(q.text, name=self.subject) if self.subject else q.text
+        text = asked_text(q, self.subject)
         return Question(qid, text, q.kind, options, hint, shown, done)
 
     def yesno_question(self, qid: str, text: str) -> Question:
@@ -563,7 +565,13 @@ class Turn:
         for qid, q in self.loaded.questions.items():
             a = self.r.answers.get(qid)
             if a is not None and not isinstance(q, GroupQuestion):
-                out.append((qid, q.text, self.msgs.skipped if a.skipped else show(q, a.value, self.script)))
+                out.append(
+                    (
+                        qid,
+                        asked_text(q, self.subject),
+                        self.msgs.skipped if a.skipped else show(q, a.value, self.script),
+                    )
+                )
         return out
 
     def set_answer(self, question_id: str, text: str) -> str | None:
@@ -582,7 +590,7 @@ class Turn:
         return None
 
     def cmd_draft(self, _arg: str | None) -> None:
-        md = render_draft(self.loaded, self.r, self.now, employee=self.subject)
+        md = render_draft(self.loaded, self.r, self.now, employee=self.subject or self.owner)
         self.out.append(
             Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
         )
@@ -681,7 +689,7 @@ class Turn:
                     entries.append((item_title(q, i, item), qid, i))
             else:
                 value = self.msgs.skipped if a.skipped else show(q, a.value, self.script)
-                entries.append((f"{q.text} — {_short(value)}", qid, None))
+                entries.append((f"{asked_text(q, self.subject)} — {_short(value)}", qid, None))
         return entries
 
     def cmd_private(self, arg: str | None) -> None:

@@ -148,10 +148,14 @@ class Composer:
             return self._plain(fmt(texts.reminder, **params), texts, params, email)
         if kind == "delivered":
             return self._plain(fmt(texts.delivered, **params), texts, params, email)
-        # review (to the employee) and delivery (to the manager) carry the draft as the manager gets it
-        reader = manager or to
-        doc = self.draft(person, reader, record, now)
-        pdf = Document(self.filename(texts, person), pdf_of(doc, self.font_dirs), mime="application/pdf")
+        # review (to the employee) and delivery (to the manager) carry the draft as the manager gets
+        # it: the same answers, in the reader's own language (an English employee reads English)
+        doc = self.draft(person, to, record, now, manager=manager)
+        pdf = Document(
+            self.filename(texts, person),
+            pdf_of(doc, self.font_dirs, self.config.letterhead.logo),
+            mime="application/pdf",
+        )
         text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
         parts: list[Outgoing] = [Text(text), pdf]
         if kind == "delivery" and self.managers is not None and manager is not None:
@@ -160,7 +164,7 @@ class Composer:
                 Text(to_text(alignment)),
                 Document(
                     self.filename(texts, person, texts.alignment_filename),
-                    alignment_pdf_of(alignment, self.font_dirs),
+                    alignment_pdf_of(alignment, self.font_dirs, self.config.letterhead.logo),
                     mime="application/pdf",
                 ),
             ]
@@ -199,10 +203,9 @@ class Composer:
             if self.config.hr.email:  # told before agreeing: the agreed actions go to HR
                 text += "\n\n" + fmt(texts.hr_told, **params)
             return Composed(ask(text), self._subject(texts, params))
-        pdf = self.final_pdf(person, manager, to, record, now, texts)
         if entry.kind == "agree_request":
             parts = [
-                pdf,
+                self.final_pdf(person, manager, to, record, now, texts),
                 *ask(fmt(texts.agree_request, **params)),
                 *self.interval_offer(person, to, record, texts, ref, email),
             ]
@@ -213,6 +216,7 @@ class Composer:
             for role, who in (("employee", person), ("manager", manager))
             if who and role not in agreed
         ]
+        pdf = self.final_pdf(person, manager, to, record, now, texts, working=bool(missing))
         if missing:  # the window passed without both: the draft is the working POP
             days = self.config.timeline.agreement_window
             text = fmt(texts.working, open=", ".join(missing), days=days, **params)
@@ -316,11 +320,27 @@ class Composer:
         record: EmployeeRecord | None,
         now: datetime,
         texts: Texts,
+        working: bool = False,
     ) -> Document:
-        """The POP with who agreed when: one signed document, in the manager's language."""
-        reader = manager or to
-        doc = self.draft(person, reader, record, now, final=self.signatures(person, manager, reader, record))
-        return Document(self.filename(texts, person), pdf_of(doc, self.font_dirs), mime="application/pdf")
+        """The POP with who agreed when, in the reader's language: titled and named as final,
+        as a later version, or — without both agreements — as the working POP; never a concept."""
+        reader = to
+        title, signed = self.signatures(person, manager, reader, record)
+        rtexts = self.config.texts(reader.language)
+        version = record.versions.get(person.conversation, 1) if record is not None else 1
+        words = self.scripts.for_language(reader.language).script.agreement
+        if working and words is not None and words.working_title:
+            title, name = words.working_title, rtexts.working_filename
+        elif version > 1:
+            name = fmt(rtexts.version_filename, name="{name}", version=version)
+        else:
+            name = rtexts.final_filename
+        doc = self.draft(person, reader, record, now, final=(title, signed), manager=manager)
+        return Document(
+            self.filename(texts, person, name),
+            pdf_of(doc, self.font_dirs, self.config.letterhead.logo),
+            mime="application/pdf",
+        )
 
     def signatures(
         self, person: Person, manager: Person | None, reader: Person, record: EmployeeRecord | None
@@ -364,6 +384,7 @@ class Composer:
             header=draft.header[:-1],  # employee, manager, conversation — the same as the draft's
             conversation_day=(person.conversation_at() or now).date(),
             organisation=self.organisation_side(manager, now),
+            letterhead=self.config.letterhead.organisation,
         )
 
     def organisation_side(self, manager: Person, now: datetime) -> list[QA]:
@@ -419,21 +440,27 @@ class Composer:
         record: EmployeeRecord | None,
         now: datetime,
         final: tuple[str, dict[str, str]] | None = None,
+        manager: Person | None = None,
     ) -> DraftDoc:
+        """The POP about `person` for `reader`, with the manager's line (`manager`, or the
+        reader when the reader is not the person)."""
         loaded = self.scripts.for_language(reader.language)
         record = record or EmployeeRecord(employee_id=person.id, language=person.language)
         texts = self.config.texts(reader.language)
-        manager = (texts.manager_label, reader.name) if reader.id != person.id else None
+        boss = manager or (reader if reader.id != person.id else None)
+        line = (texts.manager_label, boss.name) if boss is not None else None
         conversation = person.conversation_at()
         return build_draft(
             loaded,
             record,
             now.astimezone(ZoneInfo(reader.timezone)),
             employee=person.name,
-            manager=manager,
+            manager=line,
             conversation=self.when(conversation, reader) if conversation else None,
             final=final,
             conversation_day=conversation.date() if conversation else None,
+            department=person.department,
+            organisation=self.config.letterhead.organisation,
         )
 
     @staticmethod
@@ -443,13 +470,13 @@ class Composer:
         return f"{stem}.pdf"
 
 
-def pdf_of(doc: DraftDoc, font_dirs: tuple[Path, ...]) -> bytes:
+def pdf_of(doc: DraftDoc, font_dirs: tuple[Path, ...], logo: str = "") -> bytes:
     from bot.documents.pdf import render_pdf  # fpdf2 is loaded by the first PDF, not at start
 
-    return render_pdf(doc, font_dirs)
+    return render_pdf(doc, font_dirs, Path(logo) if logo else None)
 
 
-def alignment_pdf_of(doc: AlignmentDoc, font_dirs: tuple[Path, ...]) -> bytes:
+def alignment_pdf_of(doc: AlignmentDoc, font_dirs: tuple[Path, ...], logo: str = "") -> bytes:
     from bot.documents.pdf import render_alignment_pdf
 
-    return render_alignment_pdf(doc, font_dirs)
+    return render_alignment_pdf(doc, font_dirs, Path(logo) if logo else None)

@@ -182,6 +182,9 @@ class Texts(_Strict):
     email_body: str
     manager_label: str
     pdf_filename: str
+    final_filename: str  # the signed POP: {name}; a later version's: {name} {version}
+    version_filename: str
+    working_filename: str  # the draft that became the working POP without both agreements
     prep_invitation: str
     prepare_button: str
     prep_subject: str
@@ -231,9 +234,17 @@ class HrConfig(_Strict):
     fields: list[str] = ["doel", "activiteit", "ondersteuning", "planning"]
 
 
+class Letterhead(_Strict):
+    """What every document carries at the top of each page: the organisation, its logo."""
+
+    organisation: str = Field(default="", max_length=120)
+    logo: str = ""  # a PNG or JPEG file, relative to the schedule file or absolute
+
+
 class ScheduleConfig(_Strict):
     _calendars: dict[str, Calendar] = PrivateAttr(default_factory=dict)
 
+    letterhead: Letterhead = Letterhead()
     timeline: Offsets
     follow_up: FollowUpConfig
     working_hours: WorkingHours

@@ -173,7 +173,7 @@ async def test_the_whole_dialog_by_polling_with_buttons(bot: Bot) -> None:
     await bot.settle("sendDocument")
     doc = bot.api.of("sendDocument")[-1].params
     content = doc["document"]["content"].decode("utf-8")
-    assert "| 1 | Klantgericht werken |" in content and "Dit concept is compleet." in content
+    assert "| Doel 1 | Klantgericht werken |" in content and "Dit concept is compleet." in content
     assert "Gehele of gedeeltelijke banenruil (jobrotation), Iemand zoeken die wil en kan coachen" in content
     assert doc["document"]["filename"].endswith(".md")
     assert "GEHEIM" not in content

@@ -82,7 +82,7 @@ async def test_invite_then_the_whole_dialog_to_concept(api: FakeTelegram, tmp_pa
         api.push(message(ANNA, "/concept"))
         await api.wait_for(lambda: len(api.of("sendDocument")) >= 2, timeout=30)  # done + /concept
         content = api.of("sendDocument")[-1].params["document"]["content"].decode("utf-8")
-        assert "| 1 | Klantgericht werken |" in content
+        assert "| Doel 1 | Klantgericht werken |" in content
     finally:
         proc.send_signal(signal.SIGINT)
         out_bytes, err_bytes = await asyncio.wait_for(proc.communicate(), 30)

@@ -27,7 +27,7 @@ async def test_full_route_reaches_a_draft_with_the_answers(chat: Chat) -> None:
     assert "Dit concept is compleet." in draft
     # The goals table: five columns of the POP form plus the term.
     assert (
-        "| 1 | Klantgericht werken | Zes donderdagmiddagen meewerken op de servicebalie | "
+        "| Doel 1 | Klantgericht werken | Zes donderdagmiddagen meewerken op de servicebalie | "
         "Ik kan zelfstandig klanten te woord staan | 15 maart tot 1 mei 2027 | 24 werkuren supervisie | "
         "Korte termijn (binnen een jaar) |"
     ) in draft

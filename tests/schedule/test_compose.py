@@ -41,7 +41,7 @@ def test_the_invitation_in_chat_has_a_start_button_and_says_when() -> None:
         isinstance(button, Button) and button.action == "start" and button.label == "Begin met voorbereiden"
     )
     assert button.text.startswith(
-        "Hoi Anna! Op maandag 18 januari om 10:00 heb je je POP-gesprek met Mila Bakker."
+        "Hoi Anna! Op maandag 18 januari 2027 om 10:00 heb je je POP-gesprek met Mila Bakker."
     )
     assert "20 minuten" in button.text
 
@@ -51,7 +51,7 @@ def test_an_emailed_invitation_carries_the_personal_telegram_link() -> None:
     got = c.compose(entry("invitation"), ANNA, MILA, ANNA, None, NOW, delivery_at=NOW, email=True)
     (text,) = got.parts
     assert isinstance(text, Text) and text.text.endswith("https://t.me/pop_bot?start=TOKEN-anna")
-    assert got.subject == "Concept-POP van Anna de Vries — gesprek op maandag 18 januari om 10:00"
+    assert got.subject == "Concept-POP van Anna de Vries — gesprek op maandag 18 januari 2027 om 10:00"
 
 
 def test_the_managers_delivery_is_in_the_managers_language_and_time_zone() -> None:
@@ -61,7 +61,7 @@ def test_the_managers_delivery_is_in_the_managers_language_and_time_zone() -> No
     text, pdf = got.parts
     assert isinstance(text, Text) and isinstance(pdf, Document)
     assert text.text.startswith(
-        "Hi Mila, here is Anna de Vries's draft POP for your conversation on Monday 18 January at 09:00"
+        "Hi Mila, here is Anna de Vries's draft POP for your conversation on Monday 18 January 2027 at 09:00"
     )
     assert "Late:" in text.text and "has not finished preparing" in text.text
     assert "attached as a PDF" in text.text

@@ -1,0 +1,237 @@
+"""A whole round, played: every message, card, page and document popbot makes, kept as text.
+
+One roster — Anna (full route, console), Tom (short route, Telegram), Ben (English, Slack),
+their manager Mila (Slack), Mila's manager Sara (e-mail only) and HR — from the invitation
+through the T−7 documents, the agreement, the signed POP and a check-in. Every chat turn
+goes out through the platform's own sending code to its fake server on 127.0.0.1, so what
+is kept is the payload as sent.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.console import render as console_render
+from adapters.slack.sender import deliver as slack_deliver
+from adapters.slack.sender import tag
+from adapters.telegram.sender import deliver as telegram_deliver
+from bot.messages import Document, Incoming, Outgoing
+from bot.people.access import Access
+from bot.schedule.outbox import Outbox
+from storage import TinyDBStore
+from storage.outbox_files import OutboxFiles
+from tests.helpers import FULL_ROUTE, FULL_ROUTE_EN, MANAGER_ROUTE, SHORT_ROUTE
+from tests.schedule_world import TOM_CHAT, World
+
+ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone,department
+e4711,Sara Smit,sara@example.org,nl,,,,,Europe/Amsterdam,Directie
+e4712,Mila Bakker,mila@example.org,nl,e4711,slack,U0MILA,,Europe/Amsterdam,Klantenservice
+e4713,Anna de Vries,anna@example.org,nl,e4712,console,,2027-01-18 10:00,Europe/Amsterdam,Klantenservice
+e4714,Ben Jansen,ben@example.org,en,e4712,slack,U0BEN,2027-01-19 14:30,Europe/London,Klantenservice
+e4715,Tom Visser,tom@example.org,nl,e4712,telegram,,2027-01-20 11:00,Europe/Amsterdam,Klantenservice
+"""
+# The roster holds every conversation's date: nobody is asked for it (issue 27), so the
+# routes leave the date answer out.
+ANNA_ROUTE = [
+    "15 maart 2027 tot 1 mei 2027" if a == "15 maart tot 1 mei 2027" else a
+    for a in FULL_ROUTE
+    if a != "14-12-2026"
+]
+BEN_ROUTE = [
+    "15 March 2027 to 1 May 2027" if a == "15 maart tot 1 mei 2027" else a
+    for a in FULL_ROUTE_EN
+    if a != "14-12-2026"
+]
+TOM_ROUTE = [SHORT_ROUTE[0], SHORT_ROUTE[1], *SHORT_ROUTE[3:]]
+IDS = ("e4711", "e4712", "e4713", "e4714", "e4715")
+SLACK_PEOPLE = {"DU0MILA": "e4712", "DU0BEN": "e4714"}
+LANGUAGE = {"e4711": "nl", "e4712": "nl", "e4713": "nl", "e4714": "en", "e4715": "nl"}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One thing a person got: where, in which language, and its text."""
+
+    who: str
+    channel: str  # console, telegram, slack, teams, email, web, pdf
+    language: str
+    text: str
+    markup: str = "plain"  # how the channel reads the text: plain, html, mrkdwn, card, markdown
+    final: bool = False  # a final document: never called a concept
+    name: str = ""  # a file's name, a page's path
+
+
+@dataclass
+class Round:
+    seen: list[Seen] = field(default_factory=list)
+
+    def add(self, *items: Seen) -> None:
+        self.seen.extend(items)
+
+    def dump(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, s in enumerate(self.seen):
+            (folder / f"{n:03d}-{s.who}-{s.channel}.txt").write_text(
+                f"{s.channel} {s.language} {s.markup} final={s.final} {s.name}\n\n{s.text}", encoding="utf-8"
+            )
+
+
+def slack_texts(node: Any) -> list[str]:
+    """The words of Block Kit blocks, as a reader sees them (not action ids or values)."""
+    if isinstance(node, list):
+        return [t for n in node for t in slack_texts(n)]
+    if not isinstance(node, dict):
+        return []
+    out: list[str] = []
+    text = node.get("text")
+    if isinstance(text, dict):
+        out.append(str(text.get("text", "")))
+    elif isinstance(text, str) and node.get("type") in ("mrkdwn", "plain_text"):
+        out.append(text)
+    for key in ("elements", "fields", "options", "placeholder", "accessory"):
+        if key in node:
+            out += slack_texts(node[key])
+    return out
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+async def run_until(w: World, until: datetime) -> None:
+    s = w.schedulers[-1]
+    while w.now < until:
+        w.now = min(until, w.now.replace(minute=0) + timedelta(hours=1))
+        await s.run_due()
+
+
+class Players:
+    """Each person's chat, sent out the way their platform sends it."""
+
+    def __init__(self, w: World, r: Round) -> None:
+        self.w, self.r = w, r
+        self.client = AsyncWebClient(token="xoxb-test", base_url=w.slack.url)
+
+    async def show(self, who: str, out: list[Outgoing]) -> None:
+        w = self.w
+        lang = LANGUAGE[who]
+        if who == "e4713":  # the console
+            self.r.add(Seen(who, "console", lang, console_render(out, 100)))
+            for d in out:
+                if isinstance(d, Document) and isinstance(d.content, bytes) and d.mime == "application/pdf":
+                    self.r.add(Seen(who, "pdf", lang, pdf_text(d.content), markup="pdf", name=d.filename))
+        elif who == "e4715":
+            await telegram_deliver(w.channels["telegram"].bot, TOM_CHAT, out)  # type: ignore[attr-defined]
+        else:
+            user = {"e4712": "U0MILA", "e4714": "U0BEN"}[who]
+            await slack_deliver(self.client, f"D{user}", out)
+
+    async def play(self, who: str, answers: list[str], start: list[Outgoing] | None = None) -> None:
+        engine, lang = self.w.engine, LANGUAGE[who]
+        await self.show(who, start if start is not None else await engine.start(who, lang))
+        for a in answers:
+            await self.show(who, await engine.handle(who, Incoming.say(a), lang))
+
+    def collect(self) -> None:
+        """What the fake servers, the mailbox and the console inboxes hold, as text."""
+        w, r = self.w, self.r
+        for call in w.telegram.of("sendMessage"):
+            r.add(Seen("e4715", "telegram", "nl", call.params.get("text", ""), markup="html"))
+            markup = call.params.get("reply_markup")
+            if markup:
+                rows = json.loads(markup) if isinstance(markup, str) else markup
+                labels = [b["text"] for row in rows["inline_keyboard"] for b in row]
+                r.add(Seen("e4715", "telegram", "nl", "\n".join(labels)))
+        for call in w.telegram.of("sendDocument"):
+            r.add(Seen("e4715", "telegram", "nl", call.params.get("caption") or "", markup="html"))
+        kinds = ("agree_request", "final", "final_manager")  # the POP to sign, the signed POP
+        final_entries = [e for e in Outbox(OutboxFiles(w.data)).everything() if e.kind in kinds]
+        # a sent entry forgets its parts (they hold answers): the part numbers a message can have
+        finals = {tag(f"{e.key}#{i}") for e in final_entries for i in range(8)}
+        final_keys = {e.key for e in final_entries}
+        for call in w.slack.of("chat.postMessage"):
+            who = SLACK_PEOPLE.get(str(call.params.get("channel")), "?")
+            blocks = call.params.get("blocks")
+            text = "\n".join(slack_texts(blocks)) if blocks else str(call.params.get("text") or "")
+            r.add(Seen(who, "slack", LANGUAGE.get(who, "nl"), text, markup="mrkdwn"))
+        for channel, messages in w.slack.history.items():
+            who = SLACK_PEOPLE.get(channel, "?")
+            for m in messages:
+                for f in m.get("files") or []:
+                    up = w.slack.uploads[f["id"]]
+                    name = str(up["name"])
+                    if name.endswith(".pdf"):
+                        final = any(t in name for t in finals)
+                        r.add(
+                            Seen(
+                                who,
+                                "pdf",
+                                LANGUAGE[who],
+                                pdf_text(up["content"]),
+                                markup="pdf",
+                                name=name,
+                                final=final,
+                            )
+                        )
+        for msg in w.mailbox.messages:
+            to = str(msg["To"])
+            who = {"sara@example.org": "e4711", "mila@example.org": "e4712"}.get(
+                to.split("<")[-1].strip(">"), to
+            )
+            for part in msg.walk():
+                if part.get_content_type() == "text/plain":
+                    r.add(Seen(who, "email", "nl", str(msg["Subject"]) + "\n" + part.get_content()))
+                elif part.get_content_type() == "application/pdf":
+                    r.add(
+                        Seen(
+                            who,
+                            "pdf",
+                            "nl",
+                            pdf_text(part.get_content()),
+                            markup="pdf",
+                            name=part.get_filename() or "",
+                        )
+                    )
+        store = TinyDBStore(w.data)
+        for item in store.load_inbox("e4713"):
+            r.add(Seen("e4713", "console", "nl", str(item["text"])))
+            final = str(item["key"]).split("#")[0] in final_keys
+            for f in item.get("files") or []:
+                p = store.inbox_folder("e4713") / f
+                if f.endswith(".pdf") and p.exists():
+                    text = pdf_text(p.read_bytes())
+                    r.add(Seen("e4713", "pdf", "nl", text, markup="pdf", name=f, final=final))
+
+
+async def play_round(w: World, r: Round) -> None:
+    p = Players(w, r)
+    Access(TinyDBStore(w.data), lambda: w.now).bind("telegram", str(TOM_CHAT), "e4715")
+    w.scheduler().sync()
+    await run_until(w, datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
+    invitation = next(
+        c
+        for c in w.slack.of("chat.postMessage")
+        if c.params.get("channel") == "DU0MILA" and "prep:" in json.dumps(c.params.get("blocks"))
+    )
+    value = json.dumps(invitation.params["blocks"])
+    action = value.split('"value": "', 1)[1].split('"', 1)[0]
+    await p.play("e4712", MANAGER_ROUTE, await w.engine.prepare("e4712", action.removeprefix("prep:")))
+    await p.play("e4713", ANNA_ROUTE)
+    await p.play("e4714", BEN_ROUTE)
+    await p.play("e4715", TOM_ROUTE)
+    await run_until(w, datetime(2027, 1, 21, 12, 0, tzinfo=UTC))
+    ref = w.engine.team.own("e4713").ref  # type: ignore[union-attr]
+    await p.show("e4713", await w.engine.act("e4713", f"agree:{ref}:1"))
+    await run_until(w, datetime(2027, 1, 21, 14, 0, tzinfo=UTC))
+    await p.show("e4712", await w.engine.act("e4712", f"agree:{ref}:1"))
+    await run_until(w, datetime(2027, 1, 22, 12, 0, tzinfo=UTC))
+    await run_until(w, datetime(2027, 4, 22, 12, 0, tzinfo=UTC))
+    p.collect()
