@@ -15,14 +15,32 @@ from bot.dialog.schema import Script
 from bot.dialog.source import Loc, position, tree_position
 from bot.domain import DONE, START
 
-
 # What the code fills into a script's texts, per section: a `{…}` not listed is refused, so a
 # typo (`{naam}`) or a variable a text never receives is found by the validator, not shown
 # to an employee. Keep in step with the calls of `fmt` that fill each section's texts.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "messages": frozenset(
-        "answer answered command commands count faq help label length marker max min name number "
-        "question title today total word".split()
+        [
+            "answer",
+            "answered",
+            "command",
+            "commands",
+            "count",
+            "faq",
+            "help",
+            "label",
+            "length",
+            "marker",
+            "max",
+            "min",
+            "name",
+            "number",
+            "question",
+            "title",
+            "today",
+            "total",
+            "word",
+        ]
     ),
     "steps": frozenset({"item", "n", "name"}),  # a manager's questions name the employee
     "words": frozenset({"day", "month", "year", "value", "min", "max", "low", "high"}),
