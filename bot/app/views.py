@@ -11,42 +11,38 @@ from zoneinfo import ZoneInfo
 
 from bot.app.wiring import Parts
 from bot.clock import Clock
-from bot.domain import DONE, START, milestones
+from bot.domain import DONE, START
 from bot.errors import StorageError
 from bot.people.roster import Person, Roster
 from bot.schedule.outbox import Entry, Outbox
+from bot.schedule.progress import STAGES, recount
 from bot.schedule.recipients import Recipients
 
 SUMMARY_DAYS = 14
-
-STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
 
 
 def count_from_records(parts: Parts, outbox: Outbox, people: list[Person]) -> None:
     """The progress log written from every record and plan, once (a data folder of before it).
     A damaged record counts as nothing reached (`popbot data check` names it)."""
-    damaged: list[str] = []
-    for p in people:
-        row = standing(parts, outbox, p, damaged)
-        parts.store.mark_progress(p.id, p.conversation, [s for s in STAGES[1:] if row[s]])
-    parts.store.start_progress()
+    recount(parts.store, parts.store, outbox, people)
 
 
 def standing(parts: Parts, outbox: Outbox, p: Person, damaged: list[str] | None = None) -> dict[str, Any]:
-    """Where one person stands — their progress, never their answers. With `damaged`, a
-    record or plan that cannot be read is named there and the row says so (`damaged`),
-    instead of raising: one damaged file does not take a whole page down."""
+    """Where one person stands — their progress, never their answers. The stages come from
+    the progress log, the one source every view counts from (the console's round, the
+    manager's page, `roster show`), so no two places disagree. With `damaged`, a record that
+    cannot be read is named there and the row says so, instead of raising."""
     try:
         record = parts.store.load(p.id)
-        sent = {e.kind for e in outbox.for_person(p.id, damaged) if e.status == "sent"}
     except StorageError as exc:
         if damaged is None:
             raise
         damaged.append(f"{p.id}: {exc}")
-        return _row(p, "damaged", set(), set()) | {"damaged": True}
-    # the rule the progress log counts by
-    reached = milestones(record, p.conversation) if record else set()
-    return _row(p, _status(p, record), reached, sent)
+        return _row(p, "damaged", set()) | {"damaged": True}
+    if not parts.store.has_progress():
+        count_from_records(parts, outbox, [p])
+    reached = parts.store.progress_of([(p.id, p.conversation)])[p.id] if p.active else set()
+    return _row(p, _status(p, record), reached)
 
 
 def _status(p: Person, record: Any) -> str:
@@ -59,7 +55,7 @@ def _status(p: Person, record: Any) -> str:
     return f"at {record.state} ({len(record.answers)} answers)"
 
 
-def _row(p: Person, status: str, reached: set[tuple[str, str]], sent: set[str]) -> dict[str, Any]:
+def _row(p: Person, status: str, reached: set[str]) -> dict[str, Any]:
     when = p.conversation_at()
     return {
         "id": p.id,
@@ -70,11 +66,7 @@ def _row(p: Person, status: str, reached: set[tuple[str, str]], sent: set[str]) 
         "status": status,
         "active": p.active,
         "damaged": False,
-        "invited": "invitation" in sent,
-        "started": (p.conversation, "started") in reached,
-        "finished": (p.conversation, "finished") in reached,
-        "delivered": "delivery" in sent,
-        "agreed": (p.conversation, "agreed") in reached,
+        **{stage: stage in reached for stage in STAGES[1:]},
     }
 
 

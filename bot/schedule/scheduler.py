@@ -32,6 +32,7 @@ from bot.ports import Channel, ProgressStore, Store
 from bot.schedule import ahead
 from bot.schedule.compose import Composer
 from bot.schedule.outbox import OPEN, Entry, Outbox
+from bot.schedule.progress import recount
 from bot.schedule.recipients import Recipients
 from bot.schedule.timeline import (
     ScheduleConfig,
@@ -173,6 +174,13 @@ class Scheduler:
         affected = [p.id for p in after if p.id in changed or p.manager in changed]
         self.roster.save(after, pending=affected)
         planned = self._plan_pending(affected)
+        # someone new to the roster, or in a new round, may have answered before: their
+        # record counts from now on, so every view shows the same figures (issue 27)
+        fresh = {*result.added, *result.updated}
+        if self.milestones is not None and self.milestones.has_progress():
+            damaged = recount(self.store, self.milestones, self.outbox, [p for p in after if p.id in fresh])
+            if damaged:
+                log.error("the progress counts passed over what they could not read: %s", "; ".join(damaged))
         return result, planned, resumed
 
     def finish_import(self) -> int | None:

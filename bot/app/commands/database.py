@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -59,6 +60,9 @@ def cmd_db_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_data_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Files → PostgreSQL, or back; the source is only read."""
     from bot.app.stores import Stores, open_stores
+    from bot.people.roster import Roster
+    from bot.schedule.outbox import Outbox
+    from bot.schedule.progress import recount
     from storage.transfer import TargetNotEmpty, transfer
 
     def stores(where: str) -> Stores:
@@ -76,6 +80,12 @@ def cmd_data_migrate(args: argparse.Namespace, settings: Settings) -> int:
     mode = "replace" if args.replace else "merge" if args.merge else "new"
     try:
         report = transfer(source, target, origin=_origin(source_where), mode=mode, say=print)
+        if report.verified:  # the target's counts from its own records: the same figures as here
+            people = Roster(target.people).everyone()
+            damaged = recount(target.people, target.people, Outbox(target.outbox), people)
+            print(f"progress counts: rebuilt from the records of {len(people)} people in the target")
+            for item in damaged:
+                print(f"popbot: not counted (damaged): {item}", file=sys.stderr)
     except TargetNotEmpty as exc:
         raise PopbotError(
             f"{exc}. Nothing was copied. Use --replace to remove the target's data first, or "

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from bot.app.published import figures, per_stage
 from bot.app.settings import LANGUAGES, Settings
-from bot.app.views import STAGES, standing, team_counts
+from bot.app.views import standing, team_counts
 from bot.app.wiring import Parts
 from bot.clock import utc_now
 from bot.people.roster import RosterError, parse_roster
 from bot.schedule.outbox import Outbox
+from bot.schedule.progress import STAGES
 
 
 def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,7 +25,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.published import figures, per_stage
-from bot.app.views import STAGES, entry_row, schedule_summary, schedule_view, standing, team_counts
+from bot.app.views import entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
 from bot.app.web.oidc import Flow, Oidc
@@ -38,6 +38,7 @@ from bot.domain import DONE
 from bot.errors import PopbotError, StorageError
 from bot.people.team import prep_id
 from bot.schedule.outbox import Outbox
+from bot.schedule.progress import STAGES
 
 log = logging.getLogger("popbot")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
