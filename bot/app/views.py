@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 from bot.app.wiring import Parts
 from bot.clock import Clock
+from bot.dialog.render import fmt
 from bot.domain import DONE, START
 from bot.errors import StorageError
 from bot.people.roster import Person, Roster
 from bot.schedule.outbox import Entry, Outbox
 from bot.schedule.progress import STAGES, recount
 from bot.schedule.recipients import Recipients
+from bot.schedule.timeline import Texts
 
 SUMMARY_DAYS = 14
 
@@ -94,33 +96,46 @@ class ScheduleView:
     damaged: list[str] = field(default_factory=list)  # what could not be read, to mark on the page
 
 
-def entry_row(scheduler: ScheduleView, e: Entry) -> dict[str, Any]:
+def entry_row(scheduler: ScheduleView, e: Entry, words: Texts | None = None) -> dict[str, Any]:
+    """One message of the schedule. With `words` (the schedule's texts in the reader's
+    language) for people: names, the kind and state by their names, dates as the language
+    writes them; without, for scripts and the operator's CLI: ids, kinds and ISO times."""
     person = scheduler.roster.get(e.person)
     to = scheduler.roster.get(e.to) if e.to else scheduler.recipients.recipient(e, person) if person else None
     zone = ZoneInfo((to or person).timezone if (to or person) else "UTC")  # type: ignore[union-attr]
     via = e.channel or ((scheduler.recipients.route(to) or ("unreachable",))[0] if to else "–")
+
+    def when(at: datetime) -> str:
+        local = at.astimezone(zone)
+        return local.strftime("%Y-%m-%d %H:%M %Z") if words is None else moment(local, words)
+
     detail = e.error if e.status == "failed" else e.note
     if e.status in ("planned", "sending") and e.attempts:
-        detail = (
-            f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}" if e.next_try else e.error
-        )
+        if e.next_try and words is not None:
+            detail = fmt(words.retrying, number=e.attempts + 1, when=when(e.next_try), error=e.error)
+        elif e.next_try:
+            detail = f"try {e.attempts + 1} at {e.next_try:%Y-%m-%d %H:%M} UTC: {e.error}"
+        else:
+            detail = e.error
     if e.deadline and e.status == "planned":
-        detail = f"when finished, at the latest {e.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+        latest = words.at_the_latest if words is not None else "when finished, at the latest {when}"
+        detail = fmt(latest, when=when(e.deadline))
+    named = words is not None
     return {
         "key": e.key,
-        "due": e.due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+        "due": when(e.due),
         "due_utc": e.due.astimezone(UTC).isoformat(),
-        "kind": e.kind,
-        "person": e.person,
-        "to": to.id if to else "–",
+        "kind": words.kinds.get(e.kind, e.kind) if words is not None else e.kind,
+        "person": (person.name if person else e.person) if named else e.person,
+        "to": ((to.name if named else to.id) if to else "–"),
         "via": via,
-        "status": e.status,
+        "status": words.statuses.get(e.status, e.status) if words is not None else e.status,
         "late": e.late,
         "detail": detail,
     }
 
 
-def schedule_summary(scheduler: ScheduleView) -> dict[str, Any]:
+def schedule_summary(scheduler: ScheduleView, words: Texts | None = None) -> dict[str, Any]:
     """Failures, what is due per UTC day and kind for the next two weeks, and how many are
     open at all — counted from the due-time index (an hour's file each), so it costs the
     same at 10,000 people as at 10."""
@@ -134,12 +149,36 @@ def schedule_summary(scheduler: ScheduleView) -> dict[str, Any]:
         if today.isoformat() <= hour[:10] <= last.isoformat():
             days.setdefault(hour[:10], Counter())[kind] += n
     return {
-        "failed": [entry_row(scheduler, e) for e in scheduler.outbox.failed(scheduler.damaged)],
-        "next_days": {day: dict(sorted(kinds.items())) for day, kinds in sorted(days.items())},
+        "failed": [entry_row(scheduler, e, words) for e in scheduler.outbox.failed(scheduler.damaged)],
+        "next_days": {
+            _day(day, words): {(words.kinds.get(k, k) if words else k): n for k, n in sorted(kinds.items())}
+            for day, kinds in sorted(days.items())
+        },
         "from": today.isoformat(),
         "to": last.isoformat(),
         "open": sum(everything.values()),
     }
+
+
+def moment(at: datetime, words: Texts) -> str:
+    """A moment as the reader's language writes it (the schedule's format: with its year)."""
+    return fmt(
+        words.date_format, weekday=words.weekdays[at.weekday()], day=at.day,
+        month=words.months[at.month - 1], year=at.year, time=at.strftime("%H:%M"),
+    )  # fmt: skip
+
+
+def _day(iso: str, words: Texts | None) -> str:
+    if words is None:
+        return iso
+    d = datetime.fromisoformat(iso)
+    return fmt(
+        words.day_format,
+        weekday=words.weekdays[d.weekday()],
+        day=d.day,
+        month=words.months[d.month - 1],
+        year=d.year,
+    )
 
 
 def schedule_view(parts: Parts) -> ScheduleView:

@@ -95,6 +95,11 @@ class Parts:
     def schedule_config(self) -> ScheduleConfig:
         return load_schedule(self.settings.popbot_schedule)
 
+    def kind_names(self, language: str) -> dict[str, str]:
+        """The schedule's names for its kinds of message and their states, in a language."""
+        texts = self.schedule_config.texts(language)
+        return {**texts.kinds, **texts.statuses}
+
     def _recover(self) -> None:
         """What a kill left behind, put right before anything else is done."""
         self.store.sweep_leftovers()  # a writer's temporary file: a copy of someone's answers
@@ -124,6 +129,7 @@ class Parts:
             organisation=self._family("organisation"),
             outbox=Outbox(self.outbox_files),  # a POP changed during the year is agreed again
             agreement_window=self.schedule_config.timeline.agreement_window,
+            kind_names=self.kind_names,
             checkin_question=self.schedule_config.follow_up.checkin_question,
             milestones=self.store,
             clock=self.clock,

@@ -7,6 +7,7 @@ so each is a room of its own and nothing imports back in a circle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -47,8 +48,10 @@ class EngineView(Protocol):
     store: Store
     clock: Clock
     sessions: Sessions
+    kind_names: Callable[[str], dict[str, str]] | None  # the schedule's names of its messages
 
     def turn(self, record: EmployeeRecord) -> Turn: ...
+    def registry_of(self, script_id: str) -> ScriptRegistry: ...
     async def load(
         self, employee_id: str, language: str | None, script_id: str = "pop"
     ) -> EmployeeRecord: ...

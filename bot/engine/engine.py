@@ -62,6 +62,7 @@ class Engine:
         organisation: ScriptRegistry | None = None,
         outbox: Outbox | None = None,
         agreement_window: int = 30,
+        kind_names: Callable[[str], dict[str, str]] | None = None,
         checkin_question: str | None = "evaluatiemoment",
         milestones: ProgressStore | None = None,
     ) -> None:
@@ -76,6 +77,7 @@ class Engine:
         # A POP changed during the year is agreed again: its requests go in the outbox.
         self.outbox = outbox
         self.agreement_window = agreement_window
+        self.kind_names = kind_names  # the schedule's words for its kinds of message (the export)
         self.checkin_question = checkin_question  # the schedule's "how often" question
         # After the conversation: per-goal check-ins and evaluations (optional).
         self.follow_ups = follow_ups
@@ -106,6 +108,10 @@ class Engine:
         """Every script registry, for hot reload."""
         extra = (self.managers, self.organisation, self.follow_ups, self.evaluations)
         return [self.scripts, *(r for r in extra if r is not None)]
+
+    def registry_of(self, script_id: str) -> ScriptRegistry:
+        """The scripts of a record's kind: pop, manager, organisation, followup, evaluation."""
+        return self._registry(script_id)
 
     def _registry(self, script_id: str) -> ScriptRegistry:
         found = {

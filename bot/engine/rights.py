@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
+from typing import Any
 
-from bot.dialog.render import fmt
+from bot.dialog.render import asked_text, day, fmt, show
 from bot.domain import EmployeeRecord
 from bot.engine.context import EngineView, Reply
 from bot.messages import Document, Incoming, Text
@@ -38,7 +40,7 @@ class DataRights:
             data = await asyncio.to_thread(engine.personal.export, record.employee_id)
             stamp = engine.clock().strftime("%Y%m%d")
             raw = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-            readable = to_markdown(data, words.export_labels).encode("utf-8")
+            readable = to_markdown(data, ExportWords(engine, record.language)).encode("utf-8")
             return Reply(
                 [
                     Document(
@@ -50,3 +52,45 @@ class DataRights:
                 ]
             )
         return None
+
+
+class ExportWords:
+    """The readable export in the reader's words: questions as asked, answers as labels,
+    dates as the language writes them, kinds of message by their names (issue 27)."""
+
+    def __init__(self, engine: EngineView, language: str) -> None:
+        self.engine = engine
+        self.language = language
+        self.script = engine.scripts.for_language(language).script
+        words = self.script.rights
+        self.labels = dict(words.export_labels) if words is not None else {}
+        if engine.kind_names is not None:
+            self.labels = {**engine.kind_names(language), **self.labels}
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    def title(self, script_id: str) -> str:
+        return self.engine.registry_of(script_id).for_language(self.language).script.title
+
+    def answer(self, script_id: str, qid: str, value: Any) -> tuple[str, str]:
+        loaded = self.engine.registry_of(script_id).for_language(self.language)
+        q = loaded.questions.get(qid)
+        if q is None:  # a question since removed from the script: as stored
+            return qid, "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return asked_text(q, None), show(q, value, loaded.script)
+
+    def when(self, iso: str) -> str:
+        try:
+            return day(datetime.fromisoformat(iso).date(), self.script.words)
+        except (TypeError, ValueError):
+            return str(iso)
+
+    def roster_value(self, key: str, value: Any) -> str:
+        if key == "manager" and self.engine.team is not None:
+            return self.engine.team.name_of(str(value)) or str(value)
+        if key == "conversation":
+            return self.when(str(value))
+        if isinstance(value, bool):
+            return self.script.words.yes[0] if value else self.script.words.no[0]
+        return str(value)

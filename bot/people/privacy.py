@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.domain import EmployeeRecord
 from bot.people.access import Access
@@ -185,31 +185,49 @@ def _before(iso: str, limit: datetime) -> bool:
         return False
 
 
-def to_markdown(data: dict[str, Any], labels: dict[str, str]) -> str:
-    """The export, readable: every stored answer with its question id, per record."""
+class Describer(Protocol):
+    """How the readable export shows what is stored, in the reader's words."""
+
+    def label(self, key: str) -> str: ...  # a heading, a roster column, a kind of message
+    def title(self, script_id: str) -> str: ...  # a record's heading: the script's title
+    def answer(self, script_id: str, qid: str, value: Any) -> tuple[str, str]: ...  # (asked, shown)
+    def when(self, iso: str) -> str: ...  # a stored moment, as the reader writes dates
+    def roster_value(self, key: str, value: Any) -> str: ...  # a manager by name, a date, yes/no
+
+
+def to_markdown(data: dict[str, Any], words: Describer) -> str:
+    """The export, readable: each answer under the question that was asked, in the reader's
+    language; the JSON beside it holds everything as stored."""
     lines = [
-        f"# {labels.get('title', 'My data')}",
+        f"# {words.label('title')}",
         "",
-        f"{labels.get('exported', 'Exported')}: {data['exported_at']}",
+        f"{words.label('exported')}: {words.when(data['exported_at'])}",
         "",
     ]
     roster = data.get("roster") or {}
     if roster:
-        lines += [f"## {labels.get('roster', 'Roster')}", ""]
-        lines += [f"- {k}: {v}" for k, v in roster.items() if v not in ("", None)]
+        lines += [f"## {words.label('roster')}", ""]
+        lines += [
+            f"- {words.label(k)}: {words.roster_value(k, v)}"
+            for k, v in roster.items()
+            if v not in ("", None) and k != "id"
+        ]
         lines.append("")
     for record in data["records"]:
-        lines += [f"## {record['employee_id']} ({record['script_id']})", ""]
+        lines += [f"## {words.title(record['script_id'])}", ""]
         for qid, answer in record.get("answers", {}).items():
-            value = answer.get("value")
-            shown = "; ".join(map(str, value)) if isinstance(value, list) else value
+            if answer.get("skipped"):
+                continue
+            asked, shown = words.answer(record["script_id"], qid, answer.get("value"))
             mark = " 🔒" if answer.get("private") else ""
-            lines.append(f"- **{qid}**{mark}: {shown}")
-        lines.append("")
+            lines += [f"**{asked}**{mark}", "", shown, ""]
     if data["chat_accounts"]:
-        lines += [f"## {labels.get('accounts', 'Chat accounts')}", ""]
+        lines += [f"## {words.label('accounts')}", ""]
         lines += [f"- {p}: {h}" for p, h in data["chat_accounts"].items()] + [""]
     if data["schedule"]:
-        lines += [f"## {labels.get('schedule', 'Schedule')}", ""]
-        lines += [f"- {e['due']}: {e['kind']} — {e['status']}" for e in data["schedule"]] + [""]
+        lines += [f"## {words.label('schedule')}", ""]
+        lines += [
+            f"- {words.when(e['due'])}: {words.label(e['kind'])} — {words.label(e['status'])}"
+            for e in data["schedule"]
+        ] + [""]
     return "\n".join(lines).rstrip() + "\n"

@@ -167,7 +167,12 @@ class Texts(_Strict):
 
     weekdays: list[str] = Field(min_length=7, max_length=7)
     months: list[str] = Field(min_length=12, max_length=12)
-    date_format: str  # "{weekday} {day} {month} om {time}"
+    date_format: str  # "{weekday} {day} {month} {year} om {time}"
+    kinds: dict[str, str] = {}  # a kind of message by its name for people ("Uitnodiging")
+    statuses: dict[str, str] = {}  # planned, sent, … as people say it
+    day_format: str = "{weekday} {day} {month} {year}"  # a day without its time
+    retrying: str = "{error}"  # a send being tried again: {number} (the try), {when}, {error}
+    at_the_latest: str = "{when}"  # a late draft: sent when finished, at the latest {when}
     invitation: str
     invitation_late: str
     start_button: str

@@ -225,7 +225,9 @@ async def test_the_schedule_as_csv_neutralises_formulas(
     answer = await client.get("/console/schedule.csv")
     assert answer.status == 200 and "attachment" in answer.headers["Content-Disposition"]
     text = (await answer.read()).decode("utf-8-sig")
-    assert text.startswith("due;kind;person;to;via;status;detail") and "anna" in text
+    # the page's words for the columns, people by name, kinds by their names (issue 27)
+    assert text.startswith("Dag;Soort;Voor;Aan;Via;Stand;Reden") and "Anna de Vries" in text
+    assert "Uitnodiging" in text and "prep_invitation" not in text and "anna|" not in text
     assert MARKER not in text
     from bot.app.web.app import _cell
 
@@ -273,16 +275,17 @@ async def test_the_schedule_filters_by_person_manager_kind_status_and_dates(
 ) -> None:
     assert await sign_in(client, HR) == 303
     by_person = await (await client.get("/console/schedule?person=anna")).text()
-    assert "De berichten die hierbij passen" in by_person and "r0" not in by_person.split("<h2>Zoeken")[1]
+    r0 = "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"  # r0's name, as text
+    assert "De berichten die hierbij passen" in by_person and r0 not in by_person.split("<h2>Zoeken")[1]
     failed = (await (await client.get("/console/schedule?status=failed")).text()).split("<h2>Zoeken")[1]
-    assert failed.count("<td>failed</td>") == 1
+    assert failed.count("<td>mislukt</td>") == 1
     team = (await (await client.get("/console/schedule?manager=rob&kind=invitation")).text()).split(
         "<h2>Zoeken"
     )[1]
     assert (
-        "<td>r0</td>" in team
-        and "<td>anna</td>" not in team
-        and "prep_invitation" not in team.split("<tbody>")[1]
+        r0 in team
+        and "<td>Anna de Vries</td>" not in team
+        and "Uitnodiging voorbereiding" not in team.split("<tbody>")[1]
     )
     none = await (await client.get("/console/schedule?person=anna&since=2030-01-01")).text()
     assert "Geen berichten die hierbij passen" in none

@@ -52,7 +52,8 @@ def check(seen: dict[str, tuple[int, str]], where: str) -> None:
         assert status == 200, (where, page, status, text[-500:])
     assert "popbot data check" in seen["/console/schedule?status=planned"][1]
     assert "popbot data check" in seen["/console/schedule.csv"][1]  # a marked row, not a gap
-    assert "<td>r0</td>" in seen["/console/schedule?status=planned"][1]  # the others still listed
+    # the others still listed (r0 by name, as text)
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in seen["/console/schedule?status=planned"][1]
     reports = seen["reports"][1]
     assert "Anna de Vries" in reports and "beschadigd" in reports and "popbot data check" in reports
 

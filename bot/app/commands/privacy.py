@@ -10,17 +10,23 @@ from pathlib import Path
 
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
+from bot.engine.rights import ExportWords
 from bot.errors import PopbotError
 from bot.people.privacy import to_markdown
 
 
 def cmd_privacy_export(args: argparse.Namespace, settings: Settings) -> int:
     """HR's counterpart of the employee's `mijngegevens`: everything held, as JSON (or Markdown)."""
-    data = Parts(settings).personal.export(args.employee)
+    parts = Parts(settings)
+    data = parts.personal.export(args.employee)
     if data["roster"] is None and not data["records"]:
         print(f"popbot: nothing is held about '{args.employee}'", file=sys.stderr)
         return 1
-    text = to_markdown(data, {}) if args.markdown else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    language = (data["roster"] or {}).get("language") or (data["records"] or [{}])[0].get("language", "nl")
+    words = ExportWords(parts.engine, language)  # the person's own language, as they would read it
+    text = (
+        to_markdown(data, words) if args.markdown else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    )
     if args.output:
         _write_private(Path(args.output), text)
         print(f"wrote {args.output}")

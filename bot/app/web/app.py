@@ -25,7 +25,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.published import figures, per_stage
-from bot.app.views import entry_row, schedule_summary, schedule_view, standing, team_counts
+from bot.app.views import entry_row, moment, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
 from bot.app.web.oidc import Flow, Oidc
@@ -39,6 +39,7 @@ from bot.errors import PopbotError, StorageError
 from bot.people.team import prep_id
 from bot.schedule.outbox import Outbox
 from bot.schedule.progress import STAGES
+from bot.schedule.timeline import Texts
 
 log = logging.getLogger("popbot")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -435,10 +436,11 @@ class Console:
 
     async def reports(self, request: web.Request) -> web.StreamResponse:
         session = self.need(request, "manager")
-        values = await asyncio.to_thread(self._reports, session.email)  # reads each report's record
+        words = self.parts.schedule_config.texts(self.lang(request))
+        values = await asyncio.to_thread(self._reports, session.email, words)  # reads each report's record
         return self.page(request, "reports.html", stages=STAGES[1:], **values)
 
-    def _reports(self, email: str) -> dict[str, Any]:
+    def _reports(self, email: str, words: Texts) -> dict[str, Any]:
         me = self.parts.store.find_person(f"email:{email}")
         outbox = Outbox(self.parts.outbox_files)
         mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
@@ -446,6 +448,8 @@ class Console:
         damaged: list[str] = []
         for p in sorted(mine, key=lambda p: p.name):
             row = standing(self.parts, outbox, p, damaged)
+            when = p.conversation_at()
+            row["conversation"] = moment(when, words) if when else "–"
             # the manager's own preparation for this report: done or still open (never its content)
             try:
                 prep = self.parts.store.load(prep_id(me or "", p.id, p.conversation))
@@ -465,22 +469,23 @@ class Console:
     async def schedule(self, request: web.Request, done: str = "") -> web.StreamResponse:
         self.need(request, "hr")
         asked = {k: request.query.get(k, "").strip() for k in FILTERS}
-        values = await asyncio.to_thread(self._schedule, asked)  # a filter may read every plan
+        words = self.parts.schedule_config.texts(self.lang(request))
+        values = await asyncio.to_thread(self._schedule, asked, words)  # a filter may read every plan
         return self.page(request, "schedule.html", done=done, asked=asked, **values)
 
-    def _schedule(self, asked: dict[str, str]) -> dict[str, Any]:
+    def _schedule(self, asked: dict[str, str], words: Texts) -> dict[str, Any]:
         view = schedule_view(self.parts)
-        summary = schedule_summary(view)
-        listed, more = self._listed(view, asked) if any(asked.values()) else ([], False)
+        summary = schedule_summary(view, words)
+        listed, more = self._listed(view, asked, words) if any(asked.values()) else ([], False)
         if view.damaged:
             log.error("the schedule page passed over what it could not read: %s", "; ".join(view.damaged))
         planned = {kind for _hour, kind in view.outbox.store.due_counts(_EVER[0], _EVER[1])}
         return {
             "summary": summary, "listed": listed, "more": more, "damaged": len(view.damaged),
-            "kinds": sorted(planned | KINDS),
+            "kinds": sorted(planned | KINDS), "kind_names": words.kinds, "status_names": words.statuses,
         }  # fmt: skip
 
-    def _listed(self, view: Any, asked: dict[str, str]) -> tuple[list[dict[str, Any]], bool]:
+    def _listed(self, view: Any, asked: dict[str, str], words: Texts) -> tuple[list[dict[str, Any]], bool]:
         """The messages the filters name (a person's or a manager's reports' read alone)."""
         outbox = view.outbox
         if asked["person"]:
@@ -498,14 +503,16 @@ class Console:
             and (since is None or e.due.date() >= since)
             and (until is None or e.due.date() <= until)
         ]  # fmt: skip
-        return [entry_row(view, e) for e in chosen[:LISTED]], len(chosen) > LISTED
+        return [entry_row(view, e, words) for e in chosen[:LISTED]], len(chosen) > LISTED
 
     async def schedule_csv(self, request: web.Request) -> web.StreamResponse:
         """Every planned and sent message (when, what, for whom, how, its state) for a
         spreadsheet; a cell a spreadsheet would run as a formula is made text."""
         self.need(request, "hr")
-        mark = self.t(request)["damaged_entry"]
-        body = await asyncio.to_thread(self._schedule_rows, mark)  # seconds at 10,000 people: not on the loop
+        t = self.t(request)
+        words = self.parts.schedule_config.texts(self.lang(request))
+        # seconds at 10,000 people: not on the loop
+        body = await asyncio.to_thread(self._schedule_rows, t, words)
         return web.Response(
             body=body,
             content_type="text/csv",
@@ -513,18 +520,19 @@ class Console:
             headers={"Content-Disposition": 'attachment; filename="popbot-schedule.csv"'},
         )
 
-    def _schedule_rows(self, mark: str) -> bytes:
+    def _schedule_rows(self, t: dict[str, str], words: Texts) -> bytes:
         view = schedule_view(self.parts)
         columns = ("due", "kind", "person", "to", "via", "status", "detail")
+        heads = ("day", "kind", "person", "to", "via", "status", "reason")  # the page's own words
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")  # as Dutch Excel opens it
-        writer.writerow(columns)
+        writer.writerow([t[h] for h in heads])
         for entry in view.outbox.everything(view.damaged):
-            row = entry_row(view, entry)
+            row = entry_row(view, entry, words)
             writer.writerow([_cell(str(row[c])) for c in columns])
         for what in view.damaged:  # marked, not dropped: the sheet says something is missing
             log.error("the schedule CSV passed over what it could not read: %s", what)
-            writer.writerow(["", "", "", "", "", "damaged", _cell(f"{mark}: {what}")])
+            writer.writerow(["", "", "", "", "", t["damaged_entry"], _cell(what)])
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel reads it as UTF-8
 
     async def retry(self, request: web.Request) -> web.StreamResponse:
