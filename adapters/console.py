@@ -40,8 +40,10 @@ def render(out: list[Outgoing], width: int, files: Path | None = None) -> str:
             if item.current:
                 lines.append(_wrap(item.current, width))
             for n, option in enumerate(item.options, start=1):
+                # a scale's options are their own numbers ("1 heel weinig"): no "1. 1 heel weinig"
+                number = "  " if item.kind == "scale" else f"  {n}. "
                 lines.append(
-                    textwrap.fill(option.label, width, initial_indent=f"  {n}. ", subsequent_indent="     ")
+                    textwrap.fill(option.label, width, initial_indent=number, subsequent_indent="     ")
                 )
             if item.hint:
                 lines.append(_wrap(item.hint, width))

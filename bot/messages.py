@@ -65,6 +65,7 @@ class Question:
     hint: str = ""
     current: str = ""  # the present answer, shown when the employee edits
     done_label: str = ""  # multiple choice: the button that confirms the selection
+    optional: bool = False  # may be skipped: a card can offer a button for it
 
     @property
     def ref(self) -> str:

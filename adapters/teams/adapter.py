@@ -298,6 +298,13 @@ class TeamsAdapter(ChatAdapter):
             await self.post(context, employee, out)
             return
         lang = await self._language(employee)  # the card's language, as it was shown
+        if kind == "skip":  # the card's skip button: as if the skip word was typed
+            word = self.engine.scripts.for_language(lang).script.commands.skip[0]
+            await self._close(context, current, words(lang)["skipped"], lang)
+            await self.post(
+                context, employee, await self.engine.handle(employee, Incoming.say(word, delivery))
+            )
+            return
         if kind == "date":
             date = str(value.get("date") or "")
             # the engine checks the date (a future one, say); the card closes once it took it

@@ -79,7 +79,8 @@ def text_activities(text: str) -> list[Activity]:
 
 def question_card(q: Question, lang: str | None) -> Card:
     body = [paragraph(run(q.text, bold=True))]
-    hint = q.hint if not q.options or q.kind == "date" else ""
+    # with buttons or a date picker the hint about typing is noise ("schrijf de datum als …")
+    hint = q.hint if not q.options and q.kind != "date" else ""
     for note, subtle in ((q.current, False), (hint, True)):
         if note:
             body.append(paragraph(run(note, subtle=subtle)))
@@ -111,6 +112,8 @@ def question_card(q: Question, lang: str | None) -> Card:
             }
         )
         actions.append(submit(w["choose"], {"popbot": "pick", "q": q.ref}))
+    if q.optional and actions:  # "sla over als je het niet weet" needs a button, not a typed word
+        actions.append(submit(w["skip"], {"popbot": "skip", "q": q.ref}))
     return card(body, actions, lang)
 
 

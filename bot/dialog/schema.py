@@ -88,6 +88,7 @@ class ScriptMessages(Strict):
     done: str
     already_done: str
     step_intro: str  # "Stap {number} van {total}: {title}"
+    step_intro_open: str = ""  # while the number of steps still hangs on an answer: "{title}"
     hint_choice: str
     hint_multi: str
     hint_yesno: str

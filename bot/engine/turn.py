@@ -181,7 +181,7 @@ class Turn:
                 said = privacy.asked if q.private else ""
             hint = "\n".join(h for h in (fmt(said, name=self.subject or ""), hint) if h)
         text = asked_text(q, self.subject)
-        return Question(qid, text, q.kind, options, hint, shown, done)
+        return Question(qid, text, q.kind, options, hint, shown, done, optional=not q.required)
 
     def yesno_question(self, qid: str, text: str) -> Question:
         w = self.script.words
@@ -208,7 +208,10 @@ class Turn:
             # number the steps this person will see: the short route is "2 van 3", not "3 van 7"
             ahead = self.steps_ahead()
             number = ahead.index(step) + 1 if step in ahead else self.script.steps.index(step) + 1
-            head = fmt(self.msgs.step_intro, number=number, total=len(ahead), title=step.title)
+            # while the route is open the total is not known: no "1 van 7" that becomes "2 van 3"
+            open_ = self.msgs.step_intro_open and self.steps_open()
+            intro = self.msgs.step_intro_open if open_ else self.msgs.step_intro
+            head = fmt(intro, number=number, total=len(ahead), title=step.title)
             self.say(f"{head}\n{step.intro}" if step.intro else head)
             goals = self.script.draft.goals_question
             if self.before_goals is not None and any(q.id == goals for q in step.questions):
@@ -537,6 +540,16 @@ class Turn:
             )
 
         return [step for step in self.script.steps if may_come(step)]
+
+    def steps_open(self) -> bool:
+        """Does a later step hang on an answer not given yet (the route), so the count may change?"""
+        values = self.r.values()
+        return any(
+            qid not in values
+            for step in self.script.steps
+            for q in step.questions
+            for qid in asks_about(step.when) | asks_about(q.when)
+        )
 
     def progress_text(self) -> str:
         values = self.r.values()

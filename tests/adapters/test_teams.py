@@ -329,6 +329,15 @@ async def test_a_card_with_nothing_or_a_refused_value_stays_open_and_says_how_to
         assert "al geweest" in "\n".join(teams.read()[-2:])
         await teams.submit(date_card, {**data, "date": ""})
         assert teams.record().state == "gespreksdatum" and len(teams.connector.of("update")) == updates
+        # "sla over als je het nog niet weet": the card's own button does it
+        skip = next(a for a in content(date_card)["actions"] if a["title"] == "Overslaan")
+        await teams.submit(date_card, skip["data"])
+        assert teams.record().answers["gespreksdatum"].skipped and teams.record().state != "gespreksdatum"
+        assert "→ (overgeslagen)" in dumps([teams.connector.of("update")[-1].body])
+        await teams.say("wijzig")  # and later the date after all, on a new card
+        await teams.answer("Wanneer is je POP-gesprek")
+        date_card = teams.last_card()
+        data = content(date_card)["actions"][0]["data"]
         await teams.submit(date_card, {**data, "date": "2027-01-18"})
         assert teams.record().answers["gespreksdatum"].value == "2027-01-18"
         assert "→ 18 januari 2027" in dumps([teams.connector.of("update")[-1].body])

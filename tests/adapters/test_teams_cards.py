@@ -32,9 +32,11 @@ def test_each_kind_of_question_gets_its_control() -> None:
     assert listed["actions"][0]["title"] == "Choose"
     multi = cards.question_card(Question("m", "Welke?", "multi", long[:4], done_label="Klaar"), "nl")
     assert multi["body"][-1]["isMultiSelect"] is True and multi["actions"][0]["title"] == "Klaar"
-    date = cards.question_card(Question("d", "Wanneer?", "date", hint="bijv. 18-1-2027"), "nl")
+    date = cards.question_card(Question("d", "Wanneer?", "date", hint="bijv. 18-1-2027", optional=True), "nl")
     assert date["body"][-1]["type"] == "Input.Date" and date["actions"][0]["data"]["popbot"] == "date"
-    assert "bijv. 18-1-2027" in json.dumps(date)
+    # a date picker needs no "write the date as …"; a question one may skip gets its button
+    assert "bijv. 18-1-2027" not in json.dumps(date)
+    assert [a["title"] for a in date["actions"]] == ["Deze datum", "Overslaan"]
 
 
 def test_a_long_draft_is_split_over_cards_and_long_text_over_messages() -> None:

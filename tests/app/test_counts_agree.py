@@ -25,11 +25,13 @@ from tests.helpers import FULL_ROUTE, SHORT_ROUTE, Chat, make_engine
 from tests.web.test_console import PASSWORD, sign_in
 
 REPORTS = ["e1", "e2", "e3", "e4", "e5"]
-ROSTER = "id,name,email,language,manager,platform,handle,conversation,timezone\n" + (
-    "m1,Mila Bakker,mila@example.org,nl,,console,,,Europe/Amsterdam\n"
-) + "".join(
-    f"{e},Mens {e},{e}@example.org,nl,m1,console,,2027-03-0{n + 1} 10:00,Europe/Amsterdam\n"
-    for n, e in enumerate(REPORTS)
+ROSTER = (
+    "id,name,email,language,manager,platform,handle,conversation,timezone\n"
+    + ("m1,Mila Bakker,mila@example.org,nl,,console,,,Europe/Amsterdam\n")
+    + "".join(
+        f"{e},Mens {e},{e}@example.org,nl,m1,console,,2027-03-0{n + 1} 10:00,Europe/Amsterdam\n"
+        for n, e in enumerate(REPORTS)
+    )
 )
 STAGES = ["reports", "invited", "started", "finished", "delivered", "agreed"]
 # no date question: the roster has the dates; for those answering before the import it is asked
