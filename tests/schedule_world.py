@@ -31,11 +31,13 @@ from bot.app.wiring import build_scheduler
 from bot.dialog.registry import ScriptRegistry
 from bot.engine.engine import Engine
 from bot.people.access import Access
+from bot.people.privacy import PersonalData
 from bot.people.roster import Roster
 from bot.people.team import RosterTeam
 from bot.ports import Channel
 from bot.schedule.outbox import Outbox
 from bot.schedule.scheduler import Scheduler
+from bot.schedule.timeline import load_schedule
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
@@ -143,6 +145,10 @@ async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) ->
                 evaluations=family("evaluation"),
                 organisation=family("organisation"),
                 outbox=Outbox(OutboxFiles(data)),
+                # as the composition root has it: HR's counts and the employee's data rights
+                milestones=store,
+                personal=PersonalData(store, OutboxFiles(data), Access(store, lambda: NOW), lambda: NOW),
+                kind_names=lambda lang: {**load_schedule(None).texts(lang).kinds},
             )
         yield World(data, slack, telegram, mailbox, channels, engine)
     finally:

@@ -109,7 +109,7 @@ def entry_row(scheduler: ScheduleView, e: Entry, words: Texts | None = None) -> 
         local = at.astimezone(zone)
         return local.strftime("%Y-%m-%d %H:%M %Z") if words is None else moment(local, words)
 
-    detail = e.error if e.status == "failed" else e.note
+    detail = e.error if e.status == "failed" else (words.notes.get(e.note, e.note) if words else e.note)
     if e.status in ("planned", "sending") and e.attempts:
         if e.next_try and words is not None:
             detail = fmt(words.retrying, number=e.attempts + 1, when=when(e.next_try), error=e.error)

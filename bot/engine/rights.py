@@ -91,6 +91,8 @@ class ExportWords:
             return self.engine.team.name_of(str(value)) or str(value)
         if key == "conversation":
             return self.when(str(value))
+        if key == "language" and str(value) in self.engine.scripts.languages:
+            return self.engine.scripts.languages[str(value)]
         if isinstance(value, bool):
             return self.script.words.yes[0] if value else self.script.words.no[0]
         return str(value)

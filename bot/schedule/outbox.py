@@ -52,7 +52,7 @@ class Entry(BaseModel):
     error: str = ""
     sent_at: datetime | None = None
     closed_at: datetime | None = None
-    note: str = ""  # why it was skipped or cancelled
+    note: str = ""  # why it was skipped or cancelled: a code, named in the schedule texts' `notes`
     # composed ahead of its send window (see bot.schedule.ahead), with what it was made from
     ahead: list[Part] = []
     ahead_subject: str = ""

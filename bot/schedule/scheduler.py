@@ -230,7 +230,7 @@ class Scheduler:
             if added_by_the_cycle(e.kind, e.key):  # only a new round or leaving ends them
                 ended = not person.active or e.conversation != person.conversation
                 if ended and e.kind not in ("delivered", "points"):
-                    self.outbox.close(e, "cancelled", now, note="a new conversation or left the roster")
+                    self.outbox.close(e, "cancelled", now, note="left_or_new_round")
                     changed += 1
                 continue
             same = person.active and e.conversation == person.conversation and manager is not None
@@ -240,7 +240,7 @@ class Scheduler:
             if p is not None and e.late and not p.late:
                 continue  # never un-fold a late entry (see above)
             if p is None:
-                self.outbox.close(e, "cancelled", now, note="conversation moved or cancelled")
+                self.outbox.close(e, "cancelled", now, note="moved")
                 changed += 1
             elif (p.due, p.deadline, p.late) != (e.due, e.deadline, e.late):
                 e.deadline, e.late = p.deadline, p.late
@@ -436,7 +436,7 @@ class Scheduler:
         """Decide whether a planned entry goes now; if so compose it and mark it sending."""
         person = self.roster.get(entry.person)
         if person is None or not person.active or person.conversation != entry.conversation:
-            self.outbox.close(entry, "cancelled", now, note="no longer in the roster with this conversation")
+            self.outbox.close(entry, "cancelled", now, note="not_in_roster")
             report.cancelled.append(entry.key)
             return False
         stale = self._passed(entry, person, now)
@@ -447,11 +447,11 @@ class Scheduler:
         record = self.store.load(person.id)
         done = record is not None and record.state == DONE
         if entry.kind == "reminder" and done:
-            self.outbox.close(entry, "skipped", now, note="preparation finished")
+            self.outbox.close(entry, "skipped", now, note="prepared")
             report.skipped.append(entry.key)
             return False
         if entry.kind == "prep_reminder" and self._prep_done(person, entry):
-            self.outbox.close(entry, "skipped", now, note="the manager's preparation is finished")
+            self.outbox.close(entry, "skipped", now, note="manager_prepared")
             report.skipped.append(entry.key)
             return False
         if entry.kind in ("agree_request", "final", "final_manager"):
@@ -463,7 +463,7 @@ class Scheduler:
                     report.waiting.append(entry.key)  # waits for the agreement(s) it needs
                     return False
                 if entry.kind == "agree_request":  # the window is over: nobody to ask any more
-                    self.outbox.close(entry, "skipped", now, note="no agreement within the window")
+                    self.outbox.close(entry, "skipped", now, note="no_agreement")
                     report.skipped.append(entry.key)
                     return False
                 # the final POP goes anyway: the draft becomes the working POP, the follow-up is
@@ -520,7 +520,7 @@ class Scheduler:
         self.outbox.save(entry)  # from here on the same message is resumed, never recomposed
         for _p, sibling in bundle:  # their invitations went in this one
             if sibling.status == "planned":
-                self.outbox.close(sibling, "skipped", now, note=f"bundled into {entry.key}")
+                self.outbox.close(sibling, "skipped", now, note="bundled")
         self.fault("composed", entry.key)
         return True
 
@@ -531,18 +531,18 @@ class Scheduler:
         conversation that already took place."""
         conv = person.conversation_at()
         if entry.kind in _BEFORE_THE_CONVERSATION and conv is not None and now >= conv:
-            return "the conversation has taken place"
+            return "conversation_over"
         zone = ZoneInfo(person.timezone)
         if entry.kind in ("reminder", "prep_reminder") and entry.due.astimezone(zone).date() < (
             now.astimezone(zone).date()
         ):
-            return "a reminder for a day that has passed"
+            return "reminder_passed"
         if entry.kind == "review":
             delivery = self.outbox.get(entry_key(person.id, entry.conversation, "delivery"))
             if delivery is not None and (
                 delivery.status == "sent" or (not delivery.late and delivery.due <= now)
             ):
-                return "the draft has gone to the manager already"
+                return "draft_gone"
         return None
 
     def _bundle(self, entry: Entry, manager: Person, now: datetime) -> list[tuple[Person, Entry]]:

@@ -170,6 +170,7 @@ class Texts(_Strict):
     date_format: str  # "{weekday} {day} {month} {year} om {time}"
     kinds: dict[str, str] = {}  # a kind of message by its name for people ("Uitnodiging")
     statuses: dict[str, str] = {}  # planned, sent, … as people say it
+    notes: dict[str, str] = {}  # why a message was skipped or cancelled, by its code
     day_format: str = "{weekday} {day} {month} {year}"  # a day without its time
     retrying: str = "{error}"  # a send being tried again: {number} (the try), {when}, {error}
     at_the_latest: str = "{when}"  # a late draft: sent when finished, at the latest {when}

@@ -108,7 +108,7 @@ def answers(seen: Iterable[Seen]) -> list[str]:
     return [
         f"{where(s)}: an answer shown as {m.group(0).strip()!r}"
         for s in seen
-        if s.channel in {"pdf", "draft", "web"} or s.markup == "markdown"
+        if s.channel in {"pdf", "export"} or s.markup == "markdown"  # documents; pages count with numbers
         for m in BARE_NUMBERS.finditer(s.text)
     ]
 

@@ -9,8 +9,10 @@ is kept is the payload as sent.
 
 from __future__ import annotations
 
+import html as htmllib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.console import render as console_render
 from adapters.slack.sender import deliver as slack_deliver
 from adapters.slack.sender import tag
+from adapters.teams.cards import activities as teams_activities
 from adapters.telegram.sender import deliver as telegram_deliver
 from bot.messages import Document, Incoming, Outgoing
 from bot.people.access import Access
@@ -102,6 +105,31 @@ def slack_texts(node: Any) -> list[str]:
     return out
 
 
+def card_texts(node: Any) -> list[str]:
+    """The words of an Adaptive Card a reader sees: its text runs, choices and buttons."""
+    if isinstance(node, list):
+        return [t for n in node for t in card_texts(n)]
+    if not isinstance(node, dict):
+        return []
+    out = [
+        str(node[k])
+        for k in ("text", "title")
+        if isinstance(node.get(k), str) and node.get("type") != "AdaptiveCard"
+    ]
+    for key in ("body", "inlines", "actions", "choices", "columns", "items"):
+        if key in node:
+            out += card_texts(node[key])
+    return out
+
+
+def page_text(html: str) -> str:
+    """A console page as its reader sees it: the text of <main>, tags gone."""
+    main = html.split("<main", 1)[-1].split("</main>", 1)[0]
+    main = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", "\n", main.split(">", 1)[-1])
+    return "\n".join(line.strip() for line in htmllib.unescape(text).splitlines() if line.strip())
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -123,6 +151,14 @@ class Players:
     async def show(self, who: str, out: list[Outgoing]) -> None:
         w = self.w
         lang = LANGUAGE[who]
+        # every turn as Teams would get it too: the adapter's own cards and activities
+        for a in teams_activities(out, lang):
+            if isinstance(a, Document):
+                continue
+            if a.text:
+                self.r.add(Seen(who, "teams", lang, a.text))
+            for att in a.attachments or []:
+                self.r.add(Seen(who, "teams", lang, "\n".join(card_texts(att.content)), markup="card"))
         if who == "e4713":  # the console
             self.r.add(Seen(who, "console", lang, console_render(out, 100)))
             for d in out:
@@ -234,4 +270,49 @@ async def play_round(w: World, r: Round) -> None:
     await p.show("e4712", await w.engine.act("e4712", f"agree:{ref}:1"))
     await run_until(w, datetime(2027, 1, 22, 12, 0, tzinfo=UTC))
     await run_until(w, datetime(2027, 4, 22, 12, 0, tzinfo=UTC))
+    # Anna asks for everything popbot holds about her (the readable export)
+    export = await w.engine.handle("e4713", Incoming.say("mijngegevens"), "nl")
+    for d in export:
+        if isinstance(d, Document) and d.filename.endswith(".md") and isinstance(d.content, bytes):
+            r.add(
+                Seen("e4713", "export", "nl", d.content.decode("utf-8"), markup="markdown", name=d.filename)
+            )
     p.collect()
+    await console_pages(w, r)
+
+
+async def console_pages(w: World, r: Round) -> None:
+    """HR's and Mila's pages of the browser console, in both languages, and the CSV."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.settings import Settings
+    from bot.app.web.accounts import Accounts
+    from bot.app.web.app import console_app
+    from bot.app.wiring import Parts
+    from tests.web.test_console import PASSWORD, sign_in
+
+    accounts = Accounts(TinyDBStore(w.data))
+    accounts.add("hr@example.org", "hr", PASSWORD)
+    accounts.add("mila@example.org", "manager", PASSWORD)
+    settings = Settings(popbot_data_dir=w.data, popbot_web_secret="s", popbot_web_min_group=1)  # type: ignore[call-arg]
+    app = web.Application()
+    app.add_subapp("/console", console_app(Parts(settings, clock=w.clock)))
+    pages = {
+        "hr@example.org": ["round", "schedule", "schedule?person=e4713", "roster", "privacy", "scripts"],
+        "mila@example.org": ["reports"],
+    }
+    for lang in ("nl", "en"):
+        for who, paths in pages.items():
+            async with TestClient(TestServer(app), headers={"Accept-Language": lang}) as client:
+                assert await sign_in(client, who) == 303
+                for path in paths:
+                    answer = await client.get(f"/console/{path}")
+                    assert answer.status == 200, path
+                    html = await answer.text()
+                    title = re.search(r"<title>(.*?)</title>", html, re.S)
+                    text = page_text(html)
+                    r.add(Seen(who, "web", lang, f"{title.group(1) if title else ''}\n{text}", name=path))
+                if who.startswith("hr"):
+                    csv = (await (await client.get("/console/schedule.csv")).read()).decode("utf-8-sig")
+                    r.add(Seen(who, "csv", lang, csv.replace(";", "\n"), name="schedule.csv"))

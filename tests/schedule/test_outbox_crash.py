@@ -117,9 +117,7 @@ async def test_a_failing_channel_is_retried_with_back_off_then_reported(
         failed = [e for e in everything if e.status == "failed"]
         assert {e.kind for e in failed} == {"review"}
         # the reminder's day went by while it was retried: skipped, not sent a day late (issue 13)
-        assert [e.note for e in everything if e.kind == "reminder"] == [
-            "a reminder for a day that has passed"
-        ]
+        assert [e.note for e in everything if e.kind == "reminder"] == ["reminder_passed"]
         assert "not configured" in failed[0].error
         # HR sees it in `popbot schedule status` (and the log said so)
         monkeypatch.setenv("POPBOT_DATA_DIR", str(w.data))
