@@ -22,6 +22,7 @@ import holidays
 
 from bot.dialog.answers import valid_text
 from bot.errors import PopbotError
+from bot.people.said import Said
 from bot.ports import RosterStore
 
 COLUMNS = (
@@ -77,15 +78,15 @@ class Person:
 
 
 class RosterError(PopbotError):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Said]) -> None:
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(map(str, problems)))
 
 
 # ---------------------------------------------------------------- reading the file
 
 
-def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[Said]]:
     """The rows of a CSV file as HR's tools write it, each with the line it starts on.
 
     Excel in Dutch saves with `;` and in Windows-1252 ("CSV (gescheiden door lijstscheidingsteken)");
@@ -96,17 +97,15 @@ def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RosterError([f"{path}: cannot read ({exc.strerror})"]) from None
-    notes = []
+        raise RosterError([Said("unreadable", {"reason": exc.strerror}, str(path))]) from None
+    notes: list[Said] = []
     utf16 = _utf16(raw)
     if utf16 is not None:  # Excel's "Unicode text" (tab-separated UTF-16), or another tool's
         try:
             text = raw.decode(utf16)
         except UnicodeDecodeError:
-            raise RosterError(
-                [f"{path}: looks like UTF-16 text but is not valid UTF-16; save it as 'CSV UTF-8'"]
-            ) from None
-        notes.append(f"{path}: read as UTF-16 text; 'CSV UTF-8' is read as is")
+            raise RosterError([Said("bad_utf16", {}, str(path))]) from None
+        notes.append(Said("read_utf16", {}, str(path)))
         return _rows(path, text.removeprefix("\ufeff"), notes)
     try:
         text = raw.decode("utf-8-sig")
@@ -115,13 +114,8 @@ def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             line = raw[: exc.start].count(b"\n") + 1
-            raise RosterError(
-                [
-                    f"{path}:{line}: not UTF-8 nor Windows-1252 text; "
-                    "in Excel save it again as 'CSV UTF-8 (door komma's gescheiden)'"
-                ]
-            ) from None
-        notes.append(f"{path}: read as Windows-1252 (Excel's own CSV); 'CSV UTF-8' is read as is")
+            raise RosterError([Said("not_text", {}, str(path), line)]) from None
+        notes.append(Said("read_cp1252", {}, str(path)))
     return _rows(path, text, notes)
 
 
@@ -136,11 +130,15 @@ def _utf16(raw: bytes) -> str | None:
     return None
 
 
-def _rows(path: Path, text: str, notes: list[str]) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def _rows(path: Path, text: str, notes: list[Said]) -> tuple[list[tuple[int, list[str]]], list[Said]]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count)
     if delimiter != ",":
-        notes.append(f"{path}: columns separated by {'tabs' if delimiter == chr(9) else repr(delimiter)}")
+        notes.append(
+            Said("separated_tabs", {}, str(path))
+            if delimiter == "\t"
+            else Said("separated_by", {"delimiter": delimiter}, str(path))
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -150,7 +148,7 @@ def _rows(path: Path, text: str, notes: list[str]) -> tuple[list[tuple[int, list
                 rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise RosterError([f"{path}:{reader.line_num}: {exc}"]) from None
+        raise RosterError([Said("csv_error", {"error": str(exc)}, str(path), reader.line_num)]) from None
     return rows, notes
 
 
@@ -159,7 +157,7 @@ def parse_roster(
     languages: Iterable[str],
     *,
     now: datetime | None = None,
-    warnings: list[str] | None = None,
+    warnings: list[Said] | None = None,
 ) -> list[Person]:
     """Every person in the file, or RosterError naming each bad line.
 
@@ -170,14 +168,16 @@ def parse_roster(
     said.extend(notes)
     header_line, header = table[0] if table else (1, [])
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
-    problems: list[str] = []
+    problems: list[Said] = []
+    where = str(path)
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
-        problems.append(f"{path}:{header_line}: missing column(s): {', '.join(missing)}")
+        problems.append(Said("missing_columns", {"columns": ", ".join(missing)}, where, header_line))
     if unknown:
+        known = ", ".join(COLUMNS)
         problems.append(
-            f"{path}:{header_line}: unknown column(s): {', '.join(unknown)} (known: {', '.join(COLUMNS)})"
+            Said("unknown_columns", {"columns": ", ".join(unknown), "known": known}, where, header_line)
         )
     if problems:
         raise RosterError(problems)
@@ -188,41 +188,43 @@ def parse_roster(
     for n, cells in table[1:]:
         row: dict[str, str | None] = dict(zip(header, cells, strict=False))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            problems.append(f"{path}:{n}: {len(cells)} values for {len(header)} columns")
+            problems.append(Said("too_many_values", {"values": len(cells), "columns": len(header)}, where, n))
             continue
         person, errors = _person(row, langs)
-        problems.extend(f"{path}:{n}: {e}" for e in errors)
+        problems.extend(replace(e, path=where, line=n) for e in errors)
         if person is None:
             continue
         if person.id in lines:
-            problems.append(f"{path}:{n}: id '{person.id}' is already on line {lines[person.id]}")
+            problems.append(Said("id_twice", {"id": person.id, "line": lines[person.id]}, where, n))
             continue
         duplicate = False
         for what, value in identities(person, row):
             first = claimed.setdefault((what, value), n)
             if first != n:
                 # one account for two people would show one of them the other's draft
-                problems.append(f"{path}:{n}: {what} '{value}' is already on line {first}")
+                problems.append(
+                    Said("identity_twice", {"what": what, "value": value, "line": first}, where, n)
+                )
                 duplicate = True
         if duplicate:
             continue
         lines[person.id] = n
         people.append(person)
-        said.extend(f"{path}:{n}: warning: {w}" for w in _doubts(person, now))
+        said.extend(replace(w, path=where, line=n, warning=True) for w in _doubts(person, now))
     by_id = {p.id: p for p in people}
     for p in people:
         if p.manager and p.manager not in by_id:
-            problems.append(f"{path}:{lines[p.id]}: manager '{p.manager}' is not in the roster")
+            problems.append(Said("manager_missing", {"manager": p.manager}, where, lines[p.id]))
         elif p.manager == p.id:
-            problems.append(f"{path}:{lines[p.id]}: '{p.id}' cannot be their own manager")
+            problems.append(Said("own_manager", {"id": p.id}, where, lines[p.id]))
     if not problems:
-        problems.extend(f"{path}:{lines[pid]}: {msg}" for pid, msg in _loops(by_id))
+        problems.extend(replace(msg, path=where, line=lines[pid]) for pid, msg in _loops(by_id))
     if problems:
         raise RosterError(problems)
     return people
 
 
-def _doubts(person: Person, now: datetime | None) -> list[str]:
+def _doubts(person: Person, now: datetime | None) -> list[Said]:
     """A conversation that is imported but probably not what HR meant."""
     when = person.conversation_at()
     if when is None:
@@ -232,59 +234,65 @@ def _doubts(person: Person, now: datetime | None) -> list[str]:
     there = when.astimezone(ZoneInfo("UTC")).astimezone(ZoneInfo(person.timezone)).replace(tzinfo=None)
     if there != wall:  # the clocks jump over this time (the spring change)
         found.append(
-            f"conversation {wall:%Y-%m-%d %H:%M} does not exist in {person.timezone} (the clocks go "
-            f"forward then); it is taken as {there:%H:%M}"
+            Said(
+                "clock_gap",
+                {"when": f"{wall:%Y-%m-%d %H:%M}", "zone": person.timezone, "taken": f"{there:%H:%M}"},
+            )
         )
     if now is not None and when < now:
-        found.append(f"conversation {wall:%Y-%m-%d %H:%M} is in the past: nothing is sent for it")
+        found.append(Said("in_the_past", {"when": f"{wall:%Y-%m-%d %H:%M}"}))
     return found
 
 
-def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[str]]:
+def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[Said]]:
     v = {k: (row.get(k) or "").strip() for k in COLUMNS}
-    errors = []
+    errors: list[Said] = []
     v["name"] = " ".join(v["name"].split())  # a name over two lines in Excel: one line
     bad = [k for k, value in v.items() if not valid_text(value) or any(ord(c) < 32 for c in value)]
     if bad:
-        return None, [f"{', '.join(bad)}: not valid text (control characters or invalid characters)"]
+        return None, [Said("bad_text", {"columns": ", ".join(bad)})]
     if not v["id"]:
-        errors.append("empty id")
-    elif (problem := id_problem(v["id"])) is not None:
-        errors.append(problem)
+        errors.append(Said("empty_id"))
+    elif id_problem(v["id"]) is not None:
+        errors.append(Said("bad_id", {"id": v["id"].encode("utf-8", "replace").decode("utf-8")[:80]}))
     if not v["name"]:
-        errors.append("empty name")
+        errors.append(Said("empty_name"))
     language = v["language"] or "nl"
     if language not in languages:
-        errors.append(f"language '{language}' has no script (use {', '.join(sorted(languages))})")
+        errors.append(Said("no_script", {"language": language, "languages": ", ".join(sorted(languages))}))
     if v["email"] and not EMAIL.fullmatch(v["email"]):
-        errors.append(f"'{v['email']}' is not an e-mail address")
+        errors.append(Said("bad_email", {"email": v["email"]}))
     platform = v["platform"].lower()
     if platform not in PLATFORMS:
-        errors.append(f"platform '{v['platform']}' is not one of {', '.join(p for p in PLATFORMS if p)}")
+        errors.append(
+            Said(
+                "bad_platform", {"platform": v["platform"], "platforms": ", ".join(p for p in PLATFORMS if p)}
+            )
+        )
     if platform == "slack" and v["handle"] and not re.fullmatch(r"[UW][A-Z0-9]{2,}", v["handle"]):
-        errors.append(f"'{v['handle']}' is not a Slack user id (U…)")
+        errors.append(Said("bad_slack", {"handle": v["handle"]}))
     if (
         platform == "teams"
         and v["handle"]
         and not (ENTRA_OBJECT_ID.fullmatch(v["handle"]) or EMAIL.fullmatch(v["handle"]))
     ):
-        errors.append(f"'{v['handle']}' is not an Entra object id (a GUID) or a Teams sign-in e-mail")
+        errors.append(Said("bad_teams", {"handle": v["handle"]}))
     timezone = v["timezone"] or DEFAULT_TIMEZONE
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(f"time zone '{timezone}' is unknown (e.g. Europe/Amsterdam)")
+        errors.append(Said("bad_zone", {"zone": timezone}))
         zone = None
     conversation = ""
     if v["conversation"]:
         when = _datetime(v["conversation"])
         if when is None:
-            errors.append(f"conversation '{v['conversation']}' is not a date and time like 2027-03-14 10:00")
+            errors.append(Said("bad_conversation", {"when": v["conversation"]}))
         elif zone is not None:
             conversation = when.replace(tzinfo=zone).isoformat()
     country = v["country"].upper()
     if country and country not in holidays.list_supported_countries():
-        errors.append(f"country '{v['country']}' is unknown (an ISO code like NL, BE, DE, GB)")
+        errors.append(Said("bad_country", {"country": v["country"]}))
     if errors:
         return None, errors
     person = Person(
@@ -337,7 +345,7 @@ def _datetime(text: str) -> datetime | None:
     return None
 
 
-def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, str]]:
+def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, Said]]:
     reported: set[str] = set()
     for start in by_id:
         chain = [start]
@@ -347,7 +355,7 @@ def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, str]]:
                 loop = chain[chain.index(nxt) :]
                 if not reported & set(loop):
                     reported.update(loop)
-                    yield nxt, f"managers go round in a circle: {' → '.join([*loop, nxt])}"
+                    yield nxt, Said("manager_loop", {"chain": " → ".join([*loop, nxt])})
                 break
             chain.append(nxt)
 

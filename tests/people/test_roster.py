@@ -13,6 +13,7 @@ from bot.app.cli import main
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
 from bot.people.roster import Roster, RosterError, parse_roster
+from bot.people.said import Said
 from storage import TinyDBStore
 from tests.helpers import SHORT_ROUTE, Chat, make_engine
 
@@ -116,7 +117,7 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     path.write_text("id,naam\ne1,Eva\n", encoding="utf-8")
     with pytest.raises(RosterError) as caught:
         parse_roster(path, ("nl",))
-    assert caught.value.problems == [
+    assert [str(p) for p in caught.value.problems] == [
         f"{path}:1: missing column(s): name",
         f"{path}:1: unknown column(s): naam (known: id, name, email, language, "
         "manager, platform, handle, conversation, timezone, country, department)",
@@ -255,10 +256,11 @@ def test_a_utf16_roster_is_read_not_garbled(tmp_path: Path, codec: str) -> None:
     text = EXCEL_NL.replace(";", "\t")
     path = tmp_path / "roster.txt"
     path.write_bytes(text.encode(codec))
-    notes: list[str] = []
+    notes: list[Said] = []
     people = {p.id: p for p in parse_roster(path, ("nl", "en"), warnings=notes)}
     assert people["jose"].name == "José Müller-Ørsted" and people["anna"].email == "anna@example.org"
-    assert any("read as UTF-16" in n for n in notes)
+    assert any("read as UTF-16" in str(n) for n in notes)
+    assert any("gelezen als UTF-16-tekst" in n.render("nl") for n in notes)  # HR's language too
     path.write_bytes(b"\xff\xfe" + "id\tname\n".encode("utf-16-le") + b"\x00\xd8")  # a broken half
     with pytest.raises(RosterError) as caught:
         parse_roster(path, ("nl", "en"))

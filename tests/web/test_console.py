@@ -164,6 +164,8 @@ async def test_a_roster_with_a_mistake_is_shown_by_line_then_previewed_and_impor
     checked = await client.post("/console/roster/check", data=with_file(token, bad, "rooster.csv"))
     html = await checked.text()
     assert checked.status == 200 and "rooster.csv:3:" in html and "niets ingelezen" in html
+    # the problem in the page's language, not in the command line's English (issue 27)
+    assert "&#39;geen-adres&#39; is geen e-mailadres" in html and "is not an e-mail address" not in html
     good = bad.replace(b"geen-adres", b"rene@example.org")
     checked = await client.post("/console/roster/check", data=with_file(token, good, "rooster.csv"))
     html = await checked.text()
@@ -177,7 +179,7 @@ async def test_a_roster_with_a_mistake_is_shown_by_line_then_previewed_and_impor
     again = await client.post("/console/roster/import", data={"csrf": token, "upload": upload.group(1)})
     assert "controleer het opnieuw" in await again.text()  # used
     audit = await (await client.get("/console/audit")).text()
-    assert "imported the roster: 2 people" in audit and MARKER not in audit
+    assert "heeft het rooster ingelezen: 2 mensen" in audit and MARKER not in audit
 
 
 def with_file(token: str, raw: bytes, name: str) -> FormData:
@@ -201,7 +203,11 @@ async def test_erasure_needs_the_id_twice_and_is_in_the_audit_log(
     )
     assert "Gewist:" in await done.text()
     audit = await (await client.get("/console/audit")).text()
-    assert "erasure " in audit and "erased a person" in audit and "anna" not in audit.split("<main")[1]
+    assert (
+        "erasure " in audit
+        and "heeft de gegevens van iemand gewist" in audit
+        and "anna" not in audit.split("<main")[1]
+    )
 
 
 async def test_no_page_holds_an_answer_for_hr_or_a_manager(

@@ -81,7 +81,7 @@ async def test_an_edit_is_checked_refused_while_wrong_then_saved_and_used(
     assert "Opgeslagen als versie" in await back.text()
     assert engine.scripts.for_language("nl").questions["goed_in"].text == "Waar blink je in uit?"
     audit = await (await client.get("/console/audit")).text()
-    assert audit.count("saved the pop.nl script") == 3
+    assert audit.count("heeft het script pop.nl opgeslagen") == 3
 
 
 async def test_only_hr_edits_scripts_and_only_the_known_ones(client: Client) -> None:

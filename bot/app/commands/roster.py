@@ -13,12 +13,13 @@ from bot.app.views import standing, team_counts
 from bot.app.wiring import Parts
 from bot.clock import utc_now
 from bot.people.roster import RosterError, parse_roster
+from bot.people.said import Said
 from bot.schedule.outbox import Outbox
 from bot.schedule.progress import STAGES
 
 
 def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
-    warnings: list[str] = []
+    warnings: list[Said] = []
     try:
         people = parse_roster(Path(args.file), LANGUAGES, now=utc_now(), warnings=warnings)
     except RosterError as exc:

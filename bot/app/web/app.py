@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import ipaddress
+import json
 import logging
 import secrets
 import time
@@ -222,8 +223,13 @@ class Console:
             )
         return session
 
-    def audit(self, line: str) -> None:
-        self.parts.store.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} console {line}")
+    def audit(self, event: str, **params: object) -> None:
+        """One line for the audit log: when, `console`, what happened (a code) and its values as
+        JSON — so the audit page tells it in its reader's language (`audit_<code>` in YAML)."""
+        values = json.dumps(params, ensure_ascii=False, sort_keys=True)
+        self.parts.store.append_audit(
+            f"{datetime.now(UTC).isoformat(timespec='seconds')} console {event} {values}"
+        )
 
     def _from_proxy(self, address: str | None) -> bool:
         try:
@@ -298,9 +304,9 @@ class Console:
         # argon2 takes a CPU for a while: in a thread, so the chats go on meanwhile
         account = await asyncio.to_thread(self.accounts.sign_in, email, password, client)
         if account is None:
-            self.audit("sign-in refused")  # no address: a mistyped one may be someone's password
+            self.audit("signin_refused")  # no address: a mistyped one may be someone's password
             return await self.signin_page(request, failed=t["signin_failed"])
-        self.audit(f"{account.email} signed in ({account.role})")
+        self.audit("signed_in", email=account.email, role=account.role)
         response = await self._signed_in(request, account.email, account.role, "local", done_with=CSRF_COOKIE)
         if not known:
             response.set_cookie(
@@ -356,13 +362,13 @@ class Console:
             email = await self.oidc.finish(self._callback_url(request), request.query["code"], flow)
         except (PopbotError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("OpenID Connect sign-in refused: %s", exc)
-            self.audit("sign-in by the identity provider refused")
+            self.audit("oidc_refused")
             return await self.signin_page(request, failed=t["signin_failed"])
         role = await asyncio.to_thread(self.role_of, email)
         if role is None:
-            self.audit("sign-in by the identity provider: not HR nor a manager")
+            self.audit("oidc_no_role")
             return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
-        self.audit(f"{email} signed in by the identity provider ({role})")
+        self.audit("oidc_signed_in", email=email, role=role)
         raise await self._signed_in(request, email, role, "oidc", done_with=FLOW_COOKIE)
 
     async def _signed_in(
@@ -387,7 +393,7 @@ class Console:
         session = request[SESSION]
         if session is not None:  # ended on the server: a copy of the cookie opens nothing now
             await asyncio.to_thread(self.sessions.end, session)
-            self.audit(f"{session.email} signed out")
+            self.audit("signed_out", email=session.email)
         response = web.HTTPSeeOther(_url(request, "signin"))
         response.del_cookie(COOKIE, path="/")
         raise response
@@ -543,7 +549,7 @@ class Console:
         if entry is None or entry.status != "failed":
             raise web.HTTPNotFound(text=self.t(request)["not_found"])
         outbox.retry(entry, self.parts.clock())
-        self.audit(f"{session.email} retried a failed {entry.kind}")
+        self.audit("retried", email=session.email, kind=entry.kind)
         t = self.t(request)
         return await self.schedule(request, done=t["retried"].format(kind=entry.kind, person=entry.person))
 

@@ -7,18 +7,26 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import json
 import re
 import secrets
 import tempfile
 import time
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
+from bot.app.views import moment
 from bot.app.web.pages import Console, read_form
-from bot.people.roster import Person, RosterError, parse_roster
+from bot.dialog.render import fmt
+from bot.people.roster import DEFAULT_TIMEZONE, Person, RosterError, parse_roster
+from bot.people.said import Said
+from bot.schedule.timeline import Texts
 
 UPLOAD = "roster-upload-"  # the checked file waits on the server under this prefix and a token
 _UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -26,20 +34,41 @@ SHOWN = 50  # names listed per kind of change in the preview (the counts are who
 AUDIT_LINES = 500
 
 
-def _parse(raw: bytes, name: str) -> tuple[list[Person] | None, list[str], list[str]]:
-    """(people or None, problems, notes) of an uploaded roster; each message names the
-    uploaded file's name and the line, as `popbot roster import` names its file."""
+def _parse(raw: bytes, name: str, language: str) -> tuple[list[Person] | None, list[str], list[str]]:
+    """(people or None, problems, notes) of an uploaded roster, in the reader's language; each
+    message names the uploaded file's name and the line, as `popbot roster import` names its file."""
     safe = Path(name).name or "roster.csv"
     with tempfile.TemporaryDirectory(prefix="popbot-roster-") as tmp:
         path = Path(tmp) / "upload.csv"
         path.write_bytes(raw)
         path.chmod(0o600)
-        notes: list[str] = []
+        notes: list[Said] = []
         try:
             people = parse_roster(path, LANGUAGES, warnings=notes)
         except RosterError as exc:
-            return None, [p.replace(str(path), safe) for p in exc.problems], []
-    return people, [], [n.replace(str(path), safe) for n in notes]
+            return None, [replace(p, path=safe).render(language) for p in exc.problems], []
+    return people, [], [replace(n, path=safe).render(language) for n in notes]
+
+
+_CONSOLE_LINE = re.compile(r"^(\S+) console ([a-z_]+) (\{.*\})$")
+
+
+def _audit_line(line: str, t: dict[str, str], words: Texts) -> str:
+    """A console line of the audit log in the reader's words ("… is ingelogd (hr)"); any
+    other line (an erasure, a migration, one from an older popbot) as it was written."""
+    found = _CONSOLE_LINE.match(line)
+    template = t.get(f"audit_{found.group(2)}") if found else None
+    if found is None or template is None:
+        return line
+    try:
+        values = json.loads(found.group(3))
+        when = datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return line
+    if "kind" in values:
+        values["kind"] = words.kinds.get(values["kind"], values["kind"])
+    # written in UTC; read in the organisation's time (the roster's default zone)
+    return f"{moment(when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)), words)} — {fmt(template, **values)}"
 
 
 class HrPages:
@@ -77,7 +106,9 @@ class HrPages:
             t = self.console.t(request)
             return await self.roster(request, problems=[t["roster_too_big"].format(mb=limit // 2**20)])
         # reading and comparing 10,000 people takes seconds: in a thread, the chats go on
-        people, problems, notes = await asyncio.to_thread(_parse, raw, upload.filename)
+        people, problems, notes = await asyncio.to_thread(
+            _parse, raw, upload.filename, self.console.lang(request)
+        )
         if people is None:
             return await self.roster(request, problems=problems, name=Path(upload.filename).name)
         result, after = await asyncio.to_thread(self.parts.roster.compare, people)
@@ -119,7 +150,9 @@ class HrPages:
                 raw, name = base64.b64decode(str(kept["content"]), validate=True), str(kept["name"])
             except (binascii.Error, ValueError, KeyError):
                 raw = b""
-        people, problems, _notes = await asyncio.to_thread(_parse, raw, name) if raw else (None, [], [])
+        people, problems, _notes = (
+            await asyncio.to_thread(_parse, raw, name, self.console.lang(request)) if raw else (None, [], [])
+        )
         if not raw or people is None:  # gone (swept with idle sessions, imported already) or forged
             return await self.roster(
                 request, problems=problems or [self.console.t(request)["roster_check_again"]]
@@ -127,9 +160,9 @@ class HrPages:
         result, planned = await asyncio.to_thread(self._import, people)
         await asyncio.to_thread(self.parts.store.delete_session, UPLOAD + token)
         self.console.audit(
-            f"{session.email} imported the roster: {len(people)} people, {len(result.added)} added, "
-            f"{len(result.updated)} updated, {len(result.deactivated)} leaving"
-        )
+            "roster_imported", email=session.email, people=len(people), added=len(result.added),
+            updated=len(result.updated), leaving=len(result.deactivated),
+        )  # fmt: skip
         done = self.console.t(request)["roster_done"].format(
             people=len(people), added=len(result.added), updated=len(result.updated),
             leaving=len(result.deactivated), planned=planned,
@@ -163,7 +196,7 @@ class HrPages:
         gone = await asyncio.to_thread(
             self.parts.personal.erase, person, note=f"asked in the console by {session.email}"
         )
-        self.console.audit(f"{session.email} erased a person's data (see the erasure line)")
+        self.console.audit("erased", email=session.email)
         summary = ", ".join(f"{n} {what}" for what, n in gone.items())
         return await self.privacy(request, done=t["privacy_erased"].format(summary=summary))
 
@@ -172,4 +205,7 @@ class HrPages:
     async def audit(self, request: web.Request) -> web.StreamResponse:
         self.console.need(request, "hr")
         lines = self.parts.store.audit_lines()[-AUDIT_LINES:]
-        return self.console.page(request, "audit.html", lines=list(reversed(lines)), shown=AUDIT_LINES)
+        t = self.console.t(request)
+        words = self.parts.schedule_config.texts(self.console.lang(request))
+        shown = [_audit_line(line, t, words) for line in reversed(lines)]
+        return self.console.page(request, "audit.html", lines=shown, shown=AUDIT_LINES)

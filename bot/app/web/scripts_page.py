@@ -143,7 +143,7 @@ class ScriptsPage:
             return await self.edit(request, text=text, problems=problems, refused=True)
         self._write(name, lang, text)
         live = self._reload(name, lang)
-        self.console.audit(f"{session.email} saved the {name}.{lang} script (version {loaded.version})")
+        self.console.audit("script_saved", email=session.email, name=name, lang=lang, version=loaded.version)
         saved = self.console.t(request)["script_saved"].format(version=loaded.version)
         return await self.edit(request, text=text, saved=saved, live=live)
 

@@ -1,0 +1,49 @@
+"""What popbot says about a roster file, as a code and its values: rendered in the reader's
+language from `dialogs/roster.yaml` (the console in HR's language, the command line in English)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from bot.dialog.render import fmt
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    path = resources.files("dialogs").joinpath("roster.yaml")
+    loaded: dict[str, dict[str, str]] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def text(code: str, language: str = "en") -> str:
+    """One message's words, without its place: a word put into another message."""
+    entry = _texts()[code]
+    return entry.get(language) or entry["en"]
+
+
+@dataclass(frozen=True)
+class Said:
+    """One problem or note about a roster file: where (file, line), what (code and values)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    line: int | None = None
+    warning: bool = False
+
+    def render(self, language: str = "en") -> str:
+        message = fmt(text(self.code, language), **self.params)
+        if self.warning:
+            message = fmt(text("_warning", language), message=message)
+        if not self.path:
+            return message
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return fmt(text("_at", language), where=where, message=message)
+
+    def __str__(self) -> str:
+        return self.render("en")
