@@ -582,7 +582,7 @@ class Turn:
                     (
                         qid,
                         asked_text(q, self.subject),
-                        self.msgs.skipped if a.skipped else show(q, a.value, self.script),
+                        self.script.draft.skipped_answer if a.skipped else show(q, a.value, self.script),
                     )
                 )
         return out
@@ -701,7 +701,7 @@ class Turn:
                 for i, item in enumerate(a.value or []):
                     entries.append((item_title(q, i, item), qid, i))
             else:
-                value = self.msgs.skipped if a.skipped else show(q, a.value, self.script)
+                value = self.script.draft.skipped_answer if a.skipped else show(q, a.value, self.script)
                 entries.append((f"{asked_text(q, self.subject)} — {_short(value)}", qid, None))
         return entries
 

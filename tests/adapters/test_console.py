@@ -129,3 +129,42 @@ async def test_the_schedules_messages_wait_in_the_console_inbox(tmp_path: Path) 
     out = io.StringIO()
     await run_console(make_engine(tmp_path), "anna", stdin=io.StringIO(""), stdout=out, inbox=inbox)
     assert "Je gesprek is op maandag" not in out.getvalue()  # shown once
+
+
+def test_popbot_draft_writes_the_pdf_with_or_without_a_roster(tmp_path: Path) -> None:
+    """Issue 27: a newcomer sees the PDF without a roster or a schedule; with a roster it is the
+    manager's PDF: the roster's names, department and date."""
+    import io
+
+    from pypdf import PdfReader
+
+    def text_of(pdf: Path) -> str:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+
+    data = tmp_path / "data"
+    assert run(["chat", "--user", "anna"], data, "\n".join(FULL_ROUTE) + "\n", cwd=tmp_path).returncode == 0
+    alone = run(["draft", "anna", "--pdf"], data, cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    pdf = tmp_path / alone.stdout.strip()
+    assert pdf.name == "concept-pop-anna.pdf" and (pdf.stat().st_mode & 0o777) == 0o600  # personal data
+    first = text_of(pdf)
+    assert "Persoonlijk Ontwikkelingsplan (concept)" in first and "Plannen en klanten helpen" in first
+    assert "Medewerker" not in first.split("Waar sta ik nu?")[0]  # no name known: no id in its place
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,language,manager,platform,handle,conversation,department\n"
+        "mila,Mila Bakker,mila@example.org,nl,,,,,Zorg\n"
+        "anna,Anna de Vries,anna@example.org,nl,mila,console,,2027-03-01 10:00,Zorg\n",
+        encoding="utf-8",
+    )
+    assert run(["roster", "import", str(roster)], data, cwd=tmp_path).returncode == 0
+    out = tmp_path / "mila-krijgt.pdf"
+    managed = run(["draft", "anna", "--pdf", "-o", str(out)], data, cwd=tmp_path)
+    assert managed.returncode == 0, managed.stderr
+    shown = text_of(out)
+    for line in ("Anna de Vries", "Mila Bakker", "Zorg", "maandag 1 maart 2027 om 10:00", "Vertrouwelijk"):
+        assert line in shown, line
+    summary = run(["draft", "anna", "--alignment", "-o", str(tmp_path / "a.pdf")], data, cwd=tmp_path)
+    assert summary.returncode == 0 and "Afstemming voor het POP-gesprek" in text_of(tmp_path / "a.pdf")
+    assert run(["draft", "nobody", "--pdf"], data, cwd=tmp_path).returncode == 1
