@@ -107,7 +107,7 @@ def entry_row(scheduler: ScheduleView, e: Entry, words: Texts | None = None) -> 
 
     def when(at: datetime) -> str:
         local = at.astimezone(zone)
-        return local.strftime("%Y-%m-%d %H:%M %Z") if words is None else moment(local, words)
+        return local.strftime("%Y-%m-%d %H:%M %Z") if words is None else words.moment(local)
 
     detail = e.error if e.status == "failed" else (words.notes.get(e.note, e.note) if words else e.note)
     if e.status in ("planned", "sending") and e.attempts:
@@ -158,14 +158,6 @@ def schedule_summary(scheduler: ScheduleView, words: Texts | None = None) -> dic
         "to": last.isoformat(),
         "open": sum(everything.values()),
     }
-
-
-def moment(at: datetime, words: Texts) -> str:
-    """A moment as the reader's language writes it (the schedule's format: with its year)."""
-    return fmt(
-        words.date_format, weekday=words.weekdays[at.weekday()], day=at.day,
-        month=words.months[at.month - 1], year=at.year, time=at.strftime("%H:%M"),
-    )  # fmt: skip
 
 
 def _day(iso: str, words: Texts | None) -> str:

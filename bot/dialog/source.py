@@ -109,23 +109,17 @@ def _is_tag(part: int | str) -> bool:
 
 
 def position(tree: Any, loc: Loc) -> tuple[int, int]:
-    """The line and column of the deepest YAML node that `loc` reaches."""
-    node = tree
-    pos = (1, 1)
-    for key in without_tags(loc):
-        if isinstance(node, CommentedMap) and key in node:
-            line, col = node.lc.key(key)
-            pos = (line + 1, col + 1)
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line, col = node.lc.item(key)
-            pos = (line + 1, col + 1)
-            node = node[key]
-    return pos
+    """The line and column of the deepest YAML node that `loc` (pydantic's) reaches."""
+    return _walk(tree, without_tags(loc), strict=False)
 
 
 def tree_position(tree: Any, loc: Loc) -> tuple[int, int]:
-    """Like `position`, for a path through the YAML itself (no pydantic tags to drop)."""
+    """Like `position`, for a path through the YAML itself (no pydantic tags to drop); a
+    KeyError when the path is not in this file's text (taken from the base script)."""
+    return _walk(tree, loc, strict=True)
+
+
+def _walk(tree: Any, loc: Loc, strict: bool) -> tuple[int, int]:
     node = tree
     pos = (1, 1)
     for key in loc:
@@ -137,8 +131,8 @@ def tree_position(tree: Any, loc: Loc) -> tuple[int, int]:
             line, col = node.lc.item(key)
             pos = (line + 1, col + 1)
             node = node[key]
-        else:
-            raise KeyError(key)  # not in this file's text: taken from the base script
+        elif strict:
+            raise KeyError(key)
     return pos
 
 

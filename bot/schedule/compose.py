@@ -64,16 +64,7 @@ class Composer:
         self.invite_link = invite_link
 
     def when(self, at: datetime, to: Person) -> str:
-        texts = self.config.texts(to.language)
-        local = at.astimezone(ZoneInfo(to.timezone))
-        return fmt(
-            texts.date_format,
-            weekday=texts.weekdays[local.weekday()],
-            day=local.day,
-            month=texts.months[local.month - 1],
-            year=local.year,
-            time=local.strftime("%H:%M"),
-        )
+        return self.config.texts(to.language).moment(at.astimezone(ZoneInfo(to.timezone)))
 
     def compose(
         self,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
+from bot.dialog.render import fmt
 from bot.errors import PopbotError
 from bot.people.roster import Person
 
@@ -172,6 +173,14 @@ class Texts(_Strict):
     statuses: dict[str, str] = {}  # planned, sent, … as people say it
     notes: dict[str, str] = {}  # why a message was skipped or cancelled, by its code
     day_format: str = "{weekday} {day} {month} {year}"  # a day without its time
+
+    def moment(self, at: datetime) -> str:
+        """A moment as this language writes it ("maandag 18 januari 2027 om 10:00")."""
+        return fmt(
+            self.date_format, weekday=self.weekdays[at.weekday()], day=at.day,
+            month=self.months[at.month - 1], year=at.year, time=at.strftime("%H:%M"),
+        )  # fmt: skip
+
     retrying: str = "{error}"  # a send being tried again: {number} (the try), {when}, {error}
     at_the_latest: str = "{when}"  # a late draft: sent when finished, at the latest {when}
     invitation: str

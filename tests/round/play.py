@@ -10,15 +10,13 @@ is kept is the payload as sent.
 from __future__ import annotations
 
 import html as htmllib
-import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.console import render as console_render
@@ -32,6 +30,7 @@ from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, FULL_ROUTE_EN, MANAGER_ROUTE, SHORT_ROUTE
+from tests.schedule.test_manager_cycle import pdf_text, run_until
 from tests.schedule_world import TOM_CHAT, World
 
 ROSTER = """id,name,email,language,manager,platform,handle,conversation,timezone,department
@@ -128,17 +127,6 @@ def page_text(html: str) -> str:
     main = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", main, flags=re.S)
     text = re.sub(r"<[^>]+>", "\n", main.split(">", 1)[-1])
     return "\n".join(line.strip() for line in htmllib.unescape(text).splitlines() if line.strip())
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-async def run_until(w: World, until: datetime) -> None:
-    s = w.schedulers[-1]
-    while w.now < until:
-        w.now = min(until, w.now.replace(minute=0) + timedelta(hours=1))
-        await s.run_due()
 
 
 class Players:

@@ -26,7 +26,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.published import figures, per_stage
-from bot.app.views import entry_row, moment, schedule_summary, schedule_view, standing, team_counts
+from bot.app.views import entry_row, schedule_summary, schedule_view, standing, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
 from bot.app.web.oidc import Flow, Oidc
@@ -455,7 +455,7 @@ class Console:
         for p in sorted(mine, key=lambda p: p.name):
             row = standing(self.parts, outbox, p, damaged)
             when = p.conversation_at()
-            row["conversation"] = moment(when, words) if when else "–"
+            row["conversation"] = words.moment(when) if when else "–"
             # the manager's own preparation for this report: done or still open (never its content)
             try:
                 prep = self.parts.store.load(prep_id(me or "", p.id, p.conversation))

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.app.settings import LANGUAGES
-from bot.app.views import moment
 from bot.app.web.pages import Console, read_form
 from bot.dialog.render import fmt
 from bot.people.roster import DEFAULT_TIMEZONE, Person, RosterError, parse_roster
@@ -68,7 +67,7 @@ def _audit_line(line: str, t: dict[str, str], words: Texts) -> str:
     if "kind" in values:
         values["kind"] = words.kinds.get(values["kind"], values["kind"])
     # written in UTC; read in the organisation's time (the roster's default zone)
-    return f"{moment(when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)), words)} — {fmt(template, **values)}"
+    return f"{words.moment(when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)))} — {fmt(template, **values)}"
 
 
 class HrPages:
