@@ -202,8 +202,13 @@ def parse_roster(
             first = claimed.setdefault((what, value), n)
             if first != n:
                 # one account for two people would show one of them the other's draft
+                word = (
+                    Said("identity_email")
+                    if what == "e-mail"
+                    else Said("identity_handle", {"platform": person.platform})
+                )
                 problems.append(
-                    Said("identity_twice", {"what": what, "value": value, "line": first}, where, n)
+                    Said("identity_twice", {"what": word, "value": value, "line": first}, where, n)
                 )
                 duplicate = True
         if duplicate:

@@ -37,7 +37,9 @@ class Said:
     warning: bool = False
 
     def render(self, language: str = "en") -> str:
-        message = fmt(text(self.code, language), **self.params)
+        # a value may be a word of its own ("e-mailadres"), said in the same language
+        params = {k: v.render(language) if isinstance(v, Said) else v for k, v in self.params.items()}
+        message = fmt(text(self.code, language), **params)
         if self.warning:
             message = fmt(text("_warning", language), message=message)
         if not self.path:

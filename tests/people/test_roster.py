@@ -265,3 +265,20 @@ def test_a_utf16_roster_is_read_not_garbled(tmp_path: Path, codec: str) -> None:
     with pytest.raises(RosterError) as caught:
         parse_roster(path, ("nl", "en"))
     assert "not valid UTF-16" in str(caught.value)
+
+
+def test_problems_are_said_in_the_readers_language(tmp_path: Path) -> None:
+    """Issue 27: the console shows roster problems in HR's language, word for word."""
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "id,name,email,language,manager,platform,handle,conversation\n"
+        "e1,Eva,eva@example.org,nl,,slack,U0EVA,\ne2,Eef,EVA@example.org,nl,,slack,U0EVA,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError) as caught:
+        parse_roster(path, ("nl", "en"))
+    dutch = [p.render("nl").removeprefix(f"{path}:") for p in caught.value.problems]
+    assert dutch == [
+        "3: e-mailadres 'eva@example.org' staat al op regel 2",
+        "3: slack-account 'U0EVA' staat al op regel 2",
+    ]

@@ -281,6 +281,12 @@ async def test_the_schedule_filters_by_person_manager_kind_status_and_dates(
 ) -> None:
     assert await sign_in(client, HR) == 303
     by_person = await (await client.get("/console/schedule?person=anna")).text()
+    # the table shows names, so the filter takes a name too
+    by_name = await (await client.get("/console/schedule?person=anna+de+vries")).text()
+    assert (
+        by_name.split("<h2>Zoeken")[1].split("</form>")[1]
+        == by_person.split("<h2>Zoeken")[1].split("</form>")[1]
+    )
     r0 = "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"  # r0's name, as text
     assert "De berichten die hierbij passen" in by_person and r0 not in by_person.split("<h2>Zoeken")[1]
     failed = (await (await client.get("/console/schedule?status=failed")).text()).split("<h2>Zoeken")[1]

@@ -494,8 +494,14 @@ class Console:
     def _listed(self, view: Any, asked: dict[str, str], words: Texts) -> tuple[list[dict[str, Any]], bool]:
         """The messages the filters name (a person's or a manager's reports' read alone)."""
         outbox = view.outbox
-        if asked["person"]:
-            entries = outbox.for_person(asked["person"], view.damaged)
+        if asked["person"]:  # an id, or the name the table shows (HR reads names there)
+            wanted = asked["person"].casefold()
+            ids = [
+                p.id
+                for p in self.parts.roster.everyone()
+                if p.id == asked["person"] or p.name.casefold() == wanted
+            ]
+            entries = [e for pid in ids for e in outbox.for_person(pid, view.damaged)]
         elif asked["manager"]:
             reports = [p.id for p in self.parts.roster.everyone() if p.manager == asked["manager"]]
             entries = [e for r in reports for e in outbox.for_person(r, view.damaged)]
