@@ -106,14 +106,14 @@ def _write(
             )
             lines.append("")
             continue
-        text = "".join(
-            s.text
-            if s.text == "\n"
-            else (bold if s.bold or b.kind == "heading" else italic if s.italic else (lambda x: x))(
-                escape(s.text)
-            )
-            for s in b.spans
-        )
+
+        def styled(span: Span, heading: bool = b.kind == "heading") -> str:
+            if span.text == "\n":
+                return span.text
+            text = escape(span.text)
+            return bold(text) if span.bold or heading else italic(text) if span.italic else text
+
+        text = "".join(styled(span) for span in b.spans)
         lines.append(f"• {text}" if b.kind == "item" else text)
         if b.kind != "item":
             lines.append("")

@@ -23,28 +23,35 @@ from bot.schedule.timeline import Texts
 SUMMARY_DAYS = 14
 
 
-def count_from_records(parts: Parts, outbox: Outbox, people: list[Person]) -> None:
-    """The progress log written from every record and plan, once (a data folder of before it).
-    A damaged record counts as nothing reached (`popbot data check` names it)."""
-    recount(parts.store, parts.store, outbox, people)
-
-
-def standing(parts: Parts, outbox: Outbox, p: Person, damaged: list[str] | None = None) -> dict[str, Any]:
-    """Where one person stands — their progress, never their answers. The stages come from
-    the progress log, the one source every view counts from (the console's round, the
-    manager's page, `roster show`), so no two places disagree. With `damaged`, a record that
-    cannot be read is named there and the row says so, instead of raising."""
-    try:
-        record = parts.store.load(p.id)
-    except StorageError as exc:
-        if damaged is None:
-            raise
-        damaged.append(f"{p.id}: {exc}")
-        return _row(p, "damaged", set()) | {"damaged": True}
+def ensure_progress(parts: Parts, outbox: Outbox) -> None:
+    """A data folder from before the progress log: the log written from every record and
+    plan, once, the slow way. A damaged record counts as nothing reached (`popbot data check`
+    names it)."""
     if not parts.store.has_progress():
-        count_from_records(parts, outbox, [p])
-    reached = parts.store.progress_of([(p.id, p.conversation)])[p.id] if p.active else set()
-    return _row(p, _status(p, record), reached)
+        recount(parts.store, parts.store, outbox, parts.roster.everyone())
+
+
+def standings(
+    parts: Parts, outbox: Outbox, people: list[Person], damaged: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Where each person stands — their progress, never their answers. The stages come from
+    the progress log, the one source every view counts from (the console's round, the
+    manager's page, `roster show`), read once for them all. With `damaged`, a record that
+    cannot be read is named there and its row says so, instead of raising."""
+    ensure_progress(parts, outbox)
+    reached = parts.store.progress_of([(p.id, p.conversation) for p in people if p.active])
+    rows = []
+    for p in people:
+        try:
+            record = parts.store.load(p.id)
+        except StorageError as exc:
+            if damaged is None:
+                raise
+            damaged.append(f"{p.id}: {exc}")
+            rows.append(_row(p, "damaged", set()) | {"damaged": True})
+            continue
+        rows.append(_row(p, _status(p, record), reached.get(p.id, set()) if p.active else set()))
+    return rows
 
 
 def _status(p: Person, record: Any) -> str:
@@ -76,8 +83,7 @@ def team_counts(parts: Parts, people: list[Person]) -> dict[str, Counter[str]]:
     """Per manager, how many reports reached each stage, from the progress log alone."""
     outbox = Outbox(parts.outbox_files)
     active = [p for p in people if p.active]
-    if not parts.store.has_progress():  # data from before the progress log: counted once, the slow way
-        count_from_records(parts, outbox, active)
+    ensure_progress(parts, outbox)
     reached = parts.store.progress_of([(p.id, p.conversation) for p in active])
     teams: dict[str, Counter[str]] = {}
     for p in active:

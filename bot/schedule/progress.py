@@ -18,12 +18,14 @@ from bot.schedule.outbox import Outbox
 STAGES = ("reports", "invited", "started", "finished", "delivered", "agreed")
 
 
-def stages_in_records(store: Store, outbox: Outbox, p: Person, damaged: list[str]) -> list[str]:
+def stages_in_records(store: Store, outbox: Outbox | None, p: Person, damaged: list[str]) -> list[str]:
     """The stages a person's record and plan show reached in their round: the rule the
-    progress log is kept by (the engine and the scheduler mark the same as they go)."""
+    progress log is kept by (the engine and the scheduler mark the same as they go). Without
+    `outbox`, the record alone (a plan just made has sent nothing)."""
     try:
         record = store.load(p.id)
-        sent = {e.kind for e in outbox.for_person(p.id, damaged) if e.status == "sent"}
+        entries = outbox.for_person(p.id, damaged) if outbox is not None else []
+        sent = {e.kind for e in entries if e.status == "sent"}
     except StorageError as exc:
         damaged.append(f"{p.id}: {exc}")
         return []
@@ -37,7 +39,7 @@ def stages_in_records(store: Store, outbox: Outbox, p: Person, damaged: list[str
     return [s for s in STAGES[1:] if s in reached]
 
 
-def recount(store: Store, progress: ProgressStore, outbox: Outbox, people: list[Person]) -> list[str]:
+def recount(store: Store, progress: ProgressStore, outbox: Outbox | None, people: list[Person]) -> list[str]:
     """The progress log put in step with the records and plans of these people: whatever they
     show reached and the log lacks is written (the log only grows within a round). Called for
     a data folder without a log, for the people an import adds or moves to a new round (their

@@ -178,7 +178,8 @@ class Scheduler:
         # record counts from now on, so every view shows the same figures (issue 27)
         fresh = {*result.added, *result.updated}
         if self.milestones is not None and self.milestones.has_progress():
-            damaged = recount(self.store, self.milestones, self.outbox, [p for p in after if p.id in fresh])
+            # their plans were just made (nothing sent in the new round): their records alone
+            damaged = recount(self.store, self.milestones, None, [p for p in after if p.id in fresh])
             if damaged:
                 log.error("the progress counts passed over what they could not read: %s", "; ".join(damaged))
         return result, planned, resumed

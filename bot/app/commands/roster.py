@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.app.published import figures, per_stage
 from bot.app.settings import LANGUAGES, Settings
-from bot.app.views import standing, team_counts
+from bot.app.views import standings, team_counts
 from bot.app.wiring import Parts
 from bot.clock import utc_now
 from bot.people.roster import RosterError, parse_roster
@@ -66,7 +66,7 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     outbox = Outbox(parts.outbox_files)
     if args.all or args.manager:
         damaged: list[str] = []
-        rows = [standing(parts, outbox, p, damaged) for p in people]
+        rows = standings(parts, outbox, people, damaged)
         for what in damaged:  # the others are listed; these are marked "damaged" in the list
             print(f"popbot: damaged, see `popbot data check`: {what}", file=sys.stderr)
         if args.json:

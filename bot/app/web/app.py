@@ -26,7 +26,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.app.published import figures, per_stage
-from bot.app.views import entry_row, schedule_summary, schedule_view, standing, team_counts
+from bot.app.views import entry_row, schedule_summary, schedule_view, standings, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
 from bot.app.web.oidc import Flow, Oidc
@@ -452,8 +452,8 @@ class Console:
         mine = [p for p in self.parts.roster.everyone() if me is not None and p.manager == me and p.active]
         rows = []
         damaged: list[str] = []
-        for p in sorted(mine, key=lambda p: p.name):
-            row = standing(self.parts, outbox, p, damaged)
+        mine.sort(key=lambda p: p.name)
+        for p, row in zip(mine, standings(self.parts, outbox, mine, damaged), strict=True):
             when = p.conversation_at()
             row["conversation"] = words.moment(when) if when else "–"
             # the manager's own preparation for this report: done or still open (never its content)
