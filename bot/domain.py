@@ -34,6 +34,7 @@ class Pending(BaseModel):
 
     kind: Literal["restart_confirm", "edit_select", "language_select", "smart_follow_up", "group_more"]
     check: str | None = None  # for smart_follow_up: which check failed
+    tries: int = 0  # for smart_follow_up: follow-ups already answered for this field
     field: str | None = None
 
 
@@ -76,6 +77,12 @@ class EmployeeRecord(BaseModel):
     # the manager's notes on check-ins ({conversation, checkin, by, text, at, read})
     notes: list[dict[str, Any]] = []
     note_for: str | None = None  # a manager writing a note: "<employee>|<conversation>|<check-in>"
+    # What manager and employee answer each other about a goal (the POP's history, exported and
+    # erased with it): a manager's feasibility per goal, a goal sent back at the agreement, a
+    # response to an evaluation, a proposed change, the manager's no to the short route.
+    remarks: list[dict[str, Any]] = []
+    remark_for: str | None = None  # writing one: "<kind>|<employee>|<conversation>|<goal>"
+    organisation_seen: str = ""  # the organisation's side as the employee last saw it
     versions: dict[str, int] = {}
     queue: list[str] = []  # further sub-dialogs after `active` (a check-in's next goals)
     erase_pending: bool = False  # asked "verwijder": the next message confirms or not
@@ -105,3 +112,17 @@ def milestones(record: EmployeeRecord, conversation: str) -> set[tuple[str, str]
         if {"employee", "manager"} <= who.keys():
             found.add((round_, "agreed"))
     return found
+
+
+def find_remark(record: EmployeeRecord, remark_id: str) -> dict[str, Any] | None:
+    """One of the remarks manager and employee made about the POP (`bot.engine.remarks`)."""
+    return next((r for r in record.remarks if r.get("id") == remark_id), None)
+
+
+def feasibility_remarks(record: EmployeeRecord, conversation: str) -> dict[int, dict[str, Any]]:
+    """Per goal (numbered from 1), the manager's latest view of its feasibility."""
+    out: dict[int, dict[str, Any]] = {}
+    for r in record.remarks:
+        if r.get("kind") == "feasible" and r.get("conversation") == conversation and r.get("goal"):
+            out[int(r["goal"])] = r
+    return out

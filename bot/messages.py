@@ -98,6 +98,27 @@ class Button:
 
 Outgoing = Text | Question | Document | Button
 
+# What a Button's `action` may start ("<kind>:<arguments>"); the engine checks the arguments.
+# One list, so an adapter that must name the kinds it listens for (Slack) knows every one.
+ACTIONS = (
+    "start",
+    "prep",
+    "agree",
+    "interval",
+    "note",
+    "checkin",
+    "evaluate",
+    "review",
+    "organisation",
+    "feasible",
+    "returned",
+    "response",
+    "change",
+    "checkin_now",
+    "reopen",
+    "fullroute",
+)
+
 
 class Part(BaseModel):
     """One stored part of a composed message (so a resumed send sends the same thing)."""

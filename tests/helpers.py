@@ -13,6 +13,8 @@ from bot.people.roster import Roster, parse_roster
 from storage import TinyDBStore
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+# The conversation's date in the routes: typed only where it is asked (no roster date).
+DATE_IF_ASKED = "14-12-2026"
 NL = load_script(bundled_script_path("pop", "nl"))
 EN = load_script(bundled_script_path("pop", "en"))
 
@@ -42,6 +44,8 @@ class Chat:
         return self.last
 
     async def say(self, text: str, delivery_id: str | None = None) -> list[Outgoing]:
+        if text == DATE_IF_ASKED and self.last and self.question.question_id != "gespreksdatum":
+            return self.last  # the roster gave the conversation's date: it is not asked
         self.last = await self.engine.handle(self.user, Incoming.say(text, delivery_id))
         return self.last
 
@@ -80,6 +84,7 @@ FULL_ROUTE: list[str] = [
     "De nieuwe planning die ik opzette",  # tevreden
     "Het project Zonnebloem op tijd afgerond",  # successen
     "Administratie",  # niet_graag
+    "Eerlijk zijn tegen klanten",  # normen_waarden (seed 003)
     "GEHEIM-tegenop-marker",  # tegenop (private)
     "Drukte in december",  # uitdaging
     "Beter delegeren",  # ontwikkelpunten
@@ -107,10 +112,12 @@ FULL_ROUTE: list[str] = [
     "ja",  # haalbaar: tijd, budget en steun zijn er
     "24 werkuren supervisie",
     "kort",
+    "hoog",  # prioriteit
     "nee",  # geen doel meer
-    "14-12-2026",  # gespreksdatum
+    DATE_IF_ASKED,  # gespreksdatum, when the roster has no date
     "Mijn doorgroei naar teamleider",  # bespreken
     "Budget voor een cursus",  # steun
+    "Eerst de cursus, dan zelf een team plannen",  # plan_aanpak (seed 002)
     "2",  # evaluatiemoment: kwartaal
     "In een logboek",  # bijhouden
     "ja",  # afspraak_klaar
@@ -139,6 +146,7 @@ async def add_a_goal(chat: Chat) -> None:
         "ja",  # haalbaar
         "overslaan",  # ondersteuning
         "kort",
+        "gemiddeld",  # prioriteit
     ]:
         await chat.say(answer)
 
@@ -156,6 +164,7 @@ _EN_WORDS = {
     "nee": "no",
     "ja": "yes",
     "overslaan": "skip",
+    "hoog": "high",
     # the SMART check reads the language's own words
     "Ik kan zelfstandig klanten te woord staan": "I can independently handle customer calls",
 }
@@ -188,14 +197,13 @@ MANAGER_ROUTE: list[str] = [
     "De nieuwe planningsmethode uitrollen",  # afdelingsplan
     "6, 13, 11",  # ontwikkeltools: coaching, opleiding, intervisie
     "Tijd voor een cursus en een coach",  # steun
-    "deels",  # haalbaar (SMART: realistisch)
-    "Een coach nu, de cursus na de zomer",  # haalbaar_toelichting
     "GEHEIM-vertrek-marker",  # vertrekredenen (private)
     "GEHEIM-budget-marker",  # budget (private)
     "4",  # vermogen (private)
     "2",  # bereidheid (private)
+    "ja",  # kort_past: the short conversation would suit (seed 000)
     "Hoe we het delegeren aanpakken",  # gesprekspunten
-    "1, 11, 13",  # delen: competentieprofiel, haalbaar, gesprekspunten — nothing else
+    "1, 10, 11",  # delen: competentieprofiel, steun, gesprekspunten — nothing else
 ]
 
 

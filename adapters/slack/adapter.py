@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.base import ChatAdapter
 from adapters.slack import render
 from adapters.slack.sender import deliver
-from bot.messages import Incoming, Outgoing, Question
+from bot.messages import ACTIONS, Incoming, Outgoing, Question
 
 PLATFORM = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -60,7 +60,7 @@ class SlackAdapter(ChatAdapter):
         app.event("app_home_opened")(self.on_home)
         app.action(re.compile(r"^pop_(choice_\d+|select|done)$"))(self.on_choice)
         # the schedule's buttons: start, prepare for a report, agree, check-in, evaluate
-        app.action(re.compile(r"^pop_(start|prep|agree|interval|note|checkin|evaluate)$"))(self.on_start)
+        app.action(re.compile(rf"^pop_({'|'.join(ACTIONS)})$"))(self.on_start)
         app.action("pop_multi")(self.on_ack_only)  # ticking options: read when "done" is pressed
         app.action(re.compile(r"^pop_edit$"))(self.on_edit)
         app.view(EDIT_CALLBACK)(self.on_edit_submit)

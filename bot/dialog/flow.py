@@ -66,6 +66,9 @@ class Flow:
             send_event=False,
         )
         jumped_to = {rule.to for q in loaded.questions.values() for rule in q.goto}
+        # a question the roster may answer (the conversation's date) is never a sure next one:
+        # its edge tests whether the roster did, so it is not shown only to be passed over
+        by_roster = {qid for qid, q in loaded.questions.items() if getattr(q, "roster", None)}
         sources = [START, *order]
         for index, source in enumerate(sources):
             q = loaded.questions.get(source)
@@ -75,6 +78,9 @@ class Flow:
             tried: list[tuple[Any, Any]] = []
             for target in order[index:]:
                 guard = self._guard(target)
+                if target in by_roster:
+                    self._add(source, target, self.applies_to(target))
+                    continue
                 # A target with no test, or with the very test that let us into
                 # this question (it still holds), is always taken.
                 if guard == (None, None) or guard == own:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
-from bot.dialog.questions import GroupQuestion
+from bot.dialog.questions import DateQuestion, GroupQuestion
 from bot.dialog.render import fmt
 from bot.dialog.schema import Agreement
 from bot.dialog.smart import deadline as named_deadline
@@ -20,7 +21,13 @@ from bot.domain import EmployeeRecord
 from bot.messages import Button, Outgoing
 
 # sub-dialog id prefix -> script id
-SCRIPTS = {"prep": "manager", "org": "organisation", "checkin": "followup", "evaluation": "evaluation"}
+SCRIPTS = {
+    "prep": "manager",
+    "org": "organisation",
+    "checkin": "followup",
+    "evaluation": "evaluation",
+    "review": "followup",  # a medium-term goal at the round's end: how is it going, not "reached?"
+}
 
 
 def script_for(sub_id: str) -> str:
@@ -33,6 +40,16 @@ def checkin_id(person: str, conversation: str, number: int, goal: int) -> str:
 
 def evaluation_id(person: str, conversation: str, goal: int) -> str:
     return f"evaluation|{person}|{conversation}|{goal}"
+
+
+def review_id(person: str, conversation: str, goal: int) -> str:
+    return f"review|{person}|{conversation}|{goal}"
+
+
+def medium_term(loaded: LoadedScript, item: dict[str, Any]) -> bool:
+    """A goal for one to five years (seed 001 §2.3.1): reviewed at the round's end, carried on."""
+    rule = loaded.script.draft.medium_term
+    return rule is not None and item.get(rule.field) in rule.values
 
 
 def goal_index(sub_id: str) -> int:
@@ -54,12 +71,44 @@ def goal_titles(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
     return [str(item.get(first) or f"#{n}") for n, item in enumerate(goals(loaded, record), start=1)]
 
 
-def agreement_buttons(texts: Agreement, titles: list[str], ref: str) -> list[Outgoing]:
-    """SMART's Acceptabel: a yes per goal — one button each ("agree:<ref>:<goal number>")."""
-    return [
-        Button(fmt(texts.goal, number=n, goal=title), texts.goal_button, f"agree:{ref}:{n}")
-        for n, title in enumerate(titles, start=1)
-    ]
+def agreement_buttons(
+    texts: Agreement, titles: list[str], ref: str, still_open: list[list[str]] | None = None
+) -> list[Outgoing]:
+    """SMART's Acceptabel: a yes per goal — one button each ("agree:<ref>:<goal number>"),
+    with the letters that are still open for that goal (`open_letters`), if any."""
+    out: list[Outgoing] = []
+    for n, title in enumerate(titles, start=1):
+        text = fmt(texts.goal, number=n, goal=title)
+        letters = still_open[n - 1] if still_open and n <= len(still_open) else []
+        if letters and texts.goal_open:
+            text = fmt(texts.goal_open, number=n, goal=title, open="; ".join(letters))
+        out.append(Button(text, texts.goal_button, f"agree:{ref}:{n}"))
+    return out
+
+
+def open_letters(loaded: LoadedScript, record: EmployeeRecord, after: date) -> list[list[str]]:
+    """Per goal, the SMART letters that still miss, in the draft's words: what a follow-up
+    asked twice left open, listed again when both are asked to agree."""
+    d = loaded.script.draft
+    g = loaded.questions.get(d.goals_question or "")
+    if not isinstance(g, GroupQuestion):
+        return []
+    out = []
+    for item in goals(loaded, record):
+        checks = smart.goal_checks(g, d.realistic, item, loaded.script.words, after)
+        out.append([d.smart_hints.get(c, c) for c, holds in checks.items() if not holds])
+    return out
+
+
+def conversation_day(loaded: LoadedScript, record: EmployeeRecord) -> date | None:
+    """The conversation's day as the POP holds it (the roster's, or as the employee typed it
+    without one): what relative deadlines count from, in the chat as in every document."""
+    for q in loaded.questions.values():
+        if isinstance(q, DateQuestion) and q.roster == "conversation":
+            a = record.answers.get(q.id)
+            if a is not None and not a.skipped and a.value:
+                return date.fromisoformat(str(a.value))
+    return None
 
 
 def deadline(loaded: LoadedScript, item: dict[str, Any], after: date) -> date | None:

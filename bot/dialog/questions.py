@@ -101,10 +101,12 @@ class Validation(Strict):
 
 
 class SmartCheck(Strict):
-    """A SMART check on a goal field; a failed check asks `follow_up` once."""
+    """A SMART check on a goal field. A failed check asks `follow_up`; still failed, `again`
+    (or `follow_up` once more); still failed, the letter is noted as open for the conversation."""
 
     check: Literal["specific", "observable", "has_date"]
     follow_up: str = Field(min_length=1)
+    again: str | None = None
 
 
 class Messages(Strict):

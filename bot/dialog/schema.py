@@ -35,12 +35,15 @@ class Commands(Strict):
     language: list[str] = Field(min_length=1)
 
 
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
 class Moment(Strict):
     """A named moment in a planning ("voor de zomer", "eind volgend jaar"): a day of the year
     (its next occurrence, or in the conversation's year plus `year`), or an offset from it."""
 
     words: list[str] = Field(min_length=1)
-    date: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    date: MonthDay | None = None
     year: int | None = None  # 0 = the conversation's year, 1 = the next; none = next occurrence
     days: int | None = None
     months: int | None = None
@@ -49,17 +52,41 @@ class Moment(Strict):
 class SmartWords(Strict):
     """The words the SMART checks read (seed 001 §2.4.1), per language; whole words only."""
 
-    # Specifiek: words that name nothing concrete ("beter worden", "groeien"); a goal made of
-    # only these and `filler` words asks what exactly.
+    # Specifiek: words that name nothing concrete ("beter worden", "groeien", "zelfvertrouwen",
+    # "communiceren" without an object); a goal made of only these and `filler` asks what exactly.
     vague: list[str] = []
     filler: list[str] = []
+    # Meetbaar: an inner state ("ik voel me", "begrijp") or a direction without a criterion
+    # ("beter", "meer", "sneller") is not something another person can observe — unless a
+    # number or one of the script's `observable` words comes with it.
+    inner: list[str] = []
+    comparative: list[str] = []
+    comparative_endings: list[str] = []  # "bredere", "hogere": a comparative by its form
+    not_comparative: list[str] = []  # words of that form that are none ("andere")
+    # behaviours that are specific with what they are about ("een panel organiseren")
+    behaviours: list[str] = []
     # Tijdgebonden: "binnen een half jaar" = a `within` word, a number, a unit
     within: list[str] = []
     numbers: dict[str, float] = {}  # "een": 1, "een half": 0.5
     units: dict[str, Literal["day", "week", "month", "quarter", "year"]] = {}
     quarter: list[str] = []  # "Q2 2027", "kwartaal 2"
+    ordinals: dict[str, int] = {}  # "het derde kwartaal"
+    of_year: list[str] = []  # "het derde kwartaal van 2027"
     moments: list[Moment] = []
-    before_month: list[str] = []  # "in maart", "eind maart": a month alone counts after these
+    before_month: list[str] = []  # "in maart", "eind maart": the month's last day
+    before: list[str] = []  # "voor juli": the day before the month begins
+    month_parts: dict[str, int] = {}  # "medio maart": the 15th
+    year_parts: dict[str, MonthDay] = {}  # "medio 2027": "06-30" (MM-DD)
+    this_year: list[str] = []  # "begin dit jaar"
+    next_year: list[str] = []  # "januari volgend jaar", "begin volgend jaar"
+    # a month name that is also a common word ("I may ask") counts only with a word before it,
+    # a year, or as the whole planning
+    month_needs_context: list[str] = []
+    # the end of a planning, not its start: a moment in a clause with a start word ("ik begin in
+    # maart") or right after a start marker ("vanaf 1 februari") is when it begins
+    start_words: list[str] = []
+    start_before: list[str] = []
+    clause_breaks: list[str] = []  # besides punctuation: "en", "tot", "daarna"
 
 
 class Words(Strict):
@@ -136,6 +163,8 @@ class ScriptMessages(Strict):
     language_set: str
     edited: str  # an edited earlier message: what to do instead
     multi_done: str  # the button that confirms a multiple choice
+    # a SMART follow-up asked twice that still misses: noted as open ({hint}: the draft's words)
+    smart_open: str
     not_invited: str  # someone the bot does not know
     invite_invalid: str  # an invite link that is unknown, used or expired
     edit_button: str  # a button next to an answer that opens a form to change it
@@ -166,6 +195,34 @@ class RealisticRule(Strict):
     holds: list[Id] = Field(min_length=1)
 
 
+class RouteRule(Strict):
+    """The short conversation (seed 000): the question that chooses the route, its short and
+    full choices, and the pleziervraag at its heart — at the top of every alignment summary."""
+
+    question: Id
+    short: Id
+    full: Id
+    heart: Id
+
+
+class ConsentRule(Strict):
+    """The employee's yes/no: may the manager use the draft as the basis of the final POP?
+    On no the draft does not go to the manager a week before (the schedule says so to both);
+    `withheld` is said in the chat right after the no ("{manager}")."""
+
+    question: Id
+    withheld: str
+
+
+class MediumTerm(Strict):
+    """Seed 001 §2.3.1: goals for one to five years. The goal field that says so, and its
+    choices that mean it; such a goal gets a review at the round's end (not an evaluation of a
+    goal that is not due) and carries into the next POP."""
+
+    field: Id
+    values: list[Id] = Field(min_length=1)
+
+
 class DraftLayout(Strict):
     """Headings and labels of the draft POP (seed 001 §4.11)."""
 
@@ -183,6 +240,14 @@ class DraftLayout(Strict):
     smart_hint_title: str
     smart_hints: dict[str, str]  # check -> "planning zonder datum"
     realistic: RealisticRule | None = None
+    route: RouteRule | None = None
+    # per goal, when it is evaluated: the day its planning ends, or `evaluation_open` without one
+    evaluation_column: str = ""
+    evaluation_open: str = ""
+    rhythm_label: str = ""  # how often progress is discussed, in the header
+    feasibility_column: str = ""  # per goal, the manager's view of its feasibility
+    consent: ConsentRule | None = None
+    medium_term: MediumTerm | None = None
     support_title: str
     support_questions: list[Id] = []
     # answers shown at the top, beside the employee's name: question id -> label (the route)
@@ -243,6 +308,7 @@ class Agreement(Strict):
     goal: str  # one goal to agree to: "{number}. {goal}"
     goal_button: str  # its button
     goal_agreed: str  # "{number}", "{open}": the goals still without a yes
+    goal_open: str = ""  # a goal whose SMART letters are not all there: "{number}", "{goal}", "{open}"
     agreed_employee: str  # "{manager}" is asked next
     agreed_manager: str  # "{name}": whose POP
     already: str
@@ -262,12 +328,40 @@ class FollowUpTexts(Strict):
     all_done: str  # after the last goal
     no_goals: str
     new_cycle: str  # a new POP round starts: "{goals}" were the previous ones
+    carried: str = ""  # and these medium-term goals go on in the new POP: "{goals}"
     # the manager's note on a check-in (seed 001 §2.5: both watch progress)
     note_button: str = ""  # under the check-in summary
     note_ask: str = ""  # "{number}", "{name}", "{stop}"
     note_saved: str = ""  # "{number}", "{name}"
     note_cancelled: str = ""
     note_shown: str = ""  # to the employee, when the next check-in opens: "{manager}", "{number}", "{text}"
+
+
+class RemarkTexts(Strict):
+    """Manager and employee answering each other about a goal, in the writer's script: what
+    the bot asks and says back. Every ask may use "{name}" (the employee), "{number}" and
+    "{goal}" (the goal), "{count}" (the goals) and "{stop}" (the word to write nothing)."""
+
+    # SMART's Realistisch per goal, by the manager once the goals are known: the choices
+    # (numbered in this order; the answer may add a remark: "2 budget pas na de zomer")
+    feasible_ask: str  # "{own}": what the employee said of it
+    feasible_choices: dict[Id, str] = Field(min_length=2)
+    feasible_saved: str  # "{choice}"
+    not_a_choice: str  # "{count}"
+    # Acceptabel both ways: a goal sent back at the agreement, with a remark
+    return_ask: str
+    return_saved: str
+    not_a_goal: str  # "{count}"
+    # after the conversation
+    response_ask: str
+    response_saved: str
+    change_ask: str
+    change_saved: str
+    checkin_started: str
+    cancelled: str
+    # the employee reopens a goal that was sent back, or takes the full route after all
+    reopened: str
+    full_route: str
 
 
 class Rights(Strict):
@@ -326,6 +420,24 @@ class SmartLetters(Strict):
     not_answered: str  # {letter}
 
 
+class ShortRouteCheck(Strict):
+    """Seed 000: the short conversation is agreed by both. The manager's yes/no question on
+    it, and how the summary says which route the employee chose ("{name}")."""
+
+    question: Id
+    chose_short: str
+    chose_full: str
+
+
+class BudgetCheck(Strict):
+    """Seed 004's don't: a POP without a development budget. The manager's budget question,
+    the answers that mean there is none, and the warning then (also when it is left empty)."""
+
+    question: Id
+    none: list[str] = Field(min_length=1)
+    warning: str
+
+
 class Alignment(Strict):
     """The manager's alignment summary: both views side by side (manager scripts only)."""
 
@@ -342,6 +454,11 @@ class Alignment(Strict):
     goals_title: str
     smart: SmartLetters
     organisation_title: str = ""  # the organisation's side in the summary
+    # at the top, on every route: the pleziervraag (the pop script's `draft.route.heart`)
+    heart_title: str = ""
+    short_route: ShortRouteCheck | None = None
+    private_title: str = ""  # "{name}": the manager's own 🔒 answers, in their own summary only
+    budget: BudgetCheck | None = None
     # the manager's choice of what the employee reads a week before: a multi question whose
     # options are the ids of shareable questions (with `for_employee`); none chosen: nothing
     share_question: Id | None = None
@@ -382,6 +499,7 @@ class Script(Strict):
     team: Team | None = None
     agreement: Agreement | None = None
     follow_up: FollowUpTexts | None = None
+    remarks: RemarkTexts | None = None
     rights: Rights | None = None
     alignment: Alignment | None = None
     steps: list[Step] = Field(min_length=1)

@@ -1,19 +1,23 @@
 """SMART checks on goal fields (seed 001 §2.4.1: Specifiek, Meetbaar, Acceptabel,
-Realistisch, Tijdgebonden).
+Realistisch, Tijdgebonden), judged the way an HR advisor reads a POP form.
 
-The bot cannot judge a goal, but it can notice a goal that names nothing
-concrete, a desired result with nothing to observe, or a planning with no
-moment in it, and ask one friendly follow-up (the wording is HR's, in YAML).
-Acceptabel is agreed per goal at the vaststelling and Realistisch is the
-employee's own answer on time, budget and support; neither is guessed here.
+- *Specifiek* (the goal): something concrete is named — a skill, task, behaviour or object.
+  A goal of wishes alone ("meer zelfvertrouwen", "doorgroeien", "beter communiceren") is not.
+- *Meetbaar* (the desired result): someone can observe it — a number, a product or
+  certificate, who notices what, a task done. A feeling ("ik voel me zekerder") or a direction
+  without a criterion ("ik kan beter plannen") is not.
+- *Tijdgebonden* (the planning): the moment the goal is *done*, counted from the
+  conversation. "Ik begin in maart" names a start, not an end.
 
-Every list is matched as whole words and phrases, never as substrings
-("leidinggeven" does not contain the observable word "geven"). Relative
-deadlines ("binnen een half jaar", "Q2 2027", "voor de zomer") resolve to a date
-from the conversation: dateparser was tried and reads "over 3 maanden" and full
-dates, but none of "binnen …", "een half jaar", "voor de zomer" or "eind
-volgend jaar", and reads "Q2 2027" as 18 April — so the words live in YAML and
-the arithmetic is dateutil's.
+Acceptabel is agreed per goal at the vaststelling and Realistisch is the employee's own
+answer on time, budget and support (and the manager's per goal); neither is guessed here.
+
+Every list is HR's, in the script's `words` (both languages), and matched as whole words and
+phrases, never as substrings ("leidinggeven" does not contain the observable word "geven").
+The dates are read from those words too, with dateutil's arithmetic: dateparser reads full
+dates and "over 3 maanden", but none of "binnen een half jaar", "voor de zomer", "medio 2027",
+"het derde kwartaal" or "dit najaar", reads "Q2 2027" as 18 April, and cannot tell a start
+from an end — so a second date mechanism would have covered less than the words do.
 """
 
 from __future__ import annotations
@@ -21,14 +25,18 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from bot.dialog.questions import ChoiceQuestion, GroupQuestion, TextQuestion
-from bot.dialog.schema import Moment, RealisticRule, Words
+from bot.dialog.schema import Moment, RealisticRule, SmartWords, Words
 
 _WORD = re.compile(r"[\w%]+")
+_WORD_OR_MARK = re.compile(r"[\w%]+|[,;:.!?()]")  # a planning keeps its punctuation: clauses
+_FULL_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+_PLACEHOLDER = re.compile(r"\bfulldate(\d+)\b")
 _UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _UNIT_DAYS = {"day": 1, "week": 7}
 
@@ -70,53 +78,131 @@ def _has(tokens: list[str], phrase: str) -> bool:
     return n > 0 and any(tokens[i : i + n] == want for i in range(len(tokens) - n + 1))
 
 
+def _any(tokens: list[str], phrases: list[str]) -> bool:
+    return any(_has(tokens, p) for p in phrases)
+
+
 def is_specific(text: str, words: Words) -> bool:
-    """Something concrete is named: a word that is neither vague nor filler remains."""
+    """Something concrete is named: a behaviour and what it is about. Once the vague and
+    filler words are gone, at least two words remain ("offertes opstellen", "Excel
+    draaitabellen"); one word alone ("Excel", "horizon", "potentieel") names a subject or a
+    wish, not yet what the employee will do — worth the question "what exactly?"."""
+    content = _content(text, words)
+    if len(content) >= 2:
+        return True
+    # one subject with a behaviour that needs one ("een klantenpanel organiseren")
+    return len(content) == 1 and _any(_tokens(text), words.smart.behaviours)
+
+
+def _content(text: str, words: Words) -> list[str]:
+    """The words that name something: not vague, not filler, not an inner state."""
     s = words.smart
     low = " ".join(_tokens(text))
-    for phrase in sorted(s.vague, key=len, reverse=True):  # "beter worden" before "beter"
+    for phrase in sorted(s.vague + s.inner, key=len, reverse=True):  # "beter worden" before "beter"
         low = re.sub(rf"\b{re.escape(' '.join(_tokens(phrase)))}\b", " ", low)
     ignore = {t for w in s.vague + s.filler for t in _tokens(w)}
-    return any(t not in ignore and not t.isdigit() for t in low.split())
+    return [t for t in low.split() if t not in ignore and not t.isdigit()]
+
+
+def _comparative(tokens: list[str], s: SmartWords) -> bool:
+    """ "beter", "meer" — or a word of the language's comparative form ("bredere", "hogere")."""
+    if _any(tokens, s.comparative):
+        return True
+    plain = {t for w in s.not_comparative for t in _tokens(w)}
+    endings = s.comparative_endings
+    return any(t.endswith(e) and len(t) > len(e) + 2 and t not in plain for t in tokens for e in endings)
 
 
 def is_observable(text: str, words: Words) -> bool:
-    """A number, or one of the phrases HR listed as observable ("zelfstandig", "certificaat")."""
+    """Someone can see it happen: a count, or an observable word ("certificaat", "zelfstandig",
+    "feedback van"); otherwise a concrete result with no inner state and no bare "beter"."""
+    s = words.smart
     tokens = _tokens(text)
-    return any(any(c.isdigit() for c in t) for t in tokens) or any(_has(tokens, w) for w in words.observable)
+    if _counted(tokens, s) or _any(tokens, words.observable):
+        return True
+    if _any(tokens, s.inner) or _comparative(tokens, s):
+        return False
+    return len(_content(text, words)) >= 2  # a result that names what is done, and with what
+
+
+def _counted(tokens: list[str], s: SmartWords) -> bool:
+    """A number: a digit, or a number word of two or more ("een" is mostly an article)."""
+    return any(any(c.isdigit() for c in t) for t in tokens) or any(
+        v >= 2 and _has(tokens, w) for w, v in s.numbers.items()
+    )
+
+
+# ------------------------------------------------------------------ Tijdgebonden
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    when: date
 
 
 def deadline(text: str, words: Words, after: date) -> date | None:
-    """The latest moment a planning names, on or after `after` (the conversation's date).
+    """The moment a planning says the goal is done by, on or after `after` (the
+    conversation's date): the latest end it names, never a start.
 
     "1 mei 2027", "1-5-2027", "1 mei" (its next occurrence), "maart" or "eind maart 2027"
-    (the month's last day), "Q2 2027" (the quarter's last day), "binnen een half jaar"
-    (six months from `after`), a named moment ("voor de zomer"), a year alone (its last day).
+    (the month's last day), "voor juli" (30 June), "medio maart" (the 15th), "Q2 2027" and
+    "het derde kwartaal" (the quarter's last day), "medio 2027" (30 June), "binnen een half
+    jaar" (six months from `after`), a named moment ("voor de zomer", "dit najaar"), a year
+    alone (its last day). "Ik begin in maart" and "vanaf 1 februari" are starts.
     """
-    # each reading blanks what it used, so "1 mei 2027" is not read again as "mei" and "2027"
-    low, found = _full_dates(text.casefold(), words, after)
-    low = " ".join(_tokens(low))
-    for read in (_day_months, _moments, _relative, _quarters, _months, _years):
-        low, dates = read(low, words, after)
-        found += dates
-    found = [d for d in found if d >= after]
-    return max(found) if found else None
+    low, full = _normal(text)
+    found: list[_Found] = []
+    for read in (_year_parts, _day_months, _months, _moments, _relative, _quarters, _years):
+        low, more = read(low, words, after)
+        found += more
+    found += [_Found(m.start(), m.end(), d) for m in _PLACEHOLDER.finditer(low) if (d := full[int(m[1])])]
+    ends = [f.when for f in found if f.when >= after and not _is_start(low, f, words.smart)]
+    return max(ends) if ends else None
 
 
-_Reading = tuple[str, list[date]]
+def _normal(text: str) -> tuple[str, list[date | None]]:
+    """The planning as lower-case words and marks; "1-5-2027" is read first (the cutting into
+    words would split it) and stands in the text as a placeholder word."""
+    full: list[date | None] = []
+
+    def take(m: re.Match[str]) -> str:
+        full.append(_day(int(m[3]), int(m[2]), int(m[1])))
+        return f" fulldate{len(full) - 1} "
+
+    return " ".join(_WORD_OR_MARK.findall(_FULL_DATE.sub(take, text.casefold()))), full
+
+
+_Reading = tuple[str, list[_Found]]
 
 
 def _sub(pattern: str, low: str, make: Callable[[re.Match[str]], date | None]) -> _Reading:
-    found: list[date] = []
+    """Each reading blanks what it used (keeping positions), so "1 mei 2027" is not read
+    again as "mei" and "2027", and what is left shows the words around each moment."""
+    found: list[_Found] = []
 
     def take(m: re.Match[str]) -> str:
         d = make(m)
-        if d is not None:
-            found.append(d)
-            return " "
-        return m.group(0)
+        if d is None:
+            return m.group(0)
+        found.append(_Found(m.start(), m.end(), d))
+        return " " * len(m.group(0))
 
     return re.sub(pattern, take, low), found
+
+
+def _is_start(low: str, f: _Found, s: SmartWords) -> bool:
+    """A moment right after "vanaf"/"per"/"van", or in a clause that says it begins then."""
+    starts = _alternatives(s.start_before)
+    if starts and re.search(rf"\b(?:{starts}) $", low[: f.start]):  # right before, not past a blank
+        return True
+    breaks = _alternatives(s.clause_breaks)
+    mark = rf"[,;:.!?()]|\b(?:{breaks})\b" if breaks else r"[,;:.!?()]"
+    left = [m.end() for m in re.finditer(mark, low[: f.start])]
+    right = re.search(mark, low[f.end :])
+    clause = low[left[-1] if left else 0 : f.end + right.start() if right else len(low)]
+    return _any(_tokens(clause), s.start_words)
 
 
 def _month_names(words: Words) -> dict[str, int]:
@@ -129,6 +215,10 @@ def _alternatives(names: list[str]) -> str:
     return "|".join(
         sorted((re.escape(" ".join(_tokens(n))) for n in names if _tokens(n)), key=len, reverse=True)
     )
+
+
+def _key(phrase: str) -> str:
+    return " ".join(_tokens(phrase))
 
 
 def _day(year: int, month: int, day: int) -> date | None:
@@ -149,17 +239,35 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _full_dates(low: str, words: Words, after: date) -> _Reading:
-    """ "1-5-2027", "1/5/2027", "1.5.2027" — read before the text is cut into words. An
-    impossible one ("31-02-2027") is blanked too: it is not a year 2027 either."""
-    found: list[date] = []
+def _year_words(s: SmartWords) -> str:
+    """A year as written: "2027", "dit jaar", "volgend jaar" (groups: digits, this, next)."""
+    this, nxt = _alternatives(s.this_year) or "(?!)", _alternatives(s.next_year) or "(?!)"
+    return rf"(?:(\d{{4}})|({this})|({nxt}))"
 
-    def take(m: re.Match[str]) -> str:
-        d = _day(int(m[3]), int(m[2]), int(m[1]))
-        found.extend([d] if d is not None else [])
-        return " "
 
-    return re.sub(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b", take, low), found
+def _which_year(m: re.Match[str], first: int, after: date) -> int | None:
+    if m[first]:
+        return int(m[first])
+    if m[first + 1]:
+        return after.year
+    if m[first + 2]:
+        return after.year + 1
+    return None
+
+
+def _year_parts(low: str, words: Words, after: date) -> _Reading:
+    """ "medio 2027" → 30 June 2027; "begin volgend jaar" → 31 March of the next year."""
+    s = words.smart
+    parts = {_key(k): v for k, v in s.year_parts.items()}
+    if not parts:
+        return low, []
+
+    def make(m: re.Match[str]) -> date | None:
+        year = _which_year(m, 2, after)
+        month, day = (int(x) for x in parts[m[1]].split("-"))
+        return _day(year, month, day) if year is not None else None
+
+    return _sub(rf"\b({_alternatives(list(parts))}) {_year_words(s)}\b", low, make)
 
 
 def _day_months(low: str, words: Words, after: date) -> _Reading:
@@ -176,40 +284,56 @@ def _day_months(low: str, words: Words, after: date) -> _Reading:
 
 
 def _months(low: str, words: Words, after: date) -> _Reading:
-    """A month alone means its last day — after a word like "in" or "eind", or with a year,
-    so that the English "may" in "I may ask" is not read as a deadline."""
+    """A month alone means its last day; "voor juli" the day before it; "medio maart" the
+    15th. A month that is also a common word ("may") needs a word before it, a year, or to be
+    the whole planning."""
+    s = words.smart
     months = _month_names(words)
     names = _alternatives(list(months))
-    before = _alternatives(words.smart.before_month)
     if not names:
         return low, []
+    leads = _alternatives(s.before_month + s.before + list(s.month_parts))
+    parts = {_key(k): v for k, v in s.month_parts.items()}
+    before = {_key(w) for w in s.before}
+    needs_context = {_key(w) for w in s.month_needs_context}
+    whole = low.strip()
 
     def make(m: re.Match[str]) -> date | None:
-        month = months[m[2]]
-        if m[3]:
-            return _month_end(int(m[3]), month)
-        if before and not m[1]:
+        lead, month = m[1], months[m[2]]
+        year = _which_year(m, 3, after)
+        if m[2] in needs_context and not lead and year is None and m.group(0).strip() != whole:
             return None
-        end = _month_end(after.year, month)
-        return end if end >= after else _month_end(after.year + 1, month)
+        if year is None:
+            end = _month_end(after.year, month)
+            year = after.year if end >= after else after.year + 1
+        if lead in before:
+            return date(year, month, 1) - relativedelta(days=1)
+        if lead in parts:
+            return _day(year, month, parts[lead])
+        return _month_end(year, month)
 
-    lead = rf"\b(?:({before}) )?" if before else r"\b()"
-    return _sub(rf"{lead}({names})\b(?: (\d{{4}})\b)?", low, make)
+    lead = rf"\b(?:({leads}) )?" if leads else r"\b()"
+    return _sub(rf"{lead}({names})\b(?: {_year_words(s)}\b)?", low, make)
 
 
 def _quarters(low: str, words: Words, after: date) -> _Reading:
-    names = _alternatives(words.smart.quarter)
+    """ "Q2 2027", "kwartaal 3", "het derde kwartaal (van 2027)": the quarter's last day."""
+    s = words.smart
+    names = _alternatives(s.quarter)
     if not names:
         return low, []
+    ordinals = {_key(k): v for k, v in s.ordinals.items()}
+    spoken = rf"({_alternatives(list(ordinals))}) (?:{names})" if ordinals else "(?!)"
+    of = rf"(?:(?:{_alternatives(s.of_year)}) )?" if s.of_year else ""
 
     def make(m: re.Match[str]) -> date:
-        last_month = int(m[1]) * 3
-        if m[2]:
-            return _month_end(int(m[2]), last_month)
+        last_month = (ordinals[m[1]] if m[1] else int(m[2])) * 3
+        if m[3]:
+            return _month_end(int(m[3]), last_month)
         end = _month_end(after.year, last_month)
         return end if end >= after else _month_end(after.year + 1, last_month)
 
-    return _sub(rf"\b(?:{names}) ?([1-4])\b(?: (\d{{4}})\b)?", low, make)
+    return _sub(rf"\b(?:{spoken}|(?:{names}) ?([1-4]))\b(?: {of}(\d{{4}})\b)?", low, make)
 
 
 def _relative(low: str, words: Words, after: date) -> _Reading:
@@ -221,8 +345,8 @@ def _relative(low: str, words: Words, after: date) -> _Reading:
     )
     if not (within and units):
         return low, []
-    amounts = {" ".join(_tokens(k)): v for k, v in s.numbers.items()}
-    kinds = {" ".join(_tokens(k)): v for k, v in s.units.items()}
+    amounts = {_key(k): v for k, v in s.numbers.items()}
+    kinds = {_key(k): v for k, v in s.units.items()}
     number = rf"\d+|{numbers}" if numbers else r"\d+"
 
     def make(m: re.Match[str]) -> date:
@@ -236,7 +360,7 @@ def _relative(low: str, words: Words, after: date) -> _Reading:
 
 
 def _moments(low: str, words: Words, after: date) -> _Reading:
-    found: list[date] = []
+    found: list[_Found] = []
     for moment in sorted(words.smart.moments, key=lambda m: -max(len(w) for w in m.words)):
         names = _alternatives(moment.words)
         low, dates = _sub(rf"\b(?:{names})\b", low, _always(_moment(moment, after)))

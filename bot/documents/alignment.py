@@ -13,7 +13,7 @@ answers appear only here, in the manager's own summary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -32,6 +32,7 @@ class ThemeView:
     employee: list[QA]
     manager: list[QA]
     findings: list[str]  # agree / differ, said plainly
+    heart: bool = False  # the pleziervraag, at the top
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class AlignmentDoc:
     donts_title: str
     donts: list[str]
     letterhead: tuple[str, str] = ("", "")  # (organisation, "vertrouwelijk")
+    warnings: list[str] = field(default_factory=list)  # said first: no development budget
 
 
 def build_alignment(
@@ -73,7 +75,7 @@ def build_alignment(
     employee = employee or EmployeeRecord(employee_id="?")
     prep = prep or EmployeeRecord(employee_id="?", script_id="manager")
     names = {"name": employee_name}
-    themes = []
+    themes = [heart] if (heart := _heart(a, pop, employee, manager_script, prep, employee_name)) else []
     for theme in a.themes:
         mine = [qa for qid in theme.manager if (qa := _qa(manager_script, prep, qid, True, employee_name))]
         theirs = [qa for qid in theme.employee if (qa := _qa(pop, employee, qid, False, employee_name))]
@@ -85,6 +87,8 @@ def build_alignment(
         themes.append(ThemeView(theme.title, theirs, mine, findings))
     if organisation and a.organisation_title:  # the manager's side only: nothing to compare
         themes.append(ThemeView(a.organisation_title, [], list(organisation), []))
+    if mine := _private(manager_script, prep, employee_name):  # theirs only, never shared
+        themes.append(ThemeView(fmt(a.private_title, **names), [], mine, []))
     not_prepared = ""
     if prep.state != DONE:
         missing = missing_questions(manager_script, prep, employee_name)
@@ -107,7 +111,59 @@ def build_alignment(
         donts_title=a.donts_title,
         donts=list(a.donts),
         letterhead=(letterhead, manager_script.script.draft.confidential),
+        warnings=_budget(a, prep, employee_name),
     )
+
+
+def _heart(
+    a: Alignment,
+    pop: LoadedScript,
+    employee: EmployeeRecord,
+    mscript: LoadedScript,
+    prep: EmployeeRecord,
+    name: str,
+) -> ThemeView | None:
+    """The pleziervraag at the top, on every route, with the route chosen and the manager's
+    view of the short conversation beside it (seed 000)."""
+    rule = pop.script.draft.route
+    if rule is None or not a.heart_title:
+        return None
+    theirs = [qa for qa in [_qa(pop, employee, rule.heart, False, name)] if qa]
+    mine = (
+        [qa for qa in [_qa(mscript, prep, a.short_route.question, True, name)] if qa] if a.short_route else []
+    )
+    findings = []
+    route = _value(pop, employee, rule.question, own=False)
+    if a.short_route is not None and route in (rule.short, rule.full):
+        findings.append(
+            fmt(a.short_route.chose_short if route == rule.short else a.short_route.chose_full, name=name)
+        )
+    return ThemeView(fmt(a.heart_title, name=name), theirs, mine, findings, heart=True)
+
+
+def _private(mscript: LoadedScript, prep: EmployeeRecord, name: str) -> list[QA]:
+    """The manager's own 🔒 answers (marked by the script or by them): in their summary only."""
+    out = []
+    for q in mscript.questions.values():
+        answer = prep.answers.get(q.id)
+        if answer is None or answer.skipped or not (q.private or answer.private):
+            continue
+        out.append(QA(asked_text(q, name), show(q, answer.value, mscript.script)))
+    return out
+
+
+def _budget(a: Alignment, prep: EmployeeRecord, name: str) -> list[str]:
+    """Seed 004's don't, said first: no development budget — answered so, or left empty by a
+    manager who finished the preparation."""
+    b = a.budget
+    if b is None:
+        return []
+    answer = prep.answers.get(b.question)
+    text = "" if answer is None or answer.skipped else str(answer.value).strip().casefold()
+    if answer is None and prep.state != DONE:
+        return []  # not asked yet: nothing to say about it
+    none = {w.casefold() for w in b.none}
+    return [fmt(b.warning, name=name)] if not text or text in none or text.rstrip(".!") in none else []
 
 
 def _qa(loaded: LoadedScript, record: EmployeeRecord, qid: str, own: bool, name: str) -> QA | None:
@@ -216,11 +272,14 @@ def _kind(a: Alignment, prep: EmployeeRecord) -> str:
 
 def to_text(doc: AlignmentDoc) -> str:
     """The chat message: what agrees and differs, the goals' SMART check, the kind, the don'ts."""
-    lines = [doc.title]
+    lines = [doc.title, *(["", *doc.warnings] if doc.warnings else [])]
     if doc.not_prepared:
         lines += ["", doc.not_prepared]
     for theme in doc.themes:
-        if theme.findings:
+        if theme.heart:  # the pleziervraag: the employee's own words, whatever the route
+            lines += ["", theme.title, *(qa.answer for qa in theme.employee), *theme.findings]
+            lines += [f"{qa.question} {qa.answer}" for qa in theme.manager]
+        elif theme.findings:
             lines += ["", theme.title, *theme.findings]
         elif theme.manager and not theme.employee:  # the organisation's side: the manager's own
             lines += ["", theme.title, *(f"{qa.question} {qa.answer}" for qa in theme.manager)]

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot.dialog import smart
+from bot.dialog import followup, smart
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import DateQuestion, GroupQuestion
 from bot.dialog.render import asked_text, day, fmt, show
-from bot.domain import EmployeeRecord
+from bot.domain import EmployeeRecord, feasibility_remarks
 
 # Characters that start Markdown structure at the beginning of a line.
 _LINE_START = re.compile(r"^(\s*)([#>+\-*=|]|\d+[.)])", re.MULTILINE)
@@ -88,6 +88,7 @@ def build_draft(
     conversation_day: date | None = None,  # relative deadlines count from it ("binnen 3 maanden")
     department: str = "",
     organisation: str = "",
+    rhythm: str | None = None,  # how often progress is discussed (the agreed, or the schedule's)
 ) -> DraftDoc:
     script = loaded.script
     d = script.draft
@@ -112,6 +113,8 @@ def build_draft(
     for qid, label in d.header_questions.items():  # e.g. which route: the manager must know
         if qid in values and shared(record, loaded, qid):
             header.append((label, show(loaded.questions[qid], values[qid], script)))
+    if rhythm and d.rhythm_label:
+        header.append((d.rhythm_label, rhythm))
     header.append(((final and d.final_date_label) or d.date_label, day(now.date(), script.words)))
     missing = missing_questions(loaded, record, employee)
     status = d.status_incomplete if missing else d.status_complete
@@ -125,7 +128,7 @@ def build_draft(
             sections.append((section.title, body))
 
     goals = loaded.questions.get(d.goals_question or "")
-    after = conversation_day or now.date()
+    after = conversation_day or followup.conversation_day(loaded, record) or now.date()
     rows, hints = _goals(loaded, goals, record, after) if isinstance(goals, GroupQuestion) else ([], [])
 
     support = []
@@ -143,7 +146,11 @@ def build_draft(
         missing=missing,
         sections=sections,
         goals_title=d.goals_title,
-        goal_columns=list(d.goal_columns.values()),
+        goal_columns=[
+            *d.goal_columns.values(),
+            *([d.evaluation_column] if d.evaluation_column else []),
+            *([d.feasibility_column] if d.feasibility_column else []),
+        ],
         goal_rows=rows,
         smart_title=d.smart_hint_title,
         smart_hints=hints,
@@ -189,6 +196,11 @@ def _goals(
         for fid in d.goal_columns:
             value = item.get(fid)
             cells.append(show(fields[fid], value, loaded.script) if value else d.empty_answer)
+        if d.evaluation_column:  # seed 002: each goal's evaluation moment
+            due = followup.deadline(loaded, item, after)
+            cells.append(day(due, loaded.script.words) if due else d.evaluation_open)
+        if d.feasibility_column:  # the manager's view of it, once the goals were known
+            cells.append(_feasibility(loaded, record, n) or d.empty_answer)
         checks = smart.goal_checks(g, d.realistic, item, loaded.script.words, after)
         hints += [
             f"{fmt(g.item_label, n=n)}: {d.smart_hints.get(check, check)}"
@@ -197,6 +209,19 @@ def _goals(
         ]
         rows.append(cells)
     return rows, hints
+
+
+def _feasibility(loaded: LoadedScript, record: EmployeeRecord, goal: int) -> str:
+    """The manager's latest word on a goal's feasibility in this round, with their remark."""
+    texts = loaded.script.remarks
+    rounds = [str(r.get("conversation")) for r in record.remarks if r.get("kind") == "feasible"]
+    if texts is None or not rounds:
+        return ""
+    remark = feasibility_remarks(record, record.cycle or rounds[-1]).get(goal)
+    if remark is None:
+        return ""
+    said = texts.feasible_choices.get(str(remark.get("choice")), "")
+    return f"{said} — {remark['text']}" if remark.get("text") else said
 
 
 # ---------------------------------------------------------------- Markdown

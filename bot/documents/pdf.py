@@ -251,12 +251,19 @@ class _Page:
     def header(self, title: str, rows: list[tuple[str, str]]) -> None:
         self.heading(title, 18)
         self.pdf.ln(1)
-        if not self.fits((1, 3), [list(r) for r in rows], 5.5):
+        # the label column as wide as its longest label (no label breaks mid-word), at most half
+        style, size = self.pdf.font_style, self.pdf.font_size_pt
+        self.pdf.set_font("body", "B", size)
+        longest = max((self.pdf.get_string_width(label) for label, _value in rows), default=0)
+        self.pdf.set_font("body", style, size)
+        label_width = min(longest + 2 * self.pdf.c_margin + 3, self.pdf.epw / 2)
+        widths = (label_width, self.pdf.epw - label_width)
+        if not self.fits(widths, [list(r) for r in rows], 5.5):
             for label, value in rows:
                 self.para(f"{label}: {value}")
         else:
             with self.pdf.table(
-                col_widths=(1, 3), first_row_as_headings=False, borders_layout="NONE"
+                col_widths=widths, first_row_as_headings=False, borders_layout="NONE"
             ) as table:
                 for label, value in rows:
                     row = table.row()
@@ -360,21 +367,42 @@ def render_pdf(doc: DraftDoc, font_dirs: tuple[Path, ...] = FONT_DIRS, logo: Pat
     return page.bytes()
 
 
+GOAL_COLUMNS_PER_TABLE = 5  # the POP form's own five; the rest (term, priority, …) below
+
+
 def _goals_table(page: _Page, doc: DraftDoc) -> None:
     # Portrait like every other page: a document that turns sideways halfway is awkward to
-    # file and to print; a goal too long for a row of six columns becomes a block instead.
-    pdf = page.pdf
+    # file and to print. The form's five columns make one table, the goal's other columns
+    # (term, priority, evaluation, the manager's view) a second; a goal too long for a row
+    # becomes a block instead.
     page.heading(doc.goals_title)
-    pdf.set_font("body", size=8.5)
-    columns = ["#", *doc.goal_columns]
     rows = doc.goal_rows or [[doc.empty for _ in doc.goal_columns]]
-    # each column at least as wide as its heading's longest word: no heading breaks mid-word
-    widths = (3, *(max(8, *(len(w) for w in c.split())) for c in doc.goal_columns))
-    if not page.fits(widths, [["", *r] for r in rows], 4.5):
+    step = GOAL_COLUMNS_PER_TABLE
+    chunks = [
+        (doc.goal_columns[i : i + step], [r[i : i + step] for r in rows])
+        for i in range(0, len(doc.goal_columns), step)
+    ]
+    page.pdf.set_font("body", size=8.5)
+    if not all(page.fits(_widths(cols), [["", *r] for r in part], 4.5) for cols, part in chunks):
         # a goal too long for one row of the table: one block per goal, as the form's columns
         page.blocks(doc.goal_columns, rows, lambda n: f"{doc.goals_title} {n}")
-        pdf.set_font("body", size=10)
+        page.pdf.set_font("body", size=10)
         return
+    for cols, part in chunks:
+        _goal_rows(page, doc, cols, part)
+        page.pdf.ln(2)
+    page.pdf.set_font("body", size=10)
+
+
+def _widths(columns: list[str]) -> tuple[float, ...]:
+    # each column at least as wide as its heading's longest word: no heading breaks mid-word
+    return (3, *(max(8, *(len(w) for w in c.split())) for c in columns))
+
+
+def _goal_rows(page: _Page, doc: DraftDoc, goal_columns: list[str], rows: list[list[str]]) -> None:
+    pdf = page.pdf
+    columns = ["#", *goal_columns]
+    widths = _widths(goal_columns)
     with pdf.table(
         col_widths=widths,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),
@@ -399,12 +427,18 @@ def render_alignment_pdf(
     page, doc = _Page.of(doc, doc.title, font_dirs, logo)
     pdf = page.pdf
     page.header(doc.title, doc.header)
-    if doc.not_prepared:
+    for warning in [*doc.warnings, *([doc.not_prepared] if doc.not_prepared else [])]:
         pdf.set_text_color(170, 0, 0)
-        page.para(doc.not_prepared, "B")
+        page.para(warning, "B")
         pdf.set_text_color(0)
     for theme in doc.themes:
         page.heading(theme.title)
+        if theme.manager and not theme.employee and not theme.heart:
+            # the manager's own (the organisation's side, their 🔒 answers): no empty column
+            for qa in theme.manager:
+                page.para(qa.question, "B", 9.5)
+                page.para(qa.answer, "", 9.5)
+            continue
         pdf.set_font("body", size=9)
         rows = [
             [f"{qa.question}\n{qa.answer}" if qa else "–" for qa in pair]

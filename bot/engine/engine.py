@@ -24,7 +24,8 @@ from bot.dialog.questions import DateQuestion
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
 from bot.dialog.schema import ScriptMessages
-from bot.documents.draft import build_draft, render_draft
+from bot.documents import organisation
+from bot.documents.draft import render_draft
 from bot.domain import SEEN_DELIVERIES, START, Answer, EmployeeRecord, milestones
 from bot.errors import DamagedData, StorageError
 from bot.messages import Incoming, Outgoing, Question, Text
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from bot.people.privacy import PersonalData
 from bot.engine.context import Feature
 from bot.engine.notes import ManagerNotes
+from bot.engine.remarks import ASKED, RemarkActions, Remarks
 from bot.engine.revisions import remember_signed, revise_if_changed
 from bot.engine.rights import DataRights
 from bot.engine.subdialogs import OwnDialog, SubDialogs
@@ -97,7 +99,15 @@ class Engine:
         self.team_commands = TeamCommands(self)
         self.subdialogs = SubDialogs(self)
         self.notes = ManagerNotes(self)  # a manager's note is their next message: first
-        self.features: list[Feature] = [self.notes, self.team_commands, self.subdialogs, OwnDialog(self)]
+        self.remarks = Remarks(self)  # so is a remark on a goal
+        self.remark_actions = RemarkActions(self)
+        self.features: list[Feature] = [
+            self.notes,
+            self.remarks,
+            self.team_commands,
+            self.subdialogs,
+            OwnDialog(self),
+        ]
 
     def _lock(self, employee_id: str) -> AbstractAsyncContextManager[None]:
         """The person's turn to themselves (see `bot.session`)."""
@@ -177,27 +187,18 @@ class Engine:
 
     def organisation_for(self, record: EmployeeRecord) -> str | None:
         """What the employee's manager shares of the organisation's side, in the employee's
-        language — shown before they write goals (seed 003: the organisation's expectations
-        first). Read only then, so no other turn pays for it."""
+        language (seed 003: the organisation's expectations first): read at each turn of the
+        employee's own POP, so it reaches them whenever the manager shares it."""
         if self.organisation is None or self.team is None:
             return None
         manager = self.team.manager_of(record.employee_id)
-        org = self.store.load(organisation_id(manager)) if manager else None
-        if manager is None or org is None or org.values().get("delen") is not True:
-            return None
-        loaded = self.organisation.for_language(record.language)
         team = self.scripts.for_language(record.language).script.team
-        lines = [
-            f"{qa.question}\n{qa.answer}"
-            for _title, body in build_draft(loaded, org, self.clock()).sections
-            for qa in body
-            if qa.question != loaded.questions["delen"].text
-        ]
-        if not lines or team is None:
+        if manager is None or team is None:
             return None
-        return fmt(
-            team.organisation_shared, manager=self.team.name_of(manager) or "", points="\n\n".join(lines)
-        )
+        org = self.store.load(organisation_id(manager))
+        loaded = self.organisation.for_language(record.language)
+        name = self.team.name_of(manager) or ""
+        return organisation.shared_text(loaded, org, team.organisation_shared, name, self.clock())
 
     def _subject(self, record: EmployeeRecord) -> str | None:
         """For a sub-dialog's record (a preparation, a check-in): the name of whom it is about."""
@@ -308,13 +309,22 @@ class Engine:
         own = self.team.own(record.employee_id)
         if own is None or own.conversation == record.cycle:
             return []
-        titles = followup.goal_titles(self.scripts.for_record(record), record)
+        loaded = self.scripts.for_record(record)
+        titles = followup.goal_titles(loaded, record)
+        goals = followup.goals(loaded, record)
+        carried = [dict(g) for g in goals if followup.medium_term(loaded, g)]  # seed 001 §2.3.1
         answers = {k: a.model_dump(mode="json") for k, a in record.answers.items()}
         record.previous = {"cycle": record.cycle, "answers": answers}
         record.answers, record.history, record.state = {}, [], START
         record.pending = record.group = record.return_to = record.active = None
         record.queue, record.cycle = [], own.conversation
-        return [Text(fmt(texts.new_cycle, goals="; ".join(titles) or "–"))]
+        out: list[Outgoing] = [Text(fmt(texts.new_cycle, goals="; ".join(titles) or "–"))]
+        goals_question = loaded.script.draft.goals_question
+        if carried and goals_question and texts.carried:  # they go on in the new POP
+            record.answers[goals_question] = Answer(value=carried, version=loaded.version, at=self.clock())
+            first = loaded.questions[goals_question].fields[0].id  # type: ignore[union-attr]
+            out.append(Text(fmt(texts.carried, goals="; ".join(str(g.get(first, "")) for g in carried))))
+        return out
 
     def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
         turn = self.turn(record)
@@ -338,8 +348,8 @@ class Engine:
         async with self._lock(person):
             record = await self.load(person, None)
             texts = self.scripts.for_language(record.language).script.follow_up
-            registry = self.follow_ups if kind == "checkin" else self.evaluations
-            valid = kind in ("checkin", "evaluate") and number.isdigit() and registry is not None
+            registry = self.follow_ups if kind in ("checkin", "review") else self.evaluations
+            valid = kind in ("checkin", "evaluate", "review") and number.isdigit() and registry is not None
             if own is None or own.ref != ref or texts is None or not valid:
                 return [Text(self.messages_for(record.language).stale_choice)]
             if self._repeated(record, delivery_id):
@@ -349,7 +359,8 @@ class Engine:
             if kind == "checkin":
                 ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
             else:
-                ids = [followup.evaluation_id(person, own.conversation, n)] if n < count else []
+                make = followup.review_id if kind == "review" else followup.evaluation_id
+                ids = [make(person, own.conversation, n)] if n < count else []
             notes = self.notes.unread(record, record.language) if kind == "checkin" else []
             if not ids:
                 out: list[Outgoing] = [*notes, Text(texts.no_goals)]
@@ -391,7 +402,21 @@ class Engine:
             return await self.agree_interval(person, rest, delivery_id)
         if kind == "note":
             return await self.notes.start(person, rest)
-        if kind in ("checkin", "evaluate"):
+        if kind in ASKED:
+            return await self.remarks.start(person, kind, rest)
+        if kind == "organisation":  # the schedule's request for the organisation's side
+            async with self._lock(person):
+                mine = await self.load(person, None)
+                if self._repeated(mine, delivery_id):
+                    return []
+                out = await self.team_commands.open_organisation(mine)
+                await self.save(mine)
+                return out
+        if kind == "checkin_now":
+            return await self.remark_actions.checkin_now(person, rest)
+        if kind in ("reopen", "fullroute"):
+            return await self.remark_actions.own_action(person, kind, rest)
+        if kind in ("checkin", "evaluate", "review"):
             return await self.follow_up(person, action, delivery_id)
         record = await asyncio.to_thread(self.store.load, person)
         return [Text(self.messages_for(record.language if record else language).stale_choice)]

@@ -143,14 +143,16 @@ class GroupMore(SideQuestion):
 
 
 class SmartFollowUp(SideQuestion):
-    """A goal's field that missed a SMART check: one friendly question, then on."""
+    """A goal's field that missed a SMART check: a friendly question, once more if the answer
+    still misses, then on (the letter stays open for the conversation)."""
 
     kind = "smart_follow_up"
 
     def ask(self, t: TurnView, p: Pending) -> None:
         q = t.text_question_with_check(p)
         check = next(c for c in q.smart if c.check == p.check)
-        t.out.append(Question(f"{t.r.state}.{p.field}.{FOLLOW_UP}", check.follow_up, "text"))
+        text = (check.again or check.follow_up) if p.tries else check.follow_up
+        t.out.append(Question(f"{t.r.state}.{p.field}.{FOLLOW_UP}", text, "text"))
 
     def answer(self, t: TurnView, p: Pending, text: str) -> None:
         if not answers.has_words(text):

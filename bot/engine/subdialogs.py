@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.dialog import followup
 from bot.dialog.render import fmt
 from bot.domain import DONE, EmployeeRecord
+from bot.engine import remarks, short_route
 from bot.engine.context import EngineView, Reply
 from bot.messages import Incoming, Outgoing, Text
 
@@ -23,6 +24,8 @@ class SubDialogs:
         was_done = sub.state == DONE
         out = engine.apply(sub, incoming)
         await engine.save(sub)
+        if followup.script_for(record.active) == "manager":  # a no to the short route is told at once
+            await short_route.after_preparation_turn(engine, sub)
         if sub.state != DONE or was_done:
             return Reply(out)
         if record.queue:  # the next goal
@@ -60,4 +63,11 @@ class OwnDialog:
         self.engine = engine
 
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
-        return Reply(self.engine.apply(record, incoming))
+        rule = self.engine.scripts.for_record(record).script.draft.route
+        route = record.values().get(rule.question) if rule is not None else None
+        out = self.engine.apply(record, incoming)
+        if record.script_id == "pop":
+            out += remarks.after_reopened_goal(self.engine, record)  # both agree to it again
+            if rule is not None:
+                await short_route.after_employee_turn(self.engine, record, route)
+        return Reply(out)

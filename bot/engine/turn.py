@@ -7,11 +7,12 @@ engine loads before and saves after, so a turn is all-or-nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.dialog import answers, smart
+from bot.dialog import answers, followup, smart
 from bot.dialog.answers import Parsed, Problem
 from bot.dialog.conditions import asks_about
 from bot.dialog.loaded import LoadedScript
@@ -48,7 +49,8 @@ class Turn:
     ):
         self.subject = subject  # whom the draft is about, by name (a preparation's employee)
         self.owner = owner  # the employee's own name, from the roster (never their id)
-        self.before_goals = before_goals  # the organisation's side, shown with the goals' step
+        # the organisation's side: shown the turn after it arrives, at the goals' step, with the draft
+        self.before_goals = before_goals
         self.loaded = loaded
         self.script = loaded.script
         self.msgs = loaded.script.messages
@@ -101,9 +103,30 @@ class Turn:
         return self.out
 
     def handle(self, inc: Incoming) -> list[Outgoing]:
-        r = self.r
-        if r.state == START:  # first contact: whatever they wrote, greet and begin
+        """One message of the person's; the organisation's side comes first the first turn
+        after the manager shared it (or changed it), wherever they are."""
+        if self.r.state == START:  # first contact: whatever they wrote, greet and begin
             return self.begin()
+        out = self._handle(inc)
+        news = self.organisation_news()
+        if news:
+            out.insert(0, Text(news))
+        return out
+
+    def organisation_news(self, again: bool = False) -> str | None:
+        """The organisation's side as the manager shares it, if this person has not seen it
+        as it is now (or `again`: the goals' step, the draft)."""
+        text = self.before_goals() if self.before_goals is not None else None
+        if not text:
+            return None
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        if key == self.r.organisation_seen and not again:
+            return None
+        self.r.organisation_seen = key
+        return text
+
+    def _handle(self, inc: Incoming) -> list[Outgoing]:
+        r = self.r
         if inc.kind in ("unsupported", "edited"):
             self.say(self.msgs.unsupported if inc.kind == "unsupported" else self.msgs.edited)
             self.ask_current()
@@ -214,8 +237,8 @@ class Turn:
             head = fmt(intro, number=number, total=len(ahead), title=step.title)
             self.say(f"{head}\n{step.intro}" if step.intro else head)
             goals = self.script.draft.goals_question
-            if self.before_goals is not None and any(q.id == goals for q in step.questions):
-                shared = self.before_goals()
+            if any(q.id == goals for q in step.questions):
+                shared = self.organisation_news(again=True)
                 if shared:
                     self.say(shared)
         self.ask_current()
@@ -268,15 +291,25 @@ class Turn:
         self._store(q.id, result.value)
         if isinstance(q, TextQuestion) and self._follow_up(q, result.value, q.id):
             return
+        consent = self.script.draft.consent
+        if consent is not None and q.id == consent.question and result.value is False:
+            self.say(consent.withheld)
         self.advance()
 
-    def _follow_up(self, q: TextQuestion, value: str, field: str) -> bool:
-        """Ask the first failed SMART check's follow-up; True if one was asked."""
-        for check in q.smart:
-            if not smart.passes(check.check, value, self.script.words, self.now.date()):
-                self.r.pending = Pending(kind="smart_follow_up", check=check.check, field=field)
-                self.ask_current()
-                return True
+    def _follow_up(self, q: TextQuestion, value: str, field: str, tries: int = 0) -> bool:
+        """Ask the first failed SMART check's follow-up (`tries`: how many were answered);
+        True if one was asked. After two, a letter that still misses is said to stay open —
+        it is listed again when both are asked to agree."""
+        after = followup.conversation_day(self.loaded, self.r) or self.now.date()
+        failed = [c for c in q.smart if not smart.passes(c.check, value, self.script.words, after)]
+        if not failed:
+            return False
+        if tries < 2:
+            self.r.pending = Pending(kind="smart_follow_up", check=failed[0].check, field=field, tries=tries)
+            self.ask_current()
+            return True
+        for c in failed:
+            self.say(fmt(self.msgs.smart_open, hint=self.script.draft.smart_hints.get(c.check, "")))
         return False
 
     def _press(self, inc: Incoming) -> list[Outgoing]:
@@ -299,6 +332,26 @@ class Turn:
         else:
             text = ",".join(picked)
         self._answer(text)
+        return self.out
+
+    def ask(self) -> list[Outgoing]:
+        """The question the person is on (after a button changed where they are)."""
+        self.ask_current()
+        return self.out
+
+    def take_full_route(self) -> list[Outgoing]:
+        """The full route after all (the manager's no to the short conversation): the route
+        becomes the full one and the dialog goes on at the first question not yet answered."""
+        r, rule = self.r, self.script.draft.route
+        if rule is None:
+            return self.ask()
+        self._store(rule.question, rule.full)
+        values = r.values()
+        state = self.flow.next_state(rule.question, values)
+        while state != DONE and state in r.answers:
+            state = self.flow.next_state(state, values)
+        r.pending = r.group = r.return_to = None
+        self._move(state)
         return self.out
 
     def current_question(self) -> Question | None:
@@ -335,19 +388,24 @@ class Turn:
         SIDE_QUESTIONS[p.kind].answer(self, p, text)
 
     def complete_follow_up(self, p: Pending, addition: str | None) -> None:
-        """Join the follow-up to the original answer; ask no second follow-up."""
+        """Join the follow-up to the original answer and check the whole again: once more a
+        follow-up if it still misses, after that (or a skip) the letter stays open."""
         r = self.r
         assert p.field is not None
         q = self.loaded.questions[r.state]
+        field = self.text_question_with_check(p)
+        tries = p.tries + 1 if addition is not None else 2
         if isinstance(q, GroupQuestion):
             assert r.group is not None
             if addition:
                 r.group.item[p.field] = f"{r.group.item[p.field]} — {addition}"
-            self._next_field(q)
+            if not self._follow_up(field, str(r.group.item[p.field]), p.field, tries):
+                self._next_field(q)
         else:
             if addition:
                 self._store(q.id, f"{r.answers[q.id].value} — {addition}")
-            self.advance()
+            if not self._follow_up(field, str(r.answers[q.id].value), p.field, tries):
+                self.advance()
 
     # ------------------------------------------------------------ the repeating group
 
@@ -607,6 +665,9 @@ class Turn:
         self.out.append(
             Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
         )
+        shared = self.organisation_news(again=True)  # what the goals should answer to
+        if shared:
+            self.say(shared)
         if self.r.state != DONE:
             self.ask_current()
 

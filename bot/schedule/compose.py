@@ -19,6 +19,7 @@ from bot.dialog import followup
 from bot.dialog.questions import ChoiceQuestion, GroupQuestion
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import day, fmt, show
+from bot.documents import organisation
 from bot.documents.alignment import AlignmentDoc, build_alignment, to_text
 from bot.documents.draft import QA, DraftDoc, build_draft
 from bot.documents.font_dirs import FONT_DIRS
@@ -26,6 +27,7 @@ from bot.domain import EmployeeRecord
 from bot.messages import Button, Document, Outgoing, Text
 from bot.people.roster import Person
 from bot.people.team import conversation_ref, organisation_id
+from bot.schedule import offers
 from bot.schedule.outbox import Entry
 from bot.schedule.timeline import ScheduleConfig, Texts
 
@@ -96,6 +98,16 @@ class Composer:
             "private": script.privacy.words[0] if script.privacy else "",
         }
         kind = entry.kind
+        if kind == "remark":  # a manager's remark about a goal, to the employee
+            told = offers.remark(
+                entry, person, self.scripts.for_language(to.language), record, texts, params, email
+            )
+            return Composed(told, self._subject(texts, params))
+        if kind == "organisation_request":  # before the invitations: the organisation's side first
+            text = fmt(texts.organisation_request, **params)
+            if email:
+                return Composed([Text(text)], fmt(texts.prep_subject, **params))
+            return Composed([Button(text, texts.organisation_button, "organisation")])
         if kind == "invitation":
             text = fmt(texts.invitation_late if entry.late else texts.invitation, **params)
             link = self.invite_link(person) if self.invite_link and email else None
@@ -123,7 +135,14 @@ class Composer:
             return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
         if kind == "prep_reminder":
             return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
-        if kind in ("checkin", "evaluation", "checkin_summary", "evaluation_summary"):
+        if kind in (
+            "checkin",
+            "evaluation",
+            "goal_review",
+            "checkin_summary",
+            "evaluation_summary",
+            "review_summary",
+        ):
             return self.follow_up(entry, person, to, record, now, texts, params, email)
         if kind in ("next_cycle", "next_cycle_manager"):  # the previous POP is the starting point
             pdf = self.final_pdf(person, manager, to, record, now, texts)
@@ -137,8 +156,16 @@ class Composer:
             return self._plain(self.points(to, prep, params, now), texts, params, email)
         if kind == "reminder":
             return self._plain(fmt(texts.reminder, **params), texts, params, email)
+        withheld = self.withheld(record)  # the employee said no: the draft is not the basis
         if kind == "delivered":
-            return self._plain(fmt(texts.delivered, **params), texts, params, email)
+            template = texts.delivered_withheld if withheld else texts.delivered
+            return self._plain(fmt(template, **params), texts, params, email)
+        if kind == "delivery" and withheld:  # the manager's own preparation only
+            parts: list[Outgoing] = [Text(fmt(texts.delivery_withheld, **params))]
+            if self.managers is not None and manager is not None:
+                alignment = self.alignment(person, manager, None, prep, now)
+                parts += [Text(to_text(alignment)), self._alignment_pdf(alignment, texts, person)]
+            return self._mailed(parts, texts, params, email)
         # review (to the employee) and delivery (to the manager) carry the draft as the manager gets
         # it: the same answers, in the reader's own language (an English employee reads English)
         doc = self.draft(person, to, record, now, manager=manager)
@@ -147,22 +174,44 @@ class Composer:
             pdf_of(doc, self.font_dirs, self.config.letterhead.logo),
             mime="application/pdf",
         )
-        text = fmt(texts.review, **params) if kind == "review" else self.summary(entry, texts, params, doc)
-        parts: list[Outgoing] = [Text(text), pdf]
+        if kind == "review":
+            text = fmt(texts.review_withheld if withheld else texts.review, **params)
+        else:
+            text = self.summary(entry, texts, params, doc)
+        parts = [Text(text), pdf]
+        if kind == "review" and manager is not None:  # the organisation's side, if it came late
+            shared = self.shared_organisation(to, manager, now)
+            parts += [Text(shared)] if shared else []
         if kind == "delivery" and self.managers is not None and manager is not None:
             alignment = self.alignment(person, manager, record, prep, now)
-            parts += [
-                Text(to_text(alignment)),
-                Document(
-                    self.filename(texts, person, texts.alignment_filename),
-                    alignment_pdf_of(alignment, self.font_dirs, self.config.letterhead.logo),
-                    mime="application/pdf",
-                ),
-            ]
+            parts += [Text(to_text(alignment)), self._alignment_pdf(alignment, texts, person)]
+            if not email:  # Realistisch per goal, now that the goals are known
+                parts += offers.feasibility(
+                    self.scripts.for_language(to.language), record, person, texts, params
+                )
+        return self._mailed(parts, texts, params, email)
+
+    def _alignment_pdf(self, alignment: AlignmentDoc, texts: Texts, person: Person) -> Document:
+        return Document(
+            self.filename(texts, person, texts.alignment_filename),
+            alignment_pdf_of(alignment, self.font_dirs, self.config.letterhead.logo),
+            mime="application/pdf",
+        )
+
+    def _mailed(
+        self, parts: list[Outgoing], texts: Texts, params: dict[str, object], email: bool
+    ) -> Composed:
         if email:  # one mail: the texts, then where the PDFs are
             body = "\n\n".join(p.text for p in parts if isinstance(p, Text))
             parts = [Text(fmt(texts.email_body, text=body)), *(p for p in parts if isinstance(p, Document))]
         return Composed(parts, self._subject(texts, params))
+
+    def withheld(self, record: EmployeeRecord | None) -> bool:
+        """The employee said no to the draft as the basis of the final POP."""
+        if record is None:
+            return False
+        consent = self.scripts.for_record(record).script.draft.consent
+        return consent is not None and record.values().get(consent.question) is False
 
     def agreement(
         self,
@@ -180,14 +229,17 @@ class Composer:
         words = self.scripts.for_language(to.language).script.agreement
         assert words is not None  # only planned when the scripts have it
         ref = conversation_ref(person.id, person.conversation)
-        titles = followup.goal_titles(self.scripts.for_language(to.language), record) if record else []
+        loaded = self.scripts.for_language(to.language)
+        titles = followup.goal_titles(loaded, record) if record else []
+        day = (person.conversation_at() or now).date()
+        still_open = followup.open_letters(loaded, record, day) if record else []
 
         def ask(text: str) -> list[Outgoing]:
             if email:
                 return [Text(text)]
             if not titles:  # nothing to agree goal by goal: one yes for the POP
                 return [Button(text, words.button, f"agree:{ref}")]
-            return [Text(text), *followup.agreement_buttons(words, titles, ref)]
+            return [Text(text), *followup.agreement_buttons(words, titles, ref, still_open)]
 
         if entry.kind == "finalize":
             text = fmt(texts.finalize, **params)
@@ -198,6 +250,7 @@ class Composer:
             parts = [
                 self.final_pdf(person, manager, to, record, now, texts),
                 *ask(fmt(texts.agree_request, **params)),
+                *(offers.send_back(person, texts, params) if titles and not email else []),
                 *self.interval_offer(person, to, record, texts, ref, email),
             ]
             return Composed(parts, self._subject(texts, params))
@@ -212,7 +265,12 @@ class Composer:
             days = self.config.timeline.agreement_window
             text = fmt(texts.working, open=", ".join(missing), days=days, **params)
             return Composed([Text(text), pdf], fmt(texts.final_subject, **params))
-        return Composed([Text(fmt(texts.final, **params)), pdf], fmt(texts.final_subject, **params))
+        during = (
+            offers.during_the_year(person, texts, params)
+            if entry.kind == "final_manager" and not email
+            else []
+        )
+        return Composed([Text(fmt(texts.final, **params)), pdf, *during], fmt(texts.final_subject, **params))
 
     def hr_actions(
         self, person: Person, record: EmployeeRecord | None, texts: Texts, params: dict[str, object]
@@ -273,14 +331,17 @@ class Composer:
             text = fmt(texts.checkin, **params)
             action = f"checkin:{number}:{ref}"
             return Composed([Text(text) if email else Button(text, texts.checkin_button, action)], subject)
-        if entry.kind == "evaluation":
+        if entry.kind in ("evaluation", "goal_review"):
             goal = titles[number] if number < len(titles) else ""
-            text = fmt(texts.evaluation, goal=goal, **params)
-            action = f"evaluate:{number}:{ref}"
-            return Composed([Text(text) if email else Button(text, texts.evaluate_button, action)], subject)
+            review = entry.kind == "goal_review"  # a medium-term goal: a review, not "reached?"
+            text = fmt(texts.goal_review if review else texts.evaluation, goal=goal, **params)
+            action = f"{'review' if review else 'evaluate'}:{number}:{ref}"
+            label = texts.review_button if review else texts.evaluate_button
+            return Composed([Text(text) if email else Button(text, label, action)], subject)
         # the manager's summary: the employee's answers per goal, in the manager's language
         checkin = entry.kind == "checkin_summary"
-        registry = self.follow_ups if checkin else self.evaluations
+        review = entry.kind == "review_summary"
+        registry = self.follow_ups if checkin or review else self.evaluations
         assert registry is not None
         loaded = registry.for_language(to.language)
         if checkin:
@@ -291,17 +352,24 @@ class Composer:
             ]
         else:
             goal = titles[number] if number < len(titles) else ""
-            lines = [fmt(texts.evaluation_summary, goal=goal, **params)]
-            goals = [(number, "", followup.evaluation_id(person.id, person.conversation, number))]
+            lines = [fmt(texts.review_summary if review else texts.evaluation_summary, goal=goal, **params)]
+            make = followup.review_id if review else followup.evaluation_id
+            goals = [(number, "", make(person.id, person.conversation, number))]
         for _i, title, sub_id in goals:
             sub = self.load(sub_id)
             answers = build_draft(loaded, sub, now).sections if sub is not None else []
             body = [f"{qa.question} {qa.answer}" for _t, qas in answers for qa in qas]
             lines.append("\n".join([f"• {title}" if title else "", *(body or [texts.not_answered])]).strip())
         words = self.scripts.for_language(to.language).script.follow_up
-        if checkin and not email and words is not None and words.note_button:  # both watch progress
-            return Composed([Button("\n\n".join(lines), words.note_button, f"note:{number}:{ref}")], subject)
-        return Composed([Text("\n\n".join(lines))], subject)
+        summary = "\n\n".join(lines)
+        if email:
+            return Composed([Text(summary)], subject)
+        if checkin and words is not None and words.note_button:  # both watch progress
+            note = Button(summary, words.note_button, f"note:{number}:{ref}")
+            return Composed([note, *offers.during_the_year(person, texts, params)], subject)
+        if not checkin:  # the manager responds to the evaluation
+            return Composed([offers.respond(person, number + 1, summary, texts)], subject)
+        return Composed([Text(summary)], subject)
 
     def final_pdf(
         self,
@@ -378,6 +446,15 @@ class Composer:
             letterhead=self.config.letterhead.organisation,
         )
 
+    def shared_organisation(self, reader: Person, manager: Person, now: datetime) -> str | None:
+        """What the manager shares of the organisation's side, as the employee reads it."""
+        team = self.scripts.for_language(reader.language).script.team
+        if self.organisation is None or team is None:
+            return None
+        org = self.load(organisation_id(manager.id))
+        loaded = self.organisation.for_language(reader.language)
+        return organisation.shared_text(loaded, org, team.organisation_shared, manager.name, now)
+
     def organisation_side(self, manager: Person, now: datetime) -> list[QA]:
         """The manager's organisation's side, all of it: the summary is the manager's own."""
         org = self.load(organisation_id(manager.id)) if self.organisation is not None else None
@@ -452,7 +529,19 @@ class Composer:
             conversation_day=conversation.date() if conversation else None,
             department=person.department,
             organisation=self.config.letterhead.organisation,
+            rhythm=self.rhythm(person, reader, record),
         )
+
+    def rhythm(self, person: Person, reader: Person, record: EmployeeRecord) -> str:
+        """How often progress is discussed: as agreed at the vaststelling, else as the employee
+        chose, else the schedule's own rhythm (seed 002: the evaluation moments in the POP)."""
+        cfg = self.config.follow_up
+        loaded = self.scripts.for_language(reader.language)
+        q = loaded.questions.get(cfg.checkin_question or "")
+        chosen = record.checkin_agreed.get(person.conversation) or record.values().get(q.id if q else "")
+        if isinstance(q, ChoiceQuestion) and isinstance(chosen, str) and chosen in {o.id for o in q.options}:
+            return show(q, chosen, loaded.script)
+        return fmt(self.config.texts(reader.language).rhythm_default, months=cfg.checkin_months)
 
     @staticmethod
     def filename(texts: Texts, person: Person, template: str | None = None) -> str:

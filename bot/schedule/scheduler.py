@@ -27,7 +27,7 @@ from bot.errors import PopbotError
 from bot.messages import Part
 from bot.people.access import Access
 from bot.people.roster import ImportResult, Person, Roster
-from bot.people.team import prep_id
+from bot.people.team import organisation_id, prep_id
 from bot.ports import Channel, ProgressStore, Store
 from bot.schedule import ahead
 from bot.schedule.compose import Composer
@@ -58,6 +58,7 @@ _BEFORE_THE_CONVERSATION = (
     "delivery",
     "prep_invitation",
     "prep_reminder",
+    "organisation_request",
 )
 
 
@@ -346,7 +347,7 @@ class Scheduler:
                         due=now,
                     )
                 )
-        if entry.kind == "evaluation_summary":
+        if entry.kind in ("evaluation_summary", "review_summary"):
             self._next_round_if_all_evaluated(entry, now)
         if entry.kind == "delivery":  # tell the employee it went, and give them the manager's points
             follow = ["delivered", *(["points"] if self.composer.managers is not None else [])]
@@ -398,6 +399,12 @@ class Scheduler:
             due = followup.deadline(loaded, item, conv.date())
             moment = datetime.combine(due, hours.start, zone) if due is not None else end
             at = next_working(min(moment, end), zone, hours)
+            if followup.medium_term(loaded, item) and moment > end:  # not due yet: a review
+                planned += [
+                    (f"review-{i}", "goal_review", at),
+                    (f"review-summary-{i}", "review_summary", at + later),
+                ]
+                continue
             planned += [
                 (f"evaluation-{i}", "evaluation", at),
                 (f"evaluation-summary-{i}", "evaluation_summary", at + later),
@@ -423,9 +430,11 @@ class Scheduler:
         record = self.store.load(entry.person)
         if record is None:
             return
-        count = len(followup.goals(self.composer.scripts.for_record(record), record))
-        for i in range(count):
-            sub = self.store.load(followup.evaluation_id(entry.person, entry.conversation, i))
+        loaded = self.composer.scripts.for_record(record)
+        for i, _item in enumerate(followup.goals(loaded, record)):
+            reviewed = self.outbox.get(entry_key(entry.person, entry.conversation, f"review-{i}"))
+            make = followup.review_id if reviewed is not None else followup.evaluation_id
+            sub = self.store.load(make(entry.person, entry.conversation, i))
             if sub is None or sub.state != DONE:
                 return
         for kind in ("next-cycle", "next-cycle-manager"):
@@ -453,6 +462,10 @@ class Scheduler:
             return False
         if entry.kind == "prep_reminder" and self._prep_done(person, entry):
             self.outbox.close(entry, "skipped", now, note="manager_prepared")
+            report.skipped.append(entry.key)
+            return False
+        if entry.kind == "organisation_request" and (note := self._organisation_known(person, entry)):
+            self.outbox.close(entry, "skipped", now, note=note)
             report.skipped.append(entry.key)
             return False
         if entry.kind in ("agree_request", "final", "final_manager"):
@@ -564,6 +577,22 @@ class Scheduler:
             if other.status == "planned" or other.note == f"bundled into {entry.key}":
                 out.append((report, other))
         return out
+
+    def _organisation_known(self, person: Person, entry: Entry) -> str:
+        """Why the manager need not be asked for the organisation's side (again): it is filled
+        in, or the request went out for another report of theirs this round."""
+        if not person.manager or self.composer.organisation is None:
+            return "organisation_done"
+        org = self.store.load(organisation_id(person.manager))
+        if org is not None and org.state == DONE:
+            return "organisation_done"
+        for other in self.roster.everyone():
+            if other.manager != person.manager or other.id == person.id:
+                continue
+            asked = self.outbox.get(entry_key(other.id, other.conversation, "organisation-request"))
+            if asked is not None and asked.status in ("sending", "sent") and asked.key != entry.key:
+                return "organisation_asked"
+        return ""
 
     def prep(self, person: Person, conversation: str) -> EmployeeRecord | None:
         """The manager's preparation for this conversation (as the roster names the manager now)."""

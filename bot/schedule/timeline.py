@@ -58,11 +58,15 @@ class Offsets(_Strict):
     late_delivery: Days  # a late conversation: the draft at the latest this many days before
     finalize_after: Days = 1  # days after the conversation: make the draft the final POP
     agreement_window: Days = 30  # how long the final POP waits for both agreements
+    # the manager is asked for the organisation's side before the invitations go out
+    organisation_request: Days | None = None
 
     @model_validator(mode="after")
     def _order(self) -> Offsets:
         if not self.invitation > self.review > self.delivery > self.late_delivery:
             raise ValueError("needs invitation > review > delivery > late_delivery (days before)")
+        if self.organisation_request is not None and self.organisation_request <= self.invitation:
+            raise ValueError("needs organisation_request > invitation (days before): it comes first")
         if any(not self.invitation > r > self.delivery for r in self.reminders):
             raise ValueError("reminders must fall between the invitation and the delivery")
         return self
@@ -193,6 +197,11 @@ class Texts(_Strict):
     delivery_late: str
     delivery_goals: str
     delivered: str
+    rhythm_default: str  # no rhythm chosen: the schedule's, "{months}"
+    # the employee said no to the draft as the basis: it does not go to the manager beforehand
+    review_withheld: str
+    delivery_withheld: str
+    delivered_withheld: str
     email_subject: str
     email_body: str
     manager_label: str
@@ -223,9 +232,33 @@ class Texts(_Strict):
     evaluate_button: str
     checkin_summary: str
     evaluation_summary: str
+    # a medium-term goal at the round's end: a review, and it goes on into the next POP
+    goal_review: str
+    review_button: str
+    review_summary: str
     not_answered: str
     next_cycle: str
     next_cycle_manager: str
+    # before the invitations: the manager fills in the organisation's side once (seed 003)
+    organisation_request: str
+    organisation_button: str
+    # what manager and employee answer each other about a goal (bot.engine.remarks)
+    feasible_intro: str  # with the draft: the manager's feasibility per goal
+    feasible_goal: str  # "{number}", "{goal}", "{own}" (the employee's own answer)
+    feasible_button: str
+    return_offer: str  # with the request to agree: a goal can go back with a remark
+    return_button: str
+    respond_button: str  # under an evaluation's summary
+    after_offer: str  # under the signed POP and a check-in's summary: a check-in now
+    change_offer: str  # and a change to propose
+    change_button: str
+    checkin_now_button: str
+    remark_returned: str  # to the employee: "{number}", "{goal}", "{text}"
+    reopen_button: str
+    remark_response: str
+    remark_change: str
+    remark_short: str  # the manager's no to the short conversation
+    full_route_button: str
 
 
 class FollowUpConfig(_Strict):
@@ -375,9 +408,15 @@ Kind = Literal[
     "evaluation_summary",
     "next_cycle",
     "next_cycle_manager",
+    "remark",
+    "organisation_request",
+    "goal_review",
+    "review_summary",
 ]
 # Sent to the manager; every other kind goes to the employee.
 MANAGER_KINDS = (
+    "organisation_request",
+    "review_summary",
     "delivery",
     "prep_invitation",
     "prep_reminder",
@@ -389,6 +428,9 @@ MANAGER_KINDS = (
 )
 # Added by the scheduler as the cycle goes (not by `plan`), so a re-plan leaves them be.
 DYNAMIC_KINDS = (
+    "remark",
+    "goal_review",
+    "review_summary",
     "delivered",
     "hr_actions",
     "points",
@@ -469,6 +511,11 @@ def plan(
     )
     if manager_prep:  # seed 004: the manager prepares too, invited with the employee
         out.append(Planned(entry_key(person.id, key, "prep-invitation"), "prep_invitation", m_invitation))
+    if manager_prep and t.organisation_request is not None:  # seed 003: the organisation's side first
+        ask = next_working(conv - t.organisation_request * days, mzone, mhours)
+        if ask < m_invitation:  # only while it still comes before the invitations
+            key_ = entry_key(person.id, key, "organisation-request")
+            out.append(Planned(key_, "organisation_request", max(ask, next_working(now, mzone, mhours))))
     late = delivery <= now
     out.append(Planned(entry_key(person.id, key, "invitation"), "invitation", invitation, late=late))
     if not late:

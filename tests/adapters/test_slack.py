@@ -252,7 +252,7 @@ async def test_app_home_and_the_edit_modal_round_trip(slack: Slack) -> None:
     home = slack.api.of("views.publish")[-1].params
     assert home["user_id"] == ANNA
     blocks = home["view"]["blocks"]
-    assert any("Stap 2: Waar sta ik nu? — 1 van 14" in json.dumps(b, ensure_ascii=False) for b in blocks)
+    assert any("Stap 2: Waar sta ik nu? — 1 van 15" in json.dumps(b, ensure_ascii=False) for b in blocks)
     edit = next(b["accessory"] for b in blocks if b.get("accessory", {}).get("value") == "goed_in")
     assert edit["text"]["text"] == "Wijzig"
     await slack.act(

@@ -22,7 +22,7 @@ async def test_the_full_route_in_english(chat: Chat) -> None:
     draft = chat.document.content
     assert draft.startswith("# Personal Development Plan (draft)")
     assert "## Where am I now?" in draft and "This draft is complete." in draft
-    assert "| Goal 1 | Klantgericht werken |" in draft and "Short term (within a year)" in draft
+    assert "| Goal 1 | Klantgericht werken |" in draft and "| Short | High |" in draft
     assert "GEHEIM" not in draft
 
 

@@ -25,11 +25,12 @@ async def test_full_route_reaches_a_draft_with_the_answers(chat: Chat) -> None:
     ):
         assert answer in draft
     assert "Dit concept is compleet." in draft
-    # The goals table: five columns of the POP form plus the term.
+    # The goals table: five columns of the POP form, the term, the priority, the evaluation
+    # date (the day the planning ends) and the manager's view of feasibility (none yet).
     assert (
         "| Doel 1 | Klantgericht werken | Zes donderdagmiddagen meewerken op de servicebalie | "
         "Ik kan zelfstandig klanten te woord staan | 15 maart tot 1 mei 2027 | 24 werkuren supervisie | "
-        "Korte termijn (binnen een jaar) |"
+        "Kort | Hoog | 1 mei 2027 | – |"
     ) in draft
     assert (
         "Gehele of gedeeltelijke banenruil (jobrotation), Iemand zoeken die wil en kan coachen, "

@@ -76,7 +76,7 @@ def test_a_missing_step_of_the_method_is_a_warning(
     code, lines = validate(path, "en", capsys)
     assert code == 0  # HR may shorten the method on purpose
     assert lines == [
-        "148:1: warning: the script does not cover step(s) 7 of the seven POP steps "
+        "149:1: warning: the script does not cover step(s) 7 of the seven POP steps "
         "(set method_step on each step)"
     ]
 
@@ -115,7 +115,7 @@ def test_the_bot_refuses_to_start_on_a_broken_script(
     code = main(["chat", "--user", "x", "--script", str(path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{path}:197:9: unknown kind 'slider'" in err
+    assert f"{path}:198:9: unknown kind 'slider'" in err
     assert "Traceback" not in err
 
 

@@ -24,6 +24,10 @@ CONVERSATION = date(2027, 1, 18)
         (NL, "meer leren"),
         (NL, "mezelf ontwikkelen"),
         (NL, "Beter worden in mijn werk"),
+        (NL, "beter leren plannen"),  # a wish about a skill, no task or behaviour yet
+        (NL, "Meer zelfvertrouwen"),
+        (NL, "Ik wil doorgroeien"),
+        (NL, "Beter communiceren"),
         (EN, "get better"),
         (EN, "grow"),
         (EN, "develop myself"),
@@ -38,7 +42,8 @@ def test_a_goal_that_names_nothing_concrete_is_not_specific(words, goal) -> None
     [
         (NL, "Klantgericht werken"),
         (NL, "Excel onder de knie krijgen"),
-        (NL, "beter leren plannen"),
+        (NL, "beter leren plannen met Outlook"),
+        (NL, "Beter communiceren met klanten over vertragingen"),
         (EN, "master Excel pivot tables"),
         (EN, "chair a meeting"),
     ],
@@ -50,7 +55,10 @@ def test_a_goal_that_names_a_skill_task_or_behaviour_is_specific(words, goal) ->
 @pytest.mark.parametrize(
     ("words", "result", "observable"),
     [
-        (NL, "leidinggeven", False),  # contains "geven", but not as a word
+        (NL, "Meer zelfvertrouwen bij het leidinggeven", False),
+        (NL, "Ik kan beter plannen", False),  # "kan" is no criterion, "beter" no measure
+        (NL, "Ik voel me zekerder", False),
+        (NL, "Ik maak de maandrapportage zelf", True),  # a product someone can see
         (NL, "Meer zelfvertrouwen", False),
         (NL, "Ik kan zelfstandig een offerte maken", True),
         (NL, "3 klanten per week zonder hulp", True),

@@ -33,7 +33,7 @@ async def test_skip_an_optional_question_but_not_a_required_one(chat: Chat) -> N
     assert chat.question.question_id == "goed_in"
     await answer_until(chat, "niet_graag")
     await chat.say("overslaan")
-    assert chat.question.question_id == "tegenop"
+    assert chat.question.question_id == "normen_waarden"
     record = await chat.record()
     assert record.answers["niet_graag"].skipped
 
@@ -43,7 +43,7 @@ async def test_progress_per_step(chat: Chat) -> None:
     await chat.say("Plannen")
     await chat.say("/voortgang")
     assert "✔ Stap 1: Iedereen kan meedoen — 1 van 1 vragen" in chat.text
-    assert "○ Stap 2: Waar sta ik nu? — 1 van 14 vragen" in chat.text
+    assert "○ Stap 2: Waar sta ik nu? — 1 van 15 vragen" in chat.text
     assert chat.question.question_id == "leukste"  # and the dialog goes on
 
 
@@ -97,7 +97,7 @@ async def test_edit_a_goal_after_finishing(chat: Chat) -> None:
     await chat.say(str(goal))
     assert chat.question.question_id == "doelen.doel"
     await chat.say("Klantgericht en vriendelijk werken")
-    for _ in range(6):  # keep the other fields
+    for _ in range(7):  # keep the other fields
         await chat.say("overslaan")
     record = await chat.record()
     assert record.state == DONE
@@ -151,36 +151,38 @@ async def test_pause_and_resume_after_a_restart_of_the_bot(tmp_path: Path) -> No
 
 async def test_goals_repeat_and_smart_follow_ups(chat: Chat) -> None:
     await answer_until(chat, "doelen.doel")
-    await chat.say("Excel")
+    await chat.say("Excel draaitabellen")
     await chat.say("Een cursus volgen")
     await chat.say("Beter worden")  # nothing observable
     assert chat.question.question_id == "doelen.resultaat.__followup__"
     await chat.say("Ik maak zelfstandig draaitabellen")
     await chat.say("Zo snel mogelijk")  # no moment in time
-    assert "nog geen datum of termijn" in chat.text
+    assert "nog geen einde" in chat.text
     await chat.say("overslaan")  # they keep it as it is
     await chat.say("ja")  # haalbaar
     await chat.say("overslaan")  # support is optional
-    await chat.say("1")
+    await chat.say("1")  # termijn: kort
+    await chat.say("hoog")  # prioriteit
     await chat.say("ja")  # another goal
     assert "Doel 2" in chat.text
-    await chat.say("Leidinggeven")
+    await chat.say("Leidinggeven aan het planningsteam")
     await chat.say("Zelfstudiepakket Praktisch Management")
     await chat.say("Operationeel leiding geven aan een team van 5")
     await chat.say("Eerst een stage")
-    assert "nog geen datum of termijn" in chat.text
+    assert "nog geen einde" in chat.text
     await chat.say("voor 1 juni 2027")
     await chat.say("deels")  # haalbaar
     await chat.say("Zelfstudiepakket")
     await chat.say("middellang")
+    await chat.say("laag")  # prioriteit
     await chat.say("nee")
     assert chat.question.question_id == "gespreksdatum"
     goals = (await chat.record()).answers["doelen"].value
-    assert [g["doel"] for g in goals] == ["Excel", "Leidinggeven"]
+    assert [g["doel"] for g in goals] == ["Excel draaitabellen", "Leidinggeven aan het planningsteam"]
     assert goals[0]["resultaat"] == "Beter worden — Ik maak zelfstandig draaitabellen"
     assert goals[1]["planning"] == "Eerst een stage — voor 1 juni 2027"
     await chat.say("concept")
-    assert "Doel 1: de planning noemt nog geen datum of termijn" in chat.document.content
+    assert "Doel 1: de planning noemt nog niet wanneer het doel af is" in chat.document.content
     assert "Doel 2: de tijd, het budget of de steun is er nog niet helemaal" in chat.document.content
 
 
@@ -193,9 +195,9 @@ async def test_a_goal_is_required_on_the_full_route(chat: Chat) -> None:
 
 async def test_back_inside_a_goal(chat: Chat) -> None:
     await answer_until(chat, "doelen.doel")
-    await chat.say("Excel")
+    await chat.say("Excel draaitabellen")
     await chat.say("vorige")
     assert chat.question.question_id == "doelen.doel"
-    assert "Excel" in chat.question.current
+    assert "Excel draaitabellen" in chat.question.current
     await chat.say("Excel gevorderd")
     assert chat.question.question_id == "doelen.activiteit"

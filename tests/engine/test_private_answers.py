@@ -58,11 +58,11 @@ async def test_a_question_that_is_always_private_says_so_when_asked(tmp_path: Pa
     "staat weer in je concept" would be untrue)."""
     chat = Chat(make_engine(tmp_path))
     await chat.start()
-    for answer in FULL_ROUTE[:9]:
+    for answer in FULL_ROUTE[:10]:
         await chat.say(answer)
     assert chat.question.question_id == "tegenop"
     assert "Alleen voor jou" in (chat.question.hint or "")
-    await chat.say(FULL_ROUTE[9])  # answered
+    await chat.say(FULL_ROUTE[10])  # answered
     await chat.say("privé")
     assert "Waar zie je erg tegen op?" not in chat.text  # not offered: it cannot be shared
     assert "Alleen voor jou" not in (chat.question.hint or "")  # an ordinary question again

@@ -24,6 +24,7 @@ ORGANISATION = [
     "Twee planners erbij",  # afdeling_ontwikkeling
     "Data-analyse wordt belangrijk",  # functies_ontwikkeling
     "Een teamleider in 2027",  # posities
+    "Zes planners, de helft korter dan twee jaar in dienst",  # bezetting
     "Snel schakelen",  # sterkten
     "Kennis zit bij weinig mensen",  # zwakten
     "Nieuwe klanten in Duitsland",  # kansen
@@ -110,12 +111,15 @@ async def test_each_question_says_whether_the_employee_reads_it_and_only_the_cho
             await anna.say(answer)
         await run_until(w, datetime(2027, 1, 12, 0, 0, tzinfo=UTC))
         points = next(m for m in w.inbox("anna") if "De gesprekspunten van Mila Bakker" in m)
-        # chosen (1, 11, 13): in words addressed to Anna, not the manager's questions
+        # chosen (1, 10, 11): in words addressed to Anna, not the manager's questions
         assert (
             "Hoe je leidinggevende je functioneren ziet, vergeleken met het profiel van je functie\n"
             "Voldoet ruim aan het profiel" in points
         )
-        assert "Of er tijd, budget en steun zijn voor je ontwikkeldoelen\nDeels, ik stel iets bij" in points
+        assert (
+            "Welke steun de organisatie je kan bieden, in tijd, geld, leermogelijkheden of coaching\n"
+            "Tijd voor een cursus en een coach" in points
+        )
         assert "Wat je leidinggevende in het gesprek wil bespreken\nHoe we het delegeren aanpakken" in points
         assert "In hoeverre voldoet de medewerker" not in points
         # not chosen: not sent

@@ -77,7 +77,7 @@ def _pad(answer: str, size: int) -> str:
     return text[: size - len("EINDE")] + "EINDE"
 
 
-_FIXED = re.compile(r"^([\d, ]+|kort|ja|nee|\d\d-\d\d-\d{4})$")
+_FIXED = re.compile(r"^([\d, ]+|kort|middellang|hoog|gemiddeld|laag|ja|nee|\d\d-\d\d-\d{4})$")
 
 
 async def _say_at_the_limit(chat: Chat, answers: list[str]) -> None:
