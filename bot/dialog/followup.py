@@ -63,6 +63,18 @@ def goals(loaded: LoadedScript, record: EmployeeRecord) -> list[dict[str, Any]]:
     return list(answer.value or []) if answer is not None and not answer.skipped else []
 
 
+def own_feasibility(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
+    """Per goal, what the employee said of its feasibility (SMART's Realistisch), as the
+    choice's label in `loaded`'s language."""
+    d = loaded.script.draft
+    rule, g = d.realistic, loaded.questions.get(d.goals_question or "")
+    field = next((f for f in getattr(g, "fields", []) if rule is not None and f.id == rule.field), None)
+    labels = {o.id: o.label for o in getattr(field, "options", [])}
+    return [
+        labels.get(item.get(rule.field) if rule else "", d.empty_answer) for item in goals(loaded, record)
+    ]
+
+
 def goal_titles(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
     g = loaded.questions.get(loaded.script.draft.goals_question or "")
     if not isinstance(g, GroupQuestion):

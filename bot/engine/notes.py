@@ -11,9 +11,23 @@ from typing import Any
 from bot.dialog import answers
 from bot.dialog.answers import Problem
 from bot.dialog.render import fmt
+from bot.dialog.schema import Script
 from bot.domain import EmployeeRecord
 from bot.engine.context import EngineView, Reply
 from bot.messages import Incoming, Outgoing, Text
+
+
+def written(script: Script, incoming: Incoming) -> str | Reply | None:
+    """What a manager wrote as a note or remark: the text, None for a stop word (nothing is
+    written), or the reply that says why it cannot be taken (too long, not text) — still
+    waiting for it."""
+    head = incoming.text.strip().casefold().lstrip("/")
+    if head in (w.casefold() for w in script.commands.stop):
+        return None
+    text = answers.accept(incoming.text, script.limits.max_message_length)
+    if isinstance(text, Problem):
+        return Reply([Text(fmt(getattr(script.messages, text.key), **text.params))])
+    return text
 
 
 class ManagerNotes:
@@ -45,13 +59,12 @@ class ManagerNotes:
         texts = script.follow_up
         assert texts is not None
         employee, conversation, number = record.note_for.rsplit("|", 2)
-        head = incoming.text.strip().casefold().lstrip("/")
-        if head in (w.casefold() for w in script.commands.stop):
+        text = written(script, incoming)
+        if text is None:
             record.note_for = None
             return Reply([Text(texts.note_cancelled)])
-        text = answers.accept(incoming.text, script.limits.max_message_length)
-        if isinstance(text, Problem):  # too long, not text, empty: said, and still waiting for it
-            return Reply([Text(fmt(getattr(script.messages, text.key), **text.params))])
+        if isinstance(text, Reply):
+            return text
         async with engine.sessions.turn(employee):
             report = await engine.load(employee, None)
             note: dict[str, Any] = {

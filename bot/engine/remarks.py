@@ -24,12 +24,12 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from bot.dialog import answers, followup
-from bot.dialog.answers import Problem
+from bot.dialog import followup
 from bot.dialog.render import fmt
 from bot.dialog.schema import RemarkTexts
 from bot.domain import DONE, EmployeeRecord, GroupProgress
 from bot.engine.context import EngineView, Reply
+from bot.engine.notes import written
 from bot.messages import Incoming, Outgoing, Text
 from bot.people.team import Report
 from bot.schedule.outbox import Entry
@@ -99,7 +99,8 @@ class Remarks:
         assert employee is not None
         params = self._params(record.language, report.name, titles, goal)
         if kind == "feasible":
-            params["own"] = self._own_feasibility(employee, int(goal), record.language)
+            own = followup.own_feasibility(engine.scripts.for_language(record.language), employee)
+            params["own"] = own[int(goal) - 1] if int(goal) <= len(own) else ""
         ask = {"feasible": texts.feasible_ask, "returned": texts.return_ask}.get(kind)
         ask = ask or (texts.response_ask if kind == "response" else texts.change_ask)
         return [Text(fmt(ask, **params))]
@@ -110,17 +111,6 @@ class Remarks:
         title = titles[n - 1] if 1 <= n <= len(titles) else ""
         return {"name": name, "number": n or "", "goal": title, "count": len(titles), "stop": stop}
 
-    def _own_feasibility(self, employee: EmployeeRecord, goal: int, language: str) -> str:
-        """What the employee answered on the goal's feasibility, in the manager's language."""
-        loaded = self.engine.scripts.for_language(language)
-        rule = loaded.script.draft.realistic
-        items = followup.goals(loaded, employee)
-        value = items[goal - 1].get(rule.field) if rule is not None and goal <= len(items) else None
-        g = loaded.questions.get(loaded.script.draft.goals_question or "")
-        field = next((f for f in getattr(g, "fields", []) if rule and f.id == rule.field), None)
-        label = next((o.label for o in getattr(field, "options", []) if o.id == value), None)
-        return label or loaded.script.draft.empty_answer
-
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
         """The manager's next message is the remark (or a stop word: nothing)."""
         if record.remark_for is None or incoming.kind != "text":
@@ -130,13 +120,12 @@ class Remarks:
         texts = script.remarks
         assert texts is not None
         kind, employee_id, conversation, goal = record.remark_for.split("|", 3)
-        head = incoming.text.strip().casefold().lstrip("/")
-        if head in (w.casefold() for w in script.commands.stop):
+        text = written(script, incoming)
+        if text is None:
             record.remark_for = None
             return Reply([Text(texts.cancelled)])
-        text = answers.accept(incoming.text, script.limits.max_message_length)
-        if isinstance(text, Problem):  # too long, not text, empty: said, and still waiting for it
-            return Reply([Text(fmt(getattr(script.messages, text.key), **text.params))])
+        if isinstance(text, Reply):
+            return text
         name = (engine.team.name_of(employee_id) if engine.team is not None else None) or ""
         async with engine.sessions.turn(employee_id):
             employee = await engine.load(employee_id, None)

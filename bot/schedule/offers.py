@@ -31,23 +31,12 @@ def feasibility(
     if not titles:
         return []
     ref = conversation_ref(person.id, person.conversation)
-    own = _own_feasibility(loaded, record)
+    own = followup.own_feasibility(loaded, record)
     out: list[Outgoing] = [Text(fmt(texts.feasible_intro, **params))]
     for n, title in enumerate(titles, start=1):
         line = fmt(texts.feasible_goal, number=n, goal=title, own=own[n - 1], **params)
         out.append(Button(line, texts.feasible_button, f"feasible:{ref}:{n}"))
     return out
-
-
-def _own_feasibility(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
-    rule = loaded.script.draft.realistic
-    g = loaded.questions.get(loaded.script.draft.goals_question or "")
-    field = next((f for f in getattr(g, "fields", []) if rule is not None and f.id == rule.field), None)
-    labels = {o.id: o.label for o in getattr(field, "options", [])}
-    empty = loaded.script.draft.empty_answer
-    return [
-        labels.get(item.get(rule.field) if rule else "", empty) for item in followup.goals(loaded, record)
-    ]
 
 
 def send_back(person: Person, texts: Texts, params: dict[str, object]) -> list[Outgoing]:

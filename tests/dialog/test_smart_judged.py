@@ -45,7 +45,9 @@ def test_time_bound_goals_end_on_the_day_the_planning_names() -> None:
         (NL, "Meer zelfvertrouwen"),
         (NL, "Ik wil doorgroeien"),
         (NL, "Beter communiceren"),
+        (NL, "Groeien — weet ik niet — echt geen idee"),  # follow-ups that say nothing more
         (EN, "More confidence"),
+        (EN, "Grow — develop myself — really no idea"),
     ],
 )
 def test_wishes_without_a_behaviour_are_not_specific(words, goal) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,16 @@ async def prepare(w: World, route: list[str]) -> Chat:
     return mila
 
 
+async def employee_prepares(w: World, route: list[str] = FULL_ROUTE) -> Chat:
+    """The schedule planned, Anna through her whole preparation in the console."""
+    w.scheduler().sync()
+    anna = Chat(w.engine, "anna")
+    await anna.start()
+    for answer in route:
+        await anna.say(answer)
+    return anna
+
+
 def outbox(w: World) -> dict[str, object]:
     return {e.key.rsplit("|", 1)[1]: e for e in Outbox(OutboxFiles(w.data)).everything()}
 
@@ -48,11 +58,7 @@ async def test_the_short_route_heart_tops_the_summary_and_the_managers_no_offers
     tmp_path: Path,
 ) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in SHORT_ROUTE:
-            await anna.say(answer)
+        anna = await employee_prepares(w, SHORT_ROUTE)
         await prepare(w, manager_route(short_fits=False))
         record = await anna.record()
         assert [r["kind"] for r in record.remarks] == ["short_declined"]  # told once, at once
@@ -79,11 +85,7 @@ async def test_the_short_route_heart_tops_the_summary_and_the_managers_no_offers
 
 async def test_the_heart_is_on_the_full_route_too_and_a_yes_tells_nothing(tmp_path: Path) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in FULL_ROUTE:
-            await anna.say(answer)
+        anna = await employee_prepares(w)
         await prepare(w, manager_route(short_fits=True))
         assert (await anna.record()).remarks == []
         await run_until(w, ANNA_T7)
@@ -129,11 +131,7 @@ async def test_the_organisations_side_reaches_the_employee_whenever_it_arrives(t
 
 async def test_a_no_to_the_draft_as_the_basis_keeps_it_from_the_manager(tmp_path: Path) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in [*FULL_ROUTE[:-1], "nee"]:  # afspraak_klaar: no
-            await anna.say(answer)
+        anna = await employee_prepares(w, [*FULL_ROUTE[:-1], "nee"])  # afspraak_klaar: no
         assert "niet vooraf naar je leidinggevende" in anna.text
         await prepare(w, manager_route(short_fits=True))
         await run_until(w, ANNA_T7)
@@ -151,11 +149,7 @@ async def test_the_managers_private_answers_are_theirs_in_their_summary_and_no_b
     tmp_path: Path,
 ) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in FULL_ROUTE:
-            await anna.say(answer)
+        await employee_prepares(w)
         route = manager_route(short_fits=True)
         route[route.index("GEHEIM-budget-marker")] = "geen"
         await prepare(w, route)
@@ -171,11 +165,7 @@ async def test_the_managers_private_answers_are_theirs_in_their_summary_and_no_b
 
 async def test_the_pop_form_is_whole_in_the_draft_and_the_final_pop(tmp_path: Path) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in FULL_ROUTE:
-            await anna.say(answer)
+        await employee_prepares(w)
         await run_until(w, ANNA_T7)
         ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]
         await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
@@ -196,11 +186,7 @@ async def test_the_pop_form_is_whole_in_the_draft_and_the_final_pop(tmp_path: Pa
 
 async def test_feasibility_per_goal_and_a_goal_sent_back_reopens_for_the_employee(tmp_path: Path) -> None:
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in FULL_ROUTE:
-            await anna.say(answer)
+        anna = await employee_prepares(w)
         mila = await prepare(w, manager_route(short_fits=True))
         await run_until(w, ANNA_T7)
         ref = w.engine.team.own("anna").ref  # type: ignore[union-attr]
@@ -330,11 +316,7 @@ async def test_a_letter_left_open_is_listed_when_both_are_asked_to_agree(tmp_pat
     at_planning = route.index("15 maart tot 1 mei 2027")
     route[at_planning : at_planning + 1] = ["Ik begin in maart", "weet ik nog niet", "geen idee"]
     async with world(tmp_path, ROSTER, managers=True) as w:
-        w.scheduler().sync()
-        anna = Chat(w.engine, "anna")
-        await anna.start()
-        for answer in route:
-            await anna.say(answer)
+        anna = await employee_prepares(w, route)
         assert (await anna.record()).state == "__done__"
         await run_until(w, ANNA_T7)
         await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
