@@ -19,6 +19,9 @@ ROSTER_MARK = "roster:"  # in `EmployeeRecord.values()`: this answer came from t
 
 
 class Answer(BaseModel):
+    """One stored answer: its value (or skipped), the script version it was given in, when,
+    and whether it is private or came from the roster."""
+
     model_config = ConfigDict(extra="ignore")
 
     value: Any = None  # str | int | list[str] | list[dict] — None when skipped

@@ -45,12 +45,16 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Option:
+    """A choice as a platform shows it: a button or a number."""
+
     id: str
     label: str
 
 
 @dataclass(frozen=True)
 class Text:
+    """A message of plain words (the adapter renders its Markdown for its platform)."""
+
     text: str
 
 

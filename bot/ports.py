@@ -20,6 +20,8 @@ from bot.messages import Part
 
 
 class Store(Protocol):
+    """Where the records of the dialogs live: one per person and per sub-dialog (`bot.ids`)."""
+
     def load(self, employee_id: str) -> EmployeeRecord | None:
         """The employee's record, or None if there is none yet."""
 
@@ -39,6 +41,8 @@ class Store(Protocol):
 
 
 class RosterStore(Protocol):
+    """HR's roster as stored: people by id, found by an e-mail or chat key."""
+
     def load_person(self, person_id: str) -> dict[str, Any] | None: ...
     def people(self) -> Iterator[dict[str, Any]]: ...
     def find_person(self, key: str) -> str | None:
@@ -68,6 +72,8 @@ class ProgressStore(Protocol):
 
 
 class AccessStore(Protocol):
+    """Who is who on the chat platforms: invitations and the bindings they make."""
+
     def load_invite(self, token_hash: str) -> dict[str, Any] | None: ...
     def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None: ...
     def use_invite(self, token_hash: str, used_at: str) -> bool:
@@ -80,6 +86,8 @@ class AccessStore(Protocol):
 
 
 class PersonalStore(Store, ProgressStore, Protocol):
+    """Everything held about a person, for export and erasure (the AVG rights)."""
+
     def load_person(self, person_id: str) -> dict[str, Any] | None: ...
     def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
     def delete_inbox(self, person_id: str) -> bool: ...
@@ -96,6 +104,8 @@ class PersonalStore(Store, ProgressStore, Protocol):
 
 
 class OutboxRecords(Protocol):
+    """The schedule's entries as erasure and retention see them."""
+
     def person_entries(self, person_id: str) -> list[dict[str, Any]]: ...
     def forget_person(self, person_id: str) -> int: ...
     def purge_closed(self, before: datetime) -> int: ...
@@ -104,6 +114,8 @@ class OutboxRecords(Protocol):
 
 
 class InboxStore(Protocol):
+    """The console's and Teams' kept messages and files per person."""
+
     def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
     def inbox_folder(self, person_id: str) -> Path: ...

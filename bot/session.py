@@ -14,17 +14,20 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
+from bot import ids
 from bot.ports import Store
 
 
 def owner_of(record_id: str) -> str:
     """Whose chat turn writes a record: its person; for a manager's preparation of a report
     (`prep|manager|report|…`) the manager; for a check-in or evaluation the employee."""
-    parts = record_id.split("|")
-    return parts[1] if len(parts) > 2 else record_id
+    return ids.parse(record_id).owner
 
 
 class Sessions:
+    """One turn per owner at a time: an asyncio lock per owner in this process, and the
+    store's own hold across processes (`Store.hold`)."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._locks: dict[str, asyncio.Lock] = {}

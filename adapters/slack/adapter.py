@@ -7,7 +7,6 @@ the engine's answer in Block Kit. No dialog logic.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -163,8 +162,7 @@ class SlackAdapter(ChatAdapter):
         await self.publish_home(client, user, employee)
 
     async def publish_home(self, client: AsyncWebClient, user: str, employee: str) -> None:
-        record = await asyncio.to_thread(self.engine.store.load, employee)
-        msgs = self.engine.messages_for(record.language if record else None)
+        msgs = self.engine.messages_for(await self.engine.language_of(employee))
         blocks: list[dict[str, Any]] = []
         progress = await self.engine.progress(employee)
         if progress:
@@ -273,9 +271,9 @@ class SlackAdapter(ChatAdapter):
         shown = {q: (text, answer) for q, text, answer in await self.engine.answered(employee)}
         if qid not in shown:  # forged or gone: nothing to open
             return
-        record = await asyncio.to_thread(self.engine.store.load, employee)
-        msgs = self.engine.messages_for(record.language if record else None)
-        script = self.engine.scripts.for_language(record.language if record else None).script
+        language = await self.engine.language_of(employee)
+        msgs = self.engine.messages_for(language)
+        script = self.engine.script(language)
         limit = min(script.limits.max_message_length, 3000)  # 3000: Slack's own ceiling for an input
         question, answer = shown[qid]
         view = {
@@ -333,9 +331,8 @@ class SlackAdapter(ChatAdapter):
         if employee is None:
             await self._refuse(client, user)
             return
-        record = await asyncio.to_thread(self.engine.store.load, employee)
-        lang = record.language if record else None
-        words = self.engine.scripts.for_language(lang).script.commands
+        lang = await self.engine.language_of(employee)
+        words = self.engine.script(lang).commands
         head, _, rest = (command.get("text") or "").strip().partition(" ")
         # /pop status | draft | help | language xx — in either language's words
         aliases = {

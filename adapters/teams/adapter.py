@@ -226,9 +226,9 @@ class TeamsAdapter(ChatAdapter):
         return str(member.email or member.user_principal_name or "").lower()
 
     async def _language(self, employee: str) -> str | None:
-        record = await asyncio.to_thread(self.engine.store.load, employee)
-        if record is not None:
-            return record.language
+        language = await self.engine.language_of(employee)
+        if language is not None:
+            return language
         person = self.roster.get(employee)
         return person.language if person else None
 
@@ -299,7 +299,7 @@ class TeamsAdapter(ChatAdapter):
             return
         lang = await self._language(employee)  # the card's language, as it was shown
         if kind == "skip":  # the card's skip button: as if the skip word was typed
-            word = self.engine.scripts.for_language(lang).script.commands.skip[0]
+            word = self.engine.script(lang).commands.skip[0]
             await self._close(context, current, words(lang)["skipped"], lang)
             await self.post(
                 context, employee, await self.engine.handle(employee, Incoming.say(word, delivery))
@@ -313,7 +313,7 @@ class TeamsAdapter(ChatAdapter):
             )
             after = await self.engine.current_question(employee)
             if date and (after is None or after.ref != current.ref):
-                words_of = self.engine.scripts.for_language(lang).script.words
+                words_of = self.engine.script(lang).words
                 await self._close(context, current, day(dt.date.fromisoformat(date), words_of), lang)
             await self.post(context, employee, out)
             return

@@ -80,9 +80,7 @@ class TelegramAdapter(ChatAdapter):
 
     async def register_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """The script's navigation words as Telegram commands, per language."""
-        registry = self.engine.scripts
-        for lang, loaded in registry.current.items():
-            script = loaded.script
+        for lang, script in self.engine.scripts_by_language().items():
             commands = []
             for name, words in script.commands:
                 word = next((w for w in words if COMMAND_PATTERN.match(w)), None)
@@ -98,7 +96,7 @@ class TelegramAdapter(ChatAdapter):
             if team is not None and word and team.description:
                 commands.append(BotCommand(word, team.description))
             await app.bot.set_my_commands(commands, language_code=lang)
-            if lang == registry.default_language:
+            if lang == self.engine.default_language:
                 await app.bot.set_my_commands(commands)
 
     # ------------------------------------------------------------ updates
@@ -232,7 +230,7 @@ class TelegramAdapter(ChatAdapter):
     async def _refuse(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: str) -> None:
         # Someone unknown: answer in the default script's words (they are in
         # Dutch and English) and store nothing about them.
-        text = getattr(self.engine.scripts.for_language(None).script.messages, key)
+        text = getattr(self.engine.messages_for(None), key)
         await context.bot.send_message(chat_id, render.esc(text), parse_mode=ParseMode.HTML)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

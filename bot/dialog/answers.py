@@ -28,12 +28,16 @@ from bot.dialog.schema import Script, Words
 
 @dataclass(frozen=True)
 class Problem:
+    """Why an answer cannot be taken: a message key of the script and what it fills in."""
+
     key: str  # a key of ScriptMessages / question Messages
     params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Parsed:
+    """An answer taken: its value as stored."""
+
     value: Any
 
 

@@ -55,6 +55,10 @@ class _Cursor:
 
 
 class Flow:
+    """Which question comes next: the script's questions as the states of a `transitions`
+    machine (built once per script version), with its conditions as the transitions'
+    guards. A record is attached, advanced and detached per call."""
+
     def __init__(self, loaded: Shape) -> None:
         self.loaded = loaded
         order = loaded.order

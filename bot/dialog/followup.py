@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot import ids
 from bot.dialog import smart
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import DateQuestion, GroupQuestion
@@ -31,19 +32,10 @@ SCRIPTS = {
 
 
 def script_for(sub_id: str) -> str:
-    return SCRIPTS.get(sub_id.split("|", 1)[0], "pop")
+    return SCRIPTS.get(ids.parse(sub_id).kind, "pop")
 
 
-def checkin_id(person: str, conversation: str, number: int, goal: int) -> str:
-    return f"checkin|{person}|{conversation}|{number}|{goal}"
-
-
-def evaluation_id(person: str, conversation: str, goal: int) -> str:
-    return f"evaluation|{person}|{conversation}|{goal}"
-
-
-def review_id(person: str, conversation: str, goal: int) -> str:
-    return f"review|{person}|{conversation}|{goal}"
+checkin_id, evaluation_id, review_id = ids.checkin_id, ids.evaluation_id, ids.review_id
 
 
 def medium_term(loaded: LoadedScript, item: dict[str, Any]) -> bool:
@@ -53,7 +45,9 @@ def medium_term(loaded: LoadedScript, item: dict[str, Any]) -> bool:
 
 
 def goal_index(sub_id: str) -> int:
-    return int(sub_id.rsplit("|", 1)[1])
+    goal = ids.parse(sub_id).goal
+    assert goal is not None, sub_id  # only a goal's sub-dialog is asked
+    return goal
 
 
 def goals(loaded: LoadedScript, record: EmployeeRecord) -> list[dict[str, Any]]:

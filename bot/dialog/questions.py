@@ -70,6 +70,8 @@ class Condition(Strict):
 
 
 class Option(Strict):
+    """A choice: its id (stored), label (shown), short label (documents) and synonyms."""
+
     id: Id
     label: str = Field(min_length=1)
     synonyms: list[str] = []  # other words that pick this option
@@ -167,11 +169,15 @@ class QuestionBase(Strict):
 
 
 class TextQuestion(QuestionBase):
+    """Free text, with length limits and SMART checks on goal fields."""
+
     kind: Literal["text"]
     smart: list[SmartCheck] = []
 
 
 class ChoiceQuestion(QuestionBase):
+    """One of the options, by number, label or synonym (multi: several)."""
+
     kind: Literal["choice", "multi"]
     options: list[Option] = Field(min_length=1)
 
@@ -198,10 +204,14 @@ class ChoiceQuestion(QuestionBase):
 
 
 class YesNoQuestion(QuestionBase):
+    """Yes or no, in the script's words."""
+
     kind: Literal["yesno"]
 
 
 class DateQuestion(QuestionBase):
+    """A date, as the language writes it; the conversation's date can come from the roster."""
+
     kind: Literal["date"]
     # `conversation`: the roster's conversation date answers it; asked only without one, so
     # there are never two dates (the typed one in the chat, the roster's in the PDF)
@@ -209,6 +219,8 @@ class DateQuestion(QuestionBase):
 
 
 class ScaleQuestion(QuestionBase):
+    """A number on a scale with words at its ends."""
+
     kind: Literal["scale"]
     min: int = 1
     max: int = 5
@@ -270,6 +282,8 @@ Question = Annotated[
 
 
 class Step(Strict):
+    """A step of the method: its title, intro, condition and questions."""
+
     id: Id
     method_step: int | None = Field(default=None, ge=1, le=7)  # which of the seven POP steps
     title: str = Field(min_length=1)

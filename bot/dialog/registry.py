@@ -30,6 +30,9 @@ log = logging.getLogger("popbot.scripts")
 
 
 class ScriptRegistry:
+    """The live scripts, per language: the current version of each (reloaded when HR edits a
+    file) and every earlier version a record still answers to (`for_record`)."""
+
     def __init__(
         self, paths: list[Path], archive: ScriptArchive | None = None, default_language: str = "nl"
     ) -> None:

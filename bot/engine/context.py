@@ -26,6 +26,8 @@ from bot.session import Sessions
 
 @dataclass
 class Reply:
+    """What a feature answers: the messages, and whether the record is to be saved."""
+
     out: list[Outgoing] = field(default_factory=list)
     save: bool = True  # False: the record must not be written again (it was erased)
 
@@ -36,6 +38,8 @@ class Feature(Protocol):
 
 
 class EngineView(Protocol):
+    """What the engine's features use of it (the engine itself, seen from its parts)."""
+
     scripts: ScriptRegistry
     managers: ScriptRegistry | None
     organisation: ScriptRegistry | None

@@ -17,13 +17,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
+from bot import ids
 from bot.clock import Clock, utc_now
 from bot.dialog import followup
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import DateQuestion
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.render import fmt
-from bot.dialog.schema import ScriptMessages
+from bot.dialog.schema import Script, ScriptMessages
 from bot.documents import organisation
 from bot.documents.draft import render_draft
 from bot.domain import SEEN_DELIVERIES, START, Answer, EmployeeRecord, milestones
@@ -49,6 +50,11 @@ log = logging.getLogger("popbot.engine")
 
 
 class Engine:
+    """The conversation for every person: one message in, the replies out. It loads the
+    person's record, lets the first feature that takes the message answer it (data rights, a
+    manager's note or remark, team words, a sub-dialog, the own POP), and saves — one turn per
+    person at a time (`bot.session`), a platform's redelivery answered once."""
+
     def __init__(
         self,
         scripts: ScriptRegistry | Mapping[str, LoadedScript],
@@ -202,10 +208,10 @@ class Engine:
 
     def _subject(self, record: EmployeeRecord) -> str | None:
         """For a sub-dialog's record (a preparation, a check-in): the name of whom it is about."""
-        parts = record.employee_id.split("|")
-        if len(parts) < 3 or self.team is None or parts[0] == "org":
+        rid = ids.parse(record.employee_id)
+        if rid.kind in ("", "org") or self.team is None:
             return None
-        return self.team.name_of(parts[2] if parts[0] == "prep" else parts[1])
+        return self.team.name_of(rid.about)
 
     @staticmethod
     def _repeated(record: EmployeeRecord, delivery_id: str | None) -> bool:
@@ -543,6 +549,24 @@ class Engine:
     def messages_for(self, language: str | None) -> ScriptMessages:
         """The script's sentences in a language (adapters' own labels: buttons, modals)."""
         return self.scripts.for_language(language).script.messages
+
+    def script(self, language: str | None) -> Script:
+        """The employee's script in a language — its commands, words and limits — for an
+        adapter's own menus and forms (adapters never reach into the engine's registry)."""
+        return self.scripts.for_language(language).script
+
+    def scripts_by_language(self) -> dict[str, Script]:
+        """The employee's script in every language it is written in (Telegram's menus)."""
+        return {lang: loaded.script for lang, loaded in self.scripts.current.items()}
+
+    @property
+    def default_language(self) -> str:
+        return self.scripts.default_language
+
+    async def language_of(self, person: str) -> str | None:
+        """The language the person talks with popbot in; None before their first message."""
+        record = await asyncio.to_thread(self.store.load, person)
+        return record.language if record is not None else None
 
     async def draft(self, employee_id: str) -> str | None:
         """The draft POP in Markdown, in the employee's language; None if unknown."""

@@ -31,6 +31,8 @@ def written(script: Script, incoming: Incoming) -> str | Reply | None:
 
 
 class ManagerNotes:
+    """A manager's note under a check-in's summary, read by the employee at the next check-in."""
+
     def __init__(self, engine: EngineView) -> None:
         self.engine = engine
 

@@ -16,6 +16,9 @@ from bot.people.privacy import to_markdown
 
 
 class DataRights:
+    """The employee's rights in the chat: `mijngegevens` (everything held, as JSON and
+    Markdown) and `verwijder` (erase everything, after a confirmation)."""
+
     def __init__(self, engine: EngineView) -> None:
         self.engine = engine
 

@@ -6,6 +6,7 @@ no the employee hears it at once, before the draft goes (T−7), with the full r
 
 from __future__ import annotations
 
+from bot import ids
 from bot.domain import EmployeeRecord
 from bot.engine import remarks
 from bot.engine.context import EngineView
@@ -50,10 +51,10 @@ async def after_employee_turn(engine: EngineView, employee: EmployeeRecord, rout
 
 async def after_preparation_turn(engine: EngineView, prep: EmployeeRecord) -> None:
     """The manager answered in a preparation: a no to the short route the employee chose?"""
-    parts = prep.employee_id.split("|")  # prep|<manager>|<employee>|<conversation>
-    if len(parts) != 4 or parts[0] != "prep":
+    rid = ids.parse(prep.employee_id)
+    if rid.kind != "prep":
         return
-    async with engine.sessions.turn(parts[2]):
-        employee = await engine.load(parts[2], None)
+    async with engine.sessions.turn(rid.about):
+        employee = await engine.load(rid.about, None)
         if declined(engine, employee, prep):
             await engine.save(employee)

@@ -48,6 +48,9 @@ class TurnView(Protocol):
 
 
 class SideQuestion:
+    """A question beside the script's flow: how it asks, takes an answer, and what `back`
+    and `skip` do while it is open."""
+
     kind: ClassVar[str]
 
     def ask(self, t: TurnView, p: Pending) -> None:
@@ -75,6 +78,8 @@ def _yes_no(t: TurnView, text: str) -> bool | None:
 
 
 class RestartConfirm(SideQuestion):
+    """ "opnieuw": are you sure? Yes erases the answers."""
+
     kind = "restart_confirm"
 
     def ask(self, t: TurnView, p: Pending) -> None:
@@ -91,6 +96,8 @@ class RestartConfirm(SideQuestion):
 
 
 class LanguageSelect(SideQuestion):
+    """ "taal": which language; the answers stay."""
+
     kind = "language_select"
 
     def ask(self, t: TurnView, p: Pending) -> None:
@@ -102,6 +109,8 @@ class LanguageSelect(SideQuestion):
 
 
 class EditSelect(SideQuestion):
+    """ "wijzig": which answer to change."""
+
     kind = "edit_select"
 
     def ask(self, t: TurnView, p: Pending) -> None:

@@ -13,6 +13,9 @@ from bot.people.team import Report, organisation_id, prep_id
 
 
 class TeamCommands:
+    """A manager's `team` words: the reports and their preparations, one opened by number,
+    the organisation's side, one invitation a week."""
+
     def __init__(self, engine: EngineView) -> None:
         self.engine = engine
 

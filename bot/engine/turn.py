@@ -36,6 +36,10 @@ EDIT_ID = "__edit__"
 
 
 class Turn:
+    """One message applied to one record with one script: the question on screen, the answer
+    parsed and stored, the next question chosen by the flow, the commands (back, skip, edit, …)
+    and the side questions. Made per turn and thrown away; it writes only to its record."""
+
     def __init__(
         self,
         loaded: LoadedScript,

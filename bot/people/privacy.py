@@ -25,6 +25,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot import ids
 from bot.domain import EmployeeRecord
 from bot.people.access import Access
 from bot.ports import OutboxRecords, PersonalStore
@@ -34,9 +35,9 @@ PLATFORMS = ("telegram", "slack", "teams")
 
 
 def _about(record_id: str, person: str) -> bool:
-    """Sub-dialog ids name people in their second and third parts: prep|manager|report|…"""
-    parts = record_id.split("|")
-    return len(parts) > 2 and person in parts[1:3]
+    """A sub-dialog's record names the people it is about (`bot.ids`)."""
+    rid = ids.parse(record_id)
+    return rid.kind != "" and person in (rid.owner, rid.about)
 
 
 class PersonalData:
@@ -149,9 +150,8 @@ class PersonalData:
         limit = now - relativedelta(months=months)
         gone = {"records": 0, "previous_rounds": 0, "people": 0, "schedule_entries": 0}
         for rid in list(self.store.employee_ids()):
-            parts = rid.split("|")
-            if len(parts) >= 4:  # prep|manager|report|conversation, checkin|person|conversation|…
-                conversation = parts[3] if parts[0] == "prep" else parts[2]
+            conversation = ids.parse(rid).conversation
+            if conversation:  # a preparation, a check-in, an evaluation: its round's
                 if _before(conversation, limit):
                     with self.sessions.writing(owner_of(rid)):
                         gone["records"] += int(self.store.delete(rid))

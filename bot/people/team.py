@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot import ids
 from bot.people.roster import Person, Roster
 
 
@@ -33,14 +34,7 @@ def conversation_ref(person_id: str, conversation: str) -> str:
     return hashlib.sha256(f"{person_id}|{conversation}".encode()).hexdigest()[:10]
 
 
-def prep_id(manager: str, report: str, conversation: str) -> str:
-    return f"prep|{manager}|{report}|{conversation}"
-
-
-def organisation_id(manager: str) -> str:
-    """The organisation's side a manager fills in once for the team. The manager is named twice
-    so the id reads like every sub-dialog's (`kind|owner|about`): the manager's own data."""
-    return f"org|{manager}|{manager}"
+prep_id, organisation_id = ids.prep_id, ids.organisation_id  # kept where the team is built
 
 
 class TeamDirectory(Protocol):

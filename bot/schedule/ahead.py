@@ -29,6 +29,7 @@ from bot.people.roster import Person, Roster
 from bot.people.team import organisation_id
 from bot.ports import Store
 from bot.schedule.compose import Composer
+from bot.schedule.kinds import kind as message_kind
 from bot.schedule.outbox import Entry, Outbox
 
 
@@ -47,7 +48,6 @@ class Scheduler(Protocol):
 
 
 log = logging.getLogger("popbot.schedule")
-KINDS = ("delivery",)  # the draft to the manager: what a round's busy morning is made of
 WINDOW = timedelta(hours=3)  # how far ahead a pass composes
 BUDGET = 20.0  # seconds of composing ahead per pass: a pass never holds the outbox long
 # Composed in this process only: a restart may bring another schedule file or other fonts.
@@ -107,7 +107,7 @@ async def compose_ahead(scheduler: Scheduler, now: datetime) -> int:
     for entry in list(scheduler.outbox.due(now + WINDOW)):
         if time.monotonic() > stop:
             break
-        if entry.kind not in KINDS or entry.status != "planned" or entry.due <= now or entry.ahead:
+        if not message_kind(entry.kind).ahead or entry.status != "planned" or entry.due <= now or entry.ahead:
             continue
         if entry.deadline is not None:
             continue  # a late draft waits for the employee: composed when it goes

@@ -29,13 +29,51 @@ from bot.people.roster import Person
 from bot.people.team import conversation_ref, organisation_id
 from bot.schedule import offers
 from bot.schedule.outbox import Entry
-from bot.schedule.timeline import ScheduleConfig, Texts
+from bot.schedule.timeline import ScheduleConfig, Texts, key_suffix
 
 
 @dataclass(frozen=True)
 class Composed:
     parts: list[Outgoing]
     subject: str = ""  # e-mail only
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a kind's composer may need: the entry, whom it is about and for, their
+    records, and the reader's schedule texts with what they fill in."""
+
+    entry: Entry
+    person: Person  # whose conversation it is
+    manager: Person | None
+    to: Person  # who reads it
+    record: EmployeeRecord | None
+    now: datetime
+    email: bool
+    prep: EmployeeRecord | None  # the manager's preparation for this conversation
+    bundle: list[Person]  # a manager's weekly invitation: the week's other reports
+    texts: Texts
+    params: dict[str, object]
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+
+# Each kind of message and the Composer method that writes it (a new kind: one method with
+# `@composes("kind")`; `tests/schedule/test_kinds.py` checks every kind has one).
+COMPOSERS: dict[str, Callable[[Composer, Request], Composed]] = {}
+
+
+def composes(
+    *kinds: str,
+) -> Callable[[Callable[[Composer, Request], Composed]], Callable[[Composer, Request], Composed]]:
+    def register(method: Callable[[Composer, Request], Composed]) -> Callable[[Composer, Request], Composed]:
+        for kind in kinds:
+            COMPOSERS[kind] = method
+        return method
+
+    return register
 
 
 class Composer:
@@ -82,10 +120,20 @@ class Composer:
         prep: EmployeeRecord | None = None,
         bundle: list[Person] | None = None,
     ) -> Composed:
+        """An outbox entry as messages for `to`: its kind's composer (`COMPOSERS`), handed
+        everything a composer may need in one `Request`."""
         texts = self.config.texts(to.language)
+        params = self._params(person, manager, to, delivery_at)
+        req = Request(entry, person, manager, to, record, now, email, prep, bundle or [], texts, params)
+        return COMPOSERS[entry.kind](self, req)
+
+    def _params(
+        self, person: Person, manager: Person | None, to: Person, delivery_at: datetime | None
+    ) -> dict[str, object]:
+        """What every schedule text may fill in, in the reader's language."""
         script = self.scripts.for_language(to.language).script
         conversation = person.conversation_at()
-        params = {
+        return {
             "name": person.name,
             "first_name": person.name.split()[0],
             "manager": manager.name if manager else "",
@@ -97,99 +145,113 @@ class Composer:
             "draft": script.commands.draft[0],
             "private": script.privacy.words[0] if script.privacy else "",
         }
-        kind = entry.kind
-        if kind == "remark":  # a manager's remark about a goal, to the employee
-            told = offers.remark(
-                entry, person, self.scripts.for_language(to.language), record, texts, params, email
-            )
-            return Composed(told, self._subject(texts, params))
-        if kind == "organisation_request":  # before the invitations: the organisation's side first
-            text = fmt(texts.organisation_request, **params)
-            if email:
-                return Composed([Text(text)], fmt(texts.prep_subject, **params))
-            return Composed([Button(text, texts.organisation_button, "organisation")])
-        if kind == "invitation":
-            text = fmt(texts.invitation_late if entry.late else texts.invitation, **params)
-            link = self.invite_link(person) if self.invite_link and email else None
-            if email:
-                return Composed([Text(f"{text}\n\n{link}" if link else text)], self._subject(texts, params))
-            return Composed([Button(text, texts.start_button, "start")])
-        if kind == "prep_invitation" and bundle:  # the manager's weekly invitation: a button per report
-            everyone = sorted([person, *bundle], key=lambda p: (p.conversation, p.id))
-            head = fmt(texts.prep_digest, count=len(everyone), **params)
-            lines = []
-            for p in everyone:
-                when = p.conversation_at()
-                line = fmt(texts.prep_digest_line, name=p.name, date=self.when(when, to) if when else "")
-                ref = conversation_ref(p.id, p.conversation)
-                lines.append(Text(line) if email else Button(line, texts.prepare_button, f"prep:{ref}"))
-            if email:
-                body = "\n".join([head, *(f"• {x.text}" for x in lines)])
-                return Composed([Text(body)], fmt(texts.prep_subject, **params))
-            return Composed([Text(head), *lines])
-        if kind == "prep_invitation":
+
+    @composes("remark")
+    def _remark(self, r: Request) -> Composed:
+        """A manager's remark about a goal, to the employee (`bot.engine.remarks`)."""
+        loaded = self.scripts.for_language(r.to.language)
+        told = offers.remark(r.entry, r.person, loaded, r.record, r.texts, r.params, r.email)
+        return Composed(told, self._subject(r.texts, r.params))
+
+    @composes("organisation_request")
+    def _organisation_request(self, r: Request) -> Composed:
+        """Before the invitations: the organisation's side first (seed 003)."""
+        text = fmt(r.texts.organisation_request, **r.params)
+        if r.email:
+            return Composed([Text(text)], fmt(r.texts.prep_subject, **r.params))
+        return Composed([Button(text, r.texts.organisation_button, "organisation")])
+
+    @composes("invitation")
+    def _invitation(self, r: Request) -> Composed:
+        text = fmt(r.texts.invitation_late if r.entry.late else r.texts.invitation, **r.params)
+        link = self.invite_link(r.person) if self.invite_link and r.email else None
+        if r.email:
+            return Composed([Text(f"{text}\n\n{link}" if link else text)], self._subject(r.texts, r.params))
+        return Composed([Button(text, r.texts.start_button, "start")])
+
+    @composes("prep_invitation")
+    def _prep_invitation(self, r: Request) -> Composed:
+        """The manager's invitation to prepare (seed 004) — or, with `team week`, the week's
+        reports in one message, a button each."""
+        texts, params = r.texts, r.params
+        if not r.bundle:
             text = fmt(texts.prep_invitation, **params)
-            if email:
+            if r.email:
                 return Composed([Text(text)], fmt(texts.prep_subject, **params))
-            ref = conversation_ref(person.id, person.conversation)
+            ref = conversation_ref(r.person.id, r.person.conversation)
             return Composed([Button(text, texts.prepare_button, f"prep:{ref}")])
-        if kind == "prep_reminder":
-            return self._plain(fmt(texts.prep_reminder, **params), texts, params, email)
-        if kind in (
-            "checkin",
-            "evaluation",
-            "goal_review",
-            "checkin_summary",
-            "evaluation_summary",
-            "review_summary",
-        ):
-            return self.follow_up(entry, person, to, record, now, texts, params, email)
-        if kind in ("next_cycle", "next_cycle_manager"):  # the previous POP is the starting point
-            pdf = self.final_pdf(person, manager, to, record, now, texts)
-            text = fmt(texts.next_cycle if kind == "next_cycle" else texts.next_cycle_manager, **params)
-            return Composed([Text(text), pdf], self._subject(texts, params))
-        if kind == "hr_actions":
-            return self.hr_actions(person, record, texts, params)
-        if kind in ("finalize", "agree_request", "final", "final_manager"):
-            return self.agreement(entry, person, manager, to, record, now, texts, params, email)
-        if kind == "points":
-            return self._plain(self.points(to, prep, params, now), texts, params, email)
-        if kind == "reminder":
-            return self._plain(fmt(texts.reminder, **params), texts, params, email)
-        withheld = self.withheld(record)  # the employee said no: the draft is not the basis
-        if kind == "delivered":
-            template = texts.delivered_withheld if withheld else texts.delivered
-            return self._plain(fmt(template, **params), texts, params, email)
-        if kind == "delivery" and withheld:  # the manager's own preparation only
+        everyone = sorted([r.person, *r.bundle], key=lambda p: (p.conversation, p.id))
+        head = fmt(texts.prep_digest, count=len(everyone), **params)
+        lines = []
+        for p in everyone:
+            when = p.conversation_at()
+            line = fmt(texts.prep_digest_line, name=p.name, date=self.when(when, r.to) if when else "")
+            ref = conversation_ref(p.id, p.conversation)
+            lines.append(Text(line) if r.email else Button(line, texts.prepare_button, f"prep:{ref}"))
+        if r.email:
+            body = "\n".join([head, *(f"• {x.text}" for x in lines)])
+            return Composed([Text(body)], fmt(texts.prep_subject, **params))
+        return Composed([Text(head), *lines])
+
+    @composes("prep_reminder", "reminder")
+    def _reminder(self, r: Request) -> Composed:
+        template = r.texts.prep_reminder if r.kind == "prep_reminder" else r.texts.reminder
+        return self._plain(fmt(template, **r.params), r.texts, r.params, r.email)
+
+    @composes("next_cycle", "next_cycle_manager")
+    def _next_cycle(self, r: Request) -> Composed:
+        """A new round: the previous POP is the starting point."""
+        pdf = self.final_pdf(r.person, r.manager, r.to, r.record, r.now, r.texts)
+        template = r.texts.next_cycle if r.kind == "next_cycle" else r.texts.next_cycle_manager
+        return Composed([Text(fmt(template, **r.params)), pdf], self._subject(r.texts, r.params))
+
+    @composes("points")
+    def _points(self, r: Request) -> Composed:
+        return self._plain(self.points(r.to, r.prep, r.params, r.now), r.texts, r.params, r.email)
+
+    @composes("delivered")
+    def _delivered(self, r: Request) -> Composed:
+        template = r.texts.delivered_withheld if self.withheld(r.record) else r.texts.delivered
+        return self._plain(fmt(template, **r.params), r.texts, r.params, r.email)
+
+    @composes("review", "delivery")
+    def _draft_message(self, r: Request) -> Composed:
+        """The review (to the employee) and the delivery (to the manager) carry the draft as the
+        manager gets it: the same answers, in the reader's own language; the delivery adds the
+        alignment summary and the feasibility per goal. An employee who said no to the draft
+        as the basis keeps it: the manager gets their own preparation only."""
+        person, manager, to, record, now, texts, params = (
+            r.person, r.manager, r.to, r.record, r.now, r.texts, r.params,
+        )  # fmt: skip
+        withheld = self.withheld(record)
+        if r.kind == "delivery" and withheld:
             parts: list[Outgoing] = [Text(fmt(texts.delivery_withheld, **params))]
             if self.managers is not None and manager is not None:
-                alignment = self.alignment(person, manager, None, prep, now)
+                alignment = self.alignment(person, manager, None, r.prep, now)
                 parts += [Text(to_text(alignment)), self._alignment_pdf(alignment, texts, person)]
-            return self._mailed(parts, texts, params, email)
-        # review (to the employee) and delivery (to the manager) carry the draft as the manager gets
-        # it: the same answers, in the reader's own language (an English employee reads English)
+            return self._mailed(parts, texts, params, r.email)
         doc = self.draft(person, to, record, now, manager=manager)
         pdf = Document(
             self.filename(texts, person),
             pdf_of(doc, self.font_dirs, self.config.letterhead.logo),
             mime="application/pdf",
         )
-        if kind == "review":
+        if r.kind == "review":
             text = fmt(texts.review_withheld if withheld else texts.review, **params)
         else:
-            text = self.summary(entry, texts, params, doc)
+            text = self.summary(r.entry, texts, params, doc)
         parts = [Text(text), pdf]
-        if kind == "review" and manager is not None:  # the organisation's side, if it came late
+        if r.kind == "review" and manager is not None:  # the organisation's side, if it came late
             shared = self.shared_organisation(to, manager, now)
             parts += [Text(shared)] if shared else []
-        if kind == "delivery" and self.managers is not None and manager is not None:
-            alignment = self.alignment(person, manager, record, prep, now)
+        if r.kind == "delivery" and self.managers is not None and manager is not None:
+            alignment = self.alignment(person, manager, record, r.prep, now)
             parts += [Text(to_text(alignment)), self._alignment_pdf(alignment, texts, person)]
-            if not email:  # Realistisch per goal, now that the goals are known
+            if not r.email:  # Realistisch per goal, now that the goals are known
                 parts += offers.feasibility(
                     self.scripts.for_language(to.language), record, person, texts, params
                 )
-        return self._mailed(parts, texts, params, email)
+        return self._mailed(parts, texts, params, r.email)
 
     def _alignment_pdf(self, alignment: AlignmentDoc, texts: Texts, person: Person) -> Document:
         return Document(
@@ -213,19 +275,12 @@ class Composer:
         consent = self.scripts.for_record(record).script.draft.consent
         return consent is not None and record.values().get(consent.question) is False
 
-    def agreement(
-        self,
-        entry: Entry,
-        person: Person,
-        manager: Person | None,
-        to: Person,
-        record: EmployeeRecord | None,
-        now: datetime,
-        texts: Texts,
-        params: dict[str, object],
-        email: bool,
-    ) -> Composed:
+    @composes("finalize", "agree_request", "final", "final_manager")
+    def agreement(self, r: Request) -> Composed:
         """Vaststelling: the request to confirm, the request to agree, and the signed final POP."""
+        entry, person, manager, to, record, now, texts, params, email = (
+            r.entry, r.person, r.manager, r.to, r.record, r.now, r.texts, r.params, r.email,
+        )  # fmt: skip
         words = self.scripts.for_language(to.language).script.agreement
         assert words is not None  # only planned when the scripts have it
         ref = conversation_ref(person.id, person.conversation)
@@ -272,10 +327,10 @@ class Composer:
         )
         return Composed([Text(fmt(texts.final, **params)), pdf, *during], fmt(texts.final_subject, **params))
 
-    def hr_actions(
-        self, person: Person, record: EmployeeRecord | None, texts: Texts, params: dict[str, object]
-    ) -> Composed:
+    @composes("hr_actions")
+    def hr_actions(self, r: Request) -> Composed:
         """The agreed development actions for HR: the configured goal fields, nothing else."""
+        record, texts, params = r.record, r.texts, r.params
         loaded = self.scripts.for_language(self.config.hr.language)
         g = loaded.questions.get(loaded.script.draft.goals_question or "")
         lines = [fmt(texts.hr_actions, **params)]
@@ -310,19 +365,16 @@ class Composer:
             *(Button(o.label, texts.interval_button, f"interval:{ref}:{o.id}") for o in q.options),
         ]
 
-    def follow_up(
-        self,
-        entry: Entry,
-        person: Person,
-        to: Person,
-        record: EmployeeRecord | None,
-        now: datetime,
-        texts: Texts,
-        params: dict[str, object],
-        email: bool,
-    ) -> Composed:
-        """Seed 001 §2.5: the invitation to a check-in or an evaluation, and the manager's summary."""
-        suffix = entry.key.rsplit("|", 1)[1]  # "checkin-2", "evaluation-summary-0"
+    @composes(
+        "checkin", "evaluation", "goal_review", "checkin_summary", "evaluation_summary", "review_summary"
+    )
+    def follow_up(self, r: Request) -> Composed:
+        """Seed 001 §2.5: the invitation to a check-in, an evaluation or a medium-term goal's
+        review, and the manager's summary of each."""
+        entry, person, to, record, now, texts, params, email = (
+            r.entry, r.person, r.to, r.record, r.now, r.texts, r.params, r.email,
+        )  # fmt: skip
+        suffix = key_suffix(entry.key)  # "checkin-2", "evaluation-summary-0"
         number = int(suffix.rsplit("-", 1)[1])
         titles = followup.goal_titles(self.scripts.for_language(person.language), record) if record else []
         ref = conversation_ref(person.id, person.conversation)

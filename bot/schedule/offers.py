@@ -13,7 +13,7 @@ from bot.messages import Button, Outgoing, Text
 from bot.people.roster import Person
 from bot.people.team import conversation_ref
 from bot.schedule.outbox import Entry
-from bot.schedule.timeline import Texts
+from bot.schedule.timeline import Texts, key_suffix
 
 
 def feasibility(
@@ -70,7 +70,7 @@ def remark(
     email: bool,
 ) -> list[Outgoing]:
     """A manager's remark to the employee, with what they can do about it."""
-    remark_id = entry.key.rsplit("|", 1)[1].removeprefix("remark-")
+    remark_id = key_suffix(entry.key).removeprefix("remark-")
     found = find_remark(record, remark_id) if record is not None else None
     if found is None:
         return []

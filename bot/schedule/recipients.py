@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
+from bot.schedule.kinds import kind
 from bot.schedule.outbox import Entry
-from bot.schedule.timeline import MANAGER_KINDS, ScheduleConfig
+from bot.schedule.timeline import ScheduleConfig
 
 
 class Recipients:
@@ -17,10 +18,11 @@ class Recipients:
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
         """Who gets this entry: the employee, or their manager as the roster says now."""
-        if entry.kind == "hr_actions":  # HR is no one in the roster: its address is configured
+        to = kind(entry.kind).to
+        if to == "hr":  # HR is no one in the roster: its address is configured
             hr = self.config.hr
             return Person(id="hr", name="HR", email=hr.email, language=hr.language) if hr.email else None
-        if entry.kind not in MANAGER_KINDS:
+        if to == "employee":
             return person
         return self.roster.get(person.manager) if person.manager else None
 

@@ -31,6 +31,7 @@ from bot.people.team import organisation_id, prep_id
 from bot.ports import Channel, ProgressStore, Store
 from bot.schedule import ahead
 from bot.schedule.compose import Composer
+from bot.schedule.kinds import kind as message_kind
 from bot.schedule.outbox import OPEN, Entry, Outbox
 from bot.schedule.progress import recount
 from bot.schedule.recipients import Recipients
@@ -48,18 +49,6 @@ log = logging.getLogger("popbot.schedule")
 
 _COUNTED = {"invitation": "invited", "delivery": "delivered"}  # sends HR's summary counts
 _BATCH = 2000  # people planned in memory before their entries are written (~20 MB at 2,000)
-# What a conversation planned on time has and a late one has not.
-_ONLY_WHEN_ON_TIME = ("reminder", "review", "prep_reminder")
-# What prepares the conversation: pointless once it has taken place.
-_BEFORE_THE_CONVERSATION = (
-    "invitation",
-    "reminder",
-    "review",
-    "delivery",
-    "prep_invitation",
-    "prep_reminder",
-    "organisation_request",
-)
 
 
 def _faultless(_point: str, _key: str) -> None:
@@ -225,7 +214,9 @@ class Scheduler:
             # it stays so. A re-plan under a clock that was behind would otherwise add the
             # reminders and the review back, and turn the waiting draft into a plain one, all
             # overdue the moment the clock is right again.
-            desired = {k: p for k, p in desired.items() if k in existing or p.kind not in _ONLY_WHEN_ON_TIME}
+            desired = {
+                k: p for k, p in desired.items() if k in existing or not message_kind(p.kind).on_time_only
+            }
         for key, e in existing.items():
             if e.status != "planned":
                 continue  # on its way or done: a re-plan never touches it
@@ -455,35 +446,13 @@ class Scheduler:
             report.skipped.append(entry.key)
             return False
         record = self.store.load(person.id)
-        done = record is not None and record.state == DONE
-        if entry.kind == "reminder" and done:
-            self.outbox.close(entry, "skipped", now, note="prepared")
-            report.skipped.append(entry.key)
+        held = self._held(entry, person, record, now)
+        if held == "waiting":
+            report.waiting.append(entry.key)
             return False
-        if entry.kind == "prep_reminder" and self._prep_done(person, entry):
-            self.outbox.close(entry, "skipped", now, note="manager_prepared")
+        if held:  # not needed any more: said why
+            self.outbox.close(entry, "skipped", now, note=held)
             report.skipped.append(entry.key)
-            return False
-        if entry.kind == "organisation_request" and (note := self._organisation_known(person, entry)):
-            self.outbox.close(entry, "skipped", now, note=note)
-            report.skipped.append(entry.key)
-            return False
-        if entry.kind in ("agree_request", "final", "final_manager"):
-            agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
-            needed = {"employee"} if entry.kind == "agree_request" else {"employee", "manager"}
-            passed = entry.deadline is not None and now >= entry.deadline
-            if not needed <= agreed.keys():
-                if not passed:
-                    report.waiting.append(entry.key)  # waits for the agreement(s) it needs
-                    return False
-                if entry.kind == "agree_request":  # the window is over: nobody to ask any more
-                    self.outbox.close(entry, "skipped", now, note="no_agreement")
-                    report.skipped.append(entry.key)
-                    return False
-                # the final POP goes anyway: the draft becomes the working POP, the follow-up is
-                # planned (seed 001 §2.5), and both read whose agreement is open
-        elif entry.deadline is not None and not done and now < entry.deadline:
-            report.waiting.append(entry.key)  # a late draft waits for the employee to finish
             return False
         to = self.recipient(entry, person)
         if to is None:
@@ -508,7 +477,7 @@ class Scheduler:
         delivery_at = (delivery.deadline or delivery.due) if delivery else None
         prep = self.prep(person, entry.conversation)
         made = None
-        if entry.kind in ahead.KINDS:  # composed in an earlier pass, from exactly this?
+        if message_kind(entry.kind).ahead:  # composed in an earlier pass, from exactly this?
             key = ahead.fingerprint(self, entry, person, manager, to, (record, prep), delivery_at, now)
             made = ahead.take(entry, key)
         if made is not None:
@@ -544,7 +513,7 @@ class Scheduler:
         yesterday's reminder, nor a review once the draft went, nor anything meant to prepare a
         conversation that already took place."""
         conv = person.conversation_at()
-        if entry.kind in _BEFORE_THE_CONVERSATION and conv is not None and now >= conv:
+        if message_kind(entry.kind).before_conversation and conv is not None and now >= conv:
             return "conversation_over"
         zone = ZoneInfo(person.timezone)
         if entry.kind in ("reminder", "prep_reminder") and entry.due.astimezone(zone).date() < (
@@ -577,6 +546,28 @@ class Scheduler:
             if other.status == "planned" or other.note == f"bundled into {entry.key}":
                 out.append((report, other))
         return out
+
+    def _held(self, entry: Entry, person: Person, record: EmployeeRecord | None, now: datetime) -> str:
+        """Why an entry does not go now: "waiting" (for agreements, or a late draft for the
+        employee to finish), a skip note (it is not needed any more), or "" (it goes)."""
+        k = message_kind(entry.kind)
+        if k.needs:  # the vaststelling: it waits for the agreements it needs, up to the window
+            agreed = (record.agreed if record is not None else {}).get(entry.conversation, {})
+            if set(k.needs) <= agreed.keys():
+                return ""
+            if entry.deadline is None or now < entry.deadline:
+                return "waiting"
+            # the window is over: the final POP goes anyway (the working POP, the follow-up is
+            # planned, both read whose agreement is open); a request has nobody left to ask
+            return "no_agreement" if k.without_them == "skip" else ""
+        unneeded = _UNNEEDED.get(entry.kind)
+        note = unneeded(self, entry, person, record) if unneeded is not None else ""
+        if note:
+            return note
+        done = record is not None and record.state == DONE
+        if entry.deadline is not None and not done and now < entry.deadline:
+            return "waiting"  # a late draft waits for the employee to finish
+        return ""
 
     def _organisation_known(self, person: Person, entry: Entry) -> str:
         """Why the manager need not be asked for the organisation's side (again): it is filled
@@ -671,3 +662,11 @@ def _where(exc: BaseException) -> str:
 
 def _due(entry: Entry, now: datetime) -> bool:
     return entry.due <= now and (entry.next_try is None or entry.next_try <= now)
+
+
+# Kinds that are not needed any more once something happened: why, as a skip note ("" = needed).
+_UNNEEDED: dict[str, Callable[[Scheduler, Entry, Person, EmployeeRecord | None], str]] = {
+    "reminder": lambda _s, _e, _p, record: "prepared" if record is not None and record.state == DONE else "",
+    "prep_reminder": lambda s, e, p, _r: "manager_prepared" if s._prep_done(p, e) else "",
+    "organisation_request": lambda s, e, p, _r: s._organisation_known(p, e),
+}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -25,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from bot.dialog.render import fmt
 from bot.errors import PopbotError
 from bot.people.roster import Person
+from bot.schedule.kinds import kind as message_kind
 
 Days = Annotated[int, Field(ge=0, le=90)]
 
@@ -388,59 +389,7 @@ def on_the_day(at: datetime, zone: ZoneInfo, hours: Hours) -> datetime:
 
 # ---------------------------------------------------------------- the plan
 
-Kind = Literal[
-    "invitation",
-    "reminder",
-    "review",
-    "delivery",
-    "delivered",
-    "prep_invitation",
-    "prep_reminder",
-    "points",
-    "finalize",
-    "agree_request",
-    "final",
-    "final_manager",
-    "hr_actions",
-    "checkin",
-    "checkin_summary",
-    "evaluation",
-    "evaluation_summary",
-    "next_cycle",
-    "next_cycle_manager",
-    "remark",
-    "organisation_request",
-    "goal_review",
-    "review_summary",
-]
-# Sent to the manager; every other kind goes to the employee.
-MANAGER_KINDS = (
-    "organisation_request",
-    "review_summary",
-    "delivery",
-    "prep_invitation",
-    "prep_reminder",
-    "agree_request",
-    "final_manager",
-    "checkin_summary",
-    "evaluation_summary",
-    "next_cycle_manager",
-)
-# Added by the scheduler as the cycle goes (not by `plan`), so a re-plan leaves them be.
-DYNAMIC_KINDS = (
-    "remark",
-    "goal_review",
-    "review_summary",
-    "delivered",
-    "hr_actions",
-    "points",
-    "checkin",
-    "checkin_summary",
-    "evaluation",
-    "evaluation_summary",
-    "next_cycle",
-    "next_cycle_manager",
-)
+Kind = str  # a name in `bot.schedule.kinds.KINDS` (checked when planned)
 
 
 def version_key(person_id: str, conversation: str, suffix: str, version: int) -> str:
@@ -451,8 +400,8 @@ def version_key(person_id: str, conversation: str, suffix: str, version: int) ->
 
 def added_by_the_cycle(kind: str, key: str) -> bool:
     """Not from `plan`: a re-plan must leave it be (a new round or leaving the roster ends it).
-    That is every kind of `DYNAMIC_KINDS`, and the requests of a later version of the POP."""
-    return kind in DYNAMIC_KINDS or re.search(r"-v\d+$", key) is not None
+    That is every kind the cycle adds, and the requests of a later version of the POP."""
+    return message_kind(kind).by_cycle or re.search(r"-v\d+$", key) is not None
 
 
 @dataclass(frozen=True)
@@ -463,9 +412,17 @@ class Planned:
     deadline: datetime | None = None  # a late delivery: when the employee finishes, at the latest this
     late: bool = False
 
+    def __post_init__(self) -> None:
+        message_kind(self.kind)  # a kind the schedule knows, or it says so at once
+
 
 def entry_key(person_id: str, conversation: str, kind: str) -> str:
     return f"{person_id}|{conversation}|{kind}"
+
+
+def key_suffix(key: str) -> str:
+    """What an entry's key says after the person and conversation: "checkin-2", "remark-ab12"."""
+    return key.rsplit("|", 1)[1]
 
 
 def plan(
