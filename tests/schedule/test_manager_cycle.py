@@ -198,13 +198,19 @@ async def at(w: World, when: datetime) -> list[str]:
     return (await w.schedulers[-1].run_due()).sent
 
 
-async def agreed_pop(w: World, route: list[str] = FULL_ROUTE) -> str:
-    """Anna prepares, the conversation happens, both agree. Returns her conversation's ref."""
+async def employee_prepares(w: World, route: list[str] = FULL_ROUTE) -> Chat:
+    """The schedule planned, Anna through her whole preparation in the console."""
     w.scheduler().sync()
     anna = Chat(w.engine, "anna")
     await anna.start()
     for answer in route:
         await anna.say(answer)
+    return anna
+
+
+async def agreed_pop(w: World, route: list[str] = FULL_ROUTE) -> str:
+    """Anna prepares, the conversation happens, both agree. Returns her conversation's ref."""
+    anna = await employee_prepares(w, route)
     await at(w, datetime(2027, 1, 19, 9, 0, tzinfo=UTC))
     ref: str = w.engine.team.own("anna").ref  # type: ignore[union-attr]
     for goal in range(1, len((await anna.record()).answers["doelen"].value) + 1):

@@ -13,7 +13,14 @@ from bot.messages import Button, Incoming
 from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.helpers import FULL_ROUTE, MANAGER_ROUTE, SHORT_ROUTE, Chat, import_roster
-from tests.schedule.test_manager_cycle import agreed_pop, at, pdf_text, run_until, slack_files
+from tests.schedule.test_manager_cycle import (
+    agreed_pop,
+    at,
+    employee_prepares,
+    pdf_text,
+    run_until,
+    slack_files,
+)
 from tests.schedule.test_manager_side import ORGANISATION
 from tests.schedule_world import ROSTER, World, world
 
@@ -34,16 +41,6 @@ async def prepare(w: World, route: list[str]) -> Chat:
     for answer in route:
         await mila.say(answer)
     return mila
-
-
-async def employee_prepares(w: World, route: list[str] = FULL_ROUTE) -> Chat:
-    """The schedule planned, Anna through her whole preparation in the console."""
-    w.scheduler().sync()
-    anna = Chat(w.engine, "anna")
-    await anna.start()
-    for answer in route:
-        await anna.say(answer)
-    return anna
 
 
 def outbox(w: World) -> dict[str, object]:
