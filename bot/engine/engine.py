@@ -106,6 +106,7 @@ class Engine:
         self.subdialogs = SubDialogs(self)
         self.notes = ManagerNotes(self)  # a manager's note is their next message: first
         self.remarks = Remarks(self)  # so is a remark on a goal
+        self._organisation_texts: dict[tuple[str, str, str], str | None] = {}
         self.remark_actions = RemarkActions(self)
         self.features: list[Feature] = [
             self.notes,
@@ -168,7 +169,7 @@ class Engine:
             registry.languages,
             others,
             subject=self._subject(record),
-            before_goals=(lambda: self.organisation_for(record)) if own_pop else None,
+            organisation=(lambda: self.organisation_for(record)) if own_pop else None,
             owner=self.team.name_of(record.employee_id) if own_pop and self.team else None,
         )
 
@@ -202,9 +203,19 @@ class Engine:
         if manager is None or team is None:
             return None
         org = self.store.load(organisation_id(manager))
-        loaded = self.organisation.for_language(record.language)
-        name = self.team.name_of(manager) or ""
-        return organisation.shared_text(loaded, org, team.organisation_shared, name, self.clock())
+        if org is None:
+            return None
+        # read at each turn, but built only when the manager changed an answer (or for another language)
+        answers = repr(sorted((qid, a.value, a.skipped, a.private) for qid, a in org.answers.items()))
+        key = (org.employee_id, answers, record.language)
+        if key not in self._organisation_texts:
+            loaded = self.organisation.for_language(record.language)
+            name = self.team.name_of(manager) or ""
+            text = organisation.shared_text(loaded, org, team.organisation_shared, name, self.clock())
+            if len(self._organisation_texts) > 1000:  # one per manager and language is plenty
+                self._organisation_texts.clear()
+            self._organisation_texts[key] = text
+        return self._organisation_texts[key]
 
     def _subject(self, record: EmployeeRecord) -> str | None:
         """For a sub-dialog's record (a preparation, a check-in): the name of whom it is about."""
@@ -363,15 +374,15 @@ class Engine:
             count = len(followup.goals(self.scripts.for_record(record), record))
             n = int(number)
             if kind == "checkin":
-                ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
+                sub_ids = [followup.checkin_id(person, own.conversation, n, i) for i in range(count)]
             else:
                 make = followup.review_id if kind == "review" else followup.evaluation_id
-                ids = [make(person, own.conversation, n)] if n < count else []
+                sub_ids = [make(person, own.conversation, n)] if n < count else []
             notes = self.notes.unread(record, record.language) if kind == "checkin" else []
-            if not ids:
+            if not sub_ids:
                 out: list[Outgoing] = [*notes, Text(texts.no_goals)]
             else:
-                record.active, record.queue = ids[0], ids[1:]
+                record.active, record.queue = sub_ids[0], sub_ids[1:]
                 out = [*notes, *await self.subdialogs.open_goal(record)]
             await self.save(record)
             return out

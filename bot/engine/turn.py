@@ -48,13 +48,13 @@ class Turn:
         languages: dict[str, str] | None = None,
         other_commands: list[Commands] | None = None,
         subject: str | None = None,
-        before_goals: Callable[[], str | None] | None = None,
+        organisation: Callable[[], str | None] | None = None,
         owner: str | None = None,
     ):
         self.subject = subject  # whom the draft is about, by name (a preparation's employee)
         self.owner = owner  # the employee's own name, from the roster (never their id)
         # the organisation's side: shown the turn after it arrives, at the goals' step, with the draft
-        self.before_goals = before_goals
+        self.organisation = organisation
         self.loaded = loaded
         self.script = loaded.script
         self.msgs = loaded.script.messages
@@ -120,7 +120,7 @@ class Turn:
     def organisation_news(self, again: bool = False) -> str | None:
         """The organisation's side as the manager shares it, if this person has not seen it
         as it is now (or `again`: the goals' step, the draft)."""
-        text = self.before_goals() if self.before_goals is not None else None
+        text = self.organisation() if self.organisation is not None else None
         if not text:
             return None
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
