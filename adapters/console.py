@@ -12,6 +12,7 @@ import base64
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +20,6 @@ from adapters import markup
 from bot.engine.engine import Engine
 from bot.messages import Button, Document, Incoming, Outgoing, Part, Question, Text
 from bot.ports import InboxStore
-from storage.atomic import AtomicFile
 
 
 def _wrap(text: str, width: int) -> str:
@@ -30,7 +30,8 @@ def _wrap(text: str, width: int) -> str:
     )
 
 
-def render(out: list[Outgoing], width: int, files: Path | None = None) -> str:
+def render(out: list[Outgoing], width: int, save: Callable[[str, bytes], Path] | None = None) -> str:
+    """The engine's messages as terminal text; a file (an export) kept by `save`, and named."""
     parts: list[str] = []
     for item in out:
         if isinstance(item, Text):
@@ -56,9 +57,11 @@ def render(out: list[Outgoing], width: int, files: Path | None = None) -> str:
         elif isinstance(item, Text | Button):
             parts.append(_wrap(item.text, width))
         elif isinstance(item, Document):  # a file (an export): saved, and named here
-            saved = files / item.filename if files is not None else None
-            if saved is not None and isinstance(item.content, bytes):
-                AtomicFile(saved).write_bytes(item.content)
+            saved = (
+                save(item.filename, item.content)
+                if save is not None and isinstance(item.content, bytes)
+                else None
+            )
             parts.append(f"{item.caption}\n📄 {saved or item.filename}")
     return "\n\n".join(parts)
 
@@ -71,8 +74,10 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     inbox: ConsoleInbox | None = None,
-    files: Path | None = None,
+    save: Callable[[str, bytes], Path] | None = None,
 ) -> None:
+    """The dialog in a terminal until the input ends; what the schedule left in the console
+    inbox shown first, and a file the dialog gives kept by `save` (the inbox port)."""
     interactive = stdin.isatty() and stdout.isatty()
     reconfigure = getattr(stdin, "reconfigure", None)
     if reconfigure is not None:  # invalid UTF-8 typed or piped: the engine refuses it politely
@@ -81,7 +86,7 @@ async def run_console(
 
     def show(out: list[Outgoing]) -> None:
         if out:
-            stdout.write(render(out, width, files) + "\n\n")
+            stdout.write(render(out, width, save) + "\n\n")
             stdout.flush()
 
     if inbox is not None:  # what the schedule sent while the console was closed
@@ -126,8 +131,7 @@ class ConsoleInbox:
         texts, files = [], []
         for part in parts:
             if part.kind == "document":
-                path = self.store.inbox_folder(address) / part.filename
-                AtomicFile(path).write_bytes(base64.b64decode(part.data))
+                path = self.store.save_file(address, part.filename, base64.b64decode(part.data))
                 texts.append(f"{part.text}\n📄 {path}".strip())
                 files.append(part.filename)  # so erasing the person it is about removes it too
             elif part.kind == "button":

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
 
 def split_text(text: str, limit: int) -> list[str]:
     """Split text into chunks of at most `limit` characters, at paragraph,
@@ -20,3 +26,10 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest.strip() or not chunks:
         chunks.append(rest)
     return chunks
+
+
+@cache
+def package_words(package: str, key: str) -> dict[str, str]:
+    """One text a platform package keeps in its `words.yaml`, per language (`{en: …, nl: …}`)."""
+    loaded: Any = YAML(typ="safe").load((resources.files(package) / "words.yaml").read_text(encoding="utf-8"))
+    return {str(lang): str(text) for lang, text in loaded[key].items()}

@@ -31,6 +31,7 @@ from adapters.telegram.channel import TelegramChannel
 from adapters.telegram.retry import RetryingRateLimiter
 from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine, Incoming
+from bot.app.platforms import accounts
 from bot.app.wiring import build_scheduler
 from bot.dialog.registry import ScriptRegistry
 from bot.people.access import Access
@@ -55,8 +56,8 @@ async def prepare(data: Path, managers: int, platform: str = "telegram") -> None
     csv = data.parent / "roster.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     store = TinyDBStore(data)
-    Roster(store).import_people(parse_roster(csv, ("nl", "en")))
-    access = Access(store, lambda: NOW, timedelta(days=14))
+    Roster(store).import_people(parse_roster(csv, ("nl", "en"), accounts=accounts()))
+    access = Access(store, lambda: NOW, timedelta(days=14), accounts=accounts())
     for n in range(managers):
         access.bind("telegram", str(FIRST_CHAT + n), f"m{n:04d}")
     # one employee walks the full route; the others hold the same answers under their own id

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from adapters.console import ConsoleInbox
 from benchmarks.mass_send import NOW, prepare
+from bot.app.platforms import accounts
 from bot.app.wiring import build_scheduler
 from bot.dialog.registry import ScriptRegistry
 from bot.people.access import Access
@@ -60,7 +61,7 @@ def _scheduler(url: str, data: Path):  # type: ignore[no-untyped-def]
         {"console": ConsoleInbox(store)},
         clock=lambda: NOW,
         managers=family("manager"),
-        stores=(store, PostgresOutbox(db), Access(store, lambda: NOW)),
+        stores=(store, PostgresOutbox(db), Access(store, lambda: NOW, accounts=accounts())),
     )
 
 
@@ -85,6 +86,7 @@ def database_with_plan(cluster: Cluster, files: Path, data: Path) -> str:
     transfer(
         _Stores(TinyDBStore(files), OutboxFiles(files), ScriptFolder(files / "scripts")),
         _Stores(store, PostgresOutbox(db), store),
+        platforms=accounts().names,
     )
     db.close()
     scheduler = _scheduler(url, data)

@@ -29,16 +29,15 @@ from pathlib import Path
 
 from adapters.teams.channel import TeamsChannel
 from benchmarks.mass_send import NOW, plan_only_t7, prepare
-from bot.app.commands.platforms import teams_adapter
 from bot.app.wiring import Parts
-from tests.adapters.teams_world import teams_settings
-from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, TestTokens
+from tests.adapters.teams_world import teams_adapter, teams_parts
+from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector
 
 TEAMS_RATE = 50  # posts a second per app and tenant (Teams' documented limit)
 
 
 def parts_for(data: Path, max_rate: float) -> Parts:
-    return Parts(teams_settings(data, 9, max_rate), data_dir=data, clock=lambda: NOW)
+    return teams_parts(data, 9, max_rate, clock=lambda: NOW)
 
 
 def install(parts: Parts, managers: int, service: str) -> None:
@@ -62,7 +61,7 @@ async def compose(data: Path, managers: int) -> float:
     await connector.start()
     parts = parts_for(data, 0)
     install(parts, managers, connector.url)
-    scheduler = parts.scheduler(teams=TeamsChannel(teams_adapter(parts, token_provider=TestTokens)))
+    scheduler = parts.scheduler({"teams": TeamsChannel(teams_adapter(parts))})
     plan_only_t7(scheduler, data)
     scheduler.clock = lambda: NOW - timedelta(hours=1)  # the passes of the hour before
     start = time.perf_counter()
@@ -77,8 +76,8 @@ async def send(data: Path, managers: int, max_rate: float) -> dict[str, float]:
     await connector.start()
     parts = parts_for(data, max_rate)
     install(parts, managers, connector.url)  # the fake's new port
-    adapter = teams_adapter(parts, token_provider=TestTokens)
-    scheduler = parts.scheduler(teams=TeamsChannel(adapter))
+    adapter = teams_adapter(parts)
+    scheduler = parts.scheduler({"teams": TeamsChannel(adapter)})
     start = time.perf_counter()
     report = await scheduler.run_due()
     elapsed = time.perf_counter() - start

@@ -27,6 +27,7 @@ from typing import Any
 from adapters.telegram.adapter import TelegramAdapter
 from benchmarks.telegram_limit import TELEGRAM_RATE, bound, limited_calls, ratio
 from bot import Engine
+from bot.app.platforms import accounts
 from bot.dialog.registry import ScriptRegistry
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
@@ -59,11 +60,11 @@ async def run(employees: int, turns: int, max_rate: float) -> dict[str, float]:
         store = TinyDBStore(data)
         roster = Roster(store)
         roster.import_people([Person(f"emp{n:05d}", f"Medewerker {n}", "nl") for n in range(employees)])
-        access = Access(store, lambda: NOW, timedelta(days=14))
+        access = Access(store, lambda: NOW, timedelta(days=14), accounts=accounts())
         for n in range(employees):
             access.bind("telegram", str(FIRST_CHAT + n), f"emp{n:05d}")
         engine = Engine(ScriptRegistry.of(NL, EN), store, clock=lambda: NOW)
-        adapter = Driven(engine, access, roster, watch=False)
+        adapter = Driven(engine, access, roster)
         api = FakeTelegram()
         await api.start()
         app = adapter.build(TOKEN, api.url, max_rate=max_rate)

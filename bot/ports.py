@@ -46,7 +46,7 @@ class RosterStore(Protocol):
     def load_person(self, person_id: str) -> dict[str, Any] | None: ...
     def people(self) -> Iterator[dict[str, Any]]: ...
     def find_person(self, key: str) -> str | None:
-        """The id of the active person an "email:…" or "slack:…" key names."""
+        """The id of the active person an "email:…" or "<platform>:<handle>" key names."""
 
     def save_roster(self, people: list[dict[str, Any]], pending: list[str] | None) -> None:
         """The whole roster in one durable, atomic write, with whose schedule must still
@@ -114,11 +114,14 @@ class OutboxRecords(Protocol):
 
 
 class InboxStore(Protocol):
-    """The console's and Teams' kept messages and files per person."""
+    """The messages and files kept for a person: the console inbox, and a platform's own (`save_file`)."""
 
     def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
     def inbox_folder(self, person_id: str) -> Path: ...
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+        """A file kept for the person — in their inbox, or with their saved exports — written
+        whole; where it is now (erasing the person removes it)."""
 
 
 class OutboxStore(Protocol):

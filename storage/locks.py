@@ -1,6 +1,6 @@
 """One person's turns in order across processes: a lock file per person (`fcntl.flock`).
 
-Two processes may serve the same person at once (`popbot telegram` and `popbot slack`
+Two processes may serve the same person at once (two platforms' commands
 as two processes, two consoles): each loads, applies and saves the person's record,
 so without a lock shared between them one acknowledged answer could overwrite the
 other. The lock is taken around the whole turn; the kernel releases it when the

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.ports import InboxStore
-from storage.atomic import confined
+from storage.atomic import AtomicFile, confined
 
 
 class PersonFiles:
@@ -24,6 +24,14 @@ class PersonFiles:
         name = self._name(person_id)
         return confined(self.root / "inbox" / name[:2] / name, self.root)
 
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+        """A file kept for the person, written whole (never half a PDF): in their inbox, or
+        with their saved exports; where it now is."""
+        folder = self.exports_folder(person_id) if export else self.inbox_folder(person_id)
+        path = confined(folder / name, self.root)
+        AtomicFile(path).write_bytes(content)
+        return path
+
     def exports_folder(self, person_id: str) -> Path:
         return confined(self.root / "exports" / self._name(person_id)[:16], self.root)
 
@@ -36,7 +44,7 @@ class PersonFiles:
 
     def drop_kept_exports(self, person_id: str, store: InboxStore) -> bool:
         """The person's saved exports: the console's files, and those kept in their inbox for a
-        chat (Teams), which are marked `export` (either store's inbox)."""
+        chat platform, which are marked `export` (either store's inbox)."""
         gone = self.delete_exports(person_id)
         items = store.load_inbox(person_id)
         kept = [i for i in items if not i.get("export")]

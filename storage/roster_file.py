@@ -3,7 +3,7 @@
     people/roster.json   {"roster": {"1": {"people": [...], "pending": [...]}}}  (TinyDB, with .bak)
 
 Why one file (before issue 16 it was a file per person plus a file per e-mail address and
-Slack id): an import is one atomic write instead of ~20,000 for 10,000 people, and the import
+chat account): an import is one atomic write instead of ~20,000 for 10,000 people, and the import
 is all-or-nothing by construction — the new roster arrives in one rename, together with the
 list of people whose schedule must still follow it (`pending`), so a kill at any moment
 leaves the old roster, or the new one with the list of what is left to plan (finished by the
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.people.roster import normal_doc
 from storage.atomic import AtomicJSONStorage, damaged
 from storage.documents import DocumentFiles
 
@@ -63,16 +64,16 @@ class RosterFile:
             pending = doc.get("pending")
         except (KeyError, TypeError) as exc:
             raise damaged(self.path, f"not a roster ({type(exc).__name__})") from exc
+        # a roster written before people had accounts reads in today's shape
+        people = {pid: normal_doc(p) for pid, p in people.items()}
         parsed = _Parsed(signature, people, list(pending) if pending is not None else None)
         for p in people.values():
             if not p.get("active", True):
                 continue  # someone who left is found by id only, never by address
             if p.get("email"):
                 parsed.index[f"email:{str(p['email']).lower()}"] = p["id"]
-            if p.get("slack"):
-                parsed.index[f"slack:{p['slack']}"] = p["id"]
-            if p.get("teams"):
-                parsed.index[f"teams:{p['teams']}"] = p["id"]
+            for platform, handle in p["accounts"].items():
+                parsed.index[f"{platform}:{handle}"] = p["id"]
         return parsed
 
     def load_person(self, person_id: str) -> dict[str, Any] | None:
@@ -90,6 +91,7 @@ class RosterFile:
         return self._current().pending
 
     def save(self, people: list[dict[str, Any]], pending: list[str] | None) -> None:
+        people = [normal_doc(p) for p in people]  # accounts in one shape, whoever wrote the docs
         AtomicJSONStorage(self.path).write({_TABLE: {"1": {"people": people, "pending": pending}}})
 
 

@@ -181,6 +181,10 @@ class TinyDBStore:
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
         self._inbox.put(person_id, {"items": items})
 
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+        """A file kept for the person (their inbox, or their saved exports), written whole."""
+        return self._files.save_file(person_id, name, content, export=export)
+
     def inbox_folder(self, person_id: str) -> Path:
         """Where files for the console inbox go (a folder per person, named by hash)."""
         return self._files.inbox_folder(person_id)
@@ -211,7 +215,7 @@ class TinyDBStore:
         return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
-        """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
+        """The person's saved exports: the console's files, and those kept for a chat platform."""
         return self._files.drop_kept_exports(person_id, self)
 
     # An erasure in progress: a journal file per person, there from the first deletion to the

@@ -14,7 +14,7 @@ invitation, console account and outbox entry of the source is in the target unch
 (unless merging) the target holds nothing else.
 
 What is not copied, and why: HR's progress counts (the target counts them again from the
-records and plans on its first `roster show`), and a Telegram or Slack binding of someone who
+records and plans on its first `roster show`), and a chat platform's binding of someone who
 is in neither the roster nor the records (no one can reach it by id).
 """
 
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-PLATFORMS = ("telegram", "slack", "teams")
 MODES = ("new", "replace", "merge")
 MARK = "data migrate from "  # the target's audit line that names the source it was filled from
 
@@ -84,13 +83,13 @@ def held(store: Any, outbox: Any) -> dict[str, int]:
     return {what: n for what, n in counts.items() if n}
 
 
-def _wipe(store: Any, outbox: Any) -> None:
+def _wipe(store: Any, outbox: Any, platforms: tuple[str, ...]) -> None:
     """Everything the store holds about people, removed (the audit stays: it is the record)."""
     persons = {*store.employee_ids(), *(str(p["id"]) for p in store.people())}
     persons |= {str(e["person"]) for e in outbox.all_entries()}
     persons |= {str(i.get("person", "")) for _h, i in store.invites()} - {""}
     for person in sorted(persons):
-        for platform in PLATFORMS:
+        for platform in platforms:
             mine = store.load_binding(f"{platform}@employee:{person}")
             if mine is not None:
                 store.delete_binding(f"{platform}:{mine['handle']}")
@@ -113,10 +112,12 @@ def transfer(
     *,
     origin: str = "",
     mode: str = "new",
+    platforms: tuple[str, ...],
     say: Callable[[str], object] = lambda _line: None,
 ) -> Report:
     """Copy `source.people`/`source.outbox`/`source.scripts` into `target`'s (see module).
-    `origin` names the source (no secrets) in the target's audit, so a rerun is recognised."""
+    `origin` names the source (no secrets) in the target's audit, so a rerun is recognised;
+    `platforms`: every registered platform, whose chat bindings are copied."""
     src, dst = source.people, target.people
     assert mode in MODES, mode
     mark = f"{MARK}{origin}"
@@ -127,7 +128,7 @@ def transfer(
         raise TargetNotEmpty(f"the target already holds data that did not come from here: {what}")
     if there and mode == "replace":
         say(f"replace: removing what the target held ({', '.join(f'{n} {w}' for w, n in there.items())})")
-        _wipe(dst, target.outbox)
+        _wipe(dst, target.outbox, platforms)
     if not ours:
         dst.append_audit(f"{datetime.now(UTC).isoformat(timespec='seconds')} {mark}")
     report = Report(merged=mode == "merge")
@@ -158,7 +159,7 @@ def transfer(
     everyone = sorted({*ids, *(str(p["id"]) for p in people)})
     copied = 0
     for person in everyone:
-        for platform in PLATFORMS:
+        for platform in platforms:
             mine = src.load_binding(f"{platform}@employee:{person}")
             if mine is None:
                 continue
@@ -213,11 +214,13 @@ def transfer(
     report.copied["outbox entries"] = len(new) + changed
     say(f"outbox: {len(new) + changed} copied")
 
-    _verify(source, target, ids, people, report)
+    _verify(source, target, ids, people, report, platforms)
     return report
 
 
-def _verify(source: Any, target: Any, ids: list[str], people: list[Any], report: Report) -> None:
+def _verify(
+    source: Any, target: Any, ids: list[str], people: list[Any], report: Report, platforms: tuple[str, ...]
+) -> None:
     """Every item of the source in the target, unchanged; what the target holds besides."""
     src, dst = source.people, target.people
 
@@ -232,7 +235,7 @@ def _verify(source: Any, target: Any, ids: list[str], people: list[Any], report:
     report.mismatched += [f"roster {p['id']}" for p in people if not same(p, theirs.get(str(p["id"])))]
     everyone = sorted({*ids, *(str(p["id"]) for p in people)})
     for person in everyone:
-        for platform in PLATFORMS:
+        for platform in platforms:
             key = f"{platform}@employee:{person}"
             if (mine := src.load_binding(key)) is not None and not same(mine, dst.load_binding(key)):
                 report.mismatched.append(f"binding {key}")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,9 +10,15 @@ import pytest
 # python-telegram-bot 22: opt in to timedelta retry_after now (the next major's behaviour)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+# Loopback only, here and in every Python process a test starts (tests/loopback/sitecustomize.py)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(Path(__file__).parent / "loopback"), os.environ.get("PYTHONPATH", "")) if p
+)
 from bot import Engine
 from tests.helpers import Chat, make_engine
 from tests.postgres_server import Cluster
+
+importlib.import_module("tests.loopback.sitecustomize")  # and in this process, from now on
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot import Engine, Incoming, load_script
+from bot.app.platforms import accounts
 from bot.dialog.registry import ScriptRegistry
 from bot.dialog.script import bundled_script_path
 from bot.messages import Document, Outgoing, Question, Text
@@ -176,7 +177,9 @@ def import_roster(csv_file: object, data_dir: object) -> None:
     """What `popbot roster import` does, for tests that run the bot as a process."""
     from pathlib import Path
 
-    Roster(TinyDBStore(str(data_dir))).import_people(parse_roster(Path(str(csv_file)), ("nl", "en")))
+    Roster(TinyDBStore(str(data_dir))).import_people(
+        parse_roster(Path(str(csv_file)), ("nl", "en"), accounts=accounts())
+    )
 
 
 MANAGER_NL = load_script(bundled_script_path("manager", "nl"))
@@ -217,7 +220,7 @@ def make_team_engine(data_dir: object, roster_csv: str, now: datetime = NOW) -> 
     store = TinyDBStore(str(data_dir))
     csv = Path(str(data_dir)).parent / "team-roster.csv"
     csv.write_text(roster_csv, encoding="utf-8")
-    Roster(store).import_people(parse_roster(csv, ("nl", "en")))
+    Roster(store).import_people(parse_roster(csv, ("nl", "en"), accounts=accounts()))
     return Engine(
         {"nl": NL, "en": EN},
         store,

@@ -32,6 +32,7 @@ from typing import Any
 
 from adapters.console import ConsoleInbox
 from bot import Engine, Incoming
+from bot.app.platforms import accounts
 from bot.app.wiring import build_scheduler
 from bot.dialog.registry import ScriptRegistry
 from bot.messages import Part
@@ -125,7 +126,7 @@ async def main(data: Path, url: str = "", replica: str = "") -> None:
         db = Database(url)
         db.open()
         store = PostgresStore(db, data)
-        stores = (store, PostgresOutbox(db, lease=LEASE), Access(store, lambda: NOW))
+        stores = (store, PostgresOutbox(db, lease=LEASE), Access(store, lambda: NOW, accounts=accounts()))
         mine = [e for e in mine if int(e[1:]) % 2 == int(replica)]
     store.sweep_leftovers()  # as every popbot process that talks does at start
     engine = Engine(ScriptRegistry.of(NL, EN), store, clock=lambda: NOW)

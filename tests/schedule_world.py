@@ -27,6 +27,7 @@ from adapters.console import ConsoleInbox
 from adapters.email import EmailChannel, SmtpSettings
 from adapters.slack.channel import SlackChannel
 from adapters.telegram.channel import TelegramChannel
+from bot.app.platforms import accounts
 from bot.app.wiring import build_scheduler
 from bot.dialog.registry import ScriptRegistry
 from bot.engine.engine import Engine
@@ -118,7 +119,7 @@ async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) ->
     csv.write_text(roster, encoding="utf-8")
     import_roster(csv, data)
     store = TinyDBStore(data)
-    Access(store, lambda: datetime.now(UTC)).bind("telegram", str(TOM_CHAT), "tom")
+    Access(store, lambda: datetime.now(UTC), accounts=accounts()).bind("telegram", str(TOM_CHAT), "tom")
     slack, telegram, mailbox = FakeSlack(), FakeTelegram(), Mailbox()
     await slack.start()
     await telegram.start()
@@ -147,7 +148,9 @@ async def world(tmp_path: Path, roster: str = ROSTER, managers: bool = False) ->
                 outbox=Outbox(OutboxFiles(data)),
                 # as the composition root has it: HR's counts and the employee's data rights
                 milestones=store,
-                personal=PersonalData(store, OutboxFiles(data), Access(store, lambda: NOW), lambda: NOW),
+                personal=PersonalData(
+                    store, OutboxFiles(data), Access(store, lambda: NOW, accounts=accounts()), lambda: NOW
+                ),
                 kind_names=lambda lang: {**load_schedule(None).texts(lang).kinds},
             )
         yield World(data, slack, telegram, mailbox, channels, engine)

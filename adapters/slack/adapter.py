@@ -26,7 +26,7 @@ from adapters.slack import render
 from adapters.slack.sender import deliver
 from bot.messages import ACTIONS, Incoming, Outgoing, Question
 
-PLATFORM = "slack"
+NAME = "slack"
 DEFAULT_API = "https://slack.com/api/"
 EDIT_CALLBACK = "pop_edit"
 
@@ -98,17 +98,17 @@ class SlackAdapter(ChatAdapter):
 
     async def employee(self, client: AsyncWebClient, user_id: str) -> str | None:
         """The roster's employee for a Slack user: by id, else by profile e-mail (once)."""
-        known = self.access.who(PLATFORM, user_id)
+        known = self.access.who(NAME, user_id)
         if known is not None:
             return known
-        match = self.roster.by_slack(user_id)
+        match = self.roster.by_account(NAME, user_id)
         if match is None:
             info = await client.users_info(user=user_id)
             email = str(((info.get("user") or {}).get("profile") or {}).get("email") or "")
             match = self.roster.by_email(email)
         if match is None:
             return None  # a stranger: nothing is stored
-        self.access.bind(PLATFORM, user_id, match.id)
+        self.access.bind(NAME, user_id, match.id)
         return match.id
 
     async def _dm(self, client: AsyncWebClient, user: str) -> str:

@@ -41,7 +41,7 @@ from bot.dialog.render import day
 from bot.messages import Document, Incoming, Outgoing, Question
 from bot.ports import InboxStore
 
-PLATFORM = "teams"
+NAME = "teams"
 MESSAGES_PATH = "/api/messages"
 FILES_PATH = "/teams/files"
 CONNECTOR_CLIENT = "ConnectorClient"  # where the SDK keeps a turn's connector client
@@ -198,16 +198,20 @@ class TeamsAdapter(ChatAdapter):
         reference = activity.get_conversation_reference().model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
-        known = await asyncio.to_thread(self.access.who, PLATFORM, oid)
+        known = await asyncio.to_thread(self.access.who, NAME, oid)
         if known is None:
-            person = self.roster.by_teams(oid)
+            person = self.roster.by_account(NAME, oid.lower())
             if person is None:
                 email = await self._email(context)
-                person = (self.roster.by_teams(email) or self.roster.by_email(email)) if email else None
+                person = (
+                    (self.roster.by_account(NAME, email.lower()) or self.roster.by_email(email))
+                    if email
+                    else None
+                )
             if person is None or not person.active:
                 return None  # a stranger: nothing is stored
             known = person.id
-        await asyncio.to_thread(self.access.bind, PLATFORM, oid, known, reference)
+        await asyncio.to_thread(self.access.bind, NAME, oid, known, reference)
         return known
 
     async def _email(self, context: TurnContext) -> str:
@@ -253,9 +257,9 @@ class TeamsAdapter(ChatAdapter):
         if not (activity.action or "").startswith("remove") or activity.from_property is None:
             return
         oid = (activity.from_property.aad_object_id or "").lower()
-        employee = await asyncio.to_thread(self.access.who, PLATFORM, oid) if oid else None
+        employee = await asyncio.to_thread(self.access.who, NAME, oid) if oid else None
         if employee is not None:
-            await asyncio.to_thread(self.access.unbind, PLATFORM, employee)
+            await asyncio.to_thread(self.access.unbind, NAME, employee)
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity
@@ -378,7 +382,7 @@ class TeamsAdapter(ChatAdapter):
 
     async def write_first(self, employee: str, out: list[Outgoing], key: str) -> None:
         """A scheduled message, sent into the conversation Teams gave popbot at install."""
-        reference = await asyncio.to_thread(self.access.reference_of, PLATFORM, employee)
+        reference = await asyncio.to_thread(self.access.reference_of, NAME, employee)
         if reference is None:
             raise LookupError(
                 "no Teams conversation with this person yet (the app is not installed for them)"

@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.ports import InboxStore
-from storage.atomic import AtomicFile
 
 LINK_MINUTES = 5
 KIND = "teams-file"  # how a link's record is told from a chat invitation (whose `platform` it fills)
@@ -79,7 +78,7 @@ class TeamsFiles:
         if any(i.get("teams") == doc for i in items):
             return doc
         name = f"{doc[:8]}-{filename}"  # two drafts of the same name stay apart
-        AtomicFile(self.store.inbox_folder(owner) / name).write_bytes(content)
+        self.store.save_file(owner, name, content)
         item = {"key": key, "text": caption, "files": [name], "shown": True, "teams": doc, "mime": mime}
         if export:
             item["export"] = True

@@ -30,7 +30,7 @@ from adapters.telegram.retry import RetryingRateLimiter
 from adapters.telegram.sender import deliver
 from bot.messages import Incoming, Outgoing, Question
 
-PLATFORM = "telegram"
+NAME = "telegram"
 DEFAULT_API = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMAND_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -58,8 +58,6 @@ class TelegramAdapter(ChatAdapter):
             # Telegram's flood limits; a 429 is waited out (retry_after) and retried; a 5xx or a
             # dropped connection is retried with back-off (adapters/telegram/retry.py).
             .rate_limiter(RetryingRateLimiter(max_retries, first_wait=first_wait, max_rate=max_rate))
-            .post_init(self._post_init)
-            .post_shutdown(self._post_shutdown)
             .build()
         )
         private = filters.ChatType.PRIVATE
@@ -70,13 +68,6 @@ class TelegramAdapter(ChatAdapter):
         app.add_handler(MessageHandler(private & ~filters.TEXT, self.on_other))
         app.add_error_handler(self.on_error)
         return app
-
-    async def _post_init(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await self.register_commands(app)
-        await self.start_background()
-
-    async def _post_shutdown(self, _app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await self.stop_background()
 
     async def register_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """The script's navigation words as Telegram commands, per language."""
@@ -116,14 +107,14 @@ class TelegramAdapter(ChatAdapter):
         return user.id
 
     def _employee(self, user: int) -> str | None:
-        return self.access.who(PLATFORM, str(user))
+        return self.access.who(NAME, str(user))
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = self._user(update)
         if user is None:
             return
         token = context.args[0] if context.args else ""
-        employee = self.access.redeem(token, PLATFORM, str(user)) if token else None
+        employee = self.access.redeem(token, NAME, str(user)) if token else None
         if employee is None:
             employee = self._employee(user)
             if employee is None:

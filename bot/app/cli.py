@@ -16,10 +16,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app.settings import LANGUAGES, Settings
+from bot.app import platforms
+from bot.app.settings import LANGUAGES, Settings, platform_settings
 from bot.dialog.problems import ScriptError
 from bot.errors import PopbotError
-from bot.people.roster import id_problem
+from bot.platform import person_id
 
 __all__ = ["main", "parser"]
 
@@ -37,14 +38,6 @@ def command(name: str) -> Command:
         return found(args, settings)
 
     return run
-
-
-def person_id(text: str) -> str:
-    """An id on the command line, checked by the roster's rule (invalid UTF-8 included)."""
-    problem = id_problem(text)
-    if problem is not None:
-        raise argparse.ArgumentTypeError(problem)
-    return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -87,54 +80,23 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("file")
     preview.set_defaults(func=command("chat:cmd_preview"))
 
-    telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling, or --webhook)")
-    telegram.add_argument("--webhook", action="store_true", help="receive updates by webhook")
-    telegram.add_argument("--url", help="the webhook's public URL, e.g. https://pop.example.org/telegram")
-    telegram.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    telegram.add_argument("--port", type=int, default=8443)
-    telegram.add_argument("--lang", default="nl", choices=LANGUAGES)
-    telegram.set_defaults(func=command("platforms:cmd_telegram"))
+    for platform in platforms.registered():  # each platform's own commands (`popbot telegram`, …)
+        platform.commands(sub, LANGUAGES)
 
-    slack = sub.add_parser("slack", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
-    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (path /slack/events)")
-    slack.add_argument("--listen", default="0.0.0.0", help="HTTP mode: address to listen on")
-    slack.add_argument("--lang", default="nl", choices=LANGUAGES)
-    slack.set_defaults(func=command("platforms:cmd_slack"))
-
-    teams = sub.add_parser(
-        "teams", help="run the Teams bot (/api/messages), or write its app package (teams manifest)"
+    serve = sub.add_parser(
+        "serve", help="every configured platform, the console and the schedule in one process"
     )
-    teams.add_argument("--host", default="0.0.0.0", help="the address to listen on")
-    teams.add_argument("--port", type=int, default=3978, help="the port (path /api/messages)")
-    teams.add_argument("--lang", default="nl", choices=LANGUAGES)
-    teams.set_defaults(func=command("platforms:cmd_teams"))
-    teams_sub = teams.add_subparsers(dest="teams_command")
-    package = teams_sub.add_parser("manifest", help="the Teams app package (manifest and icons) for IT")
-    package.add_argument("-o", "--output", type=Path, default=Path("popbot-teams.zip"))
-    package.add_argument("--developer", default="popbot", help="the organisation shown as the app's maker")
-    package.add_argument("--website", help="the app's web page (default: POPBOT_PUBLIC_URL)")
-    package.add_argument("--privacy-url", help="your privacy statement (default: the website)")
-    package.add_argument("--terms-url", help="your terms of use (default: the website)")
-    package.add_argument("--version", dest="app_version", help="the app's version (default: popbot's)")
-    package.add_argument("--lang", default="nl", choices=LANGUAGES, help="the app's language in Teams")
-    package.set_defaults(func=command("platforms:cmd_teams_manifest"))
-
-    serve = sub.add_parser("serve", help="every configured adapter and the schedule in one process")
     serve.add_argument(
         "--port",
         type=int,
         default=3000,
-        help="the HTTP port: /slack/events, /telegram, /api/messages, /healthz, /readyz, /metrics",
+        help="the HTTP port: every platform's routes, /console, /healthz, /readyz, /metrics",
     )
     serve.add_argument("--listen", default="0.0.0.0", help="the HTTP address")
-    serve.add_argument(
-        "--telegram-webhook", metavar="URL", help="Telegram by webhook: the public HTTPS address of /telegram"
-    )
-    serve.add_argument(
-        "--polling", action="store_true", help="Telegram by polling even with a database (one replica only)"
-    )
+    for platform in platforms.registered():
+        platform.serve_options(serve)
     serve.add_argument("--lang", default="nl", choices=LANGUAGES)
-    serve.set_defaults(func=command("platforms:cmd_serve"))
+    serve.set_defaults(func=command("serve:cmd_serve"))
 
     roster = sub.add_parser("roster", help="the employees: import HR's CSV, show where each stands")
     rsub = roster.add_subparsers(dest="roster_command", required=True)
@@ -228,9 +190,6 @@ def parser() -> argparse.ArgumentParser:
     removeuser.add_argument("email")
     removeuser.set_defaults(func=command("web:cmd_web_remove_user"))
 
-    invite = sub.add_parser("invite", help="print a single-use invitation link for an employee")
-    invite.add_argument("employee", type=person_id)
-    invite.set_defaults(func=command("platforms:cmd_invite"))
     return p
 
 
@@ -252,6 +211,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only popbot's own logger follows POPBOT_LOG_LEVEL: it never logs answer text. Libraries stay
     # at WARNING, because at DEBUG they log whole requests, answers included.
     logging.getLogger("popbot").setLevel(settings.popbot_log_level.upper())
+    try:
+        for platform in platforms.registered():  # a platform's variable that does not fit: said now
+            platform_settings(platform)
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"popbot: {str(error['loc'][0]).upper()}: {error['msg']}", file=sys.stderr)
+        return 2
+    if getattr(args, "tool", None) is not None:  # a platform's one-off command
+        args.func = command("serve:cmd_tool")
+    elif getattr(args, "platform", None):  # `popbot <platform>`: that platform alone
+        args.func = command("serve:cmd_platform")
     try:
         code: int = args.func(args, settings)
     except ScriptError as exc:

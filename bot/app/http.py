@@ -1,14 +1,11 @@
-"""popbot's own HTTP server (`popbot serve`): one port for everything — Slack's events,
-Telegram's webhook, and the operator's `/healthz`, `/readyz` and `/metrics`."""
+"""popbot's own HTTP server: one port for everything — each platform's routes (it adds its
+own, `bot.platform`), the console, and the operator's `/healthz`, `/readyz` and `/metrics`."""
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
-import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -17,7 +14,6 @@ from bot.app.metrics import Metrics
 
 log = logging.getLogger("popbot")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-TELEGRAM_PATH = "/telegram"
 
 
 @web.middleware
@@ -59,39 +55,3 @@ def operations(app: web.Application, ready: Callable[[], list[str]], metrics: Me
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", scrape)
-
-
-def telegram_webhook(
-    app: web.Application, secret: str, take: Callable[[dict[str, Any]], Awaitable[None]]
-) -> None:
-    """Telegram posts each update here with the secret in a header; anything else is refused."""
-
-    async def update(request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
-            return web.Response(status=403)
-        try:
-            data = await request.json()
-        except (ValueError, RecursionError):
-            return web.Response(status=400, text="not JSON\n")
-        if not isinstance(data, dict):
-            return web.Response(status=400, text="not an update\n")
-        await take(data)
-        return web.Response(text="ok")
-
-    app.router.add_post(TELEGRAM_PATH, update)
-
-
-def slack_events(handler: Handler) -> Handler:
-    """Bolt's handler behind a check of the two headers Slack signs with: a request whose
-    timestamp is not a number or whose signature is not `v0=` and hex is refused with 401 here
-    (Bolt would fail on it with a 500)."""
-
-    async def events(request: web.Request) -> web.StreamResponse:
-        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        signature = request.headers.get("X-Slack-Signature", "")
-        if not re.fullmatch(r"[0-9]{1,12}", stamp) or not re.fullmatch(r"v0=[0-9a-f]{64}", signature):
-            return web.Response(status=401, text="not signed by Slack\n")
-        return await handler(request)
-
-    return events

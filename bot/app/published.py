@@ -2,7 +2,7 @@
 
 HR sees how many people reached each stage per team (manager), per department and — for the
 "finished" figure — per week of the conversation, and in all. Hiding a group smaller than the
-minimum is not enough: a department minus the teams shown inside it, or the total minus the
+minimum is not enough: a department minus the managers' groups shown inside it, or the total minus the
 rows shown, would give a hidden group's figures away by subtraction.
 
 The rule that closes every such sum: take the groups whose figures are shown, and split the
@@ -32,7 +32,7 @@ _ORDER = ("week", "department", "team", "total")
 class Figures:
     """Per group its counts per stage, or None where they are hidden."""
 
-    teams: dict[str, Counter[str] | None] = field(default_factory=dict)
+    per_manager: dict[str, Counter[str] | None] = field(default_factory=dict)  # a manager's team
     sizes: dict[str, int] = field(default_factory=dict)  # a team's size: shown even when hidden
     departments: dict[str, Counter[str] | None] = field(default_factory=dict)
     department_sizes: dict[str, int] = field(default_factory=dict)
@@ -81,7 +81,7 @@ def figures(people: list[Any], reached: dict[str, set[str]], minimum: int) -> Fi
     for (kind, name), members in sorted(groups.items()):
         visible = (kind, name) in shown
         if kind == "team":
-            out.teams[name] = counts((kind, name)) if visible else None
+            out.per_manager[name] = counts((kind, name)) if visible else None
             out.sizes[name] = len(members)
         elif kind == "department":
             out.departments[name] = counts((kind, name)) if visible else None

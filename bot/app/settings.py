@@ -1,21 +1,22 @@
 """Every setting popbot reads from the environment (or a `.env` file beside it), in one place.
 
-Built once, in the composition root; nothing else in popbot reads the environment. The
-README's *Configuration* table lists the same variables (a test keeps the two in step).
+Built once, in the composition root; nothing else in popbot reads the environment. Each chat
+platform declares its own variables (its package's `settings` class), read here too
+(`platform_settings`). The README's *Configuration* table lists all of them (a test keeps
+the two in step).
 Secrets are `SecretStr`: they never show in a repr or a log line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-TELEGRAM_API = "https://api.telegram.org"
-SLACK_API = "https://slack.com/api/"
-
+if TYPE_CHECKING:
+    from bot.platform import Platform
 
 LANGUAGES = ("nl", "en")  # the languages popbot ships its scripts and messages in
 
@@ -52,26 +53,8 @@ class Settings(BaseSettings):
     popbot_oidc_client_id: str = ""
     popbot_oidc_client_secret: SecretStr = SecretStr("")
 
-    # Telegram
-    telegram_bot_token: SecretStr = SecretStr("")
-    telegram_api_base_url: str = TELEGRAM_API
-    telegram_bot_username: str = ""
-    telegram_webhook_secret: SecretStr = SecretStr("")
-
-    # Slack
-    slack_bot_token: SecretStr = SecretStr("")
-    slack_app_token: SecretStr = SecretStr("")  # Socket Mode
-    slack_signing_secret: SecretStr = SecretStr("")  # HTTP mode
-    slack_api_url: str = SLACK_API
-
-    # Microsoft Teams
-    teams_app_id: str = ""  # the bot's Entra app (client) id, a GUID
-    teams_app_password: SecretStr = SecretStr("")  # its client secret …
-    teams_certificate: Path | None = None  # … or a certificate (PFX file) instead
-    teams_tenant_id: str = ""  # the tenants popbot serves (comma-separated GUIDs; the first is the app's)
-    teams_max_rate: float = Field(default=25.0, ge=0)  # calls to Teams a second, per process
-    teams_service_hosts: str = ""  # hosts besides Microsoft's that popbot may post to (a test connector)
-    popbot_public_url: str = ""  # where Teams and browsers reach popbot (https://popbot.example.nl)
+    # where browsers (and Teams) reach popbot (https://popbot.example.nl)
+    popbot_public_url: str = ""
 
     # e-mail
     smtp_host: str = ""
@@ -87,16 +70,10 @@ class Settings(BaseSettings):
         return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator(
-        "telegram_bot_token",
-        "telegram_webhook_secret",
-        "slack_bot_token",
-        "slack_app_token",
-        "slack_signing_secret",
         "popbot_database_url",
         "popbot_web_secret",
         "popbot_audit_key",
         "popbot_oidc_client_secret",
-        "teams_app_password",
         mode="before",
     )
     @classmethod
@@ -104,17 +81,10 @@ class Settings(BaseSettings):
         return value.strip() if isinstance(value, str) else value  # a pasted token's newline
 
     @property
-    def telegram_on(self) -> bool:
-        return bool(self.telegram_bot_token.get_secret_value())
-
-    @property
     def database_url(self) -> str:
         return self.popbot_database_url.get_secret_value()
 
-    @property
-    def teams_on(self) -> bool:
-        return bool(self.teams_app_id.strip())
 
-    @property
-    def slack_on(self) -> bool:
-        return bool(self.slack_bot_token.get_secret_value())
+def platform_settings(platform: Platform) -> Any:
+    """A registered platform's own settings, from the same environment and `.env`."""
+    return platform.settings()

@@ -85,10 +85,10 @@ def team_counts(parts: Parts, people: list[Person]) -> dict[str, Counter[str]]:
     active = [p for p in people if p.active]
     ensure_progress(parts, outbox)
     reached = parts.store.progress_of([(p.id, p.conversation) for p in active])
-    teams: dict[str, Counter[str]] = {}
+    per_manager: dict[str, Counter[str]] = {}
     for p in active:
-        teams.setdefault(p.manager or "–", Counter()).update(["reports", *reached[p.id]])
-    return teams
+        per_manager.setdefault(p.manager or "–", Counter()).update(["reports", *reached[p.id]])
+    return per_manager
 
 
 @dataclass(frozen=True)

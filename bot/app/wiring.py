@@ -14,7 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.app.settings import LANGUAGES, Settings
+from bot.app import platforms
+from bot.app.settings import LANGUAGES, Settings, platform_settings
 from bot.app.stores import open_stores
 from bot.clock import Clock, utc_now
 from bot.documents.font_dirs import FONT_DIRS
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from bot.app.metrics import Metrics
     from bot.dialog.registry import ScriptRegistry
     from bot.engine.engine import Engine
+    from bot.platform import Platform
     from bot.ports import Channel
     from bot.schedule.background import Background
     from bot.schedule.scheduler import Scheduler
@@ -55,8 +57,11 @@ class Parts:
         script: str | Path | None = None,
         data_dir: Path | None = None,
         clock: Clock = utc_now,
+        platform_settings: dict[str, Any] | None = None,
     ) -> None:
         self.settings = settings
+        # a platform's own settings given here (the tests' fakes), else read from the environment
+        self._platform_settings = dict(platform_settings or {})
         self.language = language  # for someone new, when the roster does not say
         self.script = Path(script) if script else None  # another employee script than the bundled
         self.data_dir = data_dir or settings.popbot_data_dir
@@ -64,7 +69,9 @@ class Parts:
         self.stores = open_stores(settings, self.data_dir)
         self.store = self.stores.people  # records, roster, access, inbox: one object
         self.outbox_files = self.stores.outbox
-        self.access = Access(self.store, clock, timedelta(days=settings.popbot_invite_days))
+        self.access = Access(
+            self.store, clock, timedelta(days=settings.popbot_invite_days), accounts=platforms.accounts()
+        )
         self.roster = Roster(self.store)
         audit_key = (
             settings.popbot_audit_key.get_secret_value() or settings.popbot_web_secret.get_secret_value()
@@ -72,6 +79,16 @@ class Parts:
         self.personal = PersonalData(
             self.store, self.outbox_files, self.access, clock, pseudonym_key=audit_key.encode("utf-8")
         )
+
+    def platform_settings(self, platform: Platform) -> Any:
+        """A platform's own settings (its package's class), read once."""
+        if platform.name not in self._platform_settings:
+            self._platform_settings[platform.name] = platform_settings(platform)
+        return self._platform_settings[platform.name]
+
+    def configured(self) -> list[Platform]:
+        """The platforms whose settings say to start them, in the registry's order."""
+        return [p for p in platforms.registered() if p.configured(self.platform_settings(p))]
 
     def _family(self, name: str) -> ScriptRegistry:
         from bot.dialog.registry import ScriptRegistry
@@ -159,8 +176,9 @@ class Parts:
                 problems.append(str(exc))
         return problems
 
-    def channels(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> dict[str, Channel]:
-        """The console inbox, e-mail when SMTP is configured, and the chat platforms given."""
+    def channels(self, chats: dict[str, Channel] | None = None) -> dict[str, Channel]:
+        """The console inbox, e-mail when SMTP is configured, and the chat platforms given
+        (by platform name, as each platform's `start` or `sender` gave them)."""
         from adapters.console import ConsoleInbox
         from adapters.email import EmailChannel
 
@@ -168,26 +186,18 @@ class Parts:
         smtp = smtp_settings(self.settings)
         if smtp is not None:
             channels["email"] = EmailChannel(smtp)
-        if telegram is not None:
-            from adapters.telegram.channel import TelegramChannel
-
-            channels["telegram"] = TelegramChannel(telegram)
-        if slack is not None:
-            from adapters.slack.channel import SlackChannel
-
-            channels["slack"] = SlackChannel(slack)
-        if teams is not None:  # a Channel already: Teams' needs the adapter that holds the SDK
-            channels["teams"] = teams
+        channels.update(chats or {})
         if "metrics" in self.__dict__:  # a server: what goes out is counted
             return {name: self.metrics.metered(channel) for name, channel in channels.items()}
         return channels
 
-    def scheduler(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> Scheduler:
+    def scheduler(self, chats: dict[str, Channel] | None = None) -> Scheduler:
+        """The scheduler that plans and sends, through the chat platforms given."""
         engine = self.engine
         scheduler = build_scheduler(
             self.data_dir,
             engine.scripts,
-            self.channels(telegram, slack, teams),
+            self.channels(chats),
             clock=self.clock,
             schedule_file=self.settings.popbot_schedule,
             invite_link=self.invite_link(),
@@ -227,10 +237,11 @@ class Parts:
         if self.store.pending_plan() is not None:
             self.planner()
 
-    def background(self, telegram: Any = None, slack: Any = None, teams: Any = None) -> Background:
+    def background(self, chats: dict[str, Channel] | None = None) -> Background:
+        """The schedule's passes every interval, and the retention purge, while a server runs."""
         from bot.schedule.background import Background
 
-        scheduler = self.scheduler(telegram, slack, teams)
+        scheduler = self.scheduler(chats)
         return Background(
             scheduler, interval=self.settings.popbot_schedule_interval, purge=self.retention(scheduler)
         )
@@ -254,18 +265,28 @@ class Parts:
         return (extra, *FONT_DIRS) if extra else FONT_DIRS
 
     def invite_link(self) -> Callable[[Person], str | None] | None:
-        """For an e-mailed invitation to someone on Telegram: their personal start link."""
-        username = self.settings.telegram_bot_username.strip().lstrip("@")
-        if not username:
+        """For an e-mailed invitation: the personal link that binds the person's account on
+        their platform, where their platform has one."""
+        links = {
+            p.name: link
+            for p in platforms.registered()
+            if (link := p.invite_link(self.platform_settings(p), self.access)) is not None
+        }
+        if not links:
             return None
-        access = self.access
 
-        def link(person: Person) -> str | None:
-            if person.platform != "telegram":
-                return None
-            return f"https://t.me/{username}?start={access.invite(person.id, 'telegram')}"
+        def personal(person: Person) -> str | None:
+            found = links.get(person.platform)
+            return found(person) if found is not None else None
 
-        return link
+        return personal
+
+    def chat_link(self, person: Person | None) -> str:
+        """Where this person opens popbot on their platform (the managers' page), or ""."""
+        if person is None or person.platform not in platforms.accounts():
+            return ""
+        platform = platforms.named(person.platform)
+        return platform.chat_link(self.platform_settings(platform))
 
 
 def build_scheduler(
@@ -288,6 +309,7 @@ def build_scheduler(
     from bot.schedule.scheduler import Scheduler
 
     store, outbox, access = stores or (TinyDBStore(data_dir), OutboxFiles(data_dir), None)
+    access = access or Access(store, clock, accounts=platforms.accounts())
     config = load_schedule(schedule_file)
     missing = sorted(set(scripts.languages) - set(config.messages))
     if missing:
@@ -307,7 +329,7 @@ def build_scheduler(
     return Scheduler(
         roster=Roster(store),
         store=store,
-        access=access or Access(store, clock),
+        access=access,
         outbox=Outbox(outbox),
         composer=composer,
         config=config,

@@ -49,8 +49,8 @@ def clean(text: str) -> str:
 
 
 def accept(raw: str, limit: int) -> str | Problem:
-    """Typed text as every entrance takes it (chat, edited forms, the console, later the HR
-    console and Teams): too long or not valid text is refused, control characters dropped.
+    """Typed text as every entrance takes it (every chat platform, edited forms, the
+    terminal and the browser console): too long or not valid text is refused, control characters dropped.
 
     Lone surrogates are what invalid UTF-8 becomes (a terminal's bytes, a JSON `\\ud800`):
     they cannot be stored, so they are refused here, not met as an error while saving."""

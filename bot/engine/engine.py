@@ -567,7 +567,7 @@ class Engine:
         return self.scripts.for_language(language).script
 
     def scripts_by_language(self) -> dict[str, Script]:
-        """The employee's script in every language it is written in (Telegram's menus)."""
+        """The employee's script in every language it is written in (a platform's command menus)."""
         return {lang: loaded.script for lang, loaded in self.scripts.current.items()}
 
     @property

@@ -96,6 +96,8 @@ class ExportWords:
             return self.when(str(value))
         if key == "language" and str(value) in self.engine.scripts.languages:
             return self.engine.scripts.languages[str(value)]
+        if isinstance(value, dict):  # the accounts: each platform by the script's name for it
+            return ", ".join(f"{self.label(str(k))}: {v}" for k, v in sorted(value.items()))
         if isinstance(value, bool):
             return self.script.words.yes[0] if value else self.script.words.no[0]
         return str(value)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.errors import PopbotError
+from bot.people.accounts import Accounts
 from bot.ports import AccessStore
 
 DEFAULT_INVITE_TTL = timedelta(days=14)
@@ -32,15 +34,30 @@ def _employee_key(platform: str, employee_id: str) -> str:
 
 
 class Access:
+    """Who may talk to popbot from which chat account: invitations, and the bindings of chat
+    accounts to employees on each platform the registry knows (`accounts`)."""
+
     def __init__(
-        self, store: AccessStore, clock: Callable[[], datetime], ttl: timedelta = DEFAULT_INVITE_TTL
+        self,
+        store: AccessStore,
+        clock: Callable[[], datetime],
+        ttl: timedelta = DEFAULT_INVITE_TTL,
+        accounts: Accounts | None = None,
     ):
         self.store = store
         self.clock = clock
         self.ttl = ttl
+        self.accounts = accounts if accounts is not None else Accounts()
+
+    def _known(self, platform: str) -> None:
+        # a binding on a platform the registry does not list would be missed by the export,
+        # the erasure and `data migrate`, which go by the registry: refused, not kept quietly
+        if platform not in self.accounts:
+            raise PopbotError(f"no platform '{platform}' is registered (bot.app.platforms)")
 
     def invite(self, employee_id: str, platform: str) -> str:
         """A new single-use token for the employee (URL-safe, 22 characters)."""
+        self._known(platform)
         token = secrets.token_urlsafe(16)
         now = self.clock()
         self.store.save_invite(
@@ -83,8 +100,9 @@ class Access:
     ) -> None:
         """Bind a chat account to an employee (a new binding replaces the old one).
 
-        `reference`: where the platform lets popbot write to them first (Teams' conversation
+        `reference`: where the platform lets popbot write to them first (a conversation
         reference); kept with the binding, so unbinding and erasure remove it too."""
+        self._known(platform)
         old = self.store.load_binding(_employee_key(platform, employee_id))
         if old is not None and old["handle"] != handle:
             self.store.delete_binding(_handle_key(platform, old["handle"]))
@@ -117,3 +135,15 @@ class Access:
         binding = self.store.load_binding(_employee_key(platform, employee_id))
         reference = binding.get("reference") if binding else None
         return dict(reference) if isinstance(reference, dict) else None
+
+    def chat_accounts(self, employee_id: str) -> dict[str, str]:
+        """The employee's bound handle on each platform they are bound on."""
+        return {p: h for p in self.accounts.names if (h := self.handle_of(p, employee_id))}
+
+    def references(self, employee_id: str) -> dict[str, dict[str, Any]]:
+        """Where each platform lets popbot write to the employee first, where it told popbot."""
+        return {p: r for p in self.accounts.names if (r := self.reference_of(p, employee_id)) is not None}
+
+    def unbind_all(self, employee_id: str) -> int:
+        """Forget the employee's chat accounts on every platform; how many there were."""
+        return sum(int(self.unbind(p, employee_id)) for p in self.accounts.names)

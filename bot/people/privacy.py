@@ -11,7 +11,7 @@ holds the key can answer "was this person erased?", nobody with only the roster 
 can. Without a key each erasure gets a random one, so its line names nobody at all.
 
 Erasure reaches every copy, also those held by someone else: a manager's saved export (in
-the console or Teams) that holds their notes about the person goes too (they can export again).
+the console or a chat platform) that holds their notes about the person goes too (they can export again).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from bot.domain import EmployeeRecord
 from bot.people.access import Access
 from bot.ports import OutboxRecords, PersonalStore
 from bot.session import Sessions, owner_of
-
-PLATFORMS = ("telegram", "slack", "teams")
 
 
 def _about(record_id: str, person: str) -> bool:
@@ -74,11 +72,9 @@ class PersonalData:
             "exported_at": self.clock().isoformat(),
             "roster": self.store.load_person(person),
             "records": [r.model_dump(mode="json") for r in self._records(person)],
-            "chat_accounts": {p: h for p in PLATFORMS if (h := self.access.handle_of(p, person))},
-            # where popbot writes to them first (Teams): the conversation, as Teams named it
-            "chat_conversations": {
-                p: ref for p in PLATFORMS if (ref := self.access.reference_of(p, person)) is not None
-            },
+            "chat_accounts": self.access.chat_accounts(person),
+            # where popbot writes to them first: the conversation, as the platform named it
+            "chat_conversations": self.access.references(person),
             "schedule": [
                 {k: e.get(k) for k in ("kind", "due", "status", "channel", "sent_at", "note")}
                 for e in entries
@@ -119,8 +115,7 @@ class PersonalData:
             owner = owner_of(rid)
             with nullcontext() if in_turn and owner == person else self.sessions.writing(owner):
                 gone["records"] += int(self.store.delete(rid))
-        for platform in PLATFORMS:
-            gone["chat_accounts"] += int(self.access.unbind(platform, person))
+        gone["chat_accounts"] = self.access.unbind_all(person)
         gone["invitations"] = self.store.delete_invites_of(person)
         gone["scheduled"] = self.outbox.forget_person(person)  # with their lines in the due index
         self.store.forget_progress(person)  # HR's counts of their round
@@ -210,7 +205,7 @@ def to_markdown(data: dict[str, Any], words: Describer) -> str:
         lines += [
             f"- {words.label(k)}: {words.roster_value(k, v)}"
             for k, v in roster.items()
-            if v not in ("", None) and k != "id"
+            if v not in ("", None, {}) and k != "id"
         ]
         lines.append("")
     for record in data["records"]:
@@ -223,7 +218,7 @@ def to_markdown(data: dict[str, Any], words: Describer) -> str:
             lines += [f"**{asked}**{mark}", "", shown, ""]
     if data["chat_accounts"]:
         lines += [f"## {words.label('accounts')}", ""]
-        lines += [f"- {p}: {h}" for p, h in data["chat_accounts"].items()] + [""]
+        lines += [f"- {words.label(p)}: {h}" for p, h in data["chat_accounts"].items()] + [""]
     if data["schedule"]:
         lines += [f"## {words.label('schedule')}", ""]
         lines += [

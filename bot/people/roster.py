@@ -13,16 +13,18 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 from bot.dialog.answers import valid_text
 from bot.errors import PopbotError
-from bot.people.said import Said
+from bot.people.accounts import Accounts, person_doc
+from bot.people.said import Said, Words
 from bot.ports import RosterStore
 
 COLUMNS = (
@@ -39,9 +41,6 @@ COLUMNS = (
     "department",
 )
 REQUIRED = ("id", "name")
-PLATFORMS = ("", "console", "slack", "teams", "telegram")
-# a Teams handle: the person's Entra object id, or the e-mail (UPN) they sign in to Teams with
-ENTRA_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 _DATE_FORMATS = (
@@ -56,14 +55,17 @@ _DATE_FORMATS = (
 
 @dataclass(frozen=True)
 class Person:
+    """One employee as HR's roster has them: who, in which language, reached where, managed
+    by whom, meeting when."""
+
     id: str
     name: str
     language: str = "nl"
     email: str = ""
-    slack: str = ""  # the Slack user id (U…), when the platform is Slack
-    teams: str = ""  # the Entra object id or sign-in e-mail (lower case), when the platform is Teams
     manager: str = ""
-    platform: str = ""
+    platform: str = ""  # where they chat: "", the console or a platform's name
+    # their handle per platform (`{"<platform>": "<handle>"}`), as the platform spells it
+    accounts: dict[str, str] = field(default_factory=dict, hash=False)
     conversation: str = ""  # ISO date-time with offset, in the person's time zone
     timezone: str = DEFAULT_TIMEZONE
     country: str = ""  # whose public holidays count; "" = the schedule's default country
@@ -75,6 +77,19 @@ class Person:
         if not self.conversation:
             return None
         return datetime.fromisoformat(self.conversation).astimezone(ZoneInfo(self.timezone))
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Person:
+        """A person from the store's document (one written by an earlier release too)."""
+        return cls(**normal_doc(doc))
+
+
+PERSON_FIELDS = frozenset(f.name for f in fields(Person))
+
+
+def normal_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """A person's stored document in today's shape (`bot.people.accounts.person_doc`)."""
+    return person_doc(doc, PERSON_FIELDS)
 
 
 class RosterError(PopbotError):
@@ -156,13 +171,15 @@ def parse_roster(
     path: Path,
     languages: Iterable[str],
     *,
+    accounts: Accounts,
     now: datetime | None = None,
     warnings: list[Said] | None = None,
 ) -> list[Person]:
     """Every person in the file, or RosterError naming each bad line.
 
-    `warnings` collects what is imported but worth a look (how the file was read, a
-    conversation in a clock change's gap or in the past)."""
+    `accounts`: the platforms' rules for the `platform` and `handle` columns. `warnings`
+    collects what is imported but worth a look (how the file was read, a conversation in a
+    clock change's gap or in the past)."""
     table, notes = read_table(path)
     said = warnings if warnings is not None else []
     said.extend(notes)
@@ -190,7 +207,7 @@ def parse_roster(
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append(Said("too_many_values", {"values": len(cells), "columns": len(header)}, where, n))
             continue
-        person, errors = _person(row, langs)
+        person, errors = _person(row, langs, accounts)
         problems.extend(replace(e, path=where, line=n) for e in errors)
         if person is None:
             continue
@@ -198,7 +215,7 @@ def parse_roster(
             problems.append(Said("id_twice", {"id": person.id, "line": lines[person.id]}, where, n))
             continue
         duplicate = False
-        for what, value in identities(person, row):
+        for what, value in identities(person):
             first = claimed.setdefault((what, value), n)
             if first != n:
                 # one account for two people would show one of them the other's draft
@@ -249,7 +266,9 @@ def _doubts(person: Person, now: datetime | None) -> list[Said]:
     return found
 
 
-def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | None, list[Said]]:
+def _person(
+    row: dict[str, str | None], languages: set[str], accounts: Accounts
+) -> tuple[Person | None, list[Said]]:
     v = {k: (row.get(k) or "").strip() for k in COLUMNS}
     errors: list[Said] = []
     v["name"] = " ".join(v["name"].split())  # a name over two lines in Excel: one line
@@ -268,20 +287,16 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
     if v["email"] and not EMAIL.fullmatch(v["email"]):
         errors.append(Said("bad_email", {"email": v["email"]}))
     platform = v["platform"].lower()
-    if platform not in PLATFORMS:
-        errors.append(
-            Said(
-                "bad_platform", {"platform": v["platform"], "platforms": ", ".join(p for p in PLATFORMS if p)}
-            )
-        )
-    if platform == "slack" and v["handle"] and not re.fullmatch(r"[UW][A-Z0-9]{2,}", v["handle"]):
-        errors.append(Said("bad_slack", {"handle": v["handle"]}))
-    if (
-        platform == "teams"
-        and v["handle"]
-        and not (ENTRA_OBJECT_ID.fullmatch(v["handle"]) or EMAIL.fullmatch(v["handle"]))
-    ):
-        errors.append(Said("bad_teams", {"handle": v["handle"]}))
+    handle = ""
+    if platform not in accounts.choosable():
+        choosable = ", ".join(p for p in accounts.choosable() if p)
+        errors.append(Said("bad_platform", {"platform": v["platform"], "platforms": choosable}))
+    elif platform in accounts and v["handle"]:
+        rules = accounts[platform]
+        expected = rules.check(v["handle"])
+        if expected is not None:
+            errors.append(Said("bad_handle", {"handle": v["handle"], "expected": Words(dict(expected))}))
+        handle = rules.normal(v["handle"])
     timezone = v["timezone"] or DEFAULT_TIMEZONE
     try:
         zone = ZoneInfo(timezone)
@@ -305,10 +320,9 @@ def _person(row: dict[str, str | None], languages: set[str]) -> tuple[Person | N
         name=v["name"],
         language=language,
         email=v["email"].lower(),
-        slack=v["handle"] if platform == "slack" else "",
-        teams=v["handle"].lower() if platform == "teams" else "",
         manager=v["manager"],
         platform=platform,
+        accounts={platform: handle} if handle else {},
         conversation=conversation,
         timezone=timezone,
         country=country,
@@ -329,15 +343,12 @@ def id_problem(person_id: str) -> str | None:
     return f"id '{shown}' may only hold letters, digits and . _ @ - (at most 64)"
 
 
-def identities(person: Person, row: dict[str, str | None]) -> list[tuple[str, str]]:
+def identities(person: Person) -> list[tuple[str, str]]:
     """Every value that identifies the person on a platform: each must be one person's only.
-    E-mail matches a Slack profile (case-insensitively); a handle is per platform."""
+    An e-mail address matches a chat profile (without case); a handle is per platform, compared
+    in the platform's own spelling (`AccountRules.normal`)."""
     found = [("e-mail", person.email)] if person.email else []
-    handle = (row.get("handle") or "").strip()
-    if handle and person.platform:
-        # @Name = @name on Telegram; GUIDs and e-mail addresses are compared without case too
-        same = handle.lower() if person.platform in ("telegram", "teams") else handle
-        found.append((f"{person.platform} handle", same))
+    found.extend((f"{platform} handle", handle) for platform, handle in sorted(person.accounts.items()))
     return found
 
 
@@ -376,30 +387,26 @@ class ImportResult:
 
 
 class Roster:
-    """The imported roster, looked up by id, e-mail or Slack id at a flat cost."""
+    """The imported roster, looked up by id, e-mail or a platform account at a flat cost."""
 
     def __init__(self, store: RosterStore) -> None:
         self.store = store
 
     def get(self, person_id: str) -> Person | None:
         doc = self.store.load_person(person_id)
-        return Person(**doc) if doc else None
+        return Person.of(doc) if doc else None
 
     def by_email(self, email: str) -> Person | None:
         pid = self.store.find_person(f"email:{email.lower()}") if email else None
         return self.get(pid) if pid else None
 
-    def by_slack(self, user_id: str) -> Person | None:
-        pid = self.store.find_person(f"slack:{user_id}") if user_id else None
-        return self.get(pid) if pid else None
-
-    def by_teams(self, handle: str) -> Person | None:
-        """By the roster's Teams handle: an Entra object id or a sign-in e-mail."""
-        pid = self.store.find_person(f"teams:{handle.lower()}") if handle else None
+    def by_account(self, platform: str, handle: str) -> Person | None:
+        """Whose account this is on a platform, by the handle in the platform's own spelling."""
+        pid = self.store.find_person(f"{platform}:{handle}") if handle else None
         return self.get(pid) if pid else None
 
     def everyone(self) -> list[Person]:
-        return sorted((Person(**d) for d in self.store.people()), key=lambda p: p.id)
+        return sorted((Person.of(d) for d in self.store.people()), key=lambda p: p.id)
 
     def compare(self, people: list[Person]) -> tuple[ImportResult, list[Person]]:
         """What an import of `people` changes, and the whole roster after it: everyone in the

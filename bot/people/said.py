@@ -27,6 +27,17 @@ def text(code: str, language: str = "en") -> str:
 
 
 @dataclass(frozen=True)
+class Words:
+    """Words a platform package brings, per language (what its handles look like), put
+    into one of the roster's messages in the reader's language."""
+
+    by_language: dict[str, str]
+
+    def render(self, language: str = "en") -> str:
+        return self.by_language.get(language) or self.by_language.get("en", "")
+
+
+@dataclass(frozen=True)
 class Said:
     """One problem or note about a roster file: where (file, line), what (code and values)."""
 
@@ -38,7 +49,7 @@ class Said:
 
     def render(self, language: str = "en") -> str:
         # a value may be a word of its own ("e-mailadres"), said in the same language
-        params = {k: v.render(language) if isinstance(v, Said) else v for k, v in self.params.items()}
+        params = {k: v.render(language) if isinstance(v, Said | Words) else v for k, v in self.params.items()}
         message = fmt(text(self.code, language), **params)
         if self.warning:
             message = fmt(text("_warning", language), message=message)

@@ -2,7 +2,7 @@
 
 On a round's busy morning a thousand managers get their report's draft at the same hour.
 Composing one (the summary, the draft POP and the alignment summary as PDFs) takes ~0.5 s
-here, while Telegram lets a bot send a manager's four messages in 0.13 s: composed at the
+here, while a chat platform lets a bot send a manager's four messages in 0.13 s: composed at the
 send, the pass is slower than the platform by the composing. So each pass also composes
 the drafts due in the next hours (within a time budget, so a pass stays short) and keeps
 them in the entry (`ahead`). At the send the draft goes as composed only if everything it

@@ -74,7 +74,7 @@ class Background:
 
     async def stop(self) -> None:
         """No new pass; a pass that is sending may finish (APScheduler would cancel it, and a
-        message Telegram or SMTP took just before would go again at the next start)."""
+        message a platform or SMTP took just before would go again at the next start)."""
         if not self._aps.running:
             return
         self._aps.pause()

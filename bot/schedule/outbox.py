@@ -4,8 +4,8 @@ An entry goes planned → sending → sent (or skipped, cancelled, failed).
 Before each part of a message goes out its number is written down
 (`inflight`); after the platform confirms it, `parts_done` moves on. After a
 crash, a part that was in flight is first looked up on the platform where the
-platform can tell (Slack: the message's metadata; the console inbox), so it is
-not sent twice; where it cannot (Telegram, e-mail), it is sent again — the one
+platform can tell (one that keeps the outbox key in the message's metadata; the console inbox), so it is
+not sent twice; where it cannot (most platforms, e-mail), it is sent again — the one
 window in which a repeat is possible, and it is counted in `repeats`.
 
 The store keeps a due-time index, so a pass reads only what is due, never

@@ -4,6 +4,7 @@ and by `popbot schedule status`, which needs no scripts to say it."""
 from __future__ import annotations
 
 from bot.people.access import Access
+from bot.people.accounts import CONSOLE
 from bot.people.roster import Person, Roster
 from bot.schedule.kinds import kind
 from bot.schedule.outbox import Entry
@@ -28,20 +29,13 @@ class Recipients:
 
     def route(self, person: Person) -> tuple[str, str] | None:
         """The recipient's own platform when they can be reached there, else e-mail."""
-        if person.platform == "slack":
-            handle = person.slack or self.access.handle_of("slack", person.id)
-            if handle:
-                return "slack", handle
-        elif person.platform == "telegram":
-            chat = self.access.handle_of("telegram", person.id)
-            if chat:
-                return "telegram", chat
-        elif person.platform == "teams":
-            # popbot can write first once Teams told it the conversation (the app's install)
-            if self.access.reference_of("teams", person.id) is not None:
-                return "teams", person.id
-        elif person.platform == "console":
-            return "console", person.id
+        platform = person.platform
+        if platform == CONSOLE:
+            return CONSOLE, person.id
+        if platform in self.access.accounts:
+            address = self.access.accounts[platform].reach(person, self.access)
+            if address:
+                return platform, address
         if person.email:
             return "email", person.email
         return None

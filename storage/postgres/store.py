@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.domain import EmployeeRecord
 from bot.errors import StorageError
+from bot.people.roster import normal_doc
 from storage.atomic import sweep_leftovers
 from storage.person_files import PersonFiles
 from storage.postgres.database import Database, lock_id
@@ -128,7 +129,7 @@ class PostgresStore:
             row = conn.execute("SELECT value FROM meta WHERE name = 'roster_version'").fetchone()
             version = int(row[0]) if row else 0
             if self._roster is None or self._roster[0] != version:
-                people = {r[0]: r[1] for r in conn.execute("SELECT id, data FROM people")}
+                people = {r[0]: normal_doc(r[1]) for r in conn.execute("SELECT id, data FROM people")}
                 self._roster = (version, people)
         return self._roster[1]
 
@@ -142,22 +143,31 @@ class PostgresStore:
 
     def find_person(self, key: str) -> str | None:
         kind, _, value = key.partition(":")
-        if kind not in ("email", "slack", "teams"):
-            return None
         with self.db.connection() as conn:
-            row = conn.execute(f"SELECT id FROM people WHERE {kind} = %s LIMIT 1", (value,)).fetchone()
+            if kind == "email":
+                row = conn.execute("SELECT id FROM people WHERE email = %s LIMIT 1", (value,)).fetchone()
+            else:  # a platform's account
+                row = conn.execute(
+                    "SELECT person FROM person_accounts WHERE platform = %s AND handle = %s LIMIT 1",
+                    (kind, value),
+                ).fetchone()
         return str(row[0]) if row else None
 
     def save_roster(self, people: list[dict[str, Any]], pending: list[str] | None) -> None:
+        people = [normal_doc(p) for p in people]  # accounts in one shape, whoever wrote the docs
         with self.db.transaction() as conn:
+            conn.execute("DELETE FROM person_accounts")
             conn.execute("DELETE FROM people")
-            with conn.cursor().copy("COPY people (id, data, email, slack, teams) FROM STDIN") as copy:
+            with conn.cursor().copy("COPY people (id, data, email) FROM STDIN") as copy:
                 for p in people:
                     active = p.get("active", True)  # someone who left is found by id only
                     email = str(p.get("email") or "").lower() if active else ""
-                    slack = str(p.get("slack") or "") if active else ""
-                    teams = str(p.get("teams") or "") if active else ""
-                    copy.write_row((str(p["id"]), Jsonb(p), email or None, slack or None, teams or None))
+                    copy.write_row((str(p["id"]), Jsonb(p), email or None))
+            with conn.cursor().copy("COPY person_accounts (person, platform, handle) FROM STDIN") as copy:
+                for p in people:
+                    if p.get("active", True):
+                        for platform, handle in (p.get("accounts") or {}).items():
+                            copy.write_row((str(p["id"]), str(platform), str(handle)))
             conn.execute(
                 "INSERT INTO meta (name, value) VALUES ('roster_pending', %s), ('roster_version', '1') "
                 "ON CONFLICT (name) DO UPDATE SET value = CASE WHEN meta.name = 'roster_version' "
@@ -271,6 +281,10 @@ class PostgresStore:
                 (person_id, Jsonb(items)),
             )
 
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+        """A file kept for the person (their inbox, or their saved exports), written whole."""
+        return self._files.save_file(person_id, name, content, export=export)
+
     def inbox_folder(self, person_id: str) -> Path:
         return self._files.inbox_folder(person_id)
 
@@ -305,7 +319,7 @@ class PostgresStore:
         return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
-        """The person's saved exports: the console's files, and those kept for a chat (Teams)."""
+        """The person's saved exports: the console's files, and those kept for a chat platform."""
         return self._files.drop_kept_exports(person_id, self)
 
     def begin_erasure(self, person_id: str) -> None:

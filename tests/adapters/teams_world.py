@@ -3,6 +3,7 @@ built by the composition root, and the fake Bot Connector beside it."""
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable
@@ -15,9 +16,11 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from adapters.teams import PLATFORM as TEAMS
 from adapters.teams.adapter import TeamsAdapter
 from adapters.teams.channel import TeamsChannel
-from bot.app.commands.platforms import teams_adapter
+from adapters.teams.settings import TeamsSettings
+from bot.app.runtime import AppHost
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
 from storage import TinyDBStore
@@ -173,10 +176,10 @@ def dumps(activities: list[dict[str, Any]]) -> str:
     return json.dumps(activities, ensure_ascii=False)
 
 
-def teams_settings(data: Path, port: int, max_rate: float) -> Settings:
-    """Teams on, against the fake connector on loopback; popbot's own server on `port`."""
-    return Settings(
-        popbot_data_dir=data,
+def teams_parts(data: Path, port: int, max_rate: float, clock: Any = None) -> Parts:
+    """popbot's parts with Teams on, against the fake connector on loopback; popbot's own
+    server on `port`."""
+    teams = TeamsSettings(
         teams_app_id=APP_ID,
         teams_app_password="test-secret",
         teams_tenant_id=TENANT,
@@ -184,6 +187,14 @@ def teams_settings(data: Path, port: int, max_rate: float) -> Settings:
         teams_service_hosts="127.0.0.1",
         popbot_public_url=f"http://127.0.0.1:{port}",
     )
+    settings = Settings(popbot_data_dir=data, popbot_public_url=f"http://127.0.0.1:{port}")
+    extra = {"clock": clock} if clock is not None else {}
+    return Parts(settings, data_dir=data, platform_settings={TEAMS.name: teams}, **extra)
+
+
+def teams_adapter(parts: Parts) -> TeamsAdapter:
+    """The Teams adapter as the runtime builds it, with the tests' tokens (no Entra reached)."""
+    return TEAMS.adapter(AppHost(parts, argparse.Namespace()), token_provider=TestTokens)
 
 
 @asynccontextmanager
@@ -196,8 +207,8 @@ async def teams_world(tmp_path: Path, roster: str = ROSTER, max_rate: float = 0)
     await connector.start()
     clock = Clock()
     port = free_port()  # first: the settings name popbot's public address
-    parts = Parts(teams_settings(data, port, max_rate), data_dir=data, clock=clock)
-    adapter = teams_adapter(parts, token_provider=TestTokens)  # the composition root's
+    parts = teams_parts(data, port, max_rate, clock)
+    adapter = teams_adapter(parts)  # the runtime's
     app = web.Application()
     adapter.mount(app)
     runner = web.AppRunner(app)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from adapters.slack.adapter import SlackAdapter
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
 from storage import TinyDBStore
@@ -27,7 +28,7 @@ from tests.helpers import FULL_ROUTE, NOW, make_engine
 ANNA = "U0ANNA"
 ROSTER = [
     Person("anna", "Anna", "nl", email="anna@example.org"),
-    Person("ben", "Ben", "en", slack="U0BEN", platform="slack"),
+    Person("ben", "Ben", "en", accounts={"slack": "U0BEN"}, platform="slack"),
 ]
 _ids = itertools.count(1)
 
@@ -146,7 +147,7 @@ async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
     store = TinyDBStore(data)
     roster = Roster(store)
     roster.import_people(ROSTER)
-    adapter = SlackAdapter(make_engine(data), Access(store, lambda: NOW), roster, watch=False)
+    adapter = SlackAdapter(make_engine(data), Access(store, lambda: NOW, accounts=accounts()), roster)
     app = adapter.build(BOT_TOKEN, SECRET, api.url, max_retries=2)
     async with serving(app.web_app(path="/slack/events")) as url, httpx.AsyncClient(timeout=10) as http:
         yield Slack(api, f"{url}/slack/events", data, http)
@@ -437,7 +438,7 @@ async def test_a_manager_prepares_from_the_invitation_button_and_sees_the_team_o
     api = FakeSlack()
     await api.start()
     store = TinyDBStore(data)
-    adapter = SlackAdapter(engine, Access(store, lambda: NOW), Roster(store), watch=False)
+    adapter = SlackAdapter(engine, Access(store, lambda: NOW, accounts=accounts()), Roster(store))
     app = adapter.build(BOT_TOKEN, SECRET, api.url, max_retries=2)
     try:
         async with serving(app.web_app(path="/slack/events")) as url, httpx.AsyncClient(timeout=10) as http:

@@ -69,7 +69,7 @@ async def test_t7_sends_the_draft_pdf_proactively_and_the_link_opens_it_for_its_
         await teams.install(MILA)  # matched by the e-mail Teams gives (the roster's handle)
         assert "Welkom bij popbot" in "\n".join(teams.read(MILA))
         await finish_short(teams)
-        scheduler = teams.parts.scheduler(teams=TeamsChannel(teams.adapter))
+        scheduler = teams.parts.scheduler({"teams": TeamsChannel(teams.adapter)})
         sent = []
         for day in (8, 11):  # the review on Friday (T−8 is a Sunday), the draft on Monday, T−7
             teams.clock.now = datetime(2027, 1, day, 12, 0, tzinfo=UTC)
@@ -247,7 +247,7 @@ async def test_the_same_employee_on_teams_and_slack_at_once_one_press_wins(tmp_p
         slack_api = FakeSlack()
         await slack_api.start()
         parts = teams.parts  # one engine for both, as `popbot serve` runs them
-        slack_app = SlackAdapter(parts.engine, parts.access, parts.roster, watch=False).build(
+        slack_app = SlackAdapter(parts.engine, parts.access, parts.roster).build(
             BOT_TOKEN, SECRET, slack_api.url
         )
         try:
@@ -291,7 +291,7 @@ async def test_erasure_removes_the_teams_conversation_and_every_copy_of_the_draf
         teams.connector.members[MILA.teams_id] = {"id": MILA.teams_id, "email": "mila@example.org"}
         await teams.install(MILA)
         await finish_short(teams)
-        scheduler = teams.parts.scheduler(teams=TeamsChannel(teams.adapter))
+        scheduler = teams.parts.scheduler({"teams": TeamsChannel(teams.adapter)})
         for day in (8, 11):
             teams.clock.now = datetime(2027, 1, day, 12, 0, tzinfo=UTC)
             await scheduler.run_due()

@@ -17,8 +17,9 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from bot.app.commands.platforms import teams_config
-from bot.app.settings import Settings
+from adapters.teams.platform import teams_config
+from adapters.teams.settings import TeamsSettings
+from bot.app.platforms import accounts
 from bot.errors import PopbotError
 from bot.people.roster import parse_roster
 from tests.fakes.bot_connector import APP_ID, TENANT
@@ -88,7 +89,7 @@ def test_the_manifest_command_says_what_is_missing(tmp_path: Path) -> None:
 
 
 def test_teams_settings_that_do_not_fit_are_named_never_shown() -> None:
-    bad = Settings(
+    bad = TeamsSettings(
         teams_app_id="not-a-guid",
         teams_app_password="",
         teams_tenant_id="contoso.onmicrosoft.com",
@@ -100,7 +101,7 @@ def test_teams_settings_that_do_not_fit_are_named_never_shown() -> None:
     for name in ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", "POPBOT_PUBLIC_URL"):
         assert name in message
     assert "contoso" not in message and "not-a-guid" not in message
-    good = Settings(
+    good = TeamsSettings(
         teams_app_id=APP_ID,
         teams_app_password="s3cret",
         teams_tenant_id=f" {TENANT.upper()} , 99999999-8888-7777-6666-555555555555",
@@ -120,12 +121,14 @@ def test_the_roster_takes_an_entra_object_id_or_an_e_mail_as_the_teams_handle(tm
         "carl;Carl;carl@example.org;teams;\n",
         encoding="utf-8",
     )
-    people = {p.id: p for p in parse_roster(csv, ("nl", "en"))}
-    assert people["anna"].teams == TENANT and people["ben"].teams == "ben.jansen@example.org"
-    assert people["carl"].platform == "teams" and people["carl"].teams == ""
+    people = {p.id: p for p in parse_roster(csv, ("nl", "en"), accounts=accounts())}
+    assert people["anna"].accounts == {"teams": TENANT} and people["ben"].accounts == {
+        "teams": "ben.jansen@example.org"
+    }
+    assert people["carl"].platform == "teams" and people["carl"].accounts == {}
     csv.write_text("id;name;platform;handle\neve;Eve;teams;@eve\n", encoding="utf-8")
     with pytest.raises(PopbotError) as caught:
-        parse_roster(csv, ("nl", "en"))
+        parse_roster(csv, ("nl", "en"), accounts=accounts())
     assert "Entra object id" in str(caught.value)
 
 

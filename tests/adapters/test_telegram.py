@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
 from storage import TinyDBStore
@@ -78,11 +79,11 @@ async def api() -> AsyncIterator[FakeTelegram]:
 
 def make_adapter(tmp_path: Path) -> tuple[TelegramAdapter, Access]:
     store = TinyDBStore(tmp_path / "data")
-    access = Access(store, lambda: NOW, timedelta(days=14))
+    access = Access(store, lambda: NOW, timedelta(days=14), accounts=accounts())
     engine = make_engine(tmp_path / "data")
     roster = Roster(store)
     roster.import_people([Person("anna", "Anna", "nl"), Person("ben", "Ben", "en")])
-    return TelegramAdapter(engine, access, roster, watch=False), access
+    return TelegramAdapter(engine, access, roster), access
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ async def bot(api: FakeTelegram, tmp_path: Path) -> AsyncIterator[Bot]:
     adapter, access = make_adapter(tmp_path)
     app = adapter.build(TOKEN, api.url, max_retries=3, first_wait=0.05)
     async with app:
-        await app.post_init(app)  # type: ignore[misc]
+        await adapter.register_commands(app)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         await app.start()
@@ -374,10 +375,10 @@ async def test_a_manager_prepares_and_agrees_with_buttons(api: FakeTelegram, tmp
     data = tmp_path / "data"
     engine = make_team_engine(data, roster)
     store = TinyDBStore(data)
-    access = Access(store, lambda: NOW, timedelta(days=14))
+    access = Access(store, lambda: NOW, timedelta(days=14), accounts=accounts())
     access.bind("telegram", str(ANNA), "mila")  # Mila's chat
     access.bind("telegram", "5002", "eve")
-    adapter = TelegramAdapter(engine, access, Roster(store), watch=False)
+    adapter = TelegramAdapter(engine, access, Roster(store))
     app = adapter.build(TOKEN, api.url, max_retries=3, first_wait=0.05)
     ref = engine.team.reports("mila")[0].ref  # type: ignore[union-attr]
 
@@ -392,7 +393,7 @@ async def test_a_manager_prepares_and_agrees_with_buttons(api: FakeTelegram, tmp
         }
 
     async with app:
-        await app.post_init(app)  # type: ignore[misc]
+        await adapter.register_commands(app)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         await app.start()

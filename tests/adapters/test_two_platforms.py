@@ -14,6 +14,7 @@ import pytest
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.telegram.adapter import TelegramAdapter
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
 from storage import TinyDBStore
@@ -41,14 +42,14 @@ async def both(tmp_path: Path) -> AsyncIterator[Both]:
     store = TinyDBStore(data)
     roster = Roster(store)
     roster.import_people([Person("anna", "Anna", "nl", email="anna@example.org")])
-    access = Access(store, lambda: NOW, timedelta(days=14))
+    access = Access(store, lambda: NOW, timedelta(days=14), accounts=accounts())
     access.bind("telegram", str(CHAT), "anna")
     engine = make_engine(data)  # one engine, as in `popbot serve`
     slack_api, telegram_api = FakeSlack(), FakeTelegram()
     await slack_api.start()
     await telegram_api.start()
-    slack_app = SlackAdapter(engine, access, roster, watch=False).build(BOT_TOKEN, SECRET, slack_api.url)
-    tg_app = TelegramAdapter(engine, access, roster, watch=False).build(TOKEN, telegram_api.url)
+    slack_app = SlackAdapter(engine, access, roster).build(BOT_TOKEN, SECRET, slack_api.url)
+    tg_app = TelegramAdapter(engine, access, roster).build(TOKEN, telegram_api.url)
     slack_web = slack_app.web_app(path="/slack/events")
     async with serving(slack_web) as slack_url, tg_app, httpx.AsyncClient(timeout=10) as http:
         assert tg_app.updater is not None

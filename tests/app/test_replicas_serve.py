@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Roster, parse_roster
 from storage.postgres.database import Database
@@ -56,7 +57,9 @@ async def wait_ready(http: aiohttp.ClientSession, port: int, proc: asyncio.subpr
 async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_url: str) -> None:
     db = Database(database_url)
     db.open()
-    Access(PostgresStore(db, tmp_path), lambda: datetime.now(UTC)).bind("telegram", "6001", "tom")
+    Access(PostgresStore(db, tmp_path), lambda: datetime.now(UTC), accounts=accounts()).bind(
+        "telegram", "6001", "tom"
+    )
     db.close()
     telegram = FakeTelegram()
     await telegram.start()
@@ -135,8 +138,8 @@ async def test_one_person_on_slack_through_one_replica_and_telegram_through_the_
     db = Database(database_url)
     db.open()
     store = PostgresStore(db, tmp_path)
-    Roster(store).import_people(parse_roster(roster, ("nl", "en")))
-    Access(store, lambda: datetime.now(UTC)).bind("telegram", "6001", "anna")
+    Roster(store).import_people(parse_roster(roster, ("nl", "en"), accounts=accounts()))
+    Access(store, lambda: datetime.now(UTC), accounts=accounts()).bind("telegram", "6001", "anna")
     telegram, slack = FakeTelegram(), FakeSlack()
     await telegram.start()
     await slack.start()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
@@ -65,7 +66,9 @@ async def test_serve_runs_both_adapters_and_the_schedule(tmp_path: Path) -> None
         encoding="utf-8",
     )
     import_roster(roster, tmp_path / "data")
-    Access(TinyDBStore(tmp_path / "data"), lambda: datetime.now(UTC)).bind("telegram", "6001", "tom")
+    Access(TinyDBStore(tmp_path / "data"), lambda: datetime.now(UTC), accounts=accounts()).bind(
+        "telegram", "6001", "tom"
+    )
     slack, telegram = FakeSlack(), FakeTelegram()
     await slack.start()
     await telegram.start()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.app.platforms import accounts
 from bot.domain import EmployeeRecord
 from bot.messages import Incoming
 from bot.people.access import Access
@@ -37,7 +38,9 @@ async def test_a_purge_racing_a_turn_loses_neither(tmp_path: Path, monkeypatch: 
     engine = make_engine(tmp_path)
     store = engine.store
     assert isinstance(store, TinyDBStore)
-    personal = PersonalData(store, OutboxFiles(tmp_path), Access(store, engine.clock), engine.clock)
+    personal = PersonalData(
+        store, OutboxFiles(tmp_path), Access(store, engine.clock, accounts=accounts()), engine.clock
+    )
     chat = Chat(engine, "anna")
     await chat.start()
     await chat.say(FULL_ROUTE[0])
@@ -63,7 +66,9 @@ async def test_an_erasure_racing_a_turn_is_never_undone(
     engine = make_engine(tmp_path)
     store = engine.store
     assert isinstance(store, TinyDBStore)
-    personal = PersonalData(store, OutboxFiles(tmp_path), Access(store, engine.clock), engine.clock)
+    personal = PersonalData(
+        store, OutboxFiles(tmp_path), Access(store, engine.clock, accounts=accounts()), engine.clock
+    )
     slow_disk(store, monkeypatch)
     for n in range(ROUNDS // 2):
         chat = Chat(engine, "anna")

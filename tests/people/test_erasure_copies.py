@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.app.cli import main
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.privacy import PersonalData
 from storage import TinyDBStore
@@ -78,7 +79,9 @@ async def agreed(w: World) -> None:
     """Anna prepares, the draft and alignment go to Mila's console inbox, both agree, and the
     signed POP goes to both."""
     store = TinyDBStore(w.data)
-    w.engine.personal = PersonalData(store, OutboxFiles(w.data), Access(store, w.clock), w.clock)
+    w.engine.personal = PersonalData(
+        store, OutboxFiles(w.data), Access(store, w.clock, accounts=accounts()), w.clock
+    )
     await agreed_pop(w)
 
 

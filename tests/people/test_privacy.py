@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.cli import main
+from bot.app.platforms import accounts
 from bot.messages import Document
 from bot.people.access import Access
 from bot.people.privacy import PersonalData
@@ -32,7 +33,7 @@ async def prepared(w: World) -> Chat:
     """Anna answers (with a marker), is bound to Telegram, has an invitation and a schedule;
     Mila prepared her conversation."""
     store = TinyDBStore(w.data)
-    access = Access(store, w.clock)
+    access = Access(store, w.clock, accounts=accounts())
     access.bind("telegram", "6001", "anna")
     access.invite("anna", "telegram")
     w.engine.personal = PersonalData(store, OutboxFiles(w.data), access, w.clock)
@@ -81,8 +82,8 @@ async def test_verwijder_asks_first_then_erases_every_trace(tmp_path: Path) -> N
         assert "Alles is verwijderd." in anna.text
         store = TinyDBStore(w.data)
         assert store.load("anna") is None
-        assert Access(store, w.clock).handle_of("telegram", "anna") is None
-        assert Access(store, w.clock).who("telegram", "6001") is None
+        assert Access(store, w.clock, accounts=accounts()).handle_of("telegram", "anna") is None
+        assert Access(store, w.clock, accounts=accounts()).who("telegram", "6001") is None
         assert OutboxFiles(w.data).person_entries("anna") == []
         files = OutboxFiles(w.data)
         assert not list(files.due_entries(w.now.replace(year=2030)))

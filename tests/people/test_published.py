@@ -43,7 +43,7 @@ def roster(rng: random.Random, n: int) -> list[P]:
 def shown_groups(people: list[P], f: Figures) -> list[set[str]]:
     """The sets of people whose stage figures are shown."""
     sets = []
-    for name, counts in f.teams.items():
+    for name, counts in f.per_manager.items():
         if counts is not None:
             sets.append({p.id for p in people if (p.manager or "–") == name})
     for name, counts in f.departments.items():
@@ -92,7 +92,7 @@ def test_the_departments_and_the_total_minus_the_teams_shown() -> None:
     people += [P(f"r{n}", "rob", "ICT", when) for n in range(5)]
     reached = {p.id: {"invited", "started"} for p in people}
     f = figures(people, reached, MINIMUM)
-    assert f.teams["rob"] is not None and f.teams["rob"]["started"] == 5
-    assert f.teams["mila"] is None and f.departments["ICT"] is None and f.total is None
+    assert f.per_manager["rob"] is not None and f.per_manager["rob"]["started"] == 5
+    assert f.per_manager["mila"] is None and f.departments["ICT"] is None and f.total is None
     assert f.sizes == {"rob": 5, "mila": 1, "–": 2}  # the sizes are the roster's: shown
     assert f.weeks["2027-W02"] == (6, None)  # the week is Rob's team and Anna: its figure would give her

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.platforms import accounts
 from bot.people.access import Access
 from storage.postgres.database import Database
 from storage.postgres.store import PostgresStore
@@ -20,9 +21,10 @@ from pathlib import Path
 from bot.people.access import Access
 from storage.postgres.database import Database
 from storage.postgres.store import PostgresStore
+from bot.app.platforms import accounts
 url, token, handle, go = sys.argv[1:5]
 db = Database(url); db.open()
-access = Access(PostgresStore(db, Path(go).parent), lambda: datetime.now(UTC))
+access = Access(PostgresStore(db, Path(go).parent), lambda: datetime.now(UTC), accounts=accounts())
 Path(go + "-" + handle).touch()
 while not Path(go).exists():
     time.sleep(0.001)
@@ -34,7 +36,7 @@ def test_one_token_redeemed_by_two_replicas_at_once_binds_once(tmp_path: Path, d
     db = Database(database_url)
     db.open()
     store = PostgresStore(db, tmp_path)
-    access = Access(store, lambda: datetime.now(UTC))
+    access = Access(store, lambda: datetime.now(UTC), accounts=accounts())
     for attempt in range(5):  # five races, each with a new token
         token = access.invite(f"anna{attempt}", "telegram")
         go = tmp_path / f"go{attempt}"

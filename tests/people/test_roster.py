@@ -10,6 +10,7 @@ import pytest
 
 from bot import Incoming
 from bot.app.cli import main
+from bot.app.platforms import accounts
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
 from bot.people.roster import Roster, RosterError, parse_roster
@@ -34,7 +35,7 @@ def test_the_example_roster_imports(
     assert main(["roster", "import", str(EXAMPLE)]) == 0
     assert "4 people: 4 added, 0 updated" in capsys.readouterr().out
     roster = Roster(TinyDBStore(tmp_path / "data"))
-    ben = roster.by_slack("U0BEN")
+    ben = roster.by_account("slack", "U0BEN")
     assert ben is not None and ben.manager == "mila" and ben.language == "en"
     assert roster.by_email("ANNA@example.org") == roster.get("anna")
     when = roster.get("anna").conversation_at()  # type: ignore[union-attr]
@@ -116,7 +117,7 @@ def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,naam\ne1,Eva\n", encoding="utf-8")
     with pytest.raises(RosterError) as caught:
-        parse_roster(path, ("nl",))
+        parse_roster(path, ("nl",), accounts=accounts())
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:1: missing column(s): name",
         f"{path}:1: unknown column(s): naam (known: id, name, email, language, "
@@ -128,13 +129,19 @@ async def test_reimport_updates_and_removal_keeps_the_data(tmp_path: Path) -> No
     data = tmp_path / "data"
     roster = Roster(TinyDBStore(data))
     roster.import_people(
-        parse_roster(write(tmp_path, "e1,Eva,eva@example.org,nl,,,,,\ne2,Ed,,nl,e1,,,,\n"), ("nl", "en"))
+        parse_roster(
+            write(tmp_path, "e1,Eva,eva@example.org,nl,,,,,\ne2,Ed,,nl,e1,,,,\n"),
+            ("nl", "en"),
+            accounts=accounts(),
+        )
     )
     engine = make_engine(data)
     await engine.start("e2")
     await engine.handle("e2", Incoming.say("1"))
     result = roster.import_people(
-        parse_roster(write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"))
+        parse_roster(
+            write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"), accounts=accounts()
+        )
     )
     assert (result.added, result.updated, result.deactivated) == ([], ["e1"], ["e2"])
     assert roster.get("e1").name == "Eva van Dam"  # type: ignore[union-attr]
@@ -143,7 +150,9 @@ async def test_reimport_updates_and_removal_keeps_the_data(tmp_path: Path) -> No
     record = TinyDBStore(data).load("e2")
     assert record is not None and record.answers["route"].value == "volledig"  # …the answers stay
     again = roster.import_people(
-        parse_roster(write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"))
+        parse_roster(
+            write(tmp_path, "e1,Eva van Dam,eva@example.org,nl,,,,,\n"), ("nl", "en"), accounts=accounts()
+        )
     )
     assert (again.added, again.updated, again.deactivated) == ([], [], [])
 
@@ -257,13 +266,13 @@ def test_a_utf16_roster_is_read_not_garbled(tmp_path: Path, codec: str) -> None:
     path = tmp_path / "roster.txt"
     path.write_bytes(text.encode(codec))
     notes: list[Said] = []
-    people = {p.id: p for p in parse_roster(path, ("nl", "en"), warnings=notes)}
+    people = {p.id: p for p in parse_roster(path, ("nl", "en"), warnings=notes, accounts=accounts())}
     assert people["jose"].name == "José Müller-Ørsted" and people["anna"].email == "anna@example.org"
     assert any("read as UTF-16" in str(n) for n in notes)
     assert any("gelezen als UTF-16-tekst" in n.render("nl") for n in notes)  # HR's language too
     path.write_bytes(b"\xff\xfe" + "id\tname\n".encode("utf-16-le") + b"\x00\xd8")  # a broken half
     with pytest.raises(RosterError) as caught:
-        parse_roster(path, ("nl", "en"))
+        parse_roster(path, ("nl", "en"), accounts=accounts())
     assert "not valid UTF-16" in str(caught.value)
 
 
@@ -276,7 +285,7 @@ def test_problems_are_said_in_the_readers_language(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(RosterError) as caught:
-        parse_roster(path, ("nl", "en"))
+        parse_roster(path, ("nl", "en"), accounts=accounts())
     dutch = [p.render("nl").removeprefix(f"{path}:") for p in caught.value.problems]
     assert dutch == [
         "3: e-mailadres 'eva@example.org' staat al op regel 2",

@@ -24,6 +24,7 @@ from adapters.slack.sender import deliver as slack_deliver
 from adapters.slack.sender import tag
 from adapters.teams.cards import activities as teams_activities
 from adapters.telegram.sender import deliver as telegram_deliver
+from bot.app.platforms import accounts
 from bot.messages import Document, Incoming, Outgoing
 from bot.people.access import Access
 from bot.schedule.outbox import Outbox
@@ -237,7 +238,7 @@ class Players:
 
 async def play_round(w: World, r: Round) -> None:
     p = Players(w, r)
-    Access(TinyDBStore(w.data), lambda: w.now).bind("telegram", str(TOM_CHAT), "e4715")
+    Access(TinyDBStore(w.data), lambda: w.now, accounts=accounts()).bind("telegram", str(TOM_CHAT), "e4715")
     w.scheduler().sync()
     await run_until(w, datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
     invitation = next(

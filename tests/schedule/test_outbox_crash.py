@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.cli import main
+from bot.app.platforms import accounts
 from bot.schedule.outbox import Outbox
 from storage.outbox_files import OutboxFiles
 from tests.schedule_world import TOM_CHAT, World, world
@@ -48,7 +49,7 @@ async def test_a_crash_at_each_point_of_a_send(tmp_path: Path, platform: str, po
             from bot.people.access import Access
             from storage import TinyDBStore
 
-            Access(TinyDBStore(w.data), w.clock).bind("telegram", str(TOM_CHAT), "eva")
+            Access(TinyDBStore(w.data), w.clock, accounts=accounts()).bind("telegram", str(TOM_CHAT), "eva")
         first = w.scheduler()
         first.sync()
         for day in (6, 11):  # the invitation (T−14) and a reminder (T−10) go out as usual

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import Incoming
+from bot.app.platforms import accounts
 from bot.people.roster import Roster, parse_roster
 from bot.schedule.outbox import Outbox
 from storage import TinyDBStore
@@ -211,7 +212,7 @@ async def test_two_replicas_on_postgresql_and_kill_9_of_either_at_random_moments
     db = Database(database_url)
     db.open()
     # the roster only: each replica plans at its start, on the load's clock
-    Roster(PostgresStore(db, data)).import_people(parse_roster(csv, ("nl", "en")))
+    Roster(PostgresStore(db, data)).import_people(parse_roster(csv, ("nl", "en"), accounts=accounts()))
     db.close()
     expected, total = await expected_states(tmp_path)
 

@@ -107,6 +107,7 @@ def test_migrate_refuses_a_target_with_another_organisations_data(tmp_path: Path
 
 
 def test_migrate_verifies_against_the_source_not_only_counts(tmp_path: Path) -> None:
+    from bot.app.platforms import accounts
     from bot.app.settings import Settings
     from bot.app.stores import open_stores
     from storage.transfer import Report, _verify, transfer
@@ -116,14 +117,15 @@ def test_migrate_verifies_against_the_source_not_only_counts(tmp_path: Path) -> 
     settings = Settings(popbot_data_dir=data)  # type: ignore[call-arg]
     source, target = open_stores(settings, data), open_stores(settings, target_dir)
     try:
-        assert transfer(source, target, origin="a").verified
+        assert transfer(source, target, origin="a", platforms=accounts().names).verified
         person = next(iter(target.people.people()))
         changed = [
             dict(p, name="Iemand anders") if p["id"] == person["id"] else p for p in target.people.people()
         ]
         target.people.save_roster(changed, None)  # same counts, another name
         report = Report()
-        _verify(source, target, sorted(source.people.employee_ids()), list(source.people.people()), report)
+        ids, people = sorted(source.people.employee_ids()), list(source.people.people())
+        _verify(source, target, ids, people, report, accounts().names)
         assert not report.verified and f"roster {person['id']}" in report.mismatched
     finally:
         source.close()

@@ -88,12 +88,21 @@ def test_hold_excludes_a_second_holder_until_released(backend: Backend) -> None:
 def test_roster_is_replaced_whole_and_found_by_address(backend: Backend) -> None:
     store = backend.people
     people = [
-        {"id": "anna", "name": "Anna", "email": "Anna@Example.nl", "slack": "U1", "active": True},
-        {"id": "bob", "name": "Bob", "email": "bob@example.nl", "active": False},
+        {
+            "id": "anna",
+            "name": "Anna",
+            "email": "Anna@Example.nl",
+            "accounts": {"slack": "U1"},
+            "active": True,
+        },
+        {"id": "bob", "name": "Bob", "email": "bob@example.nl", "accounts": {}, "active": False},
+        # as a release before accounts wrote it: the handle in a field named after its platform
         {"id": "cem", "name": "Cem", "teams": "0a0a0a0a-0000-4000-8000-00000000a0a0", "active": True},
     ]
     store.save_roster(people, ["anna"])
     assert store.load_person("anna") == people[0]
+    cem = {"id": "cem", "name": "Cem", "accounts": {"teams": "0a0a0a0a-0000-4000-8000-00000000a0a0"}}
+    assert store.load_person("cem") == {**cem, "active": True}
     assert store.find_person("email:anna@example.nl") == "anna"
     assert store.find_person("slack:U1") == "anna"
     assert store.find_person("teams:0a0a0a0a-0000-4000-8000-00000000a0a0") == "cem"

@@ -30,7 +30,9 @@ async def _chat(parts: Parts, user: str, inbox: bool = True) -> None:
             user,
             language=parts.language,
             inbox=ConsoleInbox(parts.store) if inbox else None,
-            files=parts.store.exports_folder(user) if inbox else None,
+            save=(lambda name, content: parts.store.save_file(user, name, content, export=True))
+            if inbox
+            else None,
         )
     finally:
         stop.set()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.app import platforms
 from bot.app.settings import Settings
 from bot.errors import PopbotError
 
@@ -79,7 +80,8 @@ def cmd_data_migrate(args: argparse.Namespace, settings: Settings) -> int:
     source, target = stores(source_where), stores(args.to)
     mode = "replace" if args.replace else "merge" if args.merge else "new"
     try:
-        report = transfer(source, target, origin=_origin(source_where), mode=mode, say=print)
+        names = tuple(p.name for p in platforms.registered())
+        report = transfer(source, target, origin=_origin(source_where), mode=mode, platforms=names, say=print)
         if report.verified:  # the target's counts from its own records: the same figures as here
             people = Roster(target.people).everyone()
             damaged = recount(target.people, target.people, Outbox(target.outbox), people)

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.app import platforms
 from bot.app.published import figures, per_stage
 from bot.app.settings import LANGUAGES, Settings
 from bot.app.views import standings, team_counts
@@ -21,7 +22,9 @@ from bot.schedule.progress import STAGES
 def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     warnings: list[Said] = []
     try:
-        people = parse_roster(Path(args.file), LANGUAGES, now=utc_now(), warnings=warnings)
+        people = parse_roster(
+            Path(args.file), LANGUAGES, accounts=platforms.accounts(), now=utc_now(), warnings=warnings
+        )
     except RosterError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -85,7 +88,7 @@ def cmd_roster_show(args: argparse.Namespace, settings: Settings) -> int:
     # the console's figures, no others: a group smaller than the minimum cannot be worked out
     shown = figures(people, reached, settings.popbot_web_min_group)
 
-    summary = {m: per_stage(c, shown.sizes[m], STAGES) for m, c in sorted(shown.teams.items())}
+    summary = {m: per_stage(c, shown.sizes[m], STAGES) for m, c in sorted(shown.per_manager.items())}
     total = per_stage(shown.total, shown.everyone, STAGES)
     if args.json:
         print(json.dumps(summary | {"all": total}, ensure_ascii=False, indent=1))

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import sys
-from contextlib import AsyncExitStack
 from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from bot.app.wiring import Parts
 from bot.schedule.outbox import Entry
 
 if TYPE_CHECKING:
-    from bot.schedule.scheduler import PassReport
+    pass
 
 
 def cmd_schedule_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,26 +129,10 @@ def cmd_schedule_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schedule_run_due(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.commands.platforms import slack_client, teams_adapter, telegram_bot
+    from bot.app.runtime import one_pass
 
     parts = Parts(settings)
-
-    async def one_pass() -> PassReport:
-        async with AsyncExitStack() as stack:
-            telegram = slack = None
-            if settings.telegram_on:
-                telegram = await stack.enter_async_context(telegram_bot(settings))
-            if settings.slack_on:
-                slack = slack_client(settings)
-            teams = None
-            if settings.teams_on:
-                from adapters.teams.channel import TeamsChannel
-
-                teams = TeamsChannel(teams_adapter(parts))
-            # no re-plan here: a pass reads only the due-time index, never the whole roster
-            return await parts.scheduler(telegram, slack, teams).run_due()
-
-    report = asyncio.run(one_pass())
+    report = asyncio.run(one_pass(parts))
     if report.busy:
         print("popbot: another process is sending right now; nothing done", file=sys.stderr)
         return 0

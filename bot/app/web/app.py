@@ -419,7 +419,7 @@ class Console:
 
         rows = [
             {"manager": names.get(m, m) if m != "–" else None, "counts": cells(c, shown.sizes[m])}
-            for m, c in sorted(shown.teams.items(), key=lambda kv: names.get(kv[0], kv[0]))
+            for m, c in sorted(shown.per_manager.items(), key=lambda kv: names.get(kv[0], kv[0]))
         ]
         departments = [
             {"department": d, "counts": cells(c, shown.department_sizes[d])}
@@ -464,8 +464,7 @@ class Console:
                 prep, row["damaged"] = None, True
             row["prepared"] = prep is not None and prep.state == DONE
             rows.append(row)
-        username = self.parts.settings.telegram_bot_username.strip().lstrip("@")
-        chat = f"https://t.me/{username}" if username else ""
+        chat = self.parts.chat_link(self.parts.roster.get(me) if me else None)
         if damaged:
             log.error("the reports page passed over what it could not read: %s", "; ".join(damaged))
         return {"rows": rows, "chat": chat, "damaged": len(damaged)}

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.app import platforms
 from bot.app.settings import LANGUAGES
 from bot.app.web.pages import Console, read_form
 from bot.dialog.render import fmt
@@ -43,7 +44,7 @@ def _parse(raw: bytes, name: str, language: str) -> tuple[list[Person] | None, l
         path.chmod(0o600)
         notes: list[Said] = []
         try:
-            people = parse_roster(path, LANGUAGES, warnings=notes)
+            people = parse_roster(path, LANGUAGES, accounts=platforms.accounts(), warnings=notes)
         except RosterError as exc:
             return None, [replace(p, path=safe).render(language) for p in exc.problems], []
     return people, [], [replace(n, path=safe).render(language) for n in notes]
