@@ -75,6 +75,11 @@ class TeamsPlatform(Platform):
     switch = "TEAMS_APP_ID"
     paths = ("/api/messages",)
 
+    def __init__(self, token_provider: Any = None) -> None:
+        # how popbot gets its own token: MSAL, unless another is given (the tests', which
+        # reach no Entra)
+        self.token_provider = token_provider
+
     def accounts(self) -> AccountRules:
         return AccountRules(NAME, _reach, check=_check, normal=str.lower)
 
@@ -112,7 +117,7 @@ class TeamsPlatform(Platform):
 
     def adapter(self, host: Host, token_provider: Any = None) -> TeamsAdapter:
         """The Teams adapter on the SDK: the token check for incoming activities, and MSAL (or
-        `token_provider`: the tests', which reach no Entra) for popbot's own token."""
+        `token_provider`, else the platform's) for popbot's own token."""
         from microsoft_agents.hosting.core import AgentAuthConfiguration
         from microsoft_agents.hosting.core.authorization import AuthTypes, ConnectionManager
 
@@ -129,6 +134,7 @@ class TeamsPlatform(Platform):
             cert_pfx_file=str(certificate) if certificate else None,
             validate_issuer=True,  # the SDK's issuer allow-list: the Bot Framework's and the tenant's
         )
+        token_provider = token_provider or self.token_provider
         if token_provider is None:
             from microsoft_agents.authentication.msal import MsalAuth
 

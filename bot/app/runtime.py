@@ -13,7 +13,8 @@ import argparse
 import asyncio
 import logging
 import signal
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot.app import platforms
@@ -109,9 +110,23 @@ async def serve(
     console: bool,
     stopping: asyncio.Event | None = None,
 ) -> None:
-    """The runtime itself (see the module): platforms started, then the server, the watcher
-    and the schedule; at SIGINT or SIGTERM (or `stopping`), the schedule's pass finished and
-    all of it closed."""
+    """The runtime until SIGINT or SIGTERM (or `stopping`): then the schedule's pass is
+    finished and all of it closed."""
+    if stopping is None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+    async with running(parts, options, serving, console=console):
+        await stopping.wait()
+
+
+@asynccontextmanager
+async def running(
+    parts: Parts, options: argparse.Namespace, serving: list[Platform], *, console: bool
+) -> AsyncIterator[dict[str, Channel]]:
+    """The runtime itself (see the module): the platforms started, then the server, the
+    watcher and the schedule; inside, the platforms' ways to send (by name)."""
     from aiohttp import web
 
     from bot.app.http import operations, server_app
@@ -119,11 +134,6 @@ async def serve(
 
     engine = parts.engine  # one engine: its per-employee lock orders two platforms' messages
     needs_server = console or any(p.needs_server(parts.platform_settings(p), options) for p in serving)
-    if stopping is None:
-        stopping = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stopping.set)
     web_app = None
     if needs_server:
         metrics = parts.metrics
@@ -152,7 +162,7 @@ async def serve(
         where = f" on {options.listen}:{options.port} (/healthz /readyz /metrics {' '.join(paths)})"
         log.info("serving: %s%s", ", ".join(p.name for p in serving), where if web_app is not None else "")
         try:
-            await stopping.wait()
+            yield chats
         finally:
             await background.stop()
             stop_watch.set()
