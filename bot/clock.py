@@ -9,4 +9,5 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
+    """Now, in UTC (the clock every part uses unless a test gives another)."""
     return datetime.now(UTC)

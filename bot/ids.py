@@ -30,6 +30,7 @@ class RecordId:
 
 
 def prep_id(manager: str, report: str, conversation: str) -> str:
+    """The record id of a manager's preparation for one report and conversation."""
     return f"prep|{manager}|{report}|{conversation}"
 
 
@@ -39,14 +40,17 @@ def organisation_id(manager: str) -> str:
 
 
 def checkin_id(person: str, conversation: str, number: int, goal: int) -> str:
+    """The record id of a check-in on one goal."""
     return f"checkin|{person}|{conversation}|{number}|{goal}"
 
 
 def evaluation_id(person: str, conversation: str, goal: int) -> str:
+    """The record id of the evaluation of one goal."""
     return f"evaluation|{person}|{conversation}|{goal}"
 
 
 def review_id(person: str, conversation: str, goal: int) -> str:
+    """The record id of the medium-term review."""
     return f"review|{person}|{conversation}|{goal}"
 
 

@@ -78,6 +78,7 @@ class Question:
 
 
 def question_ref(question_id: str) -> str:
+    """A question's short reference for a button (fits the smallest button payload)."""
     return hashlib.sha256(question_id.encode("utf-8")).hexdigest()[:8]
 
 
@@ -155,6 +156,7 @@ class Part(BaseModel):
         raise TypeError(f"the outbox cannot hold {type(item).__name__}")
 
     def outgoing(self) -> Outgoing:
+        """The part as the engine's neutral message again (for a channel to render)."""
         if self.kind == "text":
             return Text(self.text)
         if self.kind == "button":

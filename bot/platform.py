@@ -45,13 +45,21 @@ class Host(Protocol):
     stack: AsyncExitStack  # what a platform starts, it stops here
 
     @property
-    def engine(self) -> Engine: ...
+    def engine(self) -> Engine:
+        """The one engine."""
+
     @property
-    def access(self) -> Access: ...
+    def access(self) -> Access:
+        """Who may talk, and the bindings."""
+
     @property
-    def roster(self) -> Roster: ...
+    def roster(self) -> Roster:
+        """The roster."""
+
     @property
-    def inbox(self) -> InboxStore: ...
+    def inbox(self) -> InboxStore:
+        """The inbox port (a platform keeps someone's files through it)."""
+
     @property
     def language(self) -> str:
         """For someone new, when the roster does not say."""

@@ -43,8 +43,12 @@ class Store(Protocol):
 class RosterStore(Protocol):
     """HR's roster as stored: people by id, found by an e-mail or chat key."""
 
-    def load_person(self, person_id: str) -> dict[str, Any] | None: ...
-    def people(self) -> Iterator[dict[str, Any]]: ...
+    def load_person(self, person_id: str) -> dict[str, Any] | None:
+        """One person's roster entry as stored, or None."""
+
+    def people(self) -> Iterator[dict[str, Any]]:
+        """Every roster entry, active or not."""
+
     def find_person(self, key: str) -> str | None:
         """The id of the active person an "email:…" or "<platform>:<handle>" key names."""
 
@@ -60,55 +64,101 @@ class ProgressStore(Protocol):
     """How far each person is in a round (invited, started, finished, delivered, agreed) —
     for HR's summary, which must not read every record to count."""
 
-    def mark_progress(self, person_id: str, conversation: str, stages: list[str]) -> None: ...
+    def mark_progress(self, person_id: str, conversation: str, stages: list[str]) -> None:
+        """Note that the person reached these stages in this round (idempotent)."""
+
     def progress_of(self, people: list[tuple[str, str]]) -> dict[str, set[str]]:
         """(person, conversation) → the stages reached in it; read at once for everyone."""
 
-    def has_progress(self) -> bool: ...
+    def has_progress(self) -> bool:
+        """Whether a progress log was started (else HR's counts read the records once)."""
+
     def start_progress(self) -> None:
         """There is a progress log from now on (empty if nobody has reached anything)."""
 
-    def forget_progress(self, person_id: str) -> None: ...
+    def forget_progress(self, person_id: str) -> None:
+        """The person's stages, gone (their erasure)."""
 
 
 class AccessStore(Protocol):
     """Who is who on the chat platforms: invitations and the bindings they make."""
 
-    def load_invite(self, token_hash: str) -> dict[str, Any] | None: ...
-    def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None: ...
+    def load_invite(self, token_hash: str) -> dict[str, Any] | None:
+        """An invitation by the hash of its token, or None."""
+
+    def save_invite(self, token_hash: str, invite: dict[str, Any]) -> None:
+        """Keep an invitation (only the hash of its token is the key)."""
+
     def use_invite(self, token_hash: str, used_at: str) -> bool:
         """Mark an unused invitation used, as one step among every process: of two
         redemptions at once exactly one gets True."""
 
-    def load_binding(self, key: str) -> dict[str, Any] | None: ...
-    def save_binding(self, key: str, binding: dict[str, Any]) -> None: ...
-    def delete_binding(self, key: str) -> bool: ...
+    def load_binding(self, key: str) -> dict[str, Any] | None:
+        """A binding by its key (`<platform>:<handle>` or `<platform>@employee:<id>`), or None."""
+
+    def save_binding(self, key: str, binding: dict[str, Any]) -> None:
+        """Keep a binding under its key."""
+
+    def delete_binding(self, key: str) -> bool:
+        """Remove a binding; True if there was one."""
 
 
 class PersonalStore(Store, ProgressStore, Protocol):
     """Everything held about a person, for export and erasure (the AVG rights)."""
 
-    def load_person(self, person_id: str) -> dict[str, Any] | None: ...
-    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
-    def delete_inbox(self, person_id: str) -> bool: ...
-    def inbox_folder(self, person_id: str) -> Path: ...
-    def delete_invites_of(self, person_id: str) -> int: ...
-    def delete_exports(self, person_id: str) -> bool: ...
-    def delete_inbox_items_about(self, person_id: str) -> int: ...
-    def begin_erasure(self, person_id: str) -> None: ...
-    def end_erasure(self, person_id: str) -> None: ...
-    def unfinished_erasures(self) -> list[str]: ...
-    def append_audit(self, line: str) -> None: ...
-    def sweep_leftovers(self) -> int: ...
-    def drop_backup(self, employee_id: str) -> None: ...
+    def load_person(self, person_id: str) -> dict[str, Any] | None:
+        """The person's roster entry (an export shows it), or None."""
+
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]:
+        """The person's console-inbox items, oldest first."""
+
+    def delete_inbox(self, person_id: str) -> bool:
+        """The person's inbox and its files, gone; True if there was one."""
+
+    def inbox_folder(self, person_id: str) -> Path:
+        """Where the person's inbox files are kept."""
+
+    def delete_invites_of(self, person_id: str) -> int:
+        """Every invitation for the person, gone; how many."""
+
+    def delete_exports(self, person_id: str) -> bool:
+        """The person's saved exports, gone; True if there were any."""
+
+    def delete_inbox_items_about(self, person_id: str) -> int:
+        """Items in other people's inboxes about this person (a manager's copy of their
+        draft), gone; how many."""
+
+    def begin_erasure(self, person_id: str) -> None:
+        """Journal an erasure before its first deletion, so a cut-off one is finished later."""
+
+    def end_erasure(self, person_id: str) -> None:
+        """The erasure's journal entry, gone: it is complete."""
+
+    def unfinished_erasures(self) -> list[str]:
+        """Whose erasure a crash cut off (to be finished now)."""
+
+    def append_audit(self, line: str) -> None:
+        """One line in the audit log (never content: who, pseudonymised, and what)."""
+
+    def sweep_leftovers(self) -> int:
+        """Temporary files a killed writer left (a copy of someone's answers), gone; how many."""
+
+    def drop_backup(self, employee_id: str) -> None:
+        """The kept previous version of a record, gone (an erasure takes every copy)."""
 
 
 class OutboxRecords(Protocol):
     """The schedule's entries as erasure and retention see them."""
 
-    def person_entries(self, person_id: str) -> list[dict[str, Any]]: ...
-    def forget_person(self, person_id: str) -> int: ...
-    def purge_closed(self, before: datetime) -> int: ...
+    def person_entries(self, person_id: str) -> list[dict[str, Any]]:
+        """Every scheduled message for the person, any status."""
+
+    def forget_person(self, person_id: str) -> int:
+        """Every scheduled message for the person and their due-index lines, gone; how many."""
+
+    def purge_closed(self, before: datetime) -> int:
+        """Closed entries older than `before`, gone (retention); how many."""
+
     def drop_composed(self) -> int:
         """Drafts composed ahead of their send, gone (they may hold anyone's answers)."""
 
@@ -116,9 +166,15 @@ class OutboxRecords(Protocol):
 class InboxStore(Protocol):
     """The messages and files kept for a person: the console inbox, and a platform's own (`save_file`)."""
 
-    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
-    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
-    def inbox_folder(self, person_id: str) -> Path: ...
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]:
+        """The person's inbox items, oldest first."""
+
+    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
+        """The person's inbox as a whole, written durably."""
+
+    def inbox_folder(self, person_id: str) -> Path:
+        """Where the person's inbox files are kept."""
+
     def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
         """A file kept for the person — in their inbox, or with their saved exports — written
         whole; where it is now (erasing the person removes it)."""
@@ -130,15 +186,27 @@ class OutboxStore(Protocol):
     The rule an implementation keeps: an entry that is open is never without its index line
     (the line is written first; a line without its entry is skipped by the reader)."""
 
-    def load_entry(self, key: str) -> dict[str, Any] | None: ...
-    def save_entry(self, entry: dict[str, Any]) -> None: ...
+    def load_entry(self, key: str) -> dict[str, Any] | None:
+        """One entry by its key, or None."""
+
+    def save_entry(self, entry: dict[str, Any]) -> None:
+        """Write one entry durably."""
+
     def add_entries(self, entries: list[dict[str, Any]]) -> None:
         """New entries, indexed first; one whose key is already stored is kept as it is."""
 
-    def person_entries(self, person_id: str) -> list[dict[str, Any]]: ...
-    def index_due(self, key: str, kind: str, due: datetime) -> None: ...
-    def unindex_due(self, key: str, kind: str, due: datetime) -> None: ...
-    def index_failed(self, key: str, kind: str) -> None: ...
+    def person_entries(self, person_id: str) -> list[dict[str, Any]]:
+        """Every entry of one person."""
+
+    def index_due(self, key: str, kind: str, due: datetime) -> None:
+        """Put the entry in the due-time index (the hour it is due)."""
+
+    def unindex_due(self, key: str, kind: str, due: datetime) -> None:
+        """Take the entry out of the due-time index."""
+
+    def index_failed(self, key: str, kind: str) -> None:
+        """Note the entry among those that failed (the console lists them first)."""
+
     def due_entries(self, until: datetime) -> Iterator[dict[str, Any]]:
         """What the index has due up to `until` (by hour: an entry later in that hour too)."""
 
@@ -150,12 +218,16 @@ class OutboxStore(Protocol):
     def due_counts(self, first: datetime, last: datetime) -> dict[tuple[str, str], int]:
         """(hour "YYYY-MM-DDTHH" UTC, kind) → how many are due, read from the index alone."""
 
-    def all_entries(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]: ...
+    def all_entries(self, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every entry (a view, a migration); what does not read is named in `damaged`."""
+
     def claim(self, key: str) -> dict[str, Any] | None:
         """The entry as stored now, this process's to send until `release` — or None while
         another process (a replica) has claimed it. A claim of a process that died runs out."""
 
-    def release(self, key: str) -> None: ...
+    def release(self, key: str) -> None:
+        """Give up this process's claim on an entry (another may send it)."""
+
     def pass_lock(self, wait: bool = False, shared: bool = False) -> AbstractContextManager[bool]:
         """Planning holds it alone; passes, which claim each entry they send, may share it
         (a store whose claims do not exclude other processes keeps it exclusive)."""
@@ -168,13 +240,25 @@ class AccountStore(Protocol):
     """The browser console's local accounts, by lower-case e-mail address (a role and an
     argon2 hash; never a password)."""
 
-    def load_account(self, email: str) -> dict[str, Any] | None: ...
-    def save_account(self, email: str, account: dict[str, Any]) -> None: ...
-    def delete_account(self, email: str) -> bool: ...
+    def load_account(self, email: str) -> dict[str, Any] | None:
+        """A console account by its e-mail address, or None."""
+
+    def save_account(self, email: str, account: dict[str, Any]) -> None:
+        """Keep a console account (its password only as an argon2 hash)."""
+
+    def delete_account(self, email: str) -> bool:
+        """Remove a console account; True if there was one."""
+
     # the console's sessions, kept where every replica sees them (keyed by a hash of the cookie)
-    def load_session(self, key: str) -> dict[str, Any] | None: ...
-    def save_session(self, key: str, session: dict[str, Any]) -> None: ...
-    def delete_session(self, key: str) -> bool: ...
+    def load_session(self, key: str) -> dict[str, Any] | None:
+        """A console session by its key, or None."""
+
+    def save_session(self, key: str, session: dict[str, Any]) -> None:
+        """Keep a console session (when it was last used, and whose)."""
+
+    def delete_session(self, key: str) -> bool:
+        """End one console session; True if it was there."""
+
     def delete_sessions(self, email: str | None = None, before: float | None = None) -> int:
         """Every session of `email` (all, if None) or those last seen before `before`."""
         ...
@@ -184,8 +268,11 @@ class ScriptArchive(Protocol):
     """Every version of a dialog script a record was started on — shared by every process,
     so a replica that has not loaded a version yet still serves someone midway through it."""
 
-    def archive_script(self, version: str, text: str) -> None: ...
-    def script_text(self, version: str) -> str | None: ...
+    def archive_script(self, version: str, text: str) -> None:
+        """Keep a script version's text by its version (records started on it read it back)."""
+
+    def script_text(self, version: str) -> str | None:
+        """An archived script version's text, or None."""
 
 
 class Channel(Protocol):

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from bot.platform import Platform
     from bot.ports import Channel
     from bot.schedule.background import Background
+    from bot.schedule.planner import Planner
     from bot.schedule.scheduler import Scheduler
     from storage.postgres.outbox import PostgresOutbox
     from storage.postgres.store import PostgresStore
@@ -211,20 +212,16 @@ class Parts:
         scheduler.finish_import()  # a roster import cut off by a kill: its new roster, whole
         return scheduler
 
-    def planner(self) -> Scheduler:
-        """A scheduler that plans (a roster import, a re-plan) without loading the dialog
-        scripts (~2 s of every import): they are loaded only if it is asked to compose."""
-        from bot.schedule.scheduler import Scheduler
+    def planner(self) -> Planner:
+        """What plans (a roster import, a re-plan): no dialog script and no channel loaded."""
+        from bot.schedule.planner import Planner
 
         self._recover()
-        planner = Scheduler(
+        planner = Planner(
             roster=self.roster,
             store=self.store,
-            access=self.access,
             outbox=Outbox(self.outbox_files),
-            composer=lambda: self.scheduler().composer,
             config=self.schedule_config,
-            channels={},
             clock=self.clock,
             milestones=self.store,
             manager_prep=True,  # the bundled managers' script is always there

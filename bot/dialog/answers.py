@@ -20,10 +20,9 @@ from bot.dialog.questions import (
     Option,
     ScaleQuestion,
     TextQuestion,
-    YesNoQuestion,
 )
 from bot.dialog.render import day
-from bot.dialog.schema import Script, Words
+from bot.dialog.schema import Words
 
 
 @dataclass(frozen=True)
@@ -74,21 +73,8 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def parse(q: Any, text: str, script: Script, today: date) -> Parsed | Problem:
-    if isinstance(q, TextQuestion):
-        return _text(q, text)
-    if isinstance(q, ChoiceQuestion):
-        return _multi(q, text, script.words) if q.kind == "multi" else _choice(q, text)
-    if isinstance(q, YesNoQuestion):
-        return _yesno(text, script.words)
-    if isinstance(q, ScaleQuestion):
-        return _scale(q, text)
-    if isinstance(q, DateQuestion):
-        return _date(q, text, script.words, today)
-    raise TypeError(f"no parser for {type(q).__name__}")
-
-
-def _text(q: TextQuestion, text: str) -> Parsed | Problem:
+def text_answer(q: TextQuestion, text: str) -> Parsed | Problem:
+    """Typed text as the answer: words in it, within the question's lengths."""
     if not has_words(text):
         return Problem("no_words")
     v = q.validation
@@ -115,14 +101,16 @@ def match_option(options: list[Option], token: str) -> Option | None:
     return None
 
 
-def _choice(q: ChoiceQuestion, text: str) -> Parsed | Problem:
+def choice_answer(q: ChoiceQuestion, text: str) -> Parsed | Problem:
+    """One option, by its number, its label, its id or a synonym."""
     o = match_option(q.options, text)
     if o is None:
         return Problem("not_an_option", {"count": len(q.options)})
     return Parsed(o.id)
 
 
-def _multi(q: ChoiceQuestion, text: str, words: Words) -> Parsed | Problem:
+def multi_answer(q: ChoiceQuestion, text: str, words: Words) -> Parsed | Problem:
+    """Several options, separated as the language separates a list ("1, 3 en 5")."""
     whole = match_option(q.options, text)
     if whole is not None:  # a label may itself contain a separator
         tokens = [text]
@@ -149,6 +137,7 @@ def _multi(q: ChoiceQuestion, text: str, words: Words) -> Parsed | Problem:
 
 
 def yes_or_no(text: str, words: Words) -> bool | None:
+    """True for one of the script's yes-words, False for a no-word, else None."""
     t = _norm(text).rstrip("!.")
     if t in {_norm(w) for w in words.yes}:
         return True
@@ -157,12 +146,14 @@ def yes_or_no(text: str, words: Words) -> bool | None:
     return None
 
 
-def _yesno(text: str, words: Words) -> Parsed | Problem:
+def yesno_answer(text: str, words: Words) -> Parsed | Problem:
+    """Yes or no, in the script's words for them."""
     v = yes_or_no(text, words)
     return Problem("not_yes_no") if v is None else Parsed(v)
 
 
-def _scale(q: ScaleQuestion, text: str) -> Parsed | Problem:
+def scale_answer(q: ScaleQuestion, text: str) -> Parsed | Problem:
+    """A number in the scale's range, or a label that names one."""
     t = text.strip().rstrip(".")
     if re.fullmatch(r"[+-]?\d+", t):
         n = int(t)
@@ -199,7 +190,8 @@ def parse_date(text: str, words: Words) -> date | str | None:
     return a.date()
 
 
-def _date(q: DateQuestion, text: str, words: Words, today: date) -> Parsed | Problem:
+def date_answer(q: DateQuestion, text: str, words: Words, today: date) -> Parsed | Problem:
+    """A whole date (day, month and year), in the future where the question asks so."""
     d = parse_date(text, words)
     if d is None:
         return Problem("not_a_date")

@@ -115,6 +115,7 @@ def placeholder_problems(tree: Any, name: str) -> Iterator[ScriptProblem]:
 
 
 def walk_questions(script: Script) -> Iterator[tuple[Loc, Question]]:
+    """Every question of the script, a group's fields included, with where it sits."""
     for si, step in enumerate(script.steps):
         for qi, q in enumerate(step.questions):
             yield ("steps", si, "questions", qi), q
@@ -273,6 +274,7 @@ def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
 
 
 def warnings_of(loaded: LoadedScript) -> Iterator[ScriptProblem]:
+    """What in a script is allowed but probably not meant (said, not refused)."""
     if loaded.script.role != "employee":
         return  # the seven steps are the employee's preparation
     covered = {s.method_step for s in loaded.script.steps if s.method_step}

@@ -9,6 +9,7 @@ from bot.dialog.questions import Condition
 
 
 def holds(cond: Condition | None, values: Mapping[str, Any]) -> bool:
+    """Whether a condition holds for these answers (no condition always holds)."""
     if cond is None:
         return True
     if cond.all is not None:

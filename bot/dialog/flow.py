@@ -30,11 +30,16 @@ class Shape(Protocol):
     (`LoadedScript` has it; naming only this keeps script.py → flow.py one way.)"""
 
     @property
-    def order(self) -> list[str]: ...
+    def order(self) -> list[str]:
+        """The question ids in script order."""
+
     @property
-    def questions(self) -> dict[str, Question]: ...
+    def questions(self) -> dict[str, Question]:
+        """The questions by id."""
+
     @property
-    def steps_by_question(self) -> dict[str, Step]: ...
+    def steps_by_question(self) -> dict[str, Step]:
+        """The step each question is in."""
 
 
 class _Test:
@@ -108,6 +113,7 @@ class Flow:
         return (self.loaded.steps_by_question[qid].when, self.loaded.questions[qid].when)
 
     def applies_to(self, qid: str) -> Callable[[Values], bool]:
+        """The test whether a question is asked, as a transition's condition (it says what it tests)."""
         step = self.loaded.steps_by_question[qid]
         conds = [c for c in (step.when, self.loaded.questions[qid].when) if c is not None]
         return _Test(lambda values: self.applies(qid, values), " and ".join(describe(c) for c in conds))
@@ -132,9 +138,11 @@ class Flow:
         return out
 
     def targets(self, source: str) -> list[str]:
+        """Where `advance` may go from `source`, in the order tried."""
         return [dest for dest, _label in self.edges(source)]
 
     def next_state(self, state: str, values: Values) -> str:
+        """The question after `state` for these answers (or done)."""
         cursor = _Cursor()
         self.machine.add_model(cursor, initial=state)
         try:

@@ -32,6 +32,7 @@ SCRIPTS = {
 
 
 def script_for(sub_id: str) -> str:
+    """The check-in's or evaluation's script for this record's language."""
     return SCRIPTS.get(ids.parse(sub_id).kind, "pop")
 
 
@@ -45,6 +46,7 @@ def medium_term(loaded: LoadedScript, item: dict[str, Any]) -> bool:
 
 
 def goal_index(sub_id: str) -> int:
+    """Which goal of the POP a sub-dialog's record is about."""
     goal = ids.parse(sub_id).goal
     assert goal is not None, sub_id  # only a goal's sub-dialog is asked
     return goal
@@ -70,6 +72,7 @@ def own_feasibility(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
 
 
 def goal_titles(loaded: LoadedScript, record: EmployeeRecord) -> list[str]:
+    """The goals' titles as the POP names them."""
     g = loaded.questions.get(loaded.script.draft.goals_question or "")
     if not isinstance(g, GroupQuestion):
         return []

@@ -31,7 +31,9 @@ class LoadedScript:
 
     @property
     def order(self) -> list[str]:
+        """The question ids in script order."""
         return list(self.questions)
 
     def position(self, loc: Loc) -> tuple[int, int]:
+        """Where (file, line, column) a question or a step is written."""
         return position(self.tree, loc)

@@ -21,6 +21,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def say(code: str, language: str, **params: Any) -> str:
+    """A validator message in a language, with its values."""
     entry = catalogue().get(code)
     if entry is None:  # a pydantic error type without a translation: its own English text
         return str(params.get("fallback", code))
@@ -28,6 +29,7 @@ def say(code: str, language: str, **params: Any) -> str:
 
 
 def render_problem(p: ScriptProblem, language: str) -> str:
+    """A script problem as `file:line:col: message` in a language."""
     params = dict(p.params)
     if "suggest" in params:
         params["suggestion"] = say("_did_you_mean", language, name=params["suggest"])
@@ -60,12 +62,14 @@ class ScriptProblem:
     severity: Literal["error", "warning"] = "error"
 
     def render(self, language: str = "en") -> str:
+        """The problem as `file:line:col: message` in a language."""
         from bot.dialog.problems import render_problem  # the catalogue is loaded on first use
 
         return render_problem(self, language)
 
     @property
     def message(self) -> str:
+        """The problem's message alone, in English."""
         return self.render("en")
 
     def __str__(self) -> str:

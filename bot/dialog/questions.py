@@ -16,6 +16,8 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=4
 
 
 class Strict(BaseModel):
+    """A part of a script: every key must be known (a typo is refused, never ignored)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -60,6 +62,7 @@ class Condition(Strict):
         return self
 
     def referenced_ids(self) -> list[str]:
+        """The question ids the condition reads."""
         ids = [self.answer] if self.answer else []
         for sub in (self.all or []) + (self.any or []) + ([self.not_] if self.not_ else []):
             ids.extend(sub.referenced_ids())
@@ -81,6 +84,8 @@ class Option(Strict):
 
 
 class Validation(Strict):
+    """What a question's answer must be: lengths, how many choices, a date in the future."""
+
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1)
     future: bool = False  # dates: must be after today
@@ -128,11 +133,16 @@ class Messages(Strict):
 
 
 class GotoRule(Strict):
+    """A jump: after this question, to that one, when the condition holds."""
+
     to: Id
     when: Condition | None = None
 
 
 class QuestionBase(Strict):
+    """What every question has: its id, text, help, whether it is required or private, where it goes in the
+    draft."""
+
     id: Id
     text: str = Field(min_length=1)
     help: str | None = None

@@ -92,12 +92,15 @@ class ScriptRegistry:
 
     @property
     def languages(self) -> dict[str, str]:
+        """Language code → its name, of every loaded script."""
         return {lang: s.script.language_name for lang, s in self.current.items()}
 
     def for_language(self, language: str | None) -> LoadedScript:
+        """The current script in a language (the default language's when it has none)."""
         return self.current.get(language or "", self.current[self.default_language])
 
     def for_record(self, record: EmployeeRecord) -> LoadedScript:
+        """The script version a record was started on (archived), so a changed script never strands it."""
         current = self.for_language(record.language)
         if record.script_version in ("", current.version):
             return current

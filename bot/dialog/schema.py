@@ -90,6 +90,8 @@ class SmartWords(Strict):
 
 
 class Words(Strict):
+    """The script's words for yes and no, the months, dates, lists and the scale's answer."""
+
     yes: list[str] = Field(min_length=1)
     no: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12, max_length=12)
@@ -104,6 +106,8 @@ class Words(Strict):
 
 
 class Limits(Strict):
+    """How long a message may be."""
+
     max_message_length: int = Field(default=2000, ge=10)
 
 
@@ -177,6 +181,8 @@ class ScriptMessages(Strict):
 
 
 class FaqEntry(Strict):
+    """One question of the FAQ and its answer."""
+
     id: Id
     question: str = Field(min_length=1)
     answer: str = Field(min_length=1)
@@ -184,6 +190,8 @@ class FaqEntry(Strict):
 
 
 class DraftSection(Strict):
+    """A heading of the draft and the questions under it."""
+
     id: Id
     title: str = Field(min_length=1)
 
@@ -377,12 +385,16 @@ class Rights(Strict):
 
 
 class Compare(Strict):
+    """What the alignment summary sets side by side: an employee's question and the manager's."""
+
     employee: Id  # a question of the employee's script
     manager: Id  # a question of this (the manager's) script
     label: str | None = None  # what is compared, in a few words (default: the employee's question)
 
 
 class Theme(Strict):
+    """A theme of the alignment summary."""
+
     title: str = Field(min_length=1)
     employee: list[Id] = []  # shown side by side, as written
     manager: list[Id] = []
@@ -402,6 +414,8 @@ class Matrix(Strict):
 
 
 class Letter(Strict):
+    """One letter of SMART and the follow-up that asks for it."""
+
     name: str  # "Specifiek"
     holds: str
     fails: str
@@ -507,4 +521,5 @@ class Script(Strict):
 
     # Convenience built once; never part of the YAML.
     def questions(self) -> list[tuple[Step, Any]]:
+        """Every question of the script, in order."""
         return [(step, q) for step in self.steps for q in step.questions]

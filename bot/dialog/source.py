@@ -25,6 +25,7 @@ Loc = tuple[int | str, ...]
 
 
 def parse_yaml(text: str, name: str) -> Any:
+    """YAML text to data, with where each value is written (for `file:line:col`)."""
     _not_too_deep(text, name)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
@@ -169,6 +170,7 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
 
 
 def pydantic_problems(exc: ValidationError, tree: Any, name: str) -> list[ScriptProblem]:
+    """The schema's complaints about a script as problems with their place in the file."""
     problems = []
     seen: set[tuple[int, str]] = set()
     for err in exc.errors():

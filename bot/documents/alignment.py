@@ -18,9 +18,10 @@ from datetime import date
 from typing import Any
 
 from bot.dialog import followup, smart
+from bot.dialog.kinds import show
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import ChoiceQuestion, GroupQuestion, ScaleQuestion
-from bot.dialog.render import asked_text, day, fmt, show
+from bot.dialog.render import asked_text, day, fmt
 from bot.dialog.schema import Alignment
 from bot.documents.draft import QA, missing_questions, shared
 from bot.domain import DONE, EmployeeRecord
@@ -28,6 +29,8 @@ from bot.domain import DONE, EmployeeRecord
 
 @dataclass(frozen=True)
 class ThemeView:
+    """One theme of the alignment summary as shown: the employee's and the manager's answers."""
+
     title: str
     employee: list[QA]
     manager: list[QA]
@@ -37,6 +40,8 @@ class ThemeView:
 
 @dataclass(frozen=True)
 class AlignmentDoc:
+    """The alignment summary, ready to write as Markdown or PDF."""
+
     title: str
     header: list[tuple[str, str]]
     employee_label: str

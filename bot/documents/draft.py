@@ -17,9 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.dialog import followup, smart
+from bot.dialog.kinds import show
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import DateQuestion, GroupQuestion
-from bot.dialog.render import asked_text, day, fmt, show
+from bot.dialog.render import asked_text, day, fmt
 from bot.domain import EmployeeRecord, feasibility_remarks
 
 # Characters that start Markdown structure at the beginning of a line.
@@ -28,6 +29,8 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-*=|]|\d+[.)])", re.MULTILINE)
 
 @dataclass(frozen=True)
 class QA:
+    """One question and its answer as the draft shows them."""
+
     question: str
     answer: str
 
@@ -90,6 +93,7 @@ def build_draft(
     organisation: str = "",
     rhythm: str | None = None,  # how often progress is discussed (the agreed, or the schedule's)
 ) -> DraftDoc:
+    """The draft POP as a document: sections, questions, answers, goals (only what is shared)."""
     script = loaded.script
     d = script.draft
     values = record.values()
@@ -239,6 +243,7 @@ def escape_cell(text: str) -> str:
 
 
 def to_markdown(doc: DraftDoc) -> str:
+    """The draft as Markdown."""
     lines: list[str] = [f"# {doc.title}", ""]
     for n, (label, value) in enumerate(doc.header, start=1):
         end = "" if n == len(doc.header) else "  "

@@ -157,6 +157,7 @@ def _find(name: str, dirs: tuple[Path, ...]) -> Path | None:
 
 
 def fonts(dirs: tuple[Path, ...] = FONT_DIRS) -> tuple[Path, Path]:
+    """The fonts the PDF is set in (found once in the font folders)."""
     regular, bold = _find("DejaVuSans.ttf", dirs), _find("DejaVuSans-Bold.ttf", dirs)
     if regular is None or bold is None:
         raise PopbotError(
@@ -326,6 +327,7 @@ def _readable(logo: Path | None) -> Path | None:
 
 
 def render_pdf(doc: DraftDoc, font_dirs: tuple[Path, ...] = FONT_DIRS, logo: Path | None = None) -> bytes:
+    """The draft (or the alignment summary) as PDF bytes."""
     page, doc = _Page.of(doc, doc.title, font_dirs, logo)
     pdf, heading, para = page.pdf, page.heading, page.para
     page.header(doc.title, doc.header)

@@ -33,6 +33,9 @@ class Reply:
 
 
 class Feature(Protocol):
+    """One part of the engine beside the dialog (rights, team commands, sub-dialogs): it may take a message
+    first."""
+
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
         """The reply when this feature takes the message; None to leave it to the next."""
 
@@ -54,11 +57,20 @@ class EngineView(Protocol):
     sessions: Sessions
     kind_names: Callable[[str], dict[str, str]] | None  # the schedule's names of its messages
 
-    def turn(self, record: EmployeeRecord) -> Turn: ...
-    def registry_of(self, script_id: str) -> ScriptRegistry: ...
-    async def load(
-        self, employee_id: str, language: str | None, script_id: str = "pop"
-    ) -> EmployeeRecord: ...
-    async def save(self, record: EmployeeRecord) -> None: ...
-    def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]: ...
-    def messages_for(self, language: str | None) -> ScriptMessages: ...
+    def turn(self, record: EmployeeRecord) -> Turn:
+        """A `Turn` over this record with the script, the names and the organisation's side it needs."""
+
+    def registry_of(self, script_id: str) -> ScriptRegistry:
+        """The registry of a script by its id (the employee's, a manager's, a check-in's …)."""
+
+    async def load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
+        """The person's record in the script it is on (a new one when there is none)."""
+
+    async def save(self, record: EmployeeRecord) -> None:
+        """The record written durably (and HR's progress noted from it)."""
+
+    def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        """One message to one record: the whole turn under the person's lock, saved after."""
+
+    def messages_for(self, language: str | None) -> ScriptMessages:
+        """The engine's own messages in a language (a refusal, a notice)."""

@@ -140,6 +140,7 @@ class Engine:
         return found.get(script_id) or self.scripts
 
     async def load(self, employee_id: str, language: str | None, script_id: str = "pop") -> EmployeeRecord:
+        """The person's record in the script it is on (a new one when there is none)."""
         record = await asyncio.to_thread(self.store.load, employee_id)
         if record is None:
             loaded = self._registry(script_id).for_language(language)
@@ -153,6 +154,7 @@ class Engine:
         return record
 
     def turn(self, record: EmployeeRecord) -> Turn:
+        """A `Turn` over this record with the script, the names and the organisation's side it needs."""
         registry = self._registry(record.script_id)
         loaded = registry.for_record(record)
         record.script_version = loaded.version
@@ -235,6 +237,7 @@ class Engine:
         return False
 
     async def save(self, record: EmployeeRecord) -> None:
+        """The record written durably (and HR's progress noted from it)."""
         record.updated_at = self.clock()
         await asyncio.to_thread(self._save, record)
 
@@ -344,6 +347,7 @@ class Engine:
         return out
 
     def apply(self, record: EmployeeRecord, incoming: Incoming) -> list[Outgoing]:
+        """One message to one record: the whole turn under the person's lock, saved after."""
         turn = self.turn(record)
         out = turn.handle(incoming)
         if turn.switch_to is not None:
@@ -541,10 +545,12 @@ class Engine:
         return self.turn(record).current_question()
 
     async def progress(self, employee_id: str) -> str | None:
+        """How far the person is (`voortgang`), without changing anything."""
         record = await asyncio.to_thread(self.store.load, employee_id)
         return self.turn(record).progress_text() if record is not None else None
 
     async def answered(self, employee_id: str) -> list[tuple[str, str, str]]:
+        """The person's answers as shown: (question id, question, answer)."""
         record = await asyncio.to_thread(self.store.load, employee_id)
         return self.turn(record).answered() if record is not None else []
 
@@ -572,6 +578,7 @@ class Engine:
 
     @property
     def default_language(self) -> str:
+        """The language someone new gets when the roster does not say."""
         return self.scripts.default_language
 
     async def language_of(self, person: str) -> str | None:

@@ -41,6 +41,7 @@ _LEADING_NUMBER = re.compile(r"^\s*(\d+)[\s.:,;)—–-]*(.*)$", re.DOTALL)
 
 
 def remark_key(employee: str, conversation: str, remark_id: str) -> str:
+    """The key a remark about one goal is kept under in the record."""
     return entry_key(employee, conversation, f"remark-{remark_id}")
 
 
@@ -63,6 +64,9 @@ def add(engine: EngineView, employee: EmployeeRecord, remark: dict[str, Any]) ->
 
 
 class Remarks:
+    """What manager and employee answer each other about a goal during the year: feasible, returned,
+    changed."""
+
     def __init__(self, engine: EngineView) -> None:
         self.engine = engine
 

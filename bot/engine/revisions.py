@@ -20,6 +20,7 @@ BOTH = {"employee", "manager"}
 
 
 def agreed_by_both(record: EmployeeRecord, conversation: str) -> bool:
+    """Whether both have agreed to this version of the POP."""
     return record.agreed.get(conversation, {}).keys() >= BOTH
 
 

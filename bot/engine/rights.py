@@ -8,7 +8,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.dialog.render import asked_text, day, fmt, show
+from bot.dialog.kinds import show
+from bot.dialog.render import asked_text, day, fmt
 from bot.domain import EmployeeRecord
 from bot.engine.context import EngineView, Reply
 from bot.messages import Document, Incoming, Text
@@ -23,6 +24,8 @@ class DataRights:
         self.engine = engine
 
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        """`mijngegevens` or `verwijder` (and its confirmation): the reply, or None when the text is
+        neither."""
         engine = self.engine
         script = engine.scripts.for_language(record.language).script
         words = script.rights
@@ -71,12 +74,15 @@ class ExportWords:
             self.labels = {**engine.kind_names(language), **self.labels}
 
     def label(self, key: str) -> str:
+        """The reader's word for a key of the export (a heading, a roster column, a kind of message)."""
         return self.labels.get(key, key)
 
     def title(self, script_id: str) -> str:
+        """A script's title in the reader's language (a record's heading in the export)."""
         return self.engine.registry_of(script_id).for_language(self.language).script.title
 
     def answer(self, script_id: str, qid: str, value: Any) -> tuple[str, str]:
+        """(question as asked, answer as shown) of one stored answer."""
         loaded = self.engine.registry_of(script_id).for_language(self.language)
         q = loaded.questions.get(qid)
         if q is None:  # a question since removed from the script: as stored
@@ -84,12 +90,15 @@ class ExportWords:
         return asked_text(q, None), show(q, value, loaded.script)
 
     def when(self, iso: str) -> str:
+        """An ISO date as the reader's language writes it."""
         try:
             return day(datetime.fromisoformat(iso).date(), self.script.words)
         except (TypeError, ValueError):
             return str(iso)
 
     def roster_value(self, key: str, value: Any) -> str:
+        """A roster value as the reader reads it: a manager by name, a date, yes/no, the accounts by
+        platform."""
         if key == "manager" and self.engine.team is not None:
             return self.engine.team.name_of(str(value)) or str(value)
         if key == "conversation":

@@ -33,18 +33,41 @@ class TurnView(Protocol):
     script: Script
     languages: dict[str, str]
 
-    def say(self, text: str) -> None: ...
-    def ask_current(self) -> None: ...
-    def group(self) -> GroupQuestion: ...
-    def items(self, g: GroupQuestion) -> list[dict[str, Any]]: ...
-    def yesno_question(self, qid: str, text: str) -> Question: ...
-    def text_question_with_check(self, p: Pending) -> TextQuestion: ...
-    def reset(self) -> None: ...
-    def group_more(self, g: GroupQuestion, yes: bool) -> None: ...
-    def complete_follow_up(self, p: Pending, addition: str | None) -> None: ...
-    def edit_list(self) -> None: ...
-    def edit_pick(self, text: str) -> None: ...
-    def cmd_language(self, arg: str | None) -> None: ...
+    def say(self, text: str) -> None:
+        """Add a line of text to what this turn answers (nothing for an empty one)."""
+
+    def ask_current(self) -> None:
+        """Show where the person is: the side question open, else their question, else that they are done."""
+
+    def group(self) -> GroupQuestion:
+        """The group (goals) question the person is in."""
+
+    def items(self, g: GroupQuestion) -> list[dict[str, Any]]:
+        """The goals (a group's items) answered so far."""
+
+    def yesno_question(self, qid: str, text: str) -> Question:
+        """A yes/no side question (a confirmation), offered as the yes/no kind offers."""
+
+    def text_question_with_check(self, p: Pending) -> TextQuestion:
+        """The text question a SMART follow-up belongs to (a goal's field, or the question itself)."""
+
+    def reset(self) -> None:
+        """Every answer wiped and the dialog begun again (the restart, confirmed)."""
+
+    def group_more(self, g: GroupQuestion, yes: bool) -> None:
+        """The answer to 'another goal?': one more, or on when there are enough."""
+
+    def complete_follow_up(self, p: Pending, addition: str | None) -> None:
+        """Join the follow-up to the original answer and check the whole again."""
+
+    def edit_list(self) -> None:
+        """The answers given so far as a list to pick one to change."""
+
+    def edit_pick(self, text: str) -> None:
+        """The answer picked from the edit list: asked again, a goal opened, or a goal dropped."""
+
+    def cmd_language(self, arg: str | None) -> None:
+        """`taal`: another language, named or picked from a list."""
 
 
 class SideQuestion:
@@ -54,9 +77,11 @@ class SideQuestion:
     kind: ClassVar[str]
 
     def ask(self, t: TurnView, p: Pending) -> None:
+        """Show this side question (on top of the question the person is on)."""
         raise NotImplementedError
 
     def answer(self, t: TurnView, p: Pending, text: str) -> None:
+        """Take the person's answer to it, and go on from there."""
         raise NotImplementedError
 
     def back(self, t: TurnView, p: Pending) -> None:

@@ -12,6 +12,9 @@ from bot.messages import Incoming, Outgoing, Text
 
 
 class SubDialogs:
+    """The dialogs beside the POP (check-ins, evaluations, reviews, the manager's preparation): which
+    record a message is for."""
+
     def __init__(self, engine: EngineView) -> None:
         self.engine = engine
 
@@ -41,6 +44,7 @@ class SubDialogs:
         return Reply(out)
 
     async def open_goal(self, record: EmployeeRecord) -> list[Outgoing]:
+        """Open the sub-dialog a button names (a check-in of one goal, say) for this person."""
         engine = self.engine
         assert record.active is not None
         texts = engine.scripts.for_language(record.language).script.follow_up
@@ -63,6 +67,7 @@ class OwnDialog:
         self.engine = engine
 
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        """A message to the person's own dialog: the turn, applied and saved."""
         rule = self.engine.scripts.for_record(record).script.draft.route
         route = record.values().get(rule.question) if rule is not None else None
         out = self.engine.apply(record, incoming)

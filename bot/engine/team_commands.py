@@ -34,6 +34,7 @@ class TeamCommands:
         return None
 
     async def handle(self, record: EmployeeRecord, incoming: Incoming) -> Reply | None:
+        """`team` and its choices for a manager: their reports, and a preparation per report."""
         words = self._words(record, incoming)
         if words is None:
             return None
@@ -88,6 +89,7 @@ class TeamCommands:
         return out
 
     async def open_preparation(self, record: EmployeeRecord, report: Report) -> list[Outgoing]:
+        """Begin (or go on with) the manager's preparation for one report."""
         engine = self.engine
         texts = engine.scripts.for_language(record.language).script.team
         assert texts is not None

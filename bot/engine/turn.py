@@ -12,20 +12,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.dialog import answers, followup, smart
+from bot.dialog import answers, followup, kinds, smart
 from bot.dialog.answers import Parsed, Problem
 from bot.dialog.conditions import asks_about
+from bot.dialog.kinds import show
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.questions import (
-    ChoiceQuestion,
-    DateQuestion,
     GroupQuestion,
-    ScaleQuestion,
     Step,
     TextQuestion,
-    YesNoQuestion,
 )
-from bot.dialog.render import asked_text, fmt, item_title, show
+from bot.dialog.render import asked_text, fmt, item_title
 from bot.dialog.schema import Commands
 from bot.documents.draft import render_draft
 from bot.domain import DONE, START, Answer, EmployeeRecord, GroupProgress, Pending
@@ -85,6 +82,7 @@ class Turn:
         r.history = [h for h in r.history if h in self.loaded.questions]
 
     def after_language_switch(self) -> list[Outgoing]:
+        """The turn after the person picked another language: said so, and their question again in it."""
         self.say(self.msgs.language_set)
         self.ask_current()
         return self.out
@@ -161,10 +159,12 @@ class Turn:
     # ------------------------------------------------------------ output
 
     def say(self, text: str) -> None:
+        """Add a line of text to what this turn answers (nothing for an empty one)."""
         if text:
             self.out.append(Text(text))
 
     def ask_current(self) -> None:
+        """Show where the person is: the side question open, else their question, else that they are done."""
         r = self.r
         p = r.pending
         if p is not None:
@@ -180,22 +180,7 @@ class Turn:
 
     def _question(self, q: Any, qid: str, current: Answer | None = None) -> Question:
         m = self.msgs
-        options: tuple[Option, ...] = ()
-        hint = ""
-        if isinstance(q, ChoiceQuestion):
-            options = tuple(Option(o.id, o.label) for o in q.options)
-            hint = m.hint_multi if q.kind == "multi" else m.hint_choice
-        elif isinstance(q, YesNoQuestion):
-            options = (Option("yes", self.script.words.yes[0]), Option("no", self.script.words.no[0]))
-            hint = m.hint_yesno
-        elif isinstance(q, ScaleQuestion):
-            options = tuple(
-                Option(str(n), f"{n} {q.labels[n]}" if n in q.labels else str(n))
-                for n in range(q.min, q.max + 1)
-            )
-            hint = fmt(m.hint_scale, min=q.min, max=q.max)
-        elif isinstance(q, DateQuestion):
-            hint = m.hint_date
+        options, hint = kinds.kind_of(q).offer(q, self.script)
         shown = ""
         if current is not None and not current.skipped:
             shown = fmt(m.current_answer, answer=show(q, current.value, self.script))
@@ -211,9 +196,9 @@ class Turn:
         return Question(qid, text, q.kind, options, hint, shown, done, optional=not q.required)
 
     def yesno_question(self, qid: str, text: str) -> Question:
-        w = self.script.words
-        opts = (Option("yes", w.yes[0]), Option("no", w.no[0]))
-        return Question(qid, text, "yesno", opts, self.msgs.hint_yesno)
+        """A yes/no side question (a confirmation), offered as the yes/no kind offers."""
+        options, hint = kinds.YesNoKind().offer(None, self.script)
+        return Question(qid, text, "yesno", options, hint)
 
     # ------------------------------------------------------------ moving
 
@@ -248,6 +233,7 @@ class Turn:
         self.ask_current()
 
     def advance(self) -> None:
+        """On to the next question the flow gives (or back to where an edit started)."""
         r = self.r
         values = r.values()
         back_to = r.return_to
@@ -288,7 +274,7 @@ class Turn:
         if isinstance(q, GroupQuestion):
             self._answer_group(q, text)
             return
-        result = answers.parse(q, text, self.script, self.now.date())
+        result = kinds.parse(q, text, self.script, self.now.date())
         if isinstance(result, Problem):
             self._problem(q, result)
             return
@@ -382,6 +368,7 @@ class Turn:
         return g
 
     def text_question_with_check(self, p: Pending) -> TextQuestion:
+        """The text question a SMART follow-up belongs to (a goal's field, or the question itself)."""
         q = self.loaded.questions[self.r.state]
         if isinstance(q, GroupQuestion):
             q = next(f for f in q.fields if f.id == p.field)
@@ -414,6 +401,7 @@ class Turn:
     # ------------------------------------------------------------ the repeating group
 
     def items(self, g: GroupQuestion) -> list[dict[str, Any]]:
+        """The goals (a group's items) answered so far."""
         a = self.r.answers.get(g.id)
         return list(a.value) if a is not None and isinstance(a.value, list) else []
 
@@ -443,7 +431,7 @@ class Turn:
         if r.group is None:
             r.group = GroupProgress(index=len(self.items(g)))
         f = g.fields[r.group.field]
-        result = answers.parse(f, text, self.script, self.now.date())
+        result = kinds.parse(f, text, self.script, self.now.date())
         if isinstance(result, Problem):
             self._problem(f, result)
             return
@@ -478,6 +466,7 @@ class Turn:
             self.ask_current()
 
     def group_more(self, g: GroupQuestion, yes: bool) -> None:
+        """The answer to 'another goal?': one more, or on when there are enough."""
         r = self.r
         items = self.items(g)
         if not yes and len(items) >= g.min_items:
@@ -514,6 +503,7 @@ class Turn:
         return words[0]
 
     def cmd_back(self, _arg: str | None) -> None:
+        """`terug`: the side question, the edit or the goal's field undone, else the previous question."""
         r = self.r
         if r.pending is not None:
             SIDE_QUESTIONS[r.pending.kind].back(self, r.pending)
@@ -545,6 +535,7 @@ class Turn:
         self.ask_current()
 
     def cmd_skip(self, _arg: str | None) -> None:
+        """`overslaan`: an optional question (or a goal's optional field) left open, and on."""
         r = self.r
         p = r.pending
         if p is not None and SIDE_QUESTIONS[p.kind].skip(self, p):
@@ -586,6 +577,7 @@ class Turn:
             self.ask_current()
 
     def cmd_progress(self, _arg: str | None) -> None:
+        """`voortgang`: how far the person is, per step, and their question again."""
         self.say(self.progress_text())
         self.ask_current()
 
@@ -614,6 +606,7 @@ class Turn:
         )
 
     def progress_text(self) -> str:
+        """How far the person is: answered of asked, per step they will see."""
         values = self.r.values()
         lines = [self.msgs.progress_header]
         for number, step in enumerate(self.steps_ahead(), start=1):
@@ -657,7 +650,7 @@ class Turn:
         accepted = answers.accept(text, self.script.limits.max_message_length)
         if isinstance(accepted, Problem):  # the same limits as the chat's
             return fmt(getattr(self.msgs, accepted.key), **accepted.params)
-        result = answers.parse(q, accepted, self.script, self.now.date())
+        result = kinds.parse(q, accepted, self.script, self.now.date())
         if isinstance(result, Problem):
             override = getattr(q.messages, result.key, None)
             return fmt(override or getattr(self.msgs, result.key), **result.params)
@@ -665,6 +658,7 @@ class Turn:
         return None
 
     def cmd_draft(self, _arg: str | None) -> None:
+        """`concept`: the draft POP so far, as a document (and the organisation's side with it)."""
         md = render_draft(self.loaded, self.r, self.now, employee=self.subject or self.owner)
         self.out.append(
             Document(f"pop-{self.loaded.script.id}-concept.md", md, caption=self.msgs.draft_caption)
@@ -676,6 +670,7 @@ class Turn:
             self.ask_current()
 
     def cmd_help(self, _arg: str | None) -> None:
+        """`help`: the commands, the FAQ's questions and the question's own help."""
         c = self.script.commands
         words = [w[0] for _name, w in c]
         if self.script.privacy is not None:
@@ -693,6 +688,7 @@ class Turn:
         self.ask_current()
 
     def cmd_faq(self, arg: str | None) -> None:
+        """`faq N`: one entry of the FAQ, by its number or id."""
         entries = self.script.faq
         if arg is None:
             self.cmd_help(None)
@@ -710,6 +706,7 @@ class Turn:
         self.ask_current()
 
     def cmd_language(self, arg: str | None) -> None:
+        """`taal`: another language, named or picked from a list."""
         if arg is not None:
             key = arg.strip().casefold()
             codes = list(self.languages)
@@ -725,14 +722,17 @@ class Turn:
         self.ask_current()
 
     def cmd_stop(self, _arg: str | None) -> None:
+        """`stop`: the dialog paused; the next message welcomes them back where they were."""
         self.r.paused = True
         self.say(self.msgs.paused)
 
     def cmd_restart(self, _arg: str | None) -> None:
+        """`opnieuw`: asks first; a yes wipes the answers and begins again."""
         self.r.pending = Pending(kind="restart_confirm")
         self.ask_current()
 
     def reset(self) -> None:
+        """Every answer wiped and the dialog begun again (the restart, confirmed)."""
         r = self.r
         r.answers = {}
         r.history = []
@@ -797,11 +797,13 @@ class Turn:
             self.ask_current()
 
     def edit_list(self) -> None:
+        """The answers given so far as a list to pick one to change."""
         entries = self._edit_entries()
         options = tuple(Option(str(i), label) for i, (label, _q, _n) in enumerate(entries, start=1))
         self.out.append(Question(EDIT_ID, self.msgs.edit_choose, "choice", options, self.msgs.hint_choice))
 
     def cmd_edit(self, arg: str | None) -> None:
+        """`wijzig`: pick an earlier answer to change (then back to where they were)."""
         if not self._edit_entries():
             self.say(self.msgs.edit_nothing)
             self.ask_current()
@@ -813,6 +815,7 @@ class Turn:
         self.edit_pick(arg)
 
     def edit_pick(self, text: str) -> None:
+        """The answer picked from the edit list: asked again, a goal opened, or a goal dropped."""
         r = self.r
         entries = self._edit_entries()
         key = text.strip().rstrip(".")

@@ -124,14 +124,17 @@ class Access:
         return True
 
     def who(self, platform: str, handle: str) -> str | None:
+        """The employee a chat account on a platform is bound to, or None."""
         binding = self.store.load_binding(_handle_key(platform, handle))
         return binding["employee_id"] if binding else None
 
     def handle_of(self, platform: str, employee_id: str) -> str | None:
+        """The employee's bound handle on a platform, or None."""
         binding = self.store.load_binding(_employee_key(platform, employee_id))
         return binding["handle"] if binding else None
 
     def reference_of(self, platform: str, employee_id: str) -> dict[str, Any] | None:
+        """Where the platform lets popbot write to the employee first (as it told popbot), or None."""
         binding = self.store.load_binding(_employee_key(platform, employee_id))
         reference = binding.get("reference") if binding else None
         return dict(reference) if isinstance(reference, dict) else None

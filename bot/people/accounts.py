@@ -10,7 +10,7 @@ gives the core one `AccountRules`, and the composition root hands the core all o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 # the embedded channel every roster can name without a platform package
@@ -21,20 +21,32 @@ class Someone(Protocol):
     """What a platform reads of a person to reach them (a `bot.people.roster.Person`)."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The person's roster id."""
+
     @property
-    def accounts(self) -> dict[str, str]: ...
+    def accounts(self) -> dict[str, str]:
+        """Their handle per platform."""
 
 
 class Bindings(Protocol):
     """What a platform reads of the bindings to reach someone (`bot.people.access.Access`)."""
 
-    def handle_of(self, platform: str, employee_id: str) -> str | None: ...
-    def reference_of(self, platform: str, employee_id: str) -> dict[str, Any] | None: ...
+    def handle_of(self, platform: str, employee_id: str) -> str | None:
+        """The employee's bound handle on a platform, or None."""
+
+    def reference_of(self, platform: str, employee_id: str) -> dict[str, Any] | None:
+        """Where the platform lets popbot write to the employee first, or None."""
 
 
 def _same(handle: str) -> str:
+    """A handle as it is written (a platform whose handles keep their case)."""
     return handle
+
+
+def _any(handle: str) -> Mapping[str, str] | None:
+    """Every handle is one (a platform that checks none)."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ class AccountRules:
 
     name: str
     reach: Callable[[Someone, Bindings], str | None]
-    check: Callable[[str], Mapping[str, str] | None] = field(default=lambda _handle: None)
+    check: Callable[[str], Mapping[str, str] | None] = _any
     normal: Callable[[str], str] = _same
 
 

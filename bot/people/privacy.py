@@ -39,6 +39,8 @@ def _about(record_id: str, person: str) -> bool:
 
 
 class PersonalData:
+    """The employee's rights over their data: everything held about them, exported and erased."""
+
     def __init__(
         self,
         store: PersonalStore,
@@ -66,6 +68,7 @@ class PersonalData:
                 yield record
 
     def export(self, person: str) -> dict[str, Any]:
+        """Everything held about the person, as one JSON-ready document."""
         entries = self.outbox.person_entries(person)
         return {
             "person": person,
@@ -83,6 +86,7 @@ class PersonalData:
         }
 
     def export_json(self, person: str) -> str:
+        """The export as JSON text (UTF-8, indented)."""
         return json.dumps(self.export(person), ensure_ascii=False, indent=2) + "\n"
 
     def pseudonym(self, person: str) -> str:
@@ -183,11 +187,20 @@ def _before(iso: str, limit: datetime) -> bool:
 class Describer(Protocol):
     """How the readable export shows what is stored, in the reader's words."""
 
-    def label(self, key: str) -> str: ...  # a heading, a roster column, a kind of message
-    def title(self, script_id: str) -> str: ...  # a record's heading: the script's title
-    def answer(self, script_id: str, qid: str, value: Any) -> tuple[str, str]: ...  # (asked, shown)
-    def when(self, iso: str) -> str: ...  # a stored moment, as the reader writes dates
-    def roster_value(self, key: str, value: Any) -> str: ...  # a manager by name, a date, yes/no
+    def label(self, key: str) -> str:
+        """The reader's word for a heading, a roster column, a kind of message."""
+
+    def title(self, script_id: str) -> str:
+        """A record's heading: the script's title."""
+
+    def answer(self, script_id: str, qid: str, value: Any) -> tuple[str, str]:
+        """(question as asked, answer as shown)."""
+
+    def when(self, iso: str) -> str:
+        """A stored moment, as the reader writes dates."""
+
+    def roster_value(self, key: str, value: Any) -> str:
+        """A roster value as the reader reads it: a manager by name, a date, yes/no."""
 
 
 def to_markdown(data: dict[str, Any], words: Describer) -> str:

@@ -93,6 +93,8 @@ def normal_doc(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 class RosterError(PopbotError):
+    """A roster file that cannot be imported: every problem, each with its file and line."""
+
     def __init__(self, problems: list[Said]) -> None:
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
@@ -381,6 +383,8 @@ def _loops(by_id: dict[str, Person]) -> Iterator[tuple[str, Said]]:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import changed: who was added, who updated, who is no longer in the roster."""
+
     added: list[str]
     updated: list[str]
     deactivated: list[str]
@@ -393,10 +397,12 @@ class Roster:
         self.store = store
 
     def get(self, person_id: str) -> Person | None:
+        """A person by id (someone who left too), or None."""
         doc = self.store.load_person(person_id)
         return Person.of(doc) if doc else None
 
     def by_email(self, email: str) -> Person | None:
+        """The active person with this e-mail address (without case), or None."""
         pid = self.store.find_person(f"email:{email.lower()}") if email else None
         return self.get(pid) if pid else None
 
@@ -406,6 +412,7 @@ class Roster:
         return self.get(pid) if pid else None
 
     def everyone(self) -> list[Person]:
+        """Everyone in the roster, by id."""
         return sorted((Person.of(d) for d in self.store.people()), key=lambda p: p.id)
 
     def compare(self, people: list[Person]) -> tuple[ImportResult, list[Person]]:
@@ -421,6 +428,7 @@ class Roster:
         return ImportResult(added, updated, deactivated), after
 
     def save(self, people: list[Person], pending: list[str] | None = None) -> None:
+        """The whole roster written at once, with whose schedule must still follow it."""
         self.store.save_roster([asdict(p) for p in people], pending)
 
     def import_people(self, people: list[Person]) -> ImportResult:

@@ -34,6 +34,7 @@ class Words:
     by_language: dict[str, str]
 
     def render(self, language: str = "en") -> str:
+        """The words in this language (English when it has none)."""
         return self.by_language.get(language) or self.by_language.get("en", "")
 
 
@@ -48,6 +49,7 @@ class Said:
     warning: bool = False
 
     def render(self, language: str = "en") -> str:
+        """The message in a language, with its file and line when it has them."""
         # a value may be a word of its own ("e-mailadres"), said in the same language
         params = {k: v.render(language) if isinstance(v, Said | Words) else v for k, v in self.params.items()}
         message = fmt(text(self.code, language), **params)

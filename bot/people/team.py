@@ -19,6 +19,8 @@ from bot.people.roster import Person, Roster
 
 @dataclass(frozen=True)
 class Report:
+    """One of a manager's reports as the team command lists them: who, and how far."""
+
     id: str
     name: str
     conversation: str  # ISO, with offset
@@ -26,6 +28,7 @@ class Report:
 
     @property
     def ref(self) -> str:
+        """The short reference a button carries for this report."""
         return conversation_ref(self.id, self.conversation)
 
 
@@ -38,10 +41,19 @@ prep_id, organisation_id = ids.prep_id, ids.organisation_id  # kept where the te
 
 
 class TeamDirectory(Protocol):
-    def reports(self, manager_id: str) -> list[Report]: ...
-    def own(self, person_id: str) -> Report | None: ...
-    def name_of(self, person_id: str) -> str | None: ...
-    def manager_of(self, person_id: str) -> str | None: ...
+    """Who reports to whom, as the engine asks it (the roster, in popbot)."""
+
+    def reports(self, manager_id: str) -> list[Report]:
+        """The manager's active reports."""
+
+    def own(self, person_id: str) -> Report | None:
+        """The person's own roster entry (their name, their manager), or None."""
+
+    def name_of(self, person_id: str) -> str | None:
+        """A person's name by id, or None."""
+
+    def manager_of(self, person_id: str) -> str | None:
+        """The person's manager's id, or None."""
 
 
 class RosterTeam:
@@ -51,6 +63,7 @@ class RosterTeam:
         self.roster = roster
 
     def reports(self, manager_id: str) -> list[Report]:
+        """The manager's active reports."""
         out = []
         for p in self.roster.everyone():
             if p.manager == manager_id and (report := _report(p)) is not None:
@@ -58,14 +71,17 @@ class RosterTeam:
         return sorted(out, key=lambda r: (r.conversation, r.id))
 
     def own(self, person_id: str) -> Report | None:
+        """The person's own roster entry, or None."""
         person = self.roster.get(person_id)
         return _report(person) if person is not None else None
 
     def manager_of(self, person_id: str) -> str | None:
+        """The person's manager's id, or None."""
         person = self.roster.get(person_id)
         return person.manager or None if person is not None else None
 
     def name_of(self, person_id: str) -> str | None:
+        """A person's name by id, or None."""
         person = self.roster.get(person_id)
         return person.name if person is not None else None
 

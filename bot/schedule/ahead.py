@@ -41,10 +41,17 @@ class Scheduler(Protocol):
     roster: Roster
 
     @property
-    def composer(self) -> Composer: ...
-    def recipient(self, entry: Entry, person: Person) -> Person | None: ...
-    def route(self, person: Person) -> tuple[str, str] | None: ...
-    def prep(self, person: Person, conversation: str) -> EmployeeRecord | None: ...
+    def composer(self) -> Composer:
+        """The composer of the messages (the scripts, the PDFs)."""
+
+    def recipient(self, entry: Entry, person: Person) -> Person | None:
+        """Who gets this entry: the person, their manager as the roster says now, or HR."""
+
+    def route(self, person: Person) -> tuple[str, str] | None:
+        """(channel, address) the person is reached by, or None."""
+
+    def prep(self, person: Person, conversation: str) -> EmployeeRecord | None:
+        """The manager's preparation for this report and conversation, or None."""
 
 
 log = logging.getLogger("popbot.schedule")

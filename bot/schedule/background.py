@@ -40,6 +40,7 @@ class Background:
         self._idle.set()
 
     async def start(self) -> None:
+        """The passes begin (every interval, the first at once), and the retention purge daily."""
         changed = await asyncio.to_thread(self.scheduler.sync)
         log.info("schedule planned (%d changes); a pass every %.0f s", changed, self.interval)
         self._aps.add_job(

@@ -16,9 +16,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.dialog import followup
+from bot.dialog.kinds import show
 from bot.dialog.questions import ChoiceQuestion, GroupQuestion
 from bot.dialog.registry import ScriptRegistry
-from bot.dialog.render import day, fmt, show
+from bot.dialog.render import day, fmt
 from bot.documents import organisation
 from bot.documents.alignment import AlignmentDoc, build_alignment, to_text
 from bot.documents.draft import QA, DraftDoc, build_draft
@@ -34,6 +35,8 @@ from bot.schedule.timeline import ScheduleConfig, Texts, key_suffix
 
 @dataclass(frozen=True)
 class Composed:
+    """A message made for one entry: its parts and its subject (an e-mail's)."""
+
     parts: list[Outgoing]
     subject: str = ""  # e-mail only
 
@@ -57,6 +60,7 @@ class Request:
 
     @property
     def kind(self) -> str:
+        """The kind of message asked for."""
         return self.entry.kind
 
 
@@ -68,6 +72,8 @@ COMPOSERS: dict[str, Callable[[Composer, Request], Composed]] = {}
 def composes(
     *kinds: str,
 ) -> Callable[[Callable[[Composer, Request], Composed]], Callable[[Composer, Request], Composed]]:
+    """Register a function as the composer of these kinds (`COMPOSERS`)."""
+
     def register(method: Callable[[Composer, Request], Composed]) -> Callable[[Composer, Request], Composed]:
         for kind in kinds:
             COMPOSERS[kind] = method
@@ -77,6 +83,8 @@ def composes(
 
 
 class Composer:
+    """Makes each scheduled message in its reader's language: texts, buttons, the PDFs."""
+
     def __init__(
         self,
         config: ScheduleConfig,
@@ -104,6 +112,7 @@ class Composer:
         self.invite_link = invite_link
 
     def when(self, at: datetime, to: Person) -> str:
+        """The conversation's date and time as the reader's language writes them."""
         return self.config.texts(to.language).moment(at.astimezone(ZoneInfo(to.timezone)))
 
     def compose(
@@ -484,6 +493,7 @@ class Composer:
         prep: EmployeeRecord | None,
         now: datetime,
     ) -> AlignmentDoc:
+        """The alignment summary for a manager: the employee's draft beside the manager's preparation."""
         assert self.managers is not None
         draft = self.draft(person, manager, record, now)
         return build_alignment(
@@ -542,6 +552,7 @@ class Composer:
         return fmt(texts.email_subject, **params)
 
     def summary(self, entry: Entry, texts: Texts, params: dict[str, object], doc: DraftDoc) -> str:
+        """The short summary of an employee's draft a manager gets in the chat."""
         lines = [fmt(texts.delivery, **params)]
         if entry.late:
             lines.append(fmt(texts.delivery_late, **params))
@@ -603,12 +614,14 @@ class Composer:
 
 
 def pdf_of(doc: DraftDoc, font_dirs: tuple[Path, ...], logo: str = "") -> bytes:
+    """The draft POP as a PDF, as the manager gets it."""
     from bot.documents.pdf import render_pdf  # fpdf2 is loaded by the first PDF, not at start
 
     return render_pdf(doc, font_dirs, Path(logo) if logo else None)
 
 
 def alignment_pdf_of(doc: AlignmentDoc, font_dirs: tuple[Path, ...], logo: str = "") -> bytes:
+    """The alignment summary as a PDF."""
     from bot.documents.pdf import render_alignment_pdf
 
     return render_alignment_pdf(doc, font_dirs, Path(logo) if logo else None)

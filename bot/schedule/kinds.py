@@ -16,6 +16,8 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class MessageKind:
+    """One kind of scheduled message: who reads it, when, on what it waits, how it is held."""
+
     name: str
     to: Literal["employee", "manager", "hr"] = "employee"
     by_cycle: bool = False  # added as the cycle goes, not by the plan

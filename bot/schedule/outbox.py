@@ -29,6 +29,8 @@ OPEN: tuple[Status, ...] = ("planned", "sending")
 
 
 class Entry(BaseModel):
+    """One scheduled message: whose, what kind, due when, and how far its sending got."""
+
     model_config = ConfigDict(extra="ignore")
 
     key: str  # the idempotency key: person | conversation | kind
@@ -59,6 +61,7 @@ class Entry(BaseModel):
     ahead_for: str = ""
 
     def dump(self) -> dict[str, Any]:
+        """The entry as stored."""
         return self.model_dump(mode="json")
 
 
@@ -69,10 +72,12 @@ class Outbox:
         self.store = store
 
     def get(self, key: str) -> Entry | None:
+        """An entry by key, or None."""
         doc = self.store.load_entry(key)
         return Entry.model_validate(doc) if doc else None
 
     def add(self, entry: Entry) -> None:
+        """Plan one entry (written, and in the due index)."""
         self.add_all([entry])
 
     def add_all(self, entries: list[Entry]) -> None:
@@ -85,6 +90,7 @@ class Outbox:
         self.store.save_entry(entry.dump())
 
     def move(self, entry: Entry, due: datetime) -> None:
+        """The entry due at another time."""
         old = entry.due
         entry.due = due
         self.store.index_due(entry.key, entry.kind, due)  # the new line first (see the store)
@@ -92,6 +98,7 @@ class Outbox:
         self.store.unindex_due(entry.key, entry.kind, old)
 
     def close(self, entry: Entry, status: Status, now: datetime, note: str = "") -> None:
+        """The entry ended (sent, skipped, cancelled or failed), with why."""
         entry.status = status
         entry.closed_at = now
         entry.ahead, entry.ahead_for = [], ""  # a copy of the draft: kept no longer than needed
@@ -120,6 +127,7 @@ class Outbox:
         return Entry.model_validate(doc) if doc else None
 
     def release(self, entry: Entry) -> None:
+        """This process's claim on the entry given up."""
         self.store.release(entry.key)
 
     def for_person(self, person_id: str, damaged: list[str] | None = None) -> list[Entry]:
@@ -135,13 +143,16 @@ class Outbox:
         return _valid(docs, damaged)
 
     def due(self, until: datetime) -> Iterator[Entry]:
+        """The entries due now, by the due-time index."""
         for doc in self.store.due_entries(until):
             yield Entry.model_validate(doc)
 
     def failed(self, damaged: list[str] | None = None) -> list[Entry]:
+        """The entries that failed (the console lists them first)."""
         return sorted(_valid(self.store.failed_entries(damaged), damaged), key=lambda e: e.due)
 
     def everything(self, damaged: list[str] | None = None) -> list[Entry]:
+        """Every entry (a view; what does not read is named in `damaged`)."""
         return sorted(_valid(self.store.all_entries(damaged), damaged), key=lambda e: e.due)
 
 

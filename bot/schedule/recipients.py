@@ -12,6 +12,8 @@ from bot.schedule.timeline import ScheduleConfig
 
 
 class Recipients:
+    """Who gets a scheduled message, and by which channel and address."""
+
     def __init__(self, roster: Roster, access: Access, config: ScheduleConfig) -> None:
         self.roster = roster
         self.access = access

@@ -1,4 +1,5 @@
-"""The scheduler: keeps the outbox in line with the roster and sends what is due.
+"""The scheduler: sends what is due (`Scheduler`), planning through a `Planner`
+(`bot.schedule.planner`), which keeps the outbox in line with the roster.
 
 `sync()` plans each person's messages (at import and at start); `run_due()`
 is one pass: it reads the due-time index, checks each entry against the
@@ -15,7 +16,6 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -31,17 +31,17 @@ from bot.people.team import organisation_id, prep_id
 from bot.ports import Channel, ProgressStore, Store
 from bot.schedule import ahead
 from bot.schedule.compose import Composer
+from bot.schedule.failures import reason as _reason
+from bot.schedule.failures import where as _where
 from bot.schedule.kinds import kind as message_kind
 from bot.schedule.outbox import OPEN, Entry, Outbox
-from bot.schedule.progress import recount
+from bot.schedule.planner import Planner
 from bot.schedule.recipients import Recipients
 from bot.schedule.timeline import (
     ScheduleConfig,
-    added_by_the_cycle,
     entry_key,
     in_working_hours,
     next_working,
-    plan,
     version_key,
 )
 
@@ -57,6 +57,8 @@ def _faultless(_point: str, _key: str) -> None:
 
 @dataclass
 class PassReport:
+    """What one pass did: keys sent, skipped, cancelled, failed, retrying, waiting."""
+
     busy: bool = False  # another process holds the outbox
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -68,6 +70,10 @@ class PassReport:
 
 
 class Scheduler:
+    """The sender: each pass sends what is due, checked against the roster and the person's
+    progress, composed once, part by part; it plans through its `Planner` (a re-plan after
+    an agreement, the next round)."""
+
     def __init__(
         self,
         *,
@@ -75,184 +81,60 @@ class Scheduler:
         store: Store,
         access: Access,
         outbox: Outbox,
-        composer: Composer | Callable[[], Composer],
+        composer: Composer,
         config: ScheduleConfig,
         channels: dict[str, Channel],
         clock: Clock,
         milestones: ProgressStore | None = None,
-        manager_prep: bool | None = None,
     ) -> None:
-        """`composer` may be given as a way to make one, for a scheduler that only plans (a
-        roster import need not load the dialog scripts: ~2 s); `manager_prep` then says
-        whether managers prepare too (else the composer knows: it has their script)."""
         self.roster = roster
         self.milestones = milestones  # how far each person is, for HR's counts (optional)
         self.store = store
         self.access = access
         self.outbox = outbox
-        self._composer = composer
-        if manager_prep is None:
-            manager_prep = self.composer.managers is not None
-        self.manager_prep = manager_prep
+        self.composer = composer
+        self.manager_prep = manager_prep = composer.managers is not None  # their script is there
         self.config = config
         self.channels = channels
-        self.clock = clock
         self.recipients = Recipients(roster, access, config)
-        self.unplanned: list[str] = []  # people `sync` could not plan for (logged; see the CLI)
+        self.planner = Planner(
+            roster=roster, store=store, outbox=outbox, config=config, clock=clock,
+            milestones=milestones, manager_prep=manager_prep,
+        )  # fmt: skip
+        self.clock = clock
         # Tests put a crash here, at each named point of a send.
         self.fault: Callable[[str, str], None] = _faultless  # (point, entry key)
 
-    @cached_property
-    def composer(self) -> Composer:
-        made = self._composer
-        return made if isinstance(made, Composer) else made()
+    @property
+    def clock(self) -> Clock:
+        """The time the scheduler plans and sends by."""
+        return self._clock
 
-    # ------------------------------------------------------------ planning
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        """The time the scheduler plans and sends by."""
+        # one clock for sending and planning (the tests move it)
+        self._clock = clock
+        self.planner.clock = clock
+
+    # ------------------------------------------------------------ planning (the planner's)
 
     def sync(self, people: Iterable[Person] | None = None) -> int:
-        """Plan (or re-plan) messages; returns how many entries changed.
-
-        New entries are planned in memory and written a batch of people at a time: the due
-        index takes a batch's lines in one write per hour, each person's plan one write."""
-        now = self.clock()
-        changed = 0
-        batch: dict[str, list[Entry]] = {}
-        with self.outbox.store.pass_lock(wait=True):
-            for person in self.roster.everyone() if people is None else people:
-                try:
-                    moved, new = self._sync_person(person, now)
-                except Exception as exc:  # one person's damaged file must not leave everyone unplanned
-                    self._unplanned([person.id], exc)
-                    continue
-                changed += moved
-                if new:
-                    batch[person.id] = new
-                if len(batch) >= _BATCH:
-                    changed += self._add(batch)
-            changed += self._add(batch)
-        return changed
-
-    def _add(self, batch: dict[str, list[Entry]]) -> int:
-        try:
-            self.outbox.add_all([e for new in batch.values() for e in new])
-        except Exception as exc:  # a full disk: these people are not planned; said, not lost
-            self._unplanned(list(batch), exc)
-            added = 0
-        else:
-            added = sum(len(new) for new in batch.values())
-        batch.clear()
-        return added
-
-    def _unplanned(self, people: list[str], exc: Exception) -> None:
-        self.unplanned.extend(people)
-        for person in people[:10]:
-            log.error("could not plan for %s: %s", person, _reason(exc, f"in {_where(exc)}"))
+        """Plan (or re-plan) messages (`Planner.sync`)."""
+        return self.planner.sync(people)
 
     def import_roster(self, people: list[Person]) -> tuple[ImportResult, int, bool]:
-        """A new roster and the schedule that follows from it: all-or-nothing.
-
-        The new roster is written in one atomic write together with the people whose
-        schedule must change (`pending`); then they are planned, then the list is cleared. A
-        kill before that write leaves the old roster and schedule untouched; after it, the
-        next start (`finish_import`) plans who is left. Returns the import's result, how many
-        entries changed, and whether it finished an interrupted import first.
-        """
-        resumed = self.finish_import() is not None
-        result, after = self.roster.compare(people)
-        changed = {*result.added, *result.updated, *result.deactivated}
-        # Reports of a changed manager too (their manager's time zone may have moved).
-        affected = [p.id for p in after if p.id in changed or p.manager in changed]
-        self.roster.save(after, pending=affected)
-        planned = self._plan_pending(affected)
-        # someone new to the roster, or in a new round, may have answered before: their
-        # record counts from now on, so every view shows the same figures (issue 27)
-        fresh = {*result.added, *result.updated}
-        if self.milestones is not None and self.milestones.has_progress():
-            # their plans were just made (nothing sent in the new round): their records alone
-            damaged = recount(self.store, self.milestones, None, [p for p in after if p.id in fresh])
-            if damaged:
-                log.error("the progress counts passed over what they could not read: %s", "; ".join(damaged))
-        return result, planned, resumed
+        """A new roster and the schedule that follows from it (`Planner.import_roster`)."""
+        return self.planner.import_roster(people)
 
     def finish_import(self) -> int | None:
-        """Plan whom an import that was cut off had still to plan; None when there was none."""
-        pending = self.roster.store.pending_plan()
-        if pending is None:
-            return None
-        log.warning("finishing an interrupted roster import: planning %d people", len(pending))
-        return self._plan_pending(pending)
+        """Plan whom a cut-off import had still to plan (`Planner.finish_import`)."""
+        return self.planner.finish_import()
 
-    def _plan_pending(self, ids: list[str]) -> int:
-        self.unplanned = []
-        wanted = set(ids)
-        planned = self.sync([p for p in self.roster.everyone() if p.id in wanted])
-        if not self.unplanned:
-            self.roster.save(self.roster.everyone(), pending=None)
-        else:  # only who is left stays pending: a second run plans them
-            self.roster.save(self.roster.everyone(), pending=sorted(set(self.unplanned)))
-        return planned
-
-    def _sync_person(self, person: Person, now: datetime) -> tuple[int, list[Entry]]:
-        """Closes and moves what changed (written at once: rare); returns how many, and the
-        entries to add."""
-        manager = self.roster.get(person.manager) if person.manager else None
-        if manager is None:
-            desired = {}  # nobody to prepare for: no schedule
-        else:
-            zone = ZoneInfo(manager.timezone)
-            prep = self.manager_prep
-            desired = {
-                p.key: p
-                for p in plan(
-                    person, zone, self.config, now, manager_prep=prep, manager_country=manager.country
-                )
-            }
-        changed = 0
-        existing = {e.key: e for e in self.outbox.for_person(person.id)}
-        if any(e.late and e.conversation == person.conversation for e in existing.values()):
-            # Folded late once (the invitation went at once, the draft waits for the employee):
-            # it stays so. A re-plan under a clock that was behind would otherwise add the
-            # reminders and the review back, and turn the waiting draft into a plain one, all
-            # overdue the moment the clock is right again.
-            desired = {
-                k: p for k, p in desired.items() if k in existing or not message_kind(p.kind).on_time_only
-            }
-        for key, e in existing.items():
-            if e.status != "planned":
-                continue  # on its way or done: a re-plan never touches it
-            if added_by_the_cycle(e.kind, e.key):  # only a new round or leaving ends them
-                ended = not person.active or e.conversation != person.conversation
-                if ended and e.kind not in ("delivered", "points"):
-                    self.outbox.close(e, "cancelled", now, note="left_or_new_round")
-                    changed += 1
-                continue
-            same = person.active and e.conversation == person.conversation and manager is not None
-            if same and e.due <= now:
-                continue  # overdue (the bot was down): the next pass catches it up
-            p = desired.get(key)
-            if p is not None and e.late and not p.late:
-                continue  # never un-fold a late entry (see above)
-            if p is None:
-                self.outbox.close(e, "cancelled", now, note="moved")
-                changed += 1
-            elif (p.due, p.deadline, p.late) != (e.due, e.deadline, e.late):
-                e.deadline, e.late = p.deadline, p.late
-                self.outbox.move(e, p.due)
-                changed += 1
-        new = [
-            Entry(
-                key=key,
-                kind=p.kind,
-                person=person.id,
-                conversation=person.conversation,
-                due=p.due,
-                deadline=p.deadline,
-                late=p.late,
-            )
-            for key, p in desired.items()
-            if key not in existing
-        ]
-        return changed, new
+    @property
+    def unplanned(self) -> list[str]:
+        """Whom the last planning could not plan for (logged; the command line says it)."""
+        return self.planner.unplanned
 
     # ------------------------------------------------------------ sending
 
@@ -298,6 +180,7 @@ class Scheduler:
             log.error("%s for %s: cannot record the failure (%s)", entry.kind, entry.person, exc)
 
     def recipient(self, entry: Entry, person: Person) -> Person | None:
+        """Who gets this entry: the person, their manager as the roster says now, or HR."""
         return self.recipients.recipient(entry, person)
 
     async def _process(self, entry: Entry, now: datetime, report: PassReport) -> None:
@@ -594,6 +477,7 @@ class Scheduler:
         return prep is not None and prep.state == DONE
 
     def route(self, person: Person) -> tuple[str, str] | None:
+        """(channel, address) the person is reached by, or None."""
         return self.recipients.route(person)
 
     async def _send(self, entry: Entry, channel: Channel) -> None:
@@ -642,22 +526,6 @@ class Scheduler:
         self.outbox.save(entry)
         report.retrying.append(entry.key)
         log.warning("%s for %s failed (try %d): %s", entry.kind, entry.person, entry.attempts, error)
-
-
-def _reason(exc: BaseException, otherwise: str) -> str:
-    """What may be said of a failure: popbot's own errors name a file and the system's reason,
-    never an answer; any other exception's text might quote one, so only its type is said."""
-    if isinstance(exc, PopbotError):
-        return str(exc)
-    return f"{type(exc).__name__} {otherwise}"
-
-
-def _where(exc: BaseException) -> str:
-    """The innermost frame of a traceback, as file:line — where, never what (no values)."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"
 
 
 def _due(entry: Entry, now: datetime) -> bool:

@@ -31,6 +31,8 @@ Days = Annotated[int, Field(ge=0, le=90)]
 
 
 class Weekday(enum.StrEnum):
+    """A day of the week as the schedule names it."""
+
     mon = "mon"
     tue = "tue"
     wed = "wed"
@@ -74,6 +76,8 @@ class Offsets(_Strict):
 
 
 class WorkingHours(_Strict):
+    """The hours of a working day messages are sent in."""
+
     days: list[Weekday] = Field(min_length=1)
     start: time
     end: time
@@ -85,6 +89,7 @@ class WorkingHours(_Strict):
         return self
 
     def works(self, day: date) -> bool:
+        """Whether this moment is within the working hours."""
         return _WEEKDAYS[day.weekday()] in self.days
 
 
@@ -107,6 +112,7 @@ class CalendarConfig(_Strict):
         return self
 
     def closed_days(self) -> frozenset[date]:
+        """The days nothing is sent: public holidays and the organisation's own."""
         days: set[date] = set()
         for entry in self.closed:
             first, _, last = entry.partition("..")
@@ -132,6 +138,7 @@ class Calendar:
         self._years: dict[int, frozenset[date]] = {}
 
     def works(self, day: date) -> bool:
+        """Whether messages may go out at this moment (a working day, in working hours)."""
         return self.hours.works(day) and day not in self._closed and day not in self._holidays(day.year)
 
     def _holidays(self, year: int) -> frozenset[date]:
@@ -155,10 +162,13 @@ class Hours(Protocol):
     start: time
     end: time
 
-    def works(self, day: date) -> bool: ...
+    def works(self, day: date) -> bool:
+        """Whether this moment is within the hours."""
 
 
 class RetryPolicy(_Strict):
+    """How often and how long a failed send is tried again."""
+
     attempts: int = Field(ge=1, le=50)
     first_delay_minutes: float = Field(gt=0)
     factor: float = Field(ge=1)
@@ -291,6 +301,8 @@ class Letterhead(_Strict):
 
 
 class ScheduleConfig(_Strict):
+    """The schedule file (`dialogs/schedule.yaml`): the timeline, the hours, the messages."""
+
     _calendars: dict[str, Calendar] = PrivateAttr(default_factory=dict)
 
     letterhead: Letterhead = Letterhead()
@@ -305,6 +317,7 @@ class ScheduleConfig(_Strict):
     messages: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], Texts] = Field(min_length=1)
 
     def texts(self, language: str) -> Texts:
+        """The schedule's messages in a language."""
         return self.messages.get(language) or next(iter(self.messages.values()))
 
     def calendar_for(self, country: str | None) -> Calendar:
@@ -316,6 +329,7 @@ class ScheduleConfig(_Strict):
 
 
 def bundled_schedule_path() -> Path:
+    """The schedule file popbot ships."""
     return Path(str(resources.files("dialogs").joinpath("schedule.yaml")))
 
 
@@ -343,6 +357,7 @@ def load_schedule(path: str | Path | None = None) -> ScheduleConfig:
 
 
 def in_working_hours(at: datetime, zone: ZoneInfo, hours: Hours) -> bool:
+    """Whether the moment is in working hours in that time zone and country."""
     local = at.astimezone(zone)
     return hours.works(local.date()) and hours.start <= local.time() < hours.end
 
@@ -406,6 +421,8 @@ def added_by_the_cycle(kind: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class Planned:
+    """One message a plan wants: its kind, when it is due, its deadline."""
+
     key: str  # stable: the same conversation and kind give the same key
     kind: Kind
     due: datetime  # UTC
@@ -417,6 +434,7 @@ class Planned:
 
 
 def entry_key(person_id: str, conversation: str, kind: str) -> str:
+    """The key an entry is kept under: person, conversation, kind and its number."""
     return f"{person_id}|{conversation}|{kind}"
 
 
