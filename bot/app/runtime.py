@@ -15,6 +15,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.app import platforms
@@ -121,12 +122,21 @@ async def serve(
         await stopping.wait()
 
 
+@dataclass
+class Started:
+    """What runs inside `running`: each platform's way to send (by name), and the port the
+    server listens on (the one asked for; the one the system gave for port 0)."""
+
+    chats: dict[str, Channel]
+    port: int | None
+
+
 @asynccontextmanager
 async def running(
     parts: Parts, options: argparse.Namespace, serving: list[Platform], *, console: bool
-) -> AsyncIterator[dict[str, Channel]]:
+) -> AsyncIterator[Started]:
     """The runtime itself (see the module): the platforms started, then the server, the
-    watcher and the schedule; inside, the platforms' ways to send (by name)."""
+    watcher and the schedule."""
     from aiohttp import web
 
     from bot.app.http import operations, server_app
@@ -147,11 +157,13 @@ async def running(
         chats: dict[str, Channel] = {}
         for platform in serving:
             chats[platform.name] = await platform.start(host)
+        port = None
         if web_app is not None:
             runner = web.AppRunner(web_app)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, options.listen, options.port).start()
+            port = int(runner.addresses[0][1])
         stop_watch = asyncio.Event()
         watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
         background = parts.background(chats)
@@ -159,10 +171,10 @@ async def running(
             background.observe = parts.metrics.pass_seconds.observe
         await background.start()
         paths = [path for p in serving for path in p.paths if web_app is not None]
-        where = f" on {options.listen}:{options.port} (/healthz /readyz /metrics {' '.join(paths)})"
+        where = f" on {options.listen}:{port} (/healthz /readyz /metrics {' '.join(paths)})"
         log.info("serving: %s%s", ", ".join(p.name for p in serving), where if web_app is not None else "")
         try:
-            yield chats
+            yield Started(chats, port)
         finally:
             await background.stop()
             stop_watch.set()

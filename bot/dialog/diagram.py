@@ -1,13 +1,18 @@
-"""A picture of a script's flow, drawn by transitions' diagram support.
+"""A picture of a script's flow, drawn by transitions' diagram support from the
+conversation's own machine (`bot.dialog.flow`): its steps as groups, its questions inside
+them, and its transitions as arrows — every `advance` with the condition under which it
+is taken, `skip` from each question that may be left open, and, once per step, the jumps
+that go anywhere (`back` to the step before, `edit` from the end to each step, `resume`
+from an edit back to the end, `restart` from the end to the start).
 
-The flow machine is flat (one state per question); for the picture it is
-rebuilt as a hierarchical machine with one parent state per step, so steps
-show as groups, and every arrow carries the condition under which it is taken.
+The running machine carries no labels or drawing state, so the picture is a graph machine
+made from its states and transitions (transitions draws only its graph machines).
 Mermaid needs nothing installed; SVG and PNG need Graphviz's `dot`.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,14 +68,17 @@ def _short(text: str, limit: int = 48) -> str:
 
 def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
     """The graph object of transitions: mermaid source or a graphviz Digraph."""
-    script = loaded.script
+    script, flow = loaded.script, loaded.flow
     full = {START: _BEGIN, DONE: _END}
     states: list[Any] = [_BEGIN]
+    steps: list[str] = []
     for n, step in enumerate(script.steps, start=1):
         children = []
         for q in step.questions:
             full[q.id] = f"{step.id}__{q.id}"
             children.append({"name": q.id, "label": f"{q.id} – {_short(q.text)}"})
+        if children:
+            steps.append(step.id)
         states.append({"name": step.id, "label": f"{n}. {_label(step.title)}", "children": children})
     states.append(_END)
     machine = _Diagram(
@@ -82,8 +90,22 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
         title=_label(script.title),
     )
     for source in [START, *loaded.order]:
-        for dest, label in loaded.flow.edges(source):
+        for dest, label in flow.transitions("advance", source):
             machine.add_transition("next", full[source], full[dest], label=_label(label or ""))
+        skips = flow.transitions("skip", source) if source != START else []
+        if skips:  # the same ways on as `advance`: drawn once, to where an open answer leads
+            machine.add_transition("skip", full[source], full[skips[-1][0]], label="skip")
+    jumps = _jumps(flow)
+    for before, after in itertools.pairwise(steps):
+        if (after, before) in jumps["back"]:
+            machine.add_transition("back", after, before, label="back")
+    for group in steps:
+        if (_END, group) in jumps["edit"]:
+            machine.add_transition("edit", _END, group, label="edit")
+        if (group, _END) in jumps["resume"]:
+            machine.add_transition("resume", group, _END, label="resume")
+    if (_END, _BEGIN) in jumps["restart"]:
+        machine.add_transition("restart", _END, _BEGIN, label="restart")
 
     class _Model:
         pass
@@ -91,6 +113,21 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
     model = _Model()
     machine.add_model(model)
     return model.get_graph()  # type: ignore[attr-defined]
+
+
+def _jumps(flow: Any) -> dict[str, set[tuple[str, str]]]:
+    """(source, destination) of each jump trigger of the running machine, by step: a
+    question is its step, the start and the end themselves."""
+
+    def where(name: str) -> str:
+        return name.split("__", 1)[0]
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for trigger in ("back", "edit", "resume", "restart"):
+        pairs = found.setdefault(trigger, set())
+        for transitions in flow.machine.events[trigger].transitions.values():
+            pairs.update((where(t.source), where(t.dest)) for t in transitions)
+    return found
 
 
 def draw(loaded: LoadedScript, out: Path) -> None:

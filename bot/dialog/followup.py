@@ -116,7 +116,10 @@ def conversation_day(loaded: LoadedScript, record: EmployeeRecord) -> date | Non
         if isinstance(q, DateQuestion) and q.roster == "conversation":
             a = record.answers.get(q.id)
             if a is not None and not a.skipped and a.value:
-                return date.fromisoformat(str(a.value))
+                try:
+                    return date.fromisoformat(str(a.value))
+                except ValueError:  # kept when the question was another kind (a changed script)
+                    return None
     return None
 
 

@@ -78,7 +78,7 @@ class Turn:
             state = self.flow.next_state(state, r.values())
             if state == DONE or state not in r.answers:
                 break
-        r.state = state
+        self._go("reposition", to=state, remember=False, source=START)  # where it was is gone
         r.history = [h for h in r.history if h in self.loaded.questions]
 
     def after_language_switch(self) -> list[Outgoing]:
@@ -95,11 +95,11 @@ class Turn:
         if r.state == START:
             # a manager's preparation names the employee it is about ({name})
             self.say(fmt(self.msgs.welcome, name=self.subject or ""))
-            self._move(self.flow.next_state(START, r.values()), remember=False)
+            self._forward("advance", remember=False)
         elif r.state == DONE:
             self.say(self.msgs.already_done)
         else:
-            r.paused = False
+            self._go("unpause")
             self.say(self.msgs.welcome_back)
             self.ask_current()
         return self.out
@@ -141,7 +141,7 @@ class Turn:
             self.ask_current()
             return self.out
         if r.paused:
-            r.paused = False
+            self._go("unpause")
             self.say(self.msgs.welcome_back)
             self.ask_current()
             return self.out
@@ -202,47 +202,65 @@ class Turn:
 
     # ------------------------------------------------------------ moving
 
-    def _move(self, target: str, remember: bool = True) -> None:
-        """Go to `target`, showing a step intro when a new step begins."""
+    def _go(
+        self, trigger: str, to: str | None = None, remember: bool = True, source: str | None = None
+    ) -> None:
+        """Fire `trigger` of the conversation's machine (`bot.dialog.flow`) from where the
+        person is (`to`: a jump's destination) and stand where it ends — the one place the
+        record's state is written. The question left is remembered for `terug`."""
         r = self.r
         before = r.state
-        if remember and before not in (START, DONE) and before != target:
+        after = self.flow.fire(trigger, source or before, r.values(), listener=self, to=to)
+        if remember and before not in (START, DONE) and before != after:
             r.history.append(before)
-        r.state = target
-        if target == DONE:
-            r.return_to = None
-            self.say(self.msgs.done)
-            self.cmd_draft(None)
-            return
-        step = self.loaded.steps_by_question[target]
-        old = self.loaded.steps_by_question.get(before)
-        if old is None or old.id != step.id:
-            # number the steps this person will see: the short route is "2 van 3", not "3 van 7"
-            ahead = self.steps_ahead()
-            number = ahead.index(step) + 1 if step in ahead else self.script.steps.index(step) + 1
-            # while the route is open the total is not known: no "1 van 7" that becomes "2 van 3"
-            open_ = self.msgs.step_intro_open and self.steps_open()
-            intro = self.msgs.step_intro_open if open_ else self.msgs.step_intro
-            head = fmt(intro, number=number, total=len(ahead), title=step.title)
-            self.say(f"{head}\n{step.intro}" if step.intro else head)
-            goals = self.script.draft.goals_question
-            if any(q.id == goals for q in step.questions):
-                shared = self.organisation_news(again=True)
-                if shared:
-                    self.say(shared)
-        self.ask_current()
+        r.state = after
 
-    def advance(self) -> None:
-        """On to the next question the flow gives (or back to where an edit started)."""
+    def step_entered(self, step: Step) -> None:
+        """The machine entered a new step on the way forward: its intro."""
+        # number the steps this person will see: the short route is "2 van 3", not "3 van 7"
+        ahead = self.steps_ahead()
+        number = ahead.index(step) + 1 if step in ahead else self.script.steps.index(step) + 1
+        # while the route is open the total is not known: no "1 van 7" that becomes "2 van 3"
+        open_ = self.msgs.step_intro_open and self.steps_open()
+        intro = self.msgs.step_intro_open if open_ else self.msgs.step_intro
+        head = fmt(intro, number=number, total=len(ahead), title=step.title)
+        self.say(f"{head}\n{step.intro}" if step.intro else head)
+        goals = self.script.draft.goals_question
+        if any(q.id == goals for q in step.questions):
+            shared = self.organisation_news(again=True)
+            if shared:
+                self.say(shared)
+
+    def paused(self, paused: bool) -> None:
+        """The machine set the conversation aside (`stop`), or took it up again."""
+        self.r.paused = paused
+
+    def finished(self) -> None:
+        """The machine reached the end on the way forward: the closing words and the draft."""
+        self.r.return_to = None
+        self.say(self.msgs.done)
+        self._finished = True
+
+    def _forward(self, trigger: str, to: str | None = None, remember: bool = True) -> None:
+        """On, by a trigger that may begin a step or end the dialog; then where they are."""
+        self._finished = False
+        self._go(trigger, to=to, remember=remember)
+        if self._finished:
+            self.cmd_draft(None)
+        else:
+            self.ask_current()
+
+    def advance(self, trigger: str = "advance") -> None:
+        """On to the next question the flow gives (`skip`: leaving this one open), or back
+        to where an edit started."""
         r = self.r
-        values = r.values()
         back_to = r.return_to
         if back_to is not None:
             r.return_to = None
-            if back_to == DONE or self.flow.applies(back_to, values):
-                self._move(back_to, remember=False)
+            if back_to == DONE or self.flow.applies(back_to, r.values()):
+                self._forward("resume", to=back_to, remember=False)
                 return
-        self._move(self.flow.next_state(r.state, values))
+        self._forward(trigger)
 
     def _store(self, qid: str, value: Any, skipped: bool = False) -> None:
         old = self.r.answers.get(qid)
@@ -341,7 +359,7 @@ class Turn:
         while state != DONE and state in r.answers:
             state = self.flow.next_state(state, values)
         r.pending = r.group = r.return_to = None
-        self._move(state)
+        self._forward("resume", to=state)
         return self.out
 
     def current_question(self) -> Question | None:
@@ -513,7 +531,7 @@ class Turn:
             target = r.return_to
             r.return_to = None
             r.group = None
-            r.state = target
+            self._go("back", to=target, remember=False)
             self.ask_current()
             return
         if r.group is not None and r.group.field > 0:
@@ -531,7 +549,7 @@ class Turn:
             self.ask_current()
             return
         r.group = None
-        r.state = r.history.pop()
+        self._go("back", to=r.history.pop(), remember=False)
         self.ask_current()
 
     def cmd_skip(self, _arg: str | None) -> None:
@@ -557,7 +575,7 @@ class Turn:
             return
         self._store(q.id, None, skipped=True)
         self.say(self.msgs.skipped)
-        self.advance()
+        self.advance("skip")
 
     def _skip_group_field(self, g: GroupQuestion) -> None:
         r = self.r
@@ -723,7 +741,7 @@ class Turn:
 
     def cmd_stop(self, _arg: str | None) -> None:
         """`stop`: the dialog paused; the next message welcomes them back where they were."""
-        self.r.paused = True
+        self._go("pause")
         self.say(self.msgs.paused)
 
     def cmd_restart(self, _arg: str | None) -> None:
@@ -739,7 +757,7 @@ class Turn:
         r.pending = None
         r.group = None
         r.return_to = None
-        r.state = START
+        self._go("restart", remember=False)
         self.say(self.msgs.restart_done)
         self.begin()
 
@@ -828,7 +846,7 @@ class Turn:
         r.pending = None
         if r.return_to is None:
             r.return_to = r.state
-        r.state = qid
+        self._go("edit", to=qid, remember=False)
         r.group = None
         if index is not None and index < 0:  # drop an item: nothing to ask, back where they were
             g = self.loaded.questions[qid]
@@ -836,7 +854,7 @@ class Turn:
             items = self.items(g)
             del items[-1 - index]
             self._store(g.id, items)
-            r.state = r.return_to or DONE
+            self._go("reposition", to=r.return_to or DONE, remember=False)
             r.return_to = None
             if r.state == DONE:
                 self.say(self.msgs.already_done)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import asyncio
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ import pytest
 
 from bot.app import platforms
 from bot.app.cli import parser
-from bot.app.runtime import serve
+from bot.app.runtime import running
 from bot.app.settings import Settings
 from bot.app.stores import open_stores
 from bot.app.wiring import Parts
@@ -31,7 +30,6 @@ from bot.schedule.recipients import Recipients
 from storage.transfer import transfer
 from tests.fakes import echo
 from tests.helpers import import_roster
-from tests.schedule_world import free_port
 
 ROOT = Path(__file__).parent.parent.parent
 ROSTER = "id,name,email,language,platform,handle\nanna,Anna de Vries,anna@example.nl,nl,echo,e-anna\n"
@@ -131,18 +129,11 @@ async def test_a_new_platform_runs_in_the_one_runtime_and_its_accounts_are_expor
     import_roster(csv, data)
     parts = Parts(Settings(), data_dir=data, platform_settings={"echo": echo.EchoSettings(echo_on=True)})
     assert [p.name for p in parts.configured()] == ["echo"]
-    port = free_port()
-    options = argparse.Namespace(listen="127.0.0.1", port=port, platform=None)
-    stopping = asyncio.Event()
-    running = asyncio.create_task(serve(parts, options, parts.configured(), console=False, stopping=stopping))
-    try:
+    options = argparse.Namespace(listen="127.0.0.1", port=0, platform=None)  # port 0: no race
+    async with running(parts, options, parts.configured(), console=False) as started:
+        port = started.port
         async with httpx.AsyncClient(timeout=30) as http:
-            for _ in range(100):
-                try:
-                    ready = await http.get(f"http://127.0.0.1:{port}/healthz")
-                    break
-                except httpx.ConnectError:
-                    await asyncio.sleep(0.1)
+            ready = await http.get(f"http://127.0.0.1:{port}/healthz")
             assert ready.status_code == 200  # the one server, with the operator's routes
             said = (
                 await http.post(f"http://127.0.0.1:{port}/echo", json={"from": "e-anna", "text": "hoi"})
@@ -150,9 +141,6 @@ async def test_a_new_platform_runs_in_the_one_runtime_and_its_accounts_are_expor
             assert any("POP" in s for s in said["said"])  # the dialog answered her
             stranger = await http.post(f"http://127.0.0.1:{port}/echo", json={"from": "e-zoe", "text": "hoi"})
             assert stranger.status_code == 403
-    finally:
-        stopping.set()
-        await running
     assert parts.personal.export("anna")["chat_accounts"] == {"echo": "e-anna"}
     copy = open_stores(Settings(), tmp_path / "copy")
     report = transfer(open_stores(Settings(), data), copy, origin="t", platforms=platforms.accounts().names)

@@ -115,10 +115,10 @@ def _roster(tmp_path: Path, platform: str, handle: str) -> Path:
 
 @asynccontextmanager
 async def _run(parts: Parts, platform: Platform, **options: Any) -> AsyncIterator[tuple[Channel, str]]:
-    port = free_port()
-    args = argparse.Namespace(platform=platform.name, listen="127.0.0.1", port=port, **options)
-    async with running(parts, args, [platform], console=False) as chats:
-        yield chats[platform.name], f"http://127.0.0.1:{port}"
+    # port 0: the system picks a free one as the server binds it (no race with another test)
+    args = argparse.Namespace(platform=platform.name, listen="127.0.0.1", port=0, **options)
+    async with running(parts, args, [platform], console=False) as started:
+        yield started.chats[platform.name], f"http://127.0.0.1:{started.port}"
 
 
 # ---------------------------------------------------------------- Telegram (a webhook)
@@ -427,9 +427,9 @@ async def teams(tmp_path: Path) -> AsyncIterator[Driver]:
     try:
         with connector.use_test_keys():
             started = running(parts, args, [platform], console=False)
-            async with started as chats, httpx.AsyncClient(timeout=30) as http:
+            async with started as inside, httpx.AsyncClient(timeout=30) as http:
                 driver = TeamsDriver(connector, parts, f"http://127.0.0.1:{port}", http)
-                driver.channel = chats["teams"]
+                driver.channel = inside.chats["teams"]
                 yield driver
     finally:
         await connector.stop()
