@@ -20,6 +20,7 @@ from transitions.extensions import HierarchicalGraphMachine
 from transitions.extensions.diagrams import NestedGraphTransition
 from transitions.extensions.nesting import NestedState
 
+from bot.dialog.flow import ANYWHERE
 from bot.dialog.loaded import LoadedScript
 from bot.domain import DONE, START
 
@@ -72,15 +73,19 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
     full = {START: _BEGIN, DONE: _END}
     states: list[Any] = [_BEGIN]
     steps: list[str] = []
+    drawn = _sides(flow)
     for n, step in enumerate(script.steps, start=1):
         children = []
         for q in step.questions:
             full[q.id] = f"{step.id}__{q.id}"
-            children.append({"name": q.id, "label": f"{q.id} – {_short(q.text)}"})
+            node: dict[str, Any] = {"name": q.id, "label": f"{q.id} – {_short(q.text)}"}
+            if drawn.get(full[q.id]):
+                node["children"] = drawn[full[q.id]]
+            children.append(node)
         if children:
             steps.append(step.id)
         states.append({"name": step.id, "label": f"{n}. {_label(step.title)}", "children": children})
-    states.append(_END)
+    states.append({"name": _END, "children": drawn.get(_END, [])} if drawn.get(_END) else _END)
     machine = _Diagram(
         model=None,
         states=states,
@@ -106,6 +111,10 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
             machine.add_transition("resume", group, _END, label="resume")
     if (_END, _BEGIN) in jumps["restart"]:
         machine.add_transition("restart", _END, _BEGIN, label="restart")
+    for parent, kinds in drawn.items():  # into each side question and back out of it
+        for kind in kinds:
+            machine.add_transition("aside", parent, f"{parent}__{kind}", label="aside")
+            machine.add_transition("settle", f"{parent}__{kind}", parent, label="settle")
 
     class _Model:
         pass
@@ -113,6 +122,17 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
     model = _Model()
     machine.add_model(model)
     return model.get_graph()  # type: ignore[attr-defined]
+
+
+def _sides(flow: Any) -> dict[str, list[str]]:
+    """The side questions drawn inside their question: a question's own (a SMART follow-up,
+    another goal) everywhere, and those a command opens anywhere once, at the end."""
+    drawn: dict[str, list[str]] = {}
+    for side, parent in flow.aside.items():
+        kind = side.rsplit("__", 1)[1]
+        if kind not in ANYWHERE or parent == _END:
+            drawn.setdefault(parent, []).append(kind)
+    return drawn
 
 
 def _jumps(flow: Any) -> dict[str, set[tuple[str, str]]]:

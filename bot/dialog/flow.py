@@ -20,6 +20,10 @@ The triggers are every way through the conversation:
   question gone from a changed script).
 - `restart`: to the start, every answer gone.
 - `pause` and `unpause`: the conversation set aside and taken up again, where it was.
+- `aside` and `settle`: into one of a question's side questions — states inside the
+  question's own: a SMART follow-up (a question with SMART checks, a goal's fields), another
+  goal (a group), and at every question and at the end the confirmation of a restart, the
+  choice of a language and of an answer to change — and out of it, back to the question.
 
 Entering a step by `advance`, `skip` or `resume` gives its intro (the step's `on_enter`);
 entering the end that way gives the closing words and the draft. HR's flow diagram
@@ -36,7 +40,7 @@ from transitions.core import EventData
 from transitions.extensions.nesting import HierarchicalMachine, NestedState
 
 from bot.dialog.conditions import describe, holds
-from bot.dialog.questions import Question, Step
+from bot.dialog.questions import GroupQuestion, Question, Step
 from bot.domain import DONE, ROSTER_MARK, START
 
 Values = Mapping[str, Any]
@@ -45,6 +49,20 @@ FORWARD = ("advance", "skip", "resume")  # the ways in that give a step's intro,
 JUMPS = ("back", "edit", "resume", "reposition")  # to a question (or the end) named when fired
 SEPARATOR = "__"  # ids may contain '_' but never '__' (see the Id pattern)
 BEGIN, END = "START", "END"  # the machine's start and end: ids are lower case, so never theirs
+# side questions a command opens wherever the person is, the end included
+ANYWHERE = ("restart_confirm", "language_select", "edit_select")
+
+
+def sides(q: Question | None) -> tuple[str, ...]:
+    """The side questions that may open at this question (None: at the end)."""
+    found = list(ANYWHERE)
+    if isinstance(q, GroupQuestion):
+        found.append("group_more")
+        if any(getattr(f, "smart", None) for f in q.fields):
+            found.append("smart_follow_up")
+    elif getattr(q, "smart", None):
+        found.append("smart_follow_up")
+    return tuple(found)
 
 
 class Shape(Protocol):
@@ -140,9 +158,13 @@ class Flow:
         self.short = {name: qid for qid, name in self.full.items()}
         states: list[Any] = [BEGIN]
         for step in steps:
-            children = [qid for qid in order if loaded.steps_by_question[qid] is step]
+            children = [
+                {"name": qid, "children": list(sides(loaded.questions[qid]))}
+                for qid in order
+                if loaded.steps_by_question[qid] is step
+            ]
             states.append({"name": step.id, "children": children, "on_enter": [self._entering(step)]})
-        states.append({"name": END, "on_enter": [self._ending]})
+        states.append({"name": END, "children": list(sides(None)), "on_enter": [self._ending]})
         self.machine = _Machine(
             model=None, states=states, initial=BEGIN, auto_transitions=False, send_event=True
         )
@@ -154,6 +176,14 @@ class Flow:
             for dest in ends:
                 self.machine.add_transition(trigger, leaves, dest, conditions=[_To(dest)])
         self.machine.add_transition("restart", leaves, BEGIN)
+        self.aside: dict[str, str] = {}  # a side question's state → its question's
+        for qid in [*order, DONE]:
+            at = self.full[qid]
+            for kind in sides(loaded.questions.get(qid)):
+                side = f"{at}{SEPARATOR}{kind}"
+                self.aside[side] = at
+                self.machine.add_transition("aside", at, side, conditions=[_To(side)])
+                self.machine.add_transition("settle", side, at)
         for trigger, flag in (("pause", True), ("unpause", False)):  # the place stays: no move
             self.machine.add_transition(trigger, leaves, None, after=[self._pausing(flag)])
 
@@ -235,18 +265,28 @@ class Flow:
         values: Values,
         listener: Listener | None = None,
         to: str | None = None,
-    ) -> str:
-        """Fire `trigger` with a record at `state` (a question id, start or done); where it
-        ends. `to`: a jump's destination. `listener` hears the intros and the end."""
+        side: str | None = None,
+    ) -> tuple[str, str | None]:
+        """Fire `trigger` with a record at `state` (a question id, start or done) — in its
+        side question `side`, when one is open; where it ends: (question, side question or
+        None). `to`: a jump's destination (for `aside`: the side question). `listener`
+        hears the intros and the end."""
         cursor = self._cursor()
         cursor.listener = listener
+        at = self.full[state]
+        if side is not None and f"{at}{SEPARATOR}{side}" in self.aside:
+            at = f"{at}{SEPARATOR}{side}"  # (a side question this question no longer has: at it)
+        to = f"{self.full[state]}{SEPARATOR}{to}" if trigger == "aside" else self.full.get(to or "", to)
         # placed where the record stands (no callbacks: it is already there), then fired
-        self.machine.set_state(self.full[state], model=cursor)
+        self.machine.set_state(at, model=cursor)
         try:
-            moved = cursor.trigger(trigger, values=values, to=self.full.get(to or "", to))  # type: ignore[attr-defined]
+            moved = cursor.trigger(trigger, values=values, to=to)  # type: ignore[attr-defined]
             if not moved:
                 raise ValueError(f"'{trigger}' does not lead anywhere from {state}")
-            return self.short[cursor.state]
+            name = cursor.state
+            if name in self.aside:
+                return self.short[self.aside[name]], name.rsplit(SEPARATOR, 1)[1]
+            return self.short[name], None
         finally:
             cursor.listener = None
 
@@ -261,7 +301,7 @@ class Flow:
 
     def next_state(self, state: str, values: Values) -> str:
         """The question after `state` for these answers (or done)."""
-        return self.fire("advance", state, values)
+        return self.fire("advance", state, values)[0]
 
     def applies_to(self, qid: str) -> _Test:
         """The test whether a question is asked, as a transition's condition (it says what it tests)."""

@@ -66,6 +66,9 @@ class TurnView(Protocol):
     def edit_pick(self, text: str) -> None:
         """The answer picked from the edit list: asked again, a goal opened, or a goal dropped."""
 
+    def settle(self) -> None:
+        """Out of the side question, back at the question."""
+
     def cmd_language(self, arg: str | None) -> None:
         """`taal`: another language, named or picked from a list."""
 
@@ -86,7 +89,7 @@ class SideQuestion:
 
     def back(self, t: TurnView, p: Pending) -> None:
         """`vorige` while it is open: close it; the turn asks the current question again."""
-        t.r.pending = None
+        t.settle()
 
     def skip(self, t: TurnView, p: Pending) -> bool:
         """`overslaan` while it is open; False: it cannot be skipped (the turn says so)."""
@@ -115,7 +118,7 @@ class RestartConfirm(SideQuestion):
         if yes:
             t.reset()
         elif yes is False:
-            t.r.pending = None
+            t.settle()
             t.say(t.msgs.restart_cancelled)
             t.ask_current()
 
@@ -157,12 +160,12 @@ class GroupMore(SideQuestion):
     def answer(self, t: TurnView, p: Pending, text: str) -> None:
         yes = _yes_no(t, text)
         if yes is not None:
-            t.r.pending = None
+            t.settle()
             t.group_more(t.group(), yes)
 
     def back(self, t: TurnView, p: Pending) -> None:
         """Reopen the last goal's last field."""
-        t.r.pending = None
+        t.settle()
         g = t.group()
         items = t.items(g)
         if items:
@@ -171,7 +174,7 @@ class GroupMore(SideQuestion):
             )
 
     def skip(self, t: TurnView, p: Pending) -> bool:
-        t.r.pending = None
+        t.settle()
         t.group_more(t.group(), False)  # skipping "another goal?" is "no"
         return True
 
@@ -193,11 +196,11 @@ class SmartFollowUp(SideQuestion):
             t.say(t.msgs.no_words)
             t.ask_current()
             return
-        t.r.pending = None
+        t.settle()
         t.complete_follow_up(p, text)
 
     def skip(self, t: TurnView, p: Pending) -> bool:
-        t.r.pending = None
+        t.settle()
         t.complete_follow_up(p, None)  # the answer stays as it was
         return True
 

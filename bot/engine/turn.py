@@ -72,7 +72,7 @@ class Turn:
         r = self.r
         if r.state in (START, DONE) or r.state in self.loaded.questions:
             return
-        r.pending, r.group, r.return_to = None, None, None
+        r.group, r.return_to = None, None  # (and what was pending there: gone with it)
         state = START
         while True:
             state = self.flow.next_state(state, r.values())
@@ -210,10 +210,23 @@ class Turn:
         record's state is written. The question left is remembered for `terug`."""
         r = self.r
         before = r.state
-        after = self.flow.fire(trigger, source or before, r.values(), listener=self, to=to)
+        side = r.pending.kind if r.pending is not None and source is None else None
+        after, still = self.flow.fire(trigger, source or before, r.values(), listener=self, to=to, side=side)
         if remember and before not in (START, DONE) and before != after:
             r.history.append(before)
         r.state = after
+        if still is None:  # out of the side question (or never in one): nothing pending
+            r.pending = None
+
+    def aside(self, pending: Pending) -> None:
+        """Into a side question of where the person is (the machine's `aside`), and ask it."""
+        self._go("aside", to=pending.kind, remember=False)
+        self.r.pending = pending
+
+    def settle(self) -> None:
+        """Out of the side question, back at the question (the machine's `settle`)."""
+        if self.r.pending is not None:
+            self._go("settle", remember=False)
 
     def step_entered(self, step: Step) -> None:
         """The machine entered a new step on the way forward: its intro."""
@@ -313,7 +326,7 @@ class Turn:
         if not failed:
             return False
         if tries < 2:
-            self.r.pending = Pending(kind="smart_follow_up", check=failed[0].check, field=field, tries=tries)
+            self.aside(Pending(kind="smart_follow_up", check=failed[0].check, field=field, tries=tries))
             self.ask_current()
             return True
         for c in failed:
@@ -358,7 +371,8 @@ class Turn:
         state = self.flow.next_state(rule.question, values)
         while state != DONE and state in r.answers:
             state = self.flow.next_state(state, values)
-        r.pending = r.group = r.return_to = None
+        self.settle()
+        r.group = r.return_to = None
         self._forward("resume", to=state)
         return self.out
 
@@ -428,9 +442,10 @@ class Turn:
         items = self.items(g)
         if r.group is None:
             if items:  # came back to a group that has goals: offer to add one
-                r.pending = Pending(kind="group_more")
+                more = Pending(kind="group_more")
+                self.aside(more)
                 self.say("\n".join(item_title(g, i, it) for i, it in enumerate(items)))
-                self._ask_pending(r.pending)
+                self._ask_pending(more)
                 return
             r.group = GroupProgress(index=0)
         p = r.group
@@ -480,7 +495,7 @@ class Turn:
             self.say(self.msgs.group_max_reached)
             self.advance()
         else:
-            r.pending = Pending(kind="group_more")
+            self.aside(Pending(kind="group_more"))
             self.ask_current()
 
     def group_more(self, g: GroupQuestion, yes: bool) -> None:
@@ -541,7 +556,7 @@ class Turn:
             return
         if r.group is not None and r.group.index > 0 and not r.group.item:
             r.group = None  # undo the "yes, another goal"
-            r.pending = Pending(kind="group_more")
+            self.aside(Pending(kind="group_more"))
             self.ask_current()
             return
         if not r.history:
@@ -732,11 +747,11 @@ class Turn:
                 if key in (code, name.casefold(), str(n)) or (
                     len(key) >= 2 and name.casefold().startswith(key)
                 ):
-                    self.r.pending = None
+                    self.settle()
                     self.switch_to = code
                     return
             self.say(fmt(self.msgs.not_an_option, count=len(codes)))
-        self.r.pending = Pending(kind="language_select")
+        self.aside(Pending(kind="language_select"))
         self.ask_current()
 
     def cmd_stop(self, _arg: str | None) -> None:
@@ -746,7 +761,7 @@ class Turn:
 
     def cmd_restart(self, _arg: str | None) -> None:
         """`opnieuw`: asks first; a yes wipes the answers and begins again."""
-        self.r.pending = Pending(kind="restart_confirm")
+        self.aside(Pending(kind="restart_confirm"))
         self.ask_current()
 
     def reset(self) -> None:
@@ -754,7 +769,6 @@ class Turn:
         r = self.r
         r.answers = {}
         r.history = []
-        r.pending = None
         r.group = None
         r.return_to = None
         self._go("restart", remember=False)
@@ -827,7 +841,7 @@ class Turn:
             self.ask_current()
             return
         if arg is None:
-            self.r.pending = Pending(kind="edit_select")
+            self.aside(Pending(kind="edit_select"))
             self.ask_current()
             return
         self.edit_pick(arg)
@@ -839,11 +853,11 @@ class Turn:
         key = text.strip().rstrip(".")
         if not key.isdigit() or not 1 <= int(key) <= len(entries):
             self.say(fmt(self.msgs.edit_not_found, count=len(entries)))
-            r.pending = Pending(kind="edit_select")
+            self.aside(Pending(kind="edit_select"))
             self.ask_current()
             return
         _label, qid, index = entries[int(key) - 1]
-        r.pending = None
+        self.settle()
         if r.return_to is None:
             r.return_to = r.state
         self._go("edit", to=qid, remember=False)
