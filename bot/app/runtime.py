@@ -164,8 +164,7 @@ async def running(
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, options.listen, options.port).start()
             port = int(runner.addresses[0][1])
-        stop_watch = asyncio.Event()
-        watcher = asyncio.create_task(watch_scripts(engine.registries, stop_watch))
+        await stack.enter_async_context(watching(engine))
         background = parts.background(chats)
         if needs_server:
             background.observe = parts.metrics.pass_seconds.observe
@@ -177,8 +176,19 @@ async def running(
             yield Started(chats, port)
         finally:
             await background.stop()
-            stop_watch.set()
-            await watcher
+
+
+@asynccontextmanager
+async def watching(engine: Engine) -> AsyncIterator[None]:
+    """HR's edited scripts taken up while it runs (hot reload) — for every command that
+    serves people: the platforms' and the terminal's (`popbot chat`)."""
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_scripts(engine.registries, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await watcher
 
 
 async def one_pass(parts: Parts) -> PassReport:

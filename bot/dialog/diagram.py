@@ -2,8 +2,9 @@
 conversation's own machine (`bot.dialog.flow`): its steps as groups, its questions inside
 them, and its transitions as arrows — every `advance` with the condition under which it
 is taken, `skip` from each question that may be left open, and, once per step, the jumps
-that go anywhere (`back` to the step before, `edit` from the end to each step, `resume`
-from an edit back to the end, `restart` from the end to the start).
+that go anywhere (`back` to the step before, `edit` from the end to each step — and
+`resume` back, the same arrow — and `restart` from the end to the start); the side
+questions inside their question, with `aside` in and `settle` out.
 
 The running machine carries no labels or drawing state, so the picture is a graph machine
 made from its states and transitions (transitions draws only its graph machines).
@@ -105,10 +106,9 @@ def build(loaded: LoadedScript, engine: Literal["mermaid", "graphviz"]) -> Any:
         if (after, before) in jumps["back"]:
             machine.add_transition("back", after, before, label="back")
     for group in steps:
-        if (_END, group) in jumps["edit"]:
+        # an edit goes from the end to any step and `resume`s back: one arrow shows both
+        if (_END, group) in jumps["edit"] and (group, _END) in jumps["resume"]:
             machine.add_transition("edit", _END, group, label="edit")
-        if (group, _END) in jumps["resume"]:
-            machine.add_transition("resume", group, _END, label="resume")
     if (_END, _BEGIN) in jumps["restart"]:
         machine.add_transition("restart", _END, _BEGIN, label="restart")
     for parent, kinds in drawn.items():  # into each side question and back out of it

@@ -105,6 +105,6 @@ def test_the_turn_writes_the_state_in_one_place() -> None:
 
 def test_hrs_diagram_is_drawn_from_the_machine_with_every_way_through() -> None:
     mermaid = build(NL, "mermaid").draw(None)
-    for label in ("next", "skip", "back", "edit", "resume", "restart", "aside", "settle"):
+    for label in ("next", "skip", "back", "edit", "restart", "aside", "settle"):  # (edit: and resume)
         assert f": {label}" in mermaid or f"| {label}" in mermaid, label
     assert "ontwikkelacties__doelen__smart_follow_up" in mermaid  # a side question, inside its question

@@ -11,9 +11,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from adapters.console import ConsoleInbox, run_console
+from bot.app.runtime import watching
 from bot.app.settings import Settings
 from bot.app.wiring import Parts
-from bot.dialog.reload import watch_scripts
 from bot.dialog.script import load_script
 from bot.people.roster import Person
 from bot.people.team import prep_id
@@ -22,9 +22,7 @@ from storage.atomic import AtomicFile
 
 async def _chat(parts: Parts, user: str, inbox: bool = True) -> None:
     engine = parts.engine
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_scripts(engine.registries, stop))
-    try:
+    async with watching(engine):
         await run_console(
             engine,
             user,
@@ -34,9 +32,6 @@ async def _chat(parts: Parts, user: str, inbox: bool = True) -> None:
             if inbox
             else None,
         )
-    finally:
-        stop.set()
-        await watcher
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -121,6 +121,20 @@ async def _run(parts: Parts, platform: Platform, **options: Any) -> AsyncIterato
         yield started.chats[platform.name], f"http://127.0.0.1:{started.port}"
 
 
+@asynccontextmanager
+async def _driving(
+    fake: Any, parts: Parts, platform: Platform, make: Any, **options: Any
+) -> AsyncIterator[Driver]:
+    """The platform started by the runtime, a driver on it; the fake stopped after."""
+    try:
+        async with _run(parts, platform, **options) as (channel, url), httpx.AsyncClient(timeout=30) as http:
+            driver = make(fake, parts, url, http)
+            driver.channel = channel
+            yield driver
+    finally:
+        await fake.stop()
+
+
 # ---------------------------------------------------------------- Telegram (a webhook)
 
 CHAT = 5101
@@ -203,20 +217,9 @@ async def telegram(tmp_path: Path) -> AsyncIterator[Driver]:
     )
     parts = Parts(Settings(), data_dir=data, platform_settings={"telegram": settings})
     parts.access.bind("telegram", str(CHAT), "anna")  # her /start with an invitation, done before
-    try:
-        webhook = {"webhook": True, "polling": False}
-        async with (
-            _run(parts, named("telegram"), url="http://127.0.0.1/telegram", **webhook) as (
-                channel,
-                url,
-            ),
-            httpx.AsyncClient(timeout=30) as http,
-        ):
-            driver = TelegramDriver(api, parts, url, http)
-            driver.channel = channel
-            yield driver
-    finally:
-        await api.stop()
+    webhook = {"webhook": True, "polling": False, "url": "http://127.0.0.1/telegram"}
+    async with _driving(api, parts, named("telegram"), TelegramDriver, **webhook) as driver:
+        yield driver
 
 
 # ---------------------------------------------------------------- Slack (the Events API over HTTP)
@@ -305,13 +308,8 @@ async def slack(tmp_path: Path) -> AsyncIterator[Driver]:
         slack_api_url=api.url,
     )
     parts = Parts(Settings(), data_dir=data, platform_settings={"slack": settings})
-    try:
-        async with _run(parts, named("slack")) as (channel, url), httpx.AsyncClient(timeout=30) as http:
-            driver = SlackDriver(api, parts, url, http)
-            driver.channel = channel
-            yield driver
-    finally:
-        await api.stop()
+    async with _driving(api, parts, named("slack"), SlackDriver) as driver:
+        yield driver
 
 
 # ---------------------------------------------------------------- Microsoft Teams (the Bot Connector)
