@@ -15,7 +15,7 @@ from importlib import import_module
 from bot.people.accounts import Accounts
 from bot.platform import Platform
 
-REGISTRY = ("adapters.telegram", "adapters.slack", "adapters.teams")
+REGISTRY = ("adapters.telegram", "adapters.slack", "adapters.teams", "adapters.mattermost")
 
 
 @cache

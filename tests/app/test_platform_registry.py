@@ -83,8 +83,9 @@ def test_the_core_and_the_storage_name_no_platform() -> None:
 
 
 def test_the_registry_is_the_only_list_of_platforms() -> None:
-    assert [p.name for p in platforms.registered()] == ["telegram", "slack", "teams"]
-    assert platforms.accounts().names == ("telegram", "slack", "teams")
+    names = ["telegram", "slack", "teams", "mattermost"]
+    assert [p.name for p in platforms.registered()] == names
+    assert platforms.accounts().names == tuple(names)
     for p in platforms.registered():  # a platform is its package: everything it declares lives there
         assert type(p).__module__.startswith(f"adapters.{p.name}.")
         assert p.settings.__module__.startswith(f"adapters.{p.name}.")

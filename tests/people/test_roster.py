@@ -70,7 +70,7 @@ CASES = [
     ("e1,Eva,eva-at-example,nl,,,,,\n", "roster.csv:2: 'eva-at-example' is not an e-mail address"),
     (
         "e1,Eva,,nl,,whatsapp,,,\n",
-        "roster.csv:2: platform 'whatsapp' is not one of console, slack, teams, telegram",
+        "roster.csv:2: platform 'whatsapp' is not one of console, mattermost, slack, teams, telegram",
     ),
     ("e1,Eva,,nl,,slack,eva,,\n", "roster.csv:2: 'eva' is not a Slack user id (U…)"),
     ("e1,Eva,,nl,e2,,,,\ne2,Ed,,nl,e1,,,,\n", "roster.csv:2: managers go round in a circle: e1 → e2 → e1"),

@@ -17,9 +17,11 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 
 from adapters.console import ConsoleInbox, render
+from adapters.mattermost.settings import MattermostSettings
 from adapters.slack.settings import SlackSettings
 from adapters.teams.platform import TeamsPlatform
 from adapters.teams.settings import TeamsSettings
@@ -33,6 +35,8 @@ from bot.platform import Platform
 from bot.ports import Channel
 from storage import TinyDBStore
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, TestTokens, texts
+from tests.fakes.mattermost_api import TOKEN as MM_TOKEN
+from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack, signed
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.helpers import import_roster
@@ -433,6 +437,81 @@ async def teams(tmp_path: Path) -> AsyncIterator[Driver]:
         await connector.stop()
 
 
+# ---------------------------------------------------------------- Mattermost (REST, WebSocket, buttons)
+
+MM_USER = "annauserid00000000000000aa"
+
+
+class MattermostDriver(Driver):
+    name = "mattermost"
+
+    def __init__(self, api: FakeMattermost, parts: Parts, url: str, http: aiohttp.ClientSession) -> None:
+        self.api, self.parts, self.url, self.http = api, parts, url, http
+        self.address = MM_USER
+        self.dm = api.dm_of(MM_USER)
+
+    async def _settled(self) -> None:
+        await quiet(lambda: len(self.api.calls))
+
+    async def begin(self) -> None:
+        await self.api.wait_for(lambda: self.api.connections >= 1, timeout=30)
+        await self.say("hoi")
+
+    async def say(self, text: str) -> None:
+        await self.api.push(MM_USER, text)
+        await self._settled()
+
+    async def press(self, label: str) -> None:
+        with_buttons = [
+            p for p in self.api.posts.values() if p["channel_id"] == self.dm and p["props"].get("attachments")
+        ]
+        await self.api.press(with_buttons[-1]["id"], label, MM_USER, self.http)
+        await self._settled()
+
+    async def redeliver(self) -> None:
+        await self.api.repeat()
+        await self._settled()
+
+    async def stranger(self, text: str) -> list[str]:
+        zoe = "zoeuserid000000000000000zz"
+        await self.api.push(zoe, text)
+        await self._settled()
+        return self.api.posted(self.api.dm_of(zoe))
+
+    def texts(self) -> list[str]:
+        return self.api.posted(self.dm)
+
+    def documents(self) -> list[str]:
+        return [str(f.get("filename")) for f in self.api.files.values() if f.get("channel_id") == self.dm]
+
+
+@asynccontextmanager
+async def mattermost(tmp_path: Path, slash_token: str = "") -> AsyncIterator[Driver]:
+    api = FakeMattermost()
+    await api.start()
+    data = _roster(tmp_path, "mattermost", "anna@example.org")  # by e-mail: matched on first contact
+    port = free_port()  # the buttons' URL names it, so it is known before the start
+    settings = MattermostSettings(
+        mattermost_url=api.url,
+        mattermost_bot_token=MM_TOKEN,  # type: ignore[arg-type]
+        mattermost_max_rate=1000,
+        mattermost_slash_token=slash_token,  # type: ignore[arg-type]
+        popbot_public_url=f"http://127.0.0.1:{port}",
+    )
+    parts = Parts(Settings(), data_dir=data, platform_settings={"mattermost": settings})
+    args = argparse.Namespace(platform="mattermost", listen="127.0.0.1", port=port)
+    try:
+        async with (
+            running(parts, args, [named("mattermost")], console=False) as inside,
+            aiohttp.ClientSession() as http,
+        ):
+            driver = MattermostDriver(api, parts, f"http://127.0.0.1:{port}", http)
+            driver.channel = inside.chats["mattermost"]
+            yield driver
+    finally:
+        await api.stop()
+
+
 # ---------------------------------------------------------------- the console (a terminal)
 
 
@@ -490,5 +569,6 @@ PLATFORMS: dict[str, Callable[[Path], AbstractAsyncContextManager[Driver]]] = {
     "telegram": telegram,
     "slack": slack,
     "teams": teams,
+    "mattermost": mattermost,
     "console": console,
 }
