@@ -13,8 +13,10 @@ adapter's client to the fake server on 127.0.0.1, which allows `--server-rate` c
 server of this size is given) and answers 429 past it. That makes the bound: calls / rate.
 
 Two passes over the same composed outbox (copied): popbot paced at `MATTERMOST_MAX_RATE` =
-the server's rate, and the baseline in the same run: no pacing (a rate far above the
-server's), so the 429s — each waited out as the server's reset says — are what slows it.
+90 % of the server's rate (a limiter that starts with a full bucket, against a server that
+counts a sliding second, needs the margin), and the baseline in the same run: no pacing (a
+rate far above the server's), so the 429s — each waited out as the server's reset says —
+are what slows it.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ async def run(managers: int, server_rate: float) -> tuple[float, dict[str, float
         ahead, _ = await _pass(composed, server, 10_000, ahead=True)
         await server.stop()
         results = {}
-        for name, rate in (("paced", server_rate), ("unpaced", 10_000.0)):
+        for name, rate in (("paced", server_rate * 0.9), ("unpaced", 10_000.0)):
             data = Path(tmp) / name
             shutil.copytree(composed, data)
             limited = FakeMattermost(per_second=server_rate)
@@ -107,8 +109,8 @@ def main() -> None:
     print(f"composed ahead (the passes of the hour before): {ahead:.1f} s\n")
     print("| T−7 pass | managers | calls | 429s | s | bound s | pass / bound | ms per manager |")
     print("|---|---|---|---|---|---|---|---|")
-    rate = f"{args.server_rate:.0f}/s"
-    for name, r in ((f"paced at the server's {rate}", paced), ("no pacing (baseline)", unpaced)):
+    rate = f"{args.server_rate * 0.9:.0f}/s of the server's {args.server_rate:.0f}/s"
+    for name, r in ((f"paced at {rate}", paced), ("no pacing (baseline)", unpaced)):
         print(
             f"| {name} | {args.managers:,} | {r['calls']:,.0f} | {r['throttled']:,.0f} | {r['seconds']:.1f} "
             f"| {r['bound']:.1f} | {r['seconds'] / r['bound']:.2f}× "

@@ -37,7 +37,8 @@ class Client:
     def __init__(self, url: str, token: str, max_rate: float, first_wait: float = 0.5) -> None:
         self.base = url.rstrip("/") + "/api/v4"
         self.token = token
-        self.pace = AsyncLimiter(max(max_rate, 0.001), 1) if max_rate else None
+        # one call per 1/rate seconds, no burst: the server counts calls in a sliding second
+        self.pace = AsyncLimiter(1, 1 / max_rate) if max_rate else None
         self.first_wait = first_wait
         self._session: aiohttp.ClientSession | None = None
         self._dms: dict[str, str] = {}

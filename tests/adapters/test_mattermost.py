@@ -176,3 +176,25 @@ async def test_multiple_choice_is_ticked_and_confirmed_with_buttons(anna: Matter
     record = anna.store.load("anna")
     assert record is not None and len(record.answers["ontwikkeltools"].value) == 1
     assert second in anna.api.posts[post["id"]]["message"]  # the post shows what was chosen
+
+
+def test_popbot_mattermost_without_its_settings_is_one_line_naming_them(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "POPBOT_DATA_DIR": str(tmp_path / "data"),
+        "MATTERMOST_BOT_TOKEN": "secret-token-value",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.app.cli", "mattermost"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
+    assert "MATTERMOST_URL" in done.stderr and "POPBOT_PUBLIC_URL" in done.stderr
+    assert "secret-token-value" not in done.stderr and "Traceback" not in done.stderr
