@@ -33,3 +33,23 @@ def test_loopback_itself_is_allowed() -> None:
         server.listen()
         with socket.create_connection(server.getsockname(), timeout=5):
             pass
+
+
+def test_no_test_names_a_real_host_to_talk_to() -> None:
+    """Tests, fakes and recorded payloads name only loopback and reserved names (RFC 2606:
+    `.example`, `.invalid`); `t.me` is the invitation link popbot prints for people, never a
+    host a test connects to. Vendored third-party schemas are read, not run, and left as
+    they came."""
+    import re
+    from pathlib import Path
+
+    tests = Path(__file__).parent.parent
+    allowed = re.compile(r"(127\.0\.0\.1|localhost|x|t\.me|([a-z0-9-]+\.)*(example(\.[a-z]+)?|invalid))$")
+    found = []
+    for path in sorted(tests.rglob("*")):
+        if path.suffix not in (".py", ".json", ".yaml", ".csv") or "vendor" in path.parts:
+            continue
+        for host in re.findall(r"https?://([A-Za-z0-9.-]+)", path.read_text(encoding="utf-8")):
+            if not allowed.fullmatch(host.lower()):
+                found.append(f"{path.relative_to(tests)}: {host}")
+    assert found == []
