@@ -40,7 +40,7 @@ from bot.app.wiring import Parts
 from tests.fakes.mattermost_api import TOKEN, FakeMattermost
 
 
-def parts_for(data: Path, url: str, max_rate: float) -> Parts:
+def parts_for(data: Path, url: str, max_rate: float, managers: int) -> Parts:
     settings = MattermostSettings(
         mattermost_url=url,
         mattermost_bot_token=TOKEN,
@@ -48,13 +48,15 @@ def parts_for(data: Path, url: str, max_rate: float) -> Parts:
         popbot_public_url="http://127.0.0.1:9",
     )
     parts = Parts(Settings(), data_dir=data, clock=lambda: NOW, platform_settings={"mattermost": settings})
-    for n in range(int(data.joinpath("managers").read_text())):
+    for n in range(managers):
         parts.access.bind("mattermost", f"{n:026d}", f"m{n:04d}")  # their DM with the bot, known
     return parts
 
 
-async def _pass(data: Path, server: FakeMattermost, max_rate: float, ahead: bool) -> tuple[float, int]:
-    parts = parts_for(data, server.url, max_rate)
+async def _pass(
+    data: Path, server: FakeMattermost, max_rate: float, managers: int, ahead: bool
+) -> tuple[float, int]:
+    parts = parts_for(data, server.url, max_rate, managers)
     async with AsyncExitStack() as stack:
         adapter = PLATFORM.adapter(AppHost(parts, argparse.Namespace(), None, stack))
         scheduler = parts.scheduler({"mattermost": MattermostChannel(adapter)})
@@ -75,10 +77,9 @@ async def run(managers: int, server_rate: float) -> tuple[float, dict[str, float
     with tempfile.TemporaryDirectory() as tmp:
         composed = Path(tmp) / "composed"
         await prepare(composed, managers, platform="mattermost")
-        composed.joinpath("managers").write_text(str(managers))
         server = FakeMattermost()
         await server.start()
-        ahead, _ = await _pass(composed, server, 10_000, ahead=True)
+        ahead, _ = await _pass(composed, server, 10_000, managers, ahead=True)
         await server.stop()
         results = {}
         for name, rate in (("paced", server_rate * 0.9), ("unpaced", 10_000.0)):
@@ -86,7 +87,7 @@ async def run(managers: int, server_rate: float) -> tuple[float, dict[str, float
             shutil.copytree(composed, data)
             limited = FakeMattermost(per_second=server_rate)
             await limited.start()
-            seconds, sent = await _pass(data, limited, rate, ahead=False)
+            seconds, sent = await _pass(data, limited, rate, managers, ahead=False)
             await limited.stop()
             assert sent == managers, (name, sent)
             calls = sum(not c.failed for c in limited.calls)

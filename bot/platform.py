@@ -11,6 +11,7 @@ composition root keeps the registry (`bot.app.platforms`) and offers each platfo
 from __future__ import annotations
 
 import argparse
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AsyncExitStack
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from bot.people.access import Access
     from bot.people.roster import Person, Roster
     from bot.ports import Channel, InboxStore
+
+
+# popbot's (or a server's) public address: https, or plain http on this machine only (a test)
+PUBLIC_URL = re.compile(r"https://[^/\s]+(/\S*)?|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?")
 
 
 def person_id(text: str) -> str:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from adapters.mattermost.settings import MattermostSettings
 from adapters.text import package_words
 from bot.people.accounts import AccountRules, Bindings, Someone
-from bot.platform import Host, Platform
+from bot.people.roster import EMAIL
+from bot.platform import PUBLIC_URL, Host, Platform
 
 if TYPE_CHECKING:
     from adapters.mattermost.adapter import MattermostAdapter
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
 NAME = "mattermost"
 USER_ID = re.compile(r"[a-z0-9]{26}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-SERVER = re.compile(r"https://[^/\s]+(/\S*)?|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?")
 
 
 def _check(handle: str) -> Mapping[str, str] | None:
@@ -56,11 +55,11 @@ class MattermostPlatform(Platform):
         self, settings: MattermostSettings, options: argparse.Namespace, replicas: bool
     ) -> list[str]:
         problems = []
-        if not SERVER.fullmatch(settings.mattermost_url.strip().rstrip("/")):
+        if not PUBLIC_URL.fullmatch(settings.mattermost_url.strip().rstrip("/")):
             problems.append("MATTERMOST_URL is not the server's https:// address")
         if not settings.mattermost_bot_token.get_secret_value():
             problems.append("MATTERMOST_BOT_TOKEN is not set")
-        if not SERVER.fullmatch(settings.popbot_public_url.strip().rstrip("/")):
+        if not PUBLIC_URL.fullmatch(settings.popbot_public_url.strip().rstrip("/")):
             problems.append("POPBOT_PUBLIC_URL is not popbot's public https:// address (buttons post to it)")
         if problems:
             return ["Mattermost: " + "; ".join(problems) + " (see the README: 'Mattermost')"]

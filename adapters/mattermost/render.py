@@ -85,6 +85,12 @@ class Post:
     file: Document | None = None
 
 
+def _button(n: int, label: str, value: str, user: str, key: bytes, action_url: str) -> dict[str, Any]:
+    """One interactive button: its label, and the signed context the server posts back."""
+    return {"id": f"pop{n}", "name": _label(label), "type": "button",
+            "integration": {"url": action_url, "context": context(key, user, value)}}  # fmt: skip
+
+
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
@@ -94,8 +100,7 @@ def posts(out: list[Outgoing], user: str, key: bytes, action_url: str) -> list[P
     found: list[Post] = []
 
     def button(n: int, label: str, value: str) -> dict[str, Any]:
-        return {"id": f"pop{n}", "name": _label(label), "type": "button",
-                "integration": {"url": action_url, "context": context(key, user, value)}}  # fmt: skip
+        return _button(n, label, value, user, key, action_url)
 
     for item in out:
         if isinstance(item, Text):
@@ -131,14 +136,12 @@ def ticks(
     """Multiple choice as buttons that tick and untick (☐/☑), and one that confirms: each
     button's signed context carries what is ticked so far, so nothing is kept meanwhile."""
     chosen = ",".join(ticked)
-
-    def button(n: int, label: str, value: str) -> dict[str, Any]:
-        return {"id": f"pop{n}", "name": _label(label), "type": "button",
-                "integration": {"url": action_url, "context": context(key, user, value)}}  # fmt: skip
-
     actions = [
-        button(n, f"{TICKED if o.id in ticked else TICK} {o.label}", f"{q.ref}|tick|{chosen}|{o.id}")
+        _button(n, f"{TICKED if o.id in ticked else TICK} {o.label}", f"{q.ref}|tick|{chosen}|{o.id}",
+                user, key, action_url)
         for n, o in enumerate(q.options)
-    ]
-    actions.append(button(len(actions), q.done_label or "✔", f"{q.ref}|done|{chosen}"))
+    ]  # fmt: skip
+    actions.append(
+        _button(len(actions), q.done_label or "✔", f"{q.ref}|done|{chosen}", user, key, action_url)
+    )
     return [{"text": "", "actions": actions}]

@@ -16,7 +16,8 @@ from adapters.teams.settings import TeamsSettings
 from adapters.text import package_words
 from bot.errors import PopbotError
 from bot.people.accounts import AccountRules, Bindings, Someone
-from bot.platform import Host, Platform
+from bot.people.roster import EMAIL
+from bot.platform import PUBLIC_URL, Host, Platform
 
 if TYPE_CHECKING:
     from adapters.teams.adapter import TeamsAdapter, TeamsConfig
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
 NAME = "teams"
 GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PUBLIC = re.compile(r"https://[^/\s]+(/\S*)?|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?")
 
 
 def _check(handle: str) -> Mapping[str, str] | None:
@@ -58,7 +57,7 @@ def teams_config(settings: TeamsSettings) -> TeamsConfig:
     if not tenants or not all(GUID.fullmatch(t) for t in tenants):
         problems.append("TEAMS_TENANT_ID is not one or more tenant ids (GUIDs, comma-separated)")
     public = settings.popbot_public_url.strip().rstrip("/")
-    if not PUBLIC.fullmatch(public):
+    if not PUBLIC_URL.fullmatch(public):
         problems.append("POPBOT_PUBLIC_URL is not popbot's public https:// address")
     if problems:
         raise PopbotError("Teams: " + "; ".join(problems) + " (see the README: 'Microsoft Teams')")

@@ -65,6 +65,7 @@ class Turn:
         self.other_commands = other_commands or []
         self.switch_to: str | None = None  # set when the employee picks another language
         self.out: list[Outgoing] = []
+        self._finished = False  # a forward move reached the end (the machine said so)
         self._reposition()
 
     def _reposition(self) -> None:

@@ -198,3 +198,22 @@ def test_popbot_mattermost_without_its_settings_is_one_line_naming_them(tmp_path
     assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
     assert "MATTERMOST_URL" in done.stderr and "POPBOT_PUBLIC_URL" in done.stderr
     assert "secret-token-value" not in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_malformed_requests_to_its_routes_get_a_4xx(anna: MattermostDriver) -> None:
+    bodies = [
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b'{"user_id": 5, "context": "x"}',
+        b"{" * 5000,
+        '"\udcff"'.encode("utf-8", "surrogatepass"),
+    ]
+    for body in bodies:
+        async with anna.http.post(
+            f"{anna.url}/mattermost/actions", data=body, headers={"Content-Type": "application/json"}
+        ) as r:
+            assert 400 <= r.status < 500, (body[:20], r.status)
+        async with anna.http.post(f"{anna.url}/mattermost/command", data=body) as r:
+            assert 400 <= r.status < 500, (body[:20], r.status)
+    assert sorted(anna.store.employee_ids()) == ["anna"]
