@@ -11,6 +11,7 @@ import asyncio
 import base64
 import shutil
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +31,7 @@ def _wrap(text: str, width: int) -> str:
     )
 
 
-def render(out: list[Outgoing], width: int, save: Callable[[str, bytes], Path] | None = None) -> str:
+def render(out: list[Outgoing], width: int, save: Callable[[str, bytes], Path | None] | None = None) -> str:
     """The engine's messages as terminal text; a file (an export) kept by `save`, and named."""
     parts: list[str] = []
     for item in out:
@@ -74,7 +75,7 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     inbox: ConsoleInbox | None = None,
-    save: Callable[[str, bytes], Path] | None = None,
+    save: Callable[[str, bytes], Path | None] | None = None,
 ) -> None:
     """The dialog in a terminal until the input ends; what the schedule left in the console
     inbox shown first, and a file the dialog gives kept by `save` (the inbox port)."""
@@ -111,8 +112,9 @@ async def run_console(
 class ConsoleInbox:
     """The console's channel for the schedule: messages wait until `popbot chat` is opened.
 
-    Sending is idempotent by key, so after a crash nothing arrives twice. A
-    PDF is written to the person's inbox folder and the message names it.
+    Sending is idempotent by key, so after a crash nothing arrives twice. A PDF is kept
+    with the person's inbox (the files store's folder, or the database) and the message names
+    it; shown in the terminal, it is named by where it can be opened on this machine.
     """
 
     name = "console"
@@ -120,6 +122,30 @@ class ConsoleInbox:
 
     def __init__(self, store: InboxStore) -> None:
         self.store = store
+        self._copies: Path | None = None  # files of a database, for this terminal: see `where`
+
+    def where(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        """Where the person at this terminal opens a kept file: the file itself in the data
+        folder; with the files in the database, a copy in a folder only this user reads,
+        removed when the chat ends (`close`). None: there is no such file."""
+        path = self.store.local_path(person_id, name, export=export)
+        if path is not None:
+            return path
+        content = self.store.read_file(person_id, name, export=export)
+        if content is None:
+            return None
+        if self._copies is None:
+            self._copies = Path(tempfile.mkdtemp(prefix="popbot-files-"))  # mode 0700
+        target = self._copies / name
+        target.write_bytes(content)
+        target.chmod(0o600)
+        return target
+
+    def close(self) -> None:
+        """The copies `where` made, gone (erasure must not find one left in /tmp)."""
+        if self._copies is not None:
+            shutil.rmtree(self._copies, ignore_errors=True)
+            self._copies = None
 
     async def send(self, address: str, parts: list[Part], key: str, subject: str) -> None:
         await asyncio.to_thread(self._send, address, parts, key)
@@ -131,8 +157,8 @@ class ConsoleInbox:
         texts, files = [], []
         for part in parts:
             if part.kind == "document":
-                path = self.store.save_file(address, part.filename, base64.b64decode(part.data))
-                texts.append(f"{part.text}\n📄 {path}".strip())
+                self.store.save_file(address, part.filename, base64.b64decode(part.data))
+                texts.append(f"{part.text}\n{_FILE}{part.filename}".strip())  # named where shown
                 files.append(part.filename)  # so erasing the person it is about removes it too
             elif part.kind == "button":
                 texts.append(f"{part.text}\n[{part.label}]")
@@ -145,9 +171,23 @@ class ConsoleInbox:
         return any(i["key"] == key for i in items)
 
     def take(self, person_id: str) -> list[str]:
-        """The waiting messages, oldest first; shown once (the keys stay, so no repeat)."""
+        """The waiting messages, oldest first; shown once (the keys stay, so no repeat). A
+        file's line names where it opens on this machine."""
         items = self.store.load_inbox(person_id)
         fresh = [i for i in items if not i.get("shown")]
         if fresh:
             self.store.save_inbox(person_id, [{**i, "shown": True} for i in items])
-        return [str(i["text"]) for i in fresh]
+        return [self._placed(person_id, i) for i in fresh]
+
+    def _placed(self, person_id: str, item: dict[str, object]) -> str:
+        names = item.get("files") or []
+        lines = []
+        for line in str(item["text"]).splitlines():
+            name = line.removeprefix(_FILE)
+            if line.startswith(_FILE) and isinstance(names, list) and name in names:
+                line = f"{_FILE}{self.where(person_id, name) or name}"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+_FILE = "📄 "  # the line that names a file (an older popbot wrote its path there)

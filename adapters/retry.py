@@ -12,8 +12,11 @@ from collections.abc import Callable
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import WaitBaseT
 
+from bot.platform import CALLS
+
 
 def retrying(
+    platform: str,
     what: str,
     transient: Callable[[BaseException], bool],
     wait: WaitBaseT,
@@ -21,13 +24,17 @@ def retrying(
     log: logging.Logger,
     reason: Callable[[RetryCallState], str],
 ) -> AsyncRetrying:
-    """Try `attempts` times while the error is transient; then the last error is raised."""
+    """Try `attempts` times while the error is transient; then the last error is raised.
+    Each new try is counted for `platform` (`/metrics`)."""
+
+    def again(state: RetryCallState) -> None:
+        CALLS.retry(platform)
+        log.warning("%s failed (try %d): %s; trying again", what, state.attempt_number, reason(state))
+
     return AsyncRetrying(
         retry=retry_if_exception(transient),
         wait=wait,
         stop=stop_after_attempt(attempts),
-        before_sleep=lambda state: log.warning(
-            "%s failed (try %d): %s; trying again", what, state.attempt_number, reason(state)
-        ),
+        before_sleep=again,
         reraise=True,
     )

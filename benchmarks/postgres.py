@@ -57,7 +57,7 @@ def replica(url: str, data: str, people: list[str], answers: int) -> dict[str, f
     if url:
         db = Database(url)
         db.open()
-        store: TinyDBStore | PostgresStore = PostgresStore(db, Path(data))
+        store: TinyDBStore | PostgresStore = PostgresStore(db)
     else:
         store = TinyDBStore(data)
     engine = Engine(ScriptRegistry.of(NL), store, clock=lambda: NOW)
@@ -107,7 +107,7 @@ def stored(cluster: Cluster, sizes: list[int], turns: int) -> None:
                 conn.execute("ANALYZE records")
             ids = [f"emp{n:05d}" for n in range(size)]
             on_files = asyncio.run(measure(files, ids, turns))
-            on_pg = asyncio.run(measure(PostgresStore(db, Path(tmp)), ids, turns))
+            on_pg = asyncio.run(measure(PostgresStore(db), ids, turns))
             db.close()
         medians[size] = statistics.median(on_pg)
         print(

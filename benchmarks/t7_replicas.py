@@ -41,20 +41,21 @@ from storage.postgres.database import Database, upgrade
 from storage.postgres.outbox import PostgresOutbox
 from storage.postgres.store import PostgresStore
 from storage.script_archive import ScriptFolder
+from storage.script_edits import ScriptEditFolder
 from storage.transfer import transfer
 from tests.helpers import EN, NL, family
 from tests.postgres_server import Cluster
 
 
 class _Stores:  # what `transfer` reads and writes
-    def __init__(self, people: object, outbox: object, scripts: object) -> None:
-        self.people, self.outbox, self.scripts = people, outbox, scripts
+    def __init__(self, people: object, outbox: object, scripts: object, edits: object) -> None:
+        self.people, self.outbox, self.scripts, self.edits = people, outbox, scripts, edits
 
 
 def _scheduler(url: str, data: Path):  # type: ignore[no-untyped-def]
     db = Database(url)
     db.open()
-    store = PostgresStore(db, data)
+    store = PostgresStore(db)
     return build_scheduler(
         data,
         ScriptRegistry.of(NL, EN),
@@ -82,10 +83,15 @@ def database_with_plan(cluster: Cluster, files: Path, data: Path) -> str:
     db = Database(url)
     db.open()
     upgrade(db)
-    store = PostgresStore(db, data)
+    store = PostgresStore(db)
     transfer(
-        _Stores(TinyDBStore(files), OutboxFiles(files), ScriptFolder(files / "scripts")),
-        _Stores(store, PostgresOutbox(db), store),
+        _Stores(
+            TinyDBStore(files),
+            OutboxFiles(files),
+            ScriptFolder(files / "scripts"),
+            ScriptEditFolder(files / "dialogs"),
+        ),
+        _Stores(store, PostgresOutbox(db), store, store),
         platforms=accounts().names,
     )
     db.close()
@@ -117,7 +123,7 @@ def check(url: str, data: Path, managers: int) -> None:
     """Each manager got their report's draft once; nobody got any message twice."""
     db = Database(url)
     db.open()
-    store = PostgresStore(db, data)
+    store = PostgresStore(db)
     for n in range(managers):
         for person in (f"m{n:04d}", f"e{n:04d}"):
             keys = [str(i["key"]) for i in store.load_inbox(person)]

@@ -31,6 +31,29 @@ if TYPE_CHECKING:
 PUBLIC_URL = re.compile(r"https://[^/\s]+(/\S*)?|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?")
 
 
+class CallCounts:
+    """How often a platform throttled popbot (an HTTP 429 waited out) and how often a call was
+    tried again (any transient failure), by platform name — counted where it happens, in the
+    platform's own client, and read by `/metrics` at each scrape. Plain counts in this process
+    (an increment under the GIL is not lost between threads); the platform names are the
+    registry's, never anything about a person."""
+
+    def __init__(self) -> None:
+        self.throttled: dict[str, int] = {}
+        self.retried: dict[str, int] = {}
+
+    def throttle(self, platform: str) -> None:
+        """The platform answered 429 (too many requests) and popbot waited."""
+        self.throttled[platform] = self.throttled.get(platform, 0) + 1
+
+    def retry(self, platform: str) -> None:
+        """A call to the platform is tried again."""
+        self.retried[platform] = self.retried.get(platform, 0) + 1
+
+
+CALLS = CallCounts()  # the process's counts: every platform's client adds to them
+
+
 def person_id(text: str) -> str:
     """An id on the command line (argparse's `type=`), checked by the roster's rule — for
     popbot's own commands and every platform's alike."""

@@ -115,9 +115,6 @@ class PersonalStore(Store, ProgressStore, Protocol):
     def delete_inbox(self, person_id: str) -> bool:
         """The person's inbox and its files, gone; True if there was one."""
 
-    def inbox_folder(self, person_id: str) -> Path:
-        """Where the person's inbox files are kept."""
-
     def delete_invites_of(self, person_id: str) -> int:
         """Every invitation for the person, gone; how many."""
 
@@ -172,12 +169,45 @@ class InboxStore(Protocol):
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
         """The person's inbox as a whole, written durably."""
 
-    def inbox_folder(self, person_id: str) -> Path:
-        """Where the person's inbox files are kept."""
-
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
         """A file kept for the person — in their inbox, or with their saved exports — written
-        whole; where it is now (erasing the person removes it)."""
+        whole (erasing the person removes it). `name` is one file name, no folder."""
+
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
+        """A kept file's content, or None if there is none by that name."""
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
+        """The names of the person's kept files (their inbox's, or their exports')."""
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        """Where a kept file is on this machine's disk, if the store keeps it there (the
+        files store); None when it is in the database, or there is none."""
+
+
+class ScriptEdits(Protocol):
+    """HR's edited dialog scripts (the console's script pages): every saved version, the newest
+    of each live. A folder on one machine; the database every replica reads on PostgreSQL."""
+
+    def edited_script(self, name: str, language: str) -> str | None:
+        """The live edit's text of `name.language`, or None (the bundled script is live)."""
+
+    def save_script_edit(self, name: str, language: str, text: str) -> str:
+        """A new version, live from now on; its stamp (when it was saved)."""
+
+    def script_edit_history(self, name: str, language: str) -> list[str]:
+        """The stamps of every saved version, newest first."""
+
+    def script_edit_text(self, name: str, language: str, stamp: str) -> str | None:
+        """One saved version's text, or None."""
+
+    def script_edits_marker(self) -> str:
+        """A value that changes whenever an edit is saved (replicas poll it to reload)."""
+
+    def script_edit_names(self) -> list[tuple[str, str]]:
+        """(name, language) of every script that has saved versions."""
+
+    def keep_script_edit(self, name: str, language: str, stamp: str, text: str) -> None:
+        """A version saved elsewhere, with its stamp (`data migrate`); live if it is the newest."""
 
 
 class OutboxStore(Protocol):

@@ -1,15 +1,36 @@
-"""The files kept for a person beside their data, whichever store holds the data: the console
-inbox's attachments (a draft's PDF) and the exports the console saves. A folder per person,
-named by a hash of the id, under the data folder."""
+"""The files kept for a person beside their data in the files store: the console inbox's
+attachments (a draft's PDF) and the exports the console saves. A folder per person, named by
+a hash of the id, under the data folder. (On PostgreSQL they are rows of the database,
+`storage.postgres.files`: the same methods, no folder.)"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Protocol
 
-from bot.ports import InboxStore
+from bot.errors import StorageError
 from storage.atomic import AtomicFile, confined
+
+
+class KeptFiles(Protocol):
+    """What `drop_kept_exports` and `delete_attachments` need of either kind of file keeping."""
+
+    def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None: ...
+
+
+class InboxItems(Protocol):
+    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
+
+    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
+
+
+def file_name(name: str) -> str:
+    """A file's name as given, if it is one name (no folder in it); else refused."""
+    if name in ("", ".", "..") or name != Path(name).name or "\\" in name or "\x00" in name:
+        raise StorageError(f"{name[:80]!r}: not a file name")
+    return name
 
 
 class PersonFiles:
@@ -24,16 +45,42 @@ class PersonFiles:
         name = self._name(person_id)
         return confined(self.root / "inbox" / name[:2] / name, self.root)
 
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
-        """A file kept for the person, written whole (never half a PDF): in their inbox, or
-        with their saved exports; where it now is."""
-        folder = self.exports_folder(person_id) if export else self.inbox_folder(person_id)
-        path = confined(folder / name, self.root)
-        AtomicFile(path).write_bytes(content)
-        return path
-
     def exports_folder(self, person_id: str) -> Path:
         return confined(self.root / "exports" / self._name(person_id)[:16], self.root)
+
+    def _folder(self, person_id: str, export: bool) -> Path:
+        return self.exports_folder(person_id) if export else self.inbox_folder(person_id)
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        """Where the file is on this machine's disk (None: there is no such file)."""
+        path = confined(self._folder(person_id, export) / file_name(name), self.root)
+        return path if path.is_file() else None
+
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
+        """A file kept for the person, written whole (never half a PDF): in their inbox, or
+        with their saved exports."""
+        AtomicFile(confined(self._folder(person_id, export) / file_name(name), self.root)).write_bytes(
+            content
+        )
+
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
+        path = self.local_path(person_id, name, export=export)
+        return path.read_bytes() if path is not None else None
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
+        folder = self._folder(person_id, export)
+        if not folder.is_dir():
+            return []
+        # a writer's temporary file (a dot file, swept at start) is not one of them
+        return sorted(f.name for f in folder.iterdir() if f.is_file() and not f.name.startswith("."))
+
+    def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None:
+        self.delete_files_in(self._folder(person_id, export), names)
+
+    def delete_files_in(self, folder: Path, names: Iterable[str]) -> None:
+        """Files of a person's folder found by a scan (whose owner's id no file names)."""
+        for name in names:
+            remove_file(confined(folder, self.root) / Path(name).name, self.root)
 
     def delete_inbox_folder(self, person_id: str) -> bool:
         name = self._name(person_id)
@@ -42,24 +89,26 @@ class PersonFiles:
     def delete_exports(self, person_id: str) -> bool:
         return remove_folder(self.root / "exports" / self._name(person_id)[:16], self.root)
 
-    def drop_kept_exports(self, person_id: str, store: InboxStore) -> bool:
-        """The person's saved exports: the console's files, and those kept in their inbox for a
-        chat platform, which are marked `export` (either store's inbox)."""
-        gone = self.delete_exports(person_id)
-        items = store.load_inbox(person_id)
-        kept = [i for i in items if not i.get("export")]
-        if len(kept) < len(items):
-            self.delete_attachments_at(store.inbox_folder(person_id), [i for i in items if i.get("export")])
-            store.save_inbox(person_id, kept)
-            gone = True
-        return gone
 
-    def delete_attachments_at(self, folder: Path, items: Iterable[dict[str, object]]) -> None:
-        """The files of inbox messages removed from an inbox (whose folder is `folder`)."""
-        for item in items:
-            names = item.get("files") or named_files(str(item.get("text", "")))
-            for name in names if isinstance(names, list) else []:
-                remove_file(folder / str(name), self.root)
+def attachment_names(items: Iterable[dict[str, object]]) -> list[str]:
+    """The files of inbox messages (an older popbot named them in the text: `📄 path`)."""
+    names: list[str] = []
+    for item in items:
+        given = item.get("files") or named_files(str(item.get("text", "")))
+        names += [str(n) for n in given] if isinstance(given, list) else []
+    return names
+
+
+def drop_kept_exports(files: KeptFiles, inbox: InboxItems, person_id: str, dropped_folder: bool) -> bool:
+    """The person's saved exports kept in their inbox for a chat platform, which are marked
+    `export` (either store's inbox), with their files; True if any (or `dropped_folder`)."""
+    items = inbox.load_inbox(person_id)
+    kept = [i for i in items if not i.get("export")]
+    if len(kept) < len(items):
+        files.delete_files(person_id, attachment_names(i for i in items if i.get("export")))
+        inbox.save_inbox(person_id, kept)
+        return True
+    return dropped_folder
 
 
 def remove_folder(folder: Path, root: Path) -> bool:

@@ -20,7 +20,7 @@ from bot.domain import EmployeeRecord
 from storage.atomic import damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 from storage.locks import PersonLocks
-from storage.person_files import PersonFiles
+from storage.person_files import PersonFiles, attachment_names, drop_kept_exports
 from storage.progress_log import ProgressLog
 from storage.roster_file import RosterFile
 
@@ -181,12 +181,25 @@ class TinyDBStore:
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
         self._inbox.put(person_id, {"items": items})
 
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
         """A file kept for the person (their inbox, or their saved exports), written whole."""
-        return self._files.save_file(person_id, name, content, export=export)
+        self._files.save_file(person_id, name, content, export=export)
+
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
+        return self._files.read_file(person_id, name, export=export)
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
+        return self._files.file_names(person_id, export=export)
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        """Where the file is under the data folder (a folder per person, named by hash)."""
+        return self._files.local_path(person_id, name, export=export)
+
+    def delete_files(self, person_id: str, names: Any, *, export: bool = False) -> None:
+        self._files.delete_files(person_id, names, export=export)
 
     def inbox_folder(self, person_id: str) -> Path:
-        """Where files for the console inbox go (a folder per person, named by hash)."""
+        """The folder of the person's inbox files (the files store's own detail)."""
         return self._files.inbox_folder(person_id)
 
     def delete_inbox(self, person_id: str) -> bool:
@@ -203,7 +216,10 @@ class TinyDBStore:
             keep = [i for i in items if not str(i.get("key", "")).startswith(prefix)]
             if len(keep) == len(items):
                 continue
-            self._files.delete_attachments_at(path.with_suffix(""), [i for i in items if i not in keep])
+            # the inbox's document and its folder of files share their hashed name
+            self._files.delete_files_in(
+                path.with_suffix(""), attachment_names(i for i in items if i not in keep)
+            )
             self._inbox.replace_at(path, {**doc, "items": keep})
             gone += len(items) - len(keep)
         return gone
@@ -211,12 +227,12 @@ class TinyDBStore:
     # ---------------------------------------------------------------- privacy
 
     def exports_folder(self, person_id: str) -> Path:
-        """Where the console saves a person's export files (named by hash, like every file here)."""
+        """Where a person's export files are (named by hash, like every file here)."""
         return self._files.exports_folder(person_id)
 
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat platform."""
-        return self._files.drop_kept_exports(person_id, self)
+        return drop_kept_exports(self, self, person_id, self._files.delete_exports(person_id))
 
     # An erasure in progress: a journal file per person, there from the first deletion to the
     # audit line, so a crash midway is finished at the next start (and said so).

@@ -1,7 +1,7 @@
 """`popbot data migrate`: everything one store holds, copied into another — the files into
 PostgreSQL, or back. The source is only read. Run again, it copies only what differs
 (idempotent; a run cut off is finished by the next), and it verifies what it copied: the same
-counts on both sides and, for every record, the same checksum.
+counts on both sides and, for every record and kept file, the same checksum.
 
 A target that holds data of its own (another organisation's, a test's) is refused: the two
 would mix and every count would be off. `mode` says what to do instead: "replace" removes
@@ -10,8 +10,8 @@ source's. A target that an earlier run from the same source filled (its audit sa
 taken up again as it is: that is how a cut-off run resumes.
 
 Verified against the source, not only by counts: every record, roster entry, binding,
-invitation, console account and outbox entry of the source is in the target unchanged, and
-(unless merging) the target holds nothing else.
+invitation, console account, kept file (inbox PDFs, exports) and outbox entry of the source
+is in the target unchanged, and (unless merging) the target holds nothing else.
 
 What is not copied, and why: HR's progress counts (the target counts them again from the
 records and plans on its first `roster show`), and a chat platform's binding of someone who
@@ -177,6 +177,14 @@ def transfer(
     report.copied["bindings"] = copied
 
     copied = 0
+    for person, export, name in _files(src, everyone):  # the inbox's PDFs, saved exports
+        content = src.read_file(person, name, export=export)
+        if content is not None and dst.read_file(person, name, export=export) != content:
+            dst.save_file(person, name, content, export=export)
+            copied += 1
+    report.copied["files"] = copied
+
+    copied = 0
     for token_hash, invite in src.invites():
         if dst.load_invite(token_hash) != invite:
             dst.save_invite(token_hash, invite)
@@ -189,6 +197,16 @@ def transfer(
             dst.save_account(account["email"], account)
             copied += 1
     report.copied["console accounts"] = copied
+
+    copied = 0
+    for name, language in source.edits.script_edit_names():  # HR's edited scripts, every version
+        stamps = set(target.edits.script_edit_history(name, language))
+        for stamp in reversed(source.edits.script_edit_history(name, language)):  # oldest first
+            text = source.edits.script_edit_text(name, language, stamp)
+            if stamp not in stamps and text is not None:
+                target.edits.keep_script_edit(name, language, stamp, text)
+                copied += 1
+    report.copied["script edits"] = copied
 
     for version in source.scripts.script_versions():
         text = source.scripts.script_text(version)
@@ -216,6 +234,16 @@ def transfer(
 
     _verify(source, target, ids, people, report, platforms)
     return report
+
+
+def _files(store: Any, people: list[str]) -> list[tuple[str, bool, str]]:
+    """(person, export, name) of every file kept for these people."""
+    return [
+        (person, export, name)
+        for person in people
+        for export in (False, True)
+        for name in store.file_names(person, export=export)
+    ]
 
 
 def _verify(
@@ -251,10 +279,23 @@ def _verify(
     dst_entries = {e["key"]: e for e in target.outbox.all_entries()}
     report.mismatched += [f"outbox {k}" for k, e in src_entries.items() if not same(e, dst_entries.get(k))]
 
+    for name, language in source.edits.script_edit_names():
+        for stamp in source.edits.script_edit_history(name, language):
+            a = source.edits.script_edit_text(name, language, stamp)
+            if a != target.edits.script_edit_text(name, language, stamp):
+                report.mismatched.append(f"script edit {name}.{language} {stamp}")
+
+    src_files = _files(src, everyone)
+    for person, export, name in src_files:
+        a, b = src.read_file(person, name, export=export), dst.read_file(person, name, export=export)
+        if a is None or b is None or hashlib.sha256(a).digest() != hashlib.sha256(b).digest():
+            report.mismatched.append(f"file of {person}: {name}")
+
     dst_ids = set(dst.employee_ids())
     report.counts["records"] = (len(ids), len(dst_ids & set(ids)))
     report.counts["people"] = (len(people), len(theirs))
     report.counts["outbox entries"] = (len(src_entries), len(src_entries.keys() & dst_entries.keys()))
+    report.counts["files"] = (len(src_files), len(set(_files(dst, everyone)) & set(src_files)))
     report.extra = {
         "records": len(dst_ids - set(ids)),
         "people": len(theirs.keys() - {str(p["id"]) for p in people}),

@@ -125,7 +125,7 @@ async def main(data: Path, url: str = "", replica: str = "") -> None:
     if url:
         db = Database(url)
         db.open()
-        store = PostgresStore(db, data)
+        store = PostgresStore(db)
         stores = (store, PostgresOutbox(db, lease=LEASE), Access(store, lambda: NOW, accounts=accounts()))
         mine = [e for e in mine if int(e[1:]) % 2 == int(replica)]
     store.sweep_leftovers()  # as every popbot process that talks does at start

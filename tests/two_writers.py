@@ -25,7 +25,7 @@ async def main(data: str, name: str, count: int, url: str = "") -> None:
     if url:  # a replica on PostgreSQL: the engine on the database every replica shares
         db = Database(url)
         db.open()
-        engine = Engine(engine.scripts, PostgresStore(db, Path(data)), clock=engine.clock)
+        engine = Engine(engine.scripts, PostgresStore(db), clock=engine.clock)
     # both start answering at the same moment, after both have started up
     (Path(data).parent / f"ready-{name}").touch()
     while not (Path(data).parent / "go").exists():

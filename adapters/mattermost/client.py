@@ -19,6 +19,8 @@ from typing import Any
 import aiohttp
 from aiolimiter import AsyncLimiter
 
+from bot.platform import CALLS
+
 log = logging.getLogger("popbot.mattermost")
 RETRIES = 4
 
@@ -64,12 +66,14 @@ class Client:
             try:
                 async with self.session.request(method, f"{self.base}{path}", **kwargs) as response:
                     if response.status == 429 and attempt < RETRIES:
+                        CALLS.throttle("mattermost")
                         reset = response.headers.get("X-RateLimit-Reset") or response.headers.get(
                             "Retry-After"
                         )
                         await asyncio.sleep(float(reset) if reset and reset.isdigit() else wait)
                         continue
                     if response.status >= 500 and attempt < RETRIES:
+                        CALLS.retry("mattermost")
                         await asyncio.sleep(wait)
                         wait *= 2
                         continue
@@ -81,6 +85,7 @@ class Client:
             except (TimeoutError, aiohttp.ClientConnectionError):
                 if attempt == RETRIES:
                     raise
+                CALLS.retry("mattermost")
                 await asyncio.sleep(wait)
                 wait *= 2
         raise MattermostError(429)

@@ -25,6 +25,7 @@ from adapters.base import ChatAdapter
 from adapters.slack import render
 from adapters.slack.sender import deliver
 from bot.messages import ACTIONS, Incoming, Outgoing, Question
+from bot.platform import CALLS
 
 NAME = "slack"
 DEFAULT_API = "https://slack.com/api/"
@@ -48,11 +49,15 @@ class SlackAdapter(ChatAdapter):
             # slack_sdk's own handlers: a 429 is waited out (Retry-After) and retried, never
             # dropped; a 5xx or a dropped connection is retried with back-off
             retry_handlers=[
-                AsyncRateLimitErrorRetryHandler(max_retry_count=max_retries),
-                AsyncServerErrorRetryHandler(max_retry_count=max_retries),
-                AsyncConnectionErrorRetryHandler(max_retry_count=max_retries),
+                _Counted429(max_retry_count=max_retries),
+                _CountedServerError(max_retry_count=max_retries),
+                _CountedConnectionError(max_retry_count=max_retries),
             ],
         )
+        # Bolt reads SLACK_BOT_TOKEN itself and warns, at every start, that the client's token
+        # wins over it: they are the same token (ours, given to the client). That one line only
+        # is dropped; every other warning of Bolt's is kept.
+        logging.getLogger("slack_bolt.AsyncApp").addFilter(_not_the_token_warning)
         app = AsyncApp(client=client, signing_secret=signing_secret)
         app.use(self.only_our_workspace)
         app.event("message")(self.on_message)
@@ -382,3 +387,37 @@ def _closed(message: dict[str, Any], label: str) -> list[dict[str, Any]]:
     if label:
         kept.append(render.section(f"→ {render.esc(label)}"))
     return kept
+
+
+# slack_sdk's handlers, each retry (and each 429 waited out) counted for /metrics
+
+
+class _Counted429(AsyncRateLimitErrorRetryHandler):
+    async def can_retry_async(self, **kwargs: Any) -> bool:
+        again = await super().can_retry_async(**kwargs)
+        if again:
+            CALLS.throttle("slack")
+            CALLS.retry("slack")
+        return again
+
+
+class _CountedServerError(AsyncServerErrorRetryHandler):
+    async def can_retry_async(self, **kwargs: Any) -> bool:
+        again = await super().can_retry_async(**kwargs)
+        if again:
+            CALLS.retry("slack")
+        return again
+
+
+class _CountedConnectionError(AsyncConnectionErrorRetryHandler):
+    async def can_retry_async(self, **kwargs: Any) -> bool:
+        again = await super().can_retry_async(**kwargs)
+        if again:
+            CALLS.retry("slack")
+        return again
+
+
+def _not_the_token_warning(record: logging.LogRecord) -> bool:
+    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()

@@ -96,8 +96,8 @@ class TeamsFiles:
         kept = self.find(owner, doc)
         if kept is None:
             return None
-        path = self.store.inbox_folder(owner) / kept.stored
-        return (kept, path.read_bytes()) if path.is_file() else None
+        content = self.store.read_file(owner, kept.stored)  # a row every replica reads, or a file
+        return (kept, content) if content is not None else None
 
 
 class Links:

@@ -96,7 +96,9 @@ class TeamsPlatform(Platform):
         run = sub.add_parser(
             "teams", help="run the Teams bot (/api/messages), or write its app package (teams manifest)"
         )
-        run.add_argument("--host", dest="listen", default="0.0.0.0", help="the address to listen on")
+        run.add_argument(
+            "--listen", "--host", dest="listen", default="0.0.0.0", help="the address to listen on"
+        )
         run.add_argument("--port", type=int, default=3978, help="the port (path /api/messages)")
         run.add_argument("--lang", default="nl", choices=languages)
         run.set_defaults(platform=NAME)

@@ -21,6 +21,7 @@ from tenacity import RetryCallState
 from tenacity.wait import wait_exponential_jitter
 
 from adapters.retry import retrying
+from bot.platform import CALLS
 
 log = logging.getLogger("popbot.teams")
 
@@ -58,11 +59,12 @@ class Pacer:
         asked = _retry_after(exc)
         if asked is not None:
             self.throttled += 1
+            CALLS.throttle("teams")
             return min(asked, self.max_wait)
         return float(self.backoff(state))
 
     async def call(self, what: str, send: Callable[[], Awaitable[T]]) -> T:
-        async for attempt in retrying(what, _transient, self._wait, self.attempts, log, _reason):
+        async for attempt in retrying("teams", what, _transient, self._wait, self.attempts, log, _reason):
             with attempt:
                 if self.limiter is not None:
                     await self.limiter.acquire()  # every try waits its turn, a retry too

@@ -105,7 +105,7 @@ class TelegramPlatform(Platform):
         run = sub.add_parser("telegram", help="run the Telegram bot (long polling, or --webhook)")
         run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
         run.add_argument("--url", help="the webhook's public URL, e.g. https://pop.example.org/telegram")
-        run.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        run.add_argument("--listen", default="127.0.0.1", help="the address to listen on")
         run.add_argument("--port", type=int, default=8443)
         run.add_argument(
             "--polling", action="store_true", help="poll even with a database (one replica only)"

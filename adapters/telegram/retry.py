@@ -21,11 +21,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 from tenacity import wait_exponential_jitter
 
 from adapters.retry import retrying
+from bot.platform import CALLS
 
 log = logging.getLogger("popbot.telegram")
 
@@ -60,9 +61,17 @@ class RetryingRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         wait = wait_exponential_jitter(multiplier=self.first_wait, max=self.max_wait)
-        async for attempt in retrying(endpoint, _transient, wait, self.attempts, log, _reason):
+
+        async def counted(*a: Any, **kw: Any) -> Any:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter:  # waited out by the rate limiter: counted for /metrics
+                CALLS.throttle("telegram")
+                raise
+
+        async for attempt in retrying("telegram", endpoint, _transient, wait, self.attempts, log, _reason):
             with attempt:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
 

@@ -8,7 +8,6 @@ environment, picks a store or starts a platform.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -17,6 +16,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import platforms
+from bot.app.configuration import models, secret_names, secrets_from_files
+from bot.app.logs import configure as configure_logs
+from bot.app.release import version
 from bot.app.settings import LANGUAGES, Settings, platform_settings
 from bot.dialog.problems import ScriptError
 from bot.errors import PopbotError
@@ -42,6 +44,7 @@ def command(name: str) -> Command:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="popbot", description="Prepare a POP-gesprek in chat.")
+    p.add_argument("--version", action="version", version=f"popbot {version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     chat = sub.add_parser("chat", help="the dialog in this terminal (reads piped input too)")
@@ -84,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
         platform.commands(sub, LANGUAGES)
 
     serve = sub.add_parser(
-        "serve", help="every configured platform, the console and the schedule in one process"
+        "serve", help="the console, every configured platform and the schedule in one process (--only: some)"
     )
     serve.add_argument(
         "--port",
@@ -93,6 +96,14 @@ def parser() -> argparse.ArgumentParser:
         help="the HTTP port: every platform's routes, /console, /healthz, /readyz, /metrics",
     )
     serve.add_argument("--listen", default="0.0.0.0", help="the HTTP address")
+    serve.add_argument(
+        "--only",
+        type=platforms.only,
+        metavar="PARTS",
+        help="serve only these, comma-separated: "
+        + ", ".join([platforms.CONSOLE, *(p.name for p in platforms.registered())])
+        + " (default: the console and every configured platform)",
+    )
     for platform in platforms.registered():
         platform.serve_options(serve)
     serve.add_argument("--lang", default="nl", choices=LANGUAGES)
@@ -163,6 +174,12 @@ def parser() -> argparse.ArgumentParser:
     how.add_argument("--merge", action="store_true", help="a target with other data: keep it beside")
     dmigrate.set_defaults(func=command("database:cmd_data_migrate"))
 
+    config = sub.add_parser("config", help="popbot's settings")
+    csub = config.add_subparsers(dest="config_command", required=True)
+    example = csub.add_parser("example", help="write .env.example: every variable at its default")
+    example.add_argument("-o", "--output", type=Path, help="the file (default: standard output)")
+    example.set_defaults(func=command("configure:cmd_config_example"))
+
     db = sub.add_parser("db", help="the PostgreSQL schema (POPBOT_DATABASE_URL)")
     dbsub = db.add_subparsers(dest="db_command", required=True)
     upgrade = dbsub.add_parser(
@@ -175,7 +192,10 @@ def parser() -> argparse.ArgumentParser:
     webp = sub.add_parser(
         "web", help="the browser console for HR and managers (serve has it too, at /console)"
     )
-    webp.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    # --listen on every command that listens (--host: the name of earlier releases)
+    webp.add_argument(
+        "--listen", "--host", dest="listen", default="127.0.0.1", help="the address to listen on"
+    )
     webp.add_argument("--port", type=int, default=8080)
     webp.set_defaults(func=command("web:cmd_web"))
     wsub = webp.add_subparsers(dest="web_command")
@@ -190,7 +210,52 @@ def parser() -> argparse.ArgumentParser:
     removeuser.add_argument("email")
     removeuser.set_defaults(func=command("web:cmd_web_remove_user"))
 
+    # what a command does with the data folder, when the files hold the data (see `_data_folder`)
+    for reads in (draft, rshow, sstatus, splan, srun, pexport, perase, ppurge, dcheck, drestore, removeuser):
+        reads.set_defaults(data="reads")
+    for creates in (chat, rimport, adduser):  # a server says where its data is as it starts
+        creates.set_defaults(data="creates")
+    _defaults_in_help(p)
     return p
+
+
+class _Defaults(argparse.HelpFormatter):
+    """An option's default in its help, where it has one worth saying (not None or off) and
+    the help does not say it already."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if default in (None, False, argparse.SUPPRESS) or "default" in text or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)".strip()
+
+
+def _defaults_in_help(p: argparse.ArgumentParser) -> None:
+    """Every command's `--help` shows its options' defaults."""
+    p.formatter_class = _Defaults
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _defaults_in_help(child)
+
+
+def _data_folder(args: argparse.Namespace, settings: Settings) -> str | None:
+    """A command run from the wrong folder must not start an empty `./data` silently: one that
+    reads data and finds no folder says where it looked; one that starts data says where."""
+    folder = settings.popbot_data_dir
+    if settings.database_url or folder.exists():
+        return None
+    what = getattr(args, "data", None)
+    where = folder.resolve()
+    if what == "reads":
+        return (
+            f"no data folder at {where} (POPBOT_DATA_DIR={folder}): run popbot from the folder "
+            "that holds its data, or set POPBOT_DATA_DIR (or POPBOT_DATABASE_URL)"
+        )
+    if what == "creates":
+        print(f"popbot: a new data folder at {where}", file=sys.stderr)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,7 +266,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(errors="replace")
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logs()  # until the settings are read: their level and format, then
+    try:
+        secrets_from_files(secret_names(models()))  # NAME_FILE: a mounted secret's file
+    except PopbotError as exc:
+        print(f"popbot: {exc}", file=sys.stderr)
+        return 2
     try:
         settings = Settings()  # the environment, and a .env kept out of git for secrets
     except ValidationError as exc:
@@ -210,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # Only popbot's own logger follows POPBOT_LOG_LEVEL: it never logs answer text. Libraries stay
     # at WARNING, because at DEBUG they log whole requests, answers included.
-    logging.getLogger("popbot").setLevel(settings.popbot_log_level.upper())
+    configure_logs(settings.popbot_log_level, settings.popbot_log_format)
     try:
         for platform in platforms.registered():  # a platform's variable that does not fit: said now
             platform_settings(platform)
@@ -218,6 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in exc.errors():
             print(f"popbot: {str(error['loc'][0]).upper()}: {error['msg']}", file=sys.stderr)
         return 2
+    wrong_folder = _data_folder(args, settings)
+    if wrong_folder:
+        print(f"popbot: {wrong_folder}", file=sys.stderr)
+        return 1
     if getattr(args, "tool", None) is not None:  # a platform's one-off command
         args.func = command("serve:cmd_tool")
     elif getattr(args, "platform", None):  # `popbot <platform>`: that platform alone

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import secrets
 from collections.abc import Awaitable, Callable
 
+import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -28,10 +31,48 @@ async def refuse_malformed(request: web.Request, handler: Handler) -> web.Stream
         return web.Response(status=400, text="malformed request\n")
 
 
-def server_app(max_body: int) -> web.Application:
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def observed(metrics: Metrics | None) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Each request's id in every log line it causes (the proxy's `X-Request-ID` when it sent
+    a sane one, else a new one; echoed in the answer), and the request counted by route
+    pattern and status — the pattern, never the path, which may hold an id or a token."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            response.headers["X-Request-ID"] = request_id
+            return response
+        except web.HTTPException as exc:
+            status = exc.status
+            raise
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+            if metrics is not None:
+                metrics.request(_route(request), request.method, status)
+
+    return middleware
+
+
+def _route(request: web.Request) -> str:
+    info = request.match_info
+    if info.http_exception is not None or info.route.resource is None:
+        return "unmatched"
+    return info.route.resource.canonical[:100]  # a sub-application's routes carry its prefix
+
+
+def server_app(max_body: int, metrics: Metrics | None = None) -> web.Application:
     """The root of popbot's HTTP server: one body limit for every route under it (aiohttp
-    applies the root's, whatever a sub-application sets), and malformed input refused."""
-    return web.Application(client_max_size=max_body, middlewares=[refuse_malformed])
+    applies the root's, whatever a sub-application sets), malformed input refused, and each
+    request observed (its id in the logs, counted in `metrics`)."""
+    return web.Application(client_max_size=max_body, middlewares=[observed(metrics), refuse_malformed])
 
 
 def operations(app: web.Application, ready: Callable[[], list[str]], metrics: Metrics) -> None:

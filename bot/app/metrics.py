@@ -1,15 +1,29 @@
 """Prometheus metrics for `/metrics`: turns and their latency, sends by kind, channel and
-outcome, the outbox's due and failed entries, scheduler pass durations. Labels never hold a
-person's id or anything they wrote — only kinds, channel names and outcomes."""
+outcome, the outbox's due and failed entries, scheduler pass durations, HTTP requests by
+route and status, console sign-in failures, each platform's throttling (429s) and retries,
+the database pool's use, the process (memory, CPU, open files) and the build (version).
+Labels never hold a person's id or anything they wrote — only kinds, route patterns,
+channel names and outcomes.
+
+A scrape never waits on the database: what needs it (is it up, the outbox's counts) is read
+by a thread of its own at most every `REFRESH` seconds, and a scrape shows the last reading
+(`popbot_database_seconds_since_reading` says how old it is)."""
 
 from __future__ import annotations
 
+import contextlib
+import platform
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
 from bot.clock import Clock
@@ -17,10 +31,29 @@ from bot.errors import StorageError
 from bot.messages import Part
 from bot.ports import Channel, OutboxStore
 
+REFRESH = 5.0  # seconds: how often the database's readings are taken again, at most
+
 
 class Metrics:
-    def __init__(self) -> None:
+    """The process's metrics, in a registry of their own (not the library's global one)."""
+
+    def __init__(self, version: str = "") -> None:
         self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)  # memory, CPU seconds, open files, start time
+        PlatformCollector(registry=self.registry)  # the Python it runs on
+        GCCollector(registry=self.registry)
+        Info("popbot_build", "This popbot's release", registry=self.registry).info(
+            {"version": version or "unknown", "python": platform.python_version()}
+        )
+        self.requests = Counter(
+            "popbot_http_requests", "HTTP requests answered, by route pattern, method and status",
+            ["route", "method", "status"], registry=self.registry,
+        )  # fmt: skip
+        self.signin_failures = Counter(
+            "popbot_console_signin_failures", "Console sign-ins refused, by reason",
+            ["reason"], registry=self.registry,
+        )  # fmt: skip
+        self.registry.register(_CallsCollector())
         self.turns = Counter(
             "popbot_turns", "Chat turns answered, by outcome", ["outcome"], registry=self.registry
         )
@@ -39,6 +72,18 @@ class Metrics:
             buckets=(0.01, 0.1, 0.5, 1, 5, 15, 60, 300), registry=self.registry,
         )  # fmt: skip
 
+    def request(self, route: str, method: str, status: int) -> None:
+        """One HTTP request answered (`route` is its pattern, never the path)."""
+        self.requests.labels(route, method if method in _METHODS else "other", str(status)).inc()
+
+    def signin_failed(self, reason: str) -> None:
+        """A console sign-in refused: a wrong password, throttled, refused by the provider, no role."""
+        self.signin_failures.labels(reason).inc()
+
+    def watch_pool(self, stats: Callable[[], dict[str, int]]) -> None:
+        """The database pool's use at each scrape (its own counters: no query)."""
+        self.registry.register(_PoolCollector(stats))
+
     def turn(self, seconds: float, saved: bool) -> None:
         self.turns.labels("answered" if saved else "not_saved").inc()
         self.turn_seconds.observe(seconds)
@@ -50,6 +95,46 @@ class Metrics:
 
     def metered(self, channel: Channel) -> Channel:
         return _Metered(channel, self.sends)
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+class _CallsCollector(Collector):
+    """Each platform's 429s and retries, as its client counted them (`bot.platform.CALLS`)."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        from bot.platform import CALLS
+
+        throttled = CounterMetricFamily(
+            "popbot_platform_throttled",
+            "Calls a platform answered with 429 (waited out)",
+            labels=["platform"],
+        )
+        for name, n in sorted(CALLS.throttled.items()):
+            throttled.add_metric([name], n)
+        yield throttled
+        retried = CounterMetricFamily(
+            "popbot_platform_retries", "Calls to a platform tried again", labels=["platform"]
+        )
+        for name, n in sorted(CALLS.retried.items()):
+            retried.add_metric([name], n)
+        yield retried
+
+
+class _PoolCollector(Collector):
+    def __init__(self, stats: Callable[[], dict[str, int]]) -> None:
+        self.stats = stats
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        got = self.stats()
+        for key, help_text in (
+            ("pool_size", "Connections the database pool holds"),
+            ("pool_available", "Connections in the pool not in use"),
+            ("requests_waiting", "Requests waiting for a connection from the pool"),
+            ("pool_max", "The pool's largest size"),
+        ):
+            yield GaugeMetricFamily(f"popbot_database_{key}", help_text, value=got.get(key, 0))
 
 
 def kind_of(key: str) -> str:
@@ -83,7 +168,9 @@ class _Metered:
 
 
 class _OutboxCollector(Collector):
-    """Read at each scrape, from the due index: no entry is loaded."""
+    """The outbox's gauges and whether the database answers: read from the due index (no
+    entry is loaded) by a thread of its own, at most every REFRESH seconds; a scrape shows
+    the last reading and never waits for the next (see the module)."""
 
     def __init__(
         self, outbox: OutboxStore, clock: Callable[[], Any], up: Callable[[], object] | None = None
@@ -91,23 +178,53 @@ class _OutboxCollector(Collector):
         self.outbox = outbox
         self.clock = clock
         self.up = up
+        self._lock = threading.Lock()
+        self._reading: list[GaugeMetricFamily] = []
+        self._read_at = 0.0  # monotonic time of the last reading (0: none yet)
+        self._asked_at = -REFRESH
+        self._busy = False
+        self.read()  # the first scrape has a reading (a server starts with its database up)
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def read(self) -> None:
+        """Take the readings now (in the caller's thread)."""
+        families: list[GaugeMetricFamily] = []
+        answers = True
         if self.up is not None:
             try:
                 self.up()
-                answers = True
             except StorageError:
                 answers = False
-            yield GaugeMetricFamily(
-                "popbot_database_up", "1 if the database answers, else 0", value=int(answers)
+            families.append(
+                GaugeMetricFamily(
+                    "popbot_database_up", "1 if the database answers, else 0", value=int(answers)
+                )
             )
-            if not answers:
+        if answers:
+            # gone between the probe and the query: the others still go out
+            with contextlib.suppress(StorageError):
+                families += list(self._outbox())
+        with self._lock:
+            self._reading, self._read_at, self._busy = families, time.monotonic(), False
+
+    def _refresh_soon(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._busy or now - self._asked_at < REFRESH:
                 return
-        try:
-            yield from self._outbox()
-        except StorageError:  # gone between the probe and the query: the other metrics still go out
-            return
+            self._busy, self._asked_at = True, now
+        threading.Thread(target=self.read, name="popbot-metrics", daemon=True).start()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        self._refresh_soon()
+        with self._lock:
+            families, read_at = list(self._reading), self._read_at
+        yield from families
+        if self.up is not None:
+            yield GaugeMetricFamily(
+                "popbot_database_seconds_since_reading",
+                "Age of the database readings shown (they are taken in the background)",
+                value=time.monotonic() - read_at,
+            )
 
     def _outbox(self) -> Iterator[GaugeMetricFamily]:
         now = self.clock()

@@ -9,6 +9,7 @@ this list.
 
 from __future__ import annotations
 
+import argparse
 from functools import cache
 from importlib import import_module
 
@@ -37,3 +38,16 @@ def named(name: str) -> Platform:
 def accounts() -> Accounts:
     """Every platform's account rules: what the core is given of them."""
     return Accounts([p.accounts() for p in registered()])
+
+
+CONSOLE = "console"  # `serve --only console`: the browser console (and /healthz, /readyz, /metrics)
+
+
+def only(value: str) -> list[str]:
+    """`serve --only console,slack`: the parts of `serve` to run, each known by name."""
+    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    known = [CONSOLE, *(p.name for p in registered())]
+    wrong = [n for n in names if n not in known]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(f"{', '.join(wrong) or repr(value)}: choose from {', '.join(known)}")
+    return names

@@ -13,14 +13,15 @@ import argparse
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.app import platforms
+from bot.app.platforms import CONSOLE
 from bot.app.wiring import Parts
-from bot.dialog.reload import watch_scripts
+from bot.dialog.reload import poll_edits, watch_scripts
 from bot.errors import PopbotError
 from bot.platform import Platform
 
@@ -74,16 +75,22 @@ class AppHost:
 
 
 def chosen(parts: Parts, options: argparse.Namespace) -> list[Platform]:
-    """`popbot <platform>`: that one; `popbot serve`: every configured one (none: refused)."""
+    """`popbot <platform>`: that one; `popbot serve --only …`: those named; `popbot serve`:
+    every configured one — none is fine: the console, the probes and the schedule run alone
+    (IT tries those first, before any chat platform has its tokens)."""
     name = getattr(options, "platform", None)
     if name:
         return [platforms.named(name)]
-    found = parts.configured()
-    if not found:
-        *others, last = [p.switch for p in platforms.registered()]
-        needs = f"{', '.join(others)} and/or {last}" if others else last
-        raise PopbotError(f"popbot serve needs {needs} (see the README)")
-    return found
+    picked = getattr(options, "only", None)
+    if picked:
+        return [platforms.named(n) for n in picked if n != CONSOLE]
+    return parts.configured()
+
+
+def with_console(options: argparse.Namespace) -> bool:
+    """Whether `serve` runs the browser console: unless `--only` leaves it out."""
+    picked = getattr(options, "only", None)
+    return not picked or CONSOLE in picked
 
 
 def check(parts: Parts, options: argparse.Namespace, chosen: list[Platform]) -> None:
@@ -99,6 +106,7 @@ def check(parts: Parts, options: argparse.Namespace, chosen: list[Platform]) -> 
 def run(parts: Parts, options: argparse.Namespace, *, console: bool) -> None:
     """Serve the chosen platforms (and the console, for `serve`) until SIGINT or SIGTERM."""
     serving = chosen(parts, options)
+    console = console and with_console(options)
     check(parts, options, serving)
     asyncio.run(serve(parts, options, serving, console=console))
 
@@ -148,7 +156,7 @@ async def running(
     if needs_server:
         metrics = parts.metrics
         engine.observe = metrics.turn
-        web_app = server_app(max_body(parts.settings))
+        web_app = server_app(max_body(parts.settings), metrics)
         operations(web_app, parts.ready, metrics)
         if console:
             web_app.add_subapp("/console", console_app(parts))  # HR and managers in the browser
@@ -164,14 +172,21 @@ async def running(
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, options.listen, options.port).start()
             port = int(runner.addresses[0][1])
-        await stack.enter_async_context(watching(engine))
+        await stack.enter_async_context(watching(engine, parts.polled_edits()))
         background = parts.background(chats)
         if needs_server:
             background.observe = parts.metrics.pass_seconds.observe
         await background.start()
         paths = [path for p in serving for path in p.paths if web_app is not None]
+        if console:
+            paths.insert(0, "/console")
         where = f" on {options.listen}:{port} (/healthz /readyz /metrics {' '.join(paths)})"
-        log.info("serving: %s%s", ", ".join(p.name for p in serving), where if web_app is not None else "")
+        what = [*([CONSOLE] if console else []), *(p.name for p in serving)]
+        log.info("serving: %s%s", ", ".join(what), where if web_app is not None else "")
+        log.info("data: %s", parts.where_data())
+        if not serving:
+            *others, last = [p.switch for p in platforms.registered()]
+            log.info("no chat platform configured: set %s and/or %s to add one", ", ".join(others), last)
         try:
             yield Started(chats, port)
         finally:
@@ -179,16 +194,19 @@ async def running(
 
 
 @asynccontextmanager
-async def watching(engine: Engine) -> AsyncIterator[None]:
+async def watching(engine: Engine, edits: Callable[[], str] | None = None) -> AsyncIterator[None]:
     """HR's edited scripts taken up while it runs (hot reload) — for every command that
-    serves people: the platforms' and the terminal's (`popbot chat`)."""
+    serves people: the platforms' and the terminal's (`popbot chat`). `edits`: the marker of
+    edits kept in the database, polled (`Parts.polled_edits`)."""
     stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_scripts(engine.registries, stop))
+    watchers = [asyncio.create_task(watch_scripts(engine.registries, stop))]
+    if edits is not None:
+        watchers.append(asyncio.create_task(poll_edits(engine.registries, edits, stop)))
     try:
         yield
     finally:
         stop.set()
-        await watcher
+        await asyncio.gather(*watchers)
 
 
 async def one_pass(parts: Parts) -> PassReport:

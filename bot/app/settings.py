@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     # where and how popbot keeps its data
     popbot_data_dir: Path = Path("./data")
     popbot_log_level: str = "INFO"
+    popbot_log_format: Literal["text", "json"] = "text"  # json: one object a line, for a collector
     popbot_invite_days: int = Field(default=14, ge=1)
     popbot_schedule: Path | None = None  # another schedule.yaml than the bundled one
     popbot_schedule_interval: float = Field(default=60.0, gt=0)  # seconds between passes
@@ -64,7 +65,7 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: SecretStr = SecretStr("")
 
-    @field_validator("smtp_security", mode="before")
+    @field_validator("smtp_security", "popbot_log_format", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

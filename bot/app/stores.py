@@ -12,9 +12,10 @@ from bot.app.settings import Settings
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
 from storage.script_archive import ScriptFolder
+from storage.script_edits import ScriptEditFolder
 
 if TYPE_CHECKING:  # the driver is imported only when a database is configured
-    from bot.ports import ScriptArchive
+    from bot.ports import ScriptArchive, ScriptEdits
     from storage.postgres.database import Database
     from storage.postgres.outbox import PostgresOutbox
     from storage.postgres.store import PostgresStore
@@ -25,6 +26,7 @@ class Stores:
     people: TinyDBStore | PostgresStore  # records, roster, progress, access, inbox, privacy
     outbox: OutboxFiles | PostgresOutbox
     scripts: ScriptArchive
+    edits: ScriptEdits  # HR's edited scripts
     database: Database | None = None
 
     def close(self) -> None:
@@ -32,10 +34,16 @@ class Stores:
             self.database.close()
 
 
+def scripts_folder(settings: Settings, data_dir: Path) -> Path:
+    """Where HR's edited scripts are kept as files: POPBOT_SCRIPTS_DIR, else in the data folder."""
+    return settings.popbot_scripts_dir or data_dir / "dialogs"
+
+
 def open_stores(settings: Settings, data_dir: Path) -> Stores:
     url = settings.database_url
+    edits = ScriptEditFolder(scripts_folder(settings, data_dir))
     if not url:
-        return Stores(TinyDBStore(data_dir), OutboxFiles(data_dir), ScriptFolder(data_dir / "scripts"))
+        return Stores(TinyDBStore(data_dir), OutboxFiles(data_dir), ScriptFolder(data_dir / "scripts"), edits)
     from storage.postgres.database import Database, check_schema
     from storage.postgres.outbox import PostgresOutbox
     from storage.postgres.store import PostgresStore
@@ -43,5 +51,9 @@ def open_stores(settings: Settings, data_dir: Path) -> Stores:
     db = Database(url)
     db.open()  # a wrong address or password: one clear line now, not at the first turn
     check_schema(db)  # older or newer than this popbot: refused, naming the command to run
-    people = PostgresStore(db, data_dir)
-    return Stores(people, PostgresOutbox(db, settings.popbot_outbox_lease), people, db)
+    people = PostgresStore(db)
+    # HR's edits in the database, the same on every replica — unless IT keeps them in a folder
+    # the replicas share (POPBOT_SCRIPTS_DIR, as releases before this one did)
+    on_disk = settings.popbot_scripts_dir is not None
+    outbox = PostgresOutbox(db, settings.popbot_outbox_lease)
+    return Stores(people, outbox, people, edits if on_disk else people, db)

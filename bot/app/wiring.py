@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.app import platforms
 from bot.app.settings import LANGUAGES, Settings, platform_settings
-from bot.app.stores import open_stores
+from bot.app.stores import open_stores, scripts_folder
 from bot.clock import Clock, utc_now
 from bot.documents.font_dirs import FONT_DIRS
 from bot.errors import PopbotError
@@ -27,6 +27,7 @@ from bot.schedule.outbox import Outbox
 from bot.schedule.timeline import ScheduleConfig, load_schedule
 from storage import TinyDBStore
 from storage.outbox_files import OutboxFiles
+from storage.script_edits import ScriptEditFolder
 
 # The engine, the scripts' parser, the composer and the channels are imported where they are
 # built: HR's views (`schedule status`, `roster show`) need none of them, and importing them
@@ -81,6 +82,13 @@ class Parts:
             self.store, self.outbox_files, self.access, clock, pseudonym_key=audit_key.encode("utf-8")
         )
 
+    def where_data(self) -> str:
+        """Where this process keeps its data, for the log: the database (no password), or the folder."""
+        database = self.stores.database
+        if database is not None:
+            return f"PostgreSQL at {database.where}"
+        return f"the files under {self.data_dir.resolve()}"
+
     def platform_settings(self, platform: Platform) -> Any:
         """A platform's own settings (its package's class), read once."""
         if platform.name not in self._platform_settings:
@@ -92,22 +100,36 @@ class Parts:
         return [p for p in platforms.registered() if p.configured(self.platform_settings(p))]
 
     def _family(self, name: str) -> ScriptRegistry:
-        from bot.dialog.registry import ScriptRegistry
+        from bot.dialog.registry import EditedScript, ScriptRegistry, Source
         from bot.dialog.script import bundled_script_path
 
-        paths = [self.script_path(name, lang) or bundled_script_path(name, lang) for lang in LANGUAGES]
-        return ScriptRegistry(paths, archive=self.stores.scripts, default_language=self.language)
+        sources: list[Source] = [
+            (self.script_path(name, lang) or bundled_script_path(name, lang))
+            if self.edits_in_files
+            else EditedScript(self.stores.edits, name, lang)
+            for lang in LANGUAGES
+        ]
+        return ScriptRegistry(sources, archive=self.stores.scripts, default_language=self.language)
+
+    @property
+    def edits_in_files(self) -> bool:
+        """Whether HR's edited scripts are files (watched), not rows of the database (polled)."""
+        return isinstance(self.stores.edits, ScriptEditFolder)
+
+    def polled_edits(self) -> Callable[[], str] | None:
+        """The marker of edits kept in the database, for the runtime to poll (None: files)."""
+        return None if self.edits_in_files else self.stores.edits.script_edits_marker
 
     @property
     def scripts_dir(self) -> Path:
-        """Where HR's edited dialog scripts live (the console saves there); a script not
-        there is the bundled one."""
-        return self.settings.popbot_scripts_dir or self.data_dir / "dialogs"
+        """Where HR's edited dialog scripts live as files (the console saves there, unless
+        the database keeps them); a script not there is the bundled one."""
+        return scripts_folder(self.settings, self.data_dir)
 
     def script_path(self, name: str, language: str) -> Path | None:
-        """HR's edited `name.language.yaml`, if there is one."""
-        path = self.scripts_dir / f"{name}.{language}.yaml"
-        return path if path.is_file() else None
+        """HR's edited `name.language.yaml` as a file, if there is one."""
+        edits = self.stores.edits
+        return edits.edited_path(name, language) if isinstance(edits, ScriptEditFolder) else None
 
     @cached_property
     def schedule_config(self) -> ScheduleConfig:
@@ -156,10 +178,13 @@ class Parts:
     @cached_property
     def metrics(self) -> Metrics:
         from bot.app.metrics import Metrics
+        from bot.app.release import version
 
-        metrics = Metrics()
+        metrics = Metrics(version())
         database = self.stores.database
         metrics.watch_outbox(self.outbox_files, self.clock, up=None if database is None else database.probe)
+        if database is not None:
+            metrics.watch_pool(database.work.get_stats)
         return metrics
 
     def ready(self) -> list[str]:

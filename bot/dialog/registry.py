@@ -21,27 +21,55 @@ from pathlib import Path
 
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError
-from bot.dialog.script import load_script, parse_script
+from bot.dialog.script import bundled_script_path, load_script, parse_script
 from bot.domain import DONE, START, EmployeeRecord
 from bot.errors import PopbotError
-from bot.ports import ScriptArchive
+from bot.ports import ScriptArchive, ScriptEdits
 
 log = logging.getLogger("popbot.scripts")
 
 
+class EditedScript:
+    """A script HR may have edited in the console, kept by `ScriptEdits` (the database every
+    replica reads): the newest saved version, else the bundled one — read again at each reload."""
+
+    def __init__(self, edits: ScriptEdits, name: str, language: str) -> None:
+        self.edits = edits
+        self.name = name
+        self.language = language
+
+    def load(self) -> LoadedScript:
+        """The script as it is now (raises ScriptError for a broken one)."""
+        text = self.edits.edited_script(self.name, self.language)
+        if text is None:
+            return load_script(bundled_script_path(self.name, self.language))
+        return parse_script(text, str(self))
+
+    def __str__(self) -> str:
+        return f"{self.name}.{self.language}.yaml (edited in the console)"
+
+
+Source = Path | EditedScript  # a script file (watched), or an edit kept in the store (polled)
+
+
+def _load(source: Source) -> LoadedScript:
+    return load_script(source) if isinstance(source, Path) else source.load()
+
+
 class ScriptRegistry:
     """The live scripts, per language: the current version of each (reloaded when HR edits a
-    file) and every earlier version a record still answers to (`for_record`)."""
+    file, or saves an edit every replica reads) and every earlier version a record still
+    answers to (`for_record`)."""
 
     def __init__(
-        self, paths: list[Path], archive: ScriptArchive | None = None, default_language: str = "nl"
+        self, paths: list[Source], archive: ScriptArchive | None = None, default_language: str = "nl"
     ) -> None:
         self.paths = list(paths)
         self.archive = archive
         self.current: dict[str, LoadedScript] = {}
         self.versions: dict[str, LoadedScript] = {}
         for path in self.paths:  # at start a broken script is fatal: raise
-            self._adopt(load_script(path))
+            self._adopt(_load(path))
         if not self.current:
             raise PopbotError("no dialog scripts were given")
         self.default_language = (
@@ -73,11 +101,11 @@ class ScriptRegistry:
             self.archive.archive_script(loaded.version, loaded.text)
 
     def reload(self) -> list[str]:
-        """Read every script file again; returns the versions that went live."""
+        """Read every script again; returns the versions that went live."""
         live = []
         for path in self.paths:
             try:
-                loaded = load_script(path)
+                loaded = _load(path)
             except ScriptError as exc:
                 for problem in exc.problems:
                     log.error("script edit refused, the previous version stays live: %s", problem)

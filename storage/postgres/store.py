@@ -1,5 +1,5 @@
 """Employee records, the roster, HR's progress counts, invitations and chat bindings, the
-console inbox and the erasure journal, in PostgreSQL: the same ports `storage.TinyDBStore`
+console inbox with its files and the erasure journal, in PostgreSQL: the same ports `storage.TinyDBStore`
 implements, for several replicas on one database.
 
 Each save is one statement (or one transaction) in autocommit: when it returns, it has
@@ -19,20 +19,19 @@ from pydantic import ValidationError
 from bot.domain import EmployeeRecord
 from bot.errors import StorageError
 from bot.people.roster import normal_doc
-from storage.atomic import sweep_leftovers
-from storage.person_files import PersonFiles
+from storage.person_files import attachment_names, drop_kept_exports
 from storage.postgres.database import Database, lock_id
+from storage.postgres.files import DatabaseFiles
 
 
 class PostgresStore:
     """Implements `bot.ports.Store`, `RosterStore`, `ProgressStore`, `AccessStore`,
-    `PersonalStore` and `InboxStore`. Files a person has beside their data (the console
-    inbox's PDFs, exports) stay under `root`: on several replicas, a shared folder."""
+    `PersonalStore` and `InboxStore`. The files a person has beside their data (the console
+    inbox's PDFs, exports) are rows too: no replica keeps anything on its own disk."""
 
-    def __init__(self, db: Database, root: Path) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.root = root
-        self._files = PersonFiles(root)
+        self._files = DatabaseFiles(db)
         self._roster: tuple[int, dict[str, dict[str, Any]]] | None = None  # (version, people)
 
     # ---------------------------------------------------------------- employees
@@ -281,15 +280,24 @@ class PostgresStore:
                 (person_id, Jsonb(items)),
             )
 
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> Path:
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
         """A file kept for the person (their inbox, or their saved exports), written whole."""
-        return self._files.save_file(person_id, name, content, export=export)
+        self._files.save_file(person_id, name, content, export=export)
 
-    def inbox_folder(self, person_id: str) -> Path:
-        return self._files.inbox_folder(person_id)
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
+        return self._files.read_file(person_id, name, export=export)
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
+        return self._files.file_names(person_id, export=export)
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        return None  # in the database, on no replica's disk
+
+    def delete_files(self, person_id: str, names: Any, *, export: bool = False) -> None:
+        self._files.delete_files(person_id, names, export=export)
 
     def delete_inbox(self, person_id: str) -> bool:
-        self._files.delete_inbox_folder(person_id)
+        self._files.delete_area(person_id, export=False)
         with self.db.connection() as conn:
             return conn.execute("DELETE FROM inbox WHERE person = %s", (person_id,)).rowcount > 0
 
@@ -306,21 +314,16 @@ class PostgresStore:
             ).fetchall()
             for owner, items in rows:
                 keep = [i for i in items if not str(i.get("key", "")).startswith(prefix)]
-                self._files.delete_attachments_at(
-                    self.inbox_folder(owner), [i for i in items if i not in keep]
-                )
+                self._files.delete_files(owner, attachment_names(i for i in items if i not in keep))
                 conn.execute("UPDATE inbox SET items = %s WHERE person = %s", (Jsonb(keep), owner))
                 gone += len(items) - len(keep)
         return gone
 
     # ---------------------------------------------------------------- privacy
 
-    def exports_folder(self, person_id: str) -> Path:
-        return self._files.exports_folder(person_id)
-
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat platform."""
-        return self._files.drop_kept_exports(person_id, self)
+        return drop_kept_exports(self, self, person_id, self._files.delete_area(person_id, export=True))
 
     def begin_erasure(self, person_id: str) -> None:
         with self.db.connection() as conn:
@@ -335,8 +338,8 @@ class PostgresStore:
             return [str(r[0]) for r in conn.execute("SELECT person FROM erasures ORDER BY person")]
 
     def sweep_leftovers(self) -> int:
-        """A killed writer's temporary file among the person files (a PDF half-written)."""
-        return sweep_leftovers(self.root) if self.root.exists() else 0
+        """Nothing to sweep: a file is one statement, committed whole or not at all."""
+        return 0
 
     def append_audit(self, line: str) -> None:
         """One line in the audit table (never personal content), committed before return."""
@@ -346,6 +349,59 @@ class PostgresStore:
     def audit_lines(self) -> list[str]:
         with self.db.connection() as conn:
             return [str(r[0]) for r in conn.execute("SELECT line FROM audit ORDER BY id")]
+
+    # ---------------------------------------------------------------- HR's edited scripts
+    # (`bot.ports.ScriptEdits`): every saved version a row, the newest live on every replica
+
+    def edited_script(self, name: str, language: str) -> str | None:
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT text FROM script_edits WHERE name = %s AND language = %s ORDER BY stamp DESC LIMIT 1",
+                (name, language),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def save_script_edit(self, name: str, language: str, text: str) -> str:
+        from storage.script_edits import stamp_now
+
+        stamp = stamp_now()
+        with self.db.connection() as conn:
+            conn.execute("INSERT INTO script_edits VALUES (%s, %s, %s, %s)", (name, language, stamp, text))
+        return stamp
+
+    def script_edit_history(self, name: str, language: str) -> list[str]:
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT stamp FROM script_edits WHERE name = %s AND language = %s ORDER BY stamp DESC",
+                (name, language),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def script_edit_text(self, name: str, language: str, stamp: str) -> str | None:
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT text FROM script_edits WHERE name = %s AND language = %s AND stamp = %s",
+                (name, language, stamp),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def script_edit_names(self) -> list[tuple[str, str]]:
+        with self.db.connection() as conn:
+            rows = conn.execute("SELECT DISTINCT name, language FROM script_edits ORDER BY 1, 2").fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def keep_script_edit(self, name: str, language: str, stamp: str, text: str) -> None:
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO script_edits VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (name, language, stamp, text),
+            )
+
+    def script_edits_marker(self) -> str:
+        """Changes when any edit is saved: what a replica polls to reload."""
+        with self.db.connection() as conn:
+            row = conn.execute("SELECT max(stamp) FROM script_edits").fetchone()
+        return str(row[0] or "") if row else ""
 
     # ---------------------------------------------------------------- dialog script versions
 

@@ -35,7 +35,9 @@ def test_a_scripted_run_reaches_the_draft_and_popbot_draft_prints_it(tmp_path: P
     assert "— Iedereen kan meedoen —" in chat.stdout  # no count before the route is chosen
     assert "Klaar! Je hebt je POP-gesprek voorbereid." in chat.stdout
     assert "Ontwikkelingsdoel: Klantgericht werken" in chat.stdout  # a table row as lines
-    assert chat.stderr == ""
+    assert chat.stderr == f"popbot: a new data folder at {data}\n"  # the first run says where, once
+    again = run(["chat", "--user", "anna"], data, "", cwd=tmp_path)
+    assert again.stderr == ""
     draft = run(["draft", "anna"], data, cwd=tmp_path)
     assert draft.returncode == 0, draft.stderr
     assert draft.stdout.startswith("# Persoonlijk Ontwikkelingsplan (concept)")
@@ -55,6 +57,10 @@ def test_end_of_input_mid_dialog_then_resume(tmp_path: Path) -> None:
 
 
 def test_popbot_draft_for_someone_unknown(tmp_path: Path) -> None:
+    result = run(["draft", "niemand"], tmp_path / "data", cwd=tmp_path)
+    assert result.returncode == 1  # no data folder at all: said where it looked
+    assert f"no data folder at {tmp_path / 'data'}" in result.stderr
+    (tmp_path / "data").mkdir()
     result = run(["draft", "niemand"], tmp_path / "data", cwd=tmp_path)
     assert result.returncode == 1
     assert "no data for employee 'niemand'" in result.stderr

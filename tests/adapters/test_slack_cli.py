@@ -116,6 +116,9 @@ async def test_first_dm_to_the_draft_across_a_restart(api: FakeSlack, tmp_path: 
     for secret in (BOT_TOKEN, SECRET, *(a for a in FULL_ROUTE if len(a) > 8)):  # no answer, no secret
         assert all(secret not in log for log in logs)
     assert any("popbot.schedule" in log for log in logs)  # logging was on (and captured)
+    # no library's warning at every start (Bolt warned that the client's token wins over its own)
+    warned = [line for log in logs for line in log.splitlines() if " WARNING " in line]
+    assert all(" WARNING popbot" in line for line in warned), warned
     everything = "\n".join(api.posted())
     assert "Klaar! Je hebt je POP-gesprek voorbereid." in everything
     assert "Klantgericht werken" in everything

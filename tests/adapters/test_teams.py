@@ -301,12 +301,12 @@ async def test_erasure_removes_the_teams_conversation_and_every_copy_of_the_draf
         assert exported["chat_conversations"]["teams"]["conversation"]["id"] == ANNA.conversation
         mila_docs = [i for i in store.load_inbox("mila") if i.get("teams")]
         assert mila_docs and all(
-            (store.inbox_folder("mila") / n).is_file() for i in mila_docs for n in i["files"]
+            store.read_file("mila", n) is not None for i in mila_docs for n in i["files"]
         )
         teams.parts.personal.erase("anna")
         assert access.reference_of("teams", "anna") is None and access.who("teams", ANNA.oid) is None
         assert not [i for i in store.load_inbox("mila") if str(i.get("key", "")).startswith("anna|")]
-        assert not any((store.inbox_folder("mila") / n).exists() for i in mila_docs for n in i["files"])
+        assert not any(store.read_file("mila", n) for i in mila_docs for n in i["files"])
         assert store.load_inbox("anna") == []
 
 

@@ -57,9 +57,7 @@ async def wait_ready(http: aiohttp.ClientSession, port: int, proc: asyncio.subpr
 async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_url: str) -> None:
     db = Database(database_url)
     db.open()
-    Access(PostgresStore(db, tmp_path), lambda: datetime.now(UTC), accounts=accounts()).bind(
-        "telegram", "6001", "tom"
-    )
+    Access(PostgresStore(db), lambda: datetime.now(UTC), accounts=accounts()).bind("telegram", "6001", "tom")
     db.close()
     telegram = FakeTelegram()
     await telegram.start()
@@ -116,7 +114,7 @@ async def test_two_replicas_share_telegram_by_webhook(tmp_path: Path, database_u
     assert all(p.returncode == 0 for p in replicas), errors
     db = Database(database_url)
     db.open()
-    record = PostgresStore(db, tmp_path).load("tom")
+    record = PostgresStore(db).load("tom")
     db.close()
     assert record is not None and record.state != "start"  # both replicas' turns are in one record
 
@@ -137,7 +135,7 @@ async def test_one_person_on_slack_through_one_replica_and_telegram_through_the_
     )
     db = Database(database_url)
     db.open()
-    store = PostgresStore(db, tmp_path)
+    store = PostgresStore(db)
     Roster(store).import_people(parse_roster(roster, ("nl", "en"), accounts=accounts()))
     Access(store, lambda: datetime.now(UTC), accounts=accounts()).bind("telegram", "6001", "anna")
     telegram, slack = FakeTelegram(), FakeSlack()
@@ -203,7 +201,7 @@ async def test_one_person_on_slack_through_one_replica_and_telegram_through_the_
         await telegram.stop()
         await slack.stop()
     assert all(p.returncode == 0 for p in replicas), errors
-    record = PostgresStore(db, tmp_path).load("anna")
+    record = PostgresStore(db).load("anna")
     db.close()
     assert record is not None
     kept = [a.value for a in record.answers.values()]

@@ -104,7 +104,7 @@ async def test_serve_runs_both_adapters_and_the_schedule(tmp_path: Path) -> None
         if e.status == "sent"
     }
     assert {"invitation:ben", "invitation:tom"} <= sent
-    assert "serving: telegram, slack" in err
+    assert "serving: console, telegram, slack" in err
 
 
 KILLER = textwrap.dedent(

@@ -48,7 +48,7 @@ def test_two_processes_answering_for_one_person_lose_nothing(
     if url:
         db = Database(url[0])
         db.open()
-    record = (PostgresStore(db, data) if url else TinyDBStore(data)).load("anna")
+    record = (PostgresStore(db) if url else TinyDBStore(data)).load("anna")
     assert record is not None
     # every acknowledged message went through the record: none overwritten by the other process
     assert sorted(record.seen) == sorted(acked)

@@ -24,7 +24,7 @@ from storage.postgres.store import PostgresStore
 from bot.app.platforms import accounts
 url, token, handle, go = sys.argv[1:5]
 db = Database(url); db.open()
-access = Access(PostgresStore(db, Path(go).parent), lambda: datetime.now(UTC), accounts=accounts())
+access = Access(PostgresStore(db), lambda: datetime.now(UTC), accounts=accounts())
 Path(go + "-" + handle).touch()
 while not Path(go).exists():
     time.sleep(0.001)
@@ -35,7 +35,7 @@ print(access.redeem(token, "telegram", handle))
 def test_one_token_redeemed_by_two_replicas_at_once_binds_once(tmp_path: Path, database_url: str) -> None:
     db = Database(database_url)
     db.open()
-    store = PostgresStore(db, tmp_path)
+    store = PostgresStore(db)
     access = Access(store, lambda: datetime.now(UTC), accounts=accounts())
     for attempt in range(5):  # five races, each with a new token
         token = access.invite(f"anna{attempt}", "telegram")

@@ -230,9 +230,9 @@ class Players:
             r.add(Seen("e4713", "console", "nl", str(item["text"])))
             final = str(item["key"]).split("#")[0] in final_keys
             for f in item.get("files") or []:
-                p = store.inbox_folder("e4713") / f
-                if f.endswith(".pdf") and p.exists():
-                    text = pdf_text(p.read_bytes())
+                content = store.read_file("e4713", f)
+                if f.endswith(".pdf") and content is not None:
+                    text = pdf_text(content)
                     r.add(Seen("e4713", "pdf", "nl", text, markup="pdf", name=f, final=final))
 
 

@@ -41,7 +41,7 @@ def test_the_migration_moves_the_columns_per_platform_into_one_table(
                 conn.execute("INSERT INTO people (id, data, email, slack, teams) VALUES (%s, %s, %s, %s, %s)",
                              (pid, Jsonb(doc), f"{pid}@example.nl", slack, teams))  # fmt: skip
         assert "0005_person_accounts" in upgrade(db)
-        store = PostgresStore(db, tmp_path)
+        store = PostgresStore(db)
         roster = Roster(store)
         anna, cem, dirk = (roster.get(p) for p in ("anna", "cem", "dirk"))
         assert anna is not None and anna.accounts == {"slack": "U0ANNA"}

@@ -115,7 +115,7 @@ def check(data: Path, expected: dict[str, list[str]], final: bool, url: str = ""
     if url:
         db = Database(url)
         db.open()
-        store = PostgresStore(db, data)
+        store = PostgresStore(db)
         outbox = Outbox(PostgresOutbox(db))
     try:
         return _check(data, store, outbox, expected, final)
@@ -212,7 +212,7 @@ async def test_two_replicas_on_postgresql_and_kill_9_of_either_at_random_moments
     db = Database(database_url)
     db.open()
     # the roster only: each replica plans at its start, on the load's clock
-    Roster(PostgresStore(db, data)).import_people(parse_roster(csv, ("nl", "en"), accounts=accounts()))
+    Roster(PostgresStore(db)).import_people(parse_roster(csv, ("nl", "en"), accounts=accounts()))
     db.close()
     expected, total = await expected_states(tmp_path)
 

@@ -41,11 +41,24 @@ async def test_files_to_postgresql_and_back(tmp_path: Path, database_url: str) -
     await chat.start()
     for answer in FULL_ROUTE[:6]:
         await chat.say(answer)
+    # the files kept beside the records: a PDF in Mila's inbox, an export Anna saved
+    from storage import TinyDBStore
+
+    files = TinyDBStore(data)
+    files.save_file("mila", "POP-concept-Anna.pdf", b"%PDF-1.7 Anna's draft")
+    files.save_inbox("mila", [{"key": "anna|2027-03-01|delivery", "text": "📄 POP-concept-Anna.pdf",
+                               "files": ["POP-concept-Anna.pdf"]}])  # fmt: skip
+    files.save_file("anna", "mijn-gegevens.json", b'{"anna": true}', export=True)
+    from storage.script_edits import ScriptEditFolder
+
+    script = (Path(__file__).parents[2] / "dialogs" / "pop.nl.yaml").read_text(encoding="utf-8")
+    stamp = ScriptEditFolder(data / "dialogs").save_script_edit("pop", "nl", script + "\n# HR's edit\n")
     before = tree_digest(data)
 
     moved = popbot("data", "migrate", "--to", database_url, data=data)
     assert moved.returncode == 0, moved.stderr
     assert "verified" in moved.stdout and "records: 1 in the source, 1 in the target" in moved.stdout
+    assert "files: 2 in the source, 2 in the target" in moved.stdout
     assert tree_digest(data) == before  # the files left untouched
     again = popbot("data", "migrate", "--to", database_url, data=data)
     assert again.returncode == 0 and "written this run: 2 people" in again.stdout, (
@@ -59,6 +72,13 @@ async def test_files_to_postgresql_and_back(tmp_path: Path, database_url: str) -
     draft_here = popbot("draft", "anna", data=data)
     assert draft_there.returncode == 0 and draft_there.stdout == draft_here.stdout
     assert "Plannen en klanten helpen" in draft_there.stdout
+    returned = TinyDBStore(back)
+    assert returned.read_file("mila", "POP-concept-Anna.pdf") == b"%PDF-1.7 Anna's draft"
+    assert returned.read_file("anna", "mijn-gegevens.json", export=True) == b'{"anna": true}'
+    edits = ScriptEditFolder(back / "dialogs")  # HR's edit came back with its stamp, live
+    assert edits.script_edit_history("pop", "nl") == [stamp] and "# HR's edit" in str(
+        edits.edited_script("pop", "nl")
+    )
 
 
 def _organisation(tmp_path: Path, name: str, people: int) -> Path:

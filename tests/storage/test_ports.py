@@ -41,7 +41,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     url = request.getfixturevalue("database_url")
     db = Database(url)
     db.open()
-    people = PostgresStore(db, tmp_path)
+    people = PostgresStore(db)
     yield Backend("postgresql", people, PostgresOutbox(db, lease=60), people)
     db.close()
 
@@ -236,3 +236,32 @@ def test_on_postgresql_passes_share_the_lock_and_a_claim_excludes_until_it_runs_
         time.sleep(0.6)  # the holder died without releasing: its lease runs out
         assert one.claim(str(a["key"])) is not None
     db.close()
+
+
+def test_kept_files_are_erased_with_the_person_on_either_store(backend: Backend, tmp_path: Path) -> None:
+    """The inbox's PDFs and the saved exports: read back whole, gone with the inbox, the
+    exports, or the items about someone else; a name with a folder in it is refused."""
+    from bot.errors import StorageError
+
+    store = backend.people
+    store.save_file("mila", "POP-concept-Anna.pdf", b"%PDF anna")
+    store.save_file("mila", "POP-concept-Ben.pdf", b"%PDF ben")
+    items = [
+        {"key": f"{who}|2027-02-01|delivery", "text": f"📄 {name}", "files": [name]}
+        for who, name in (("anna", "POP-concept-Anna.pdf"), ("ben", "POP-concept-Ben.pdf"))
+    ]
+    store.save_inbox("mila", items)
+    store.save_file("anna", "mijn-gegevens.json", b"{}", export=True)
+    assert store.read_file("mila", "POP-concept-Anna.pdf") == b"%PDF anna"
+    assert store.file_names("mila") == ["POP-concept-Anna.pdf", "POP-concept-Ben.pdf"]
+    assert store.file_names("anna", export=True) == ["mijn-gegevens.json"]
+    for bad in ("../escape.pdf", "a/b.pdf", "", ".."):
+        with pytest.raises(StorageError):
+            store.save_file("mila", bad, b"x")
+    assert store.delete_inbox_items_about("anna") == 1  # Anna erased: her draft in Mila's inbox goes
+    assert store.read_file("mila", "POP-concept-Anna.pdf") is None
+    assert store.read_file("mila", "POP-concept-Ben.pdf") == b"%PDF ben"
+    assert store.delete_exports("anna") and store.file_names("anna", export=True) == []
+    assert store.delete_inbox("mila") and store.file_names("mila") == []
+    if backend.name == "postgresql":
+        assert store.local_path("mila", "POP-concept-Ben.pdf") is None and not any(tmp_path.iterdir())

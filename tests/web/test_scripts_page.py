@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
 
 from bot.app.settings import Settings
 from bot.app.web.app import console_app
@@ -22,10 +23,28 @@ Client = TestClient[web.Request, web.Application]
 QUESTION = "text: Waar ben je goed in?"
 
 
-@pytest.fixture
-async def parts(tmp_path: Path) -> Parts:
+@pytest.fixture(params=["files", "postgresql"])
+async def parts(request: pytest.FixtureRequest, tmp_path: Path) -> Parts:
+    """The console's data in the files, or moved into PostgreSQL (where the edits are rows,
+    and no folder is written)."""
     data = await console_data(tmp_path)
-    return Parts(Settings(popbot_data_dir=data, popbot_web_secret="test-secret"))  # type: ignore[arg-type]
+    files = Settings(popbot_data_dir=data, popbot_web_secret="test-secret")  # type: ignore[arg-type]
+    if request.param == "files":
+        return Parts(files)
+    from bot.app.platforms import accounts
+    from bot.app.stores import open_stores
+    from storage.transfer import transfer
+
+    url = request.getfixturevalue("database_url")
+    on_pg = files.model_copy(update={"popbot_database_url": SecretStr(url)})
+    source, target = open_stores(files, data), open_stores(on_pg, tmp_path / "unused")
+    transfer(source, target, platforms=accounts().names)
+    target.close()
+    return Parts(on_pg, data_dir=tmp_path / "unused")
+
+
+def live_edit(parts: Parts) -> str | None:
+    return parts.stores.edits.edited_script("pop", "nl")
 
 
 @pytest.fixture
@@ -60,14 +79,14 @@ async def test_an_edit_is_checked_refused_while_wrong_then_saved_and_used(
     refused = await (
         await client.post("/console/scripts/pop/nl/save", data={"csrf": token, "text": broken})
     ).text()
-    assert "Niet opgeslagen" in refused and parts.script_path("pop", "nl") is None  # nothing written
+    assert "Niet opgeslagen" in refused and live_edit(parts) is None  # nothing written
 
     edited = text.replace(QUESTION, "text: Waar blink je in uit?", 1)
     saved = await (
         await client.post("/console/scripts/pop/nl/save", data={"csrf": token, "text": edited})
     ).text()
     assert "Opgeslagen als versie" in saved and "vanaf het volgende bericht" in saved
-    assert parts.script_path("pop", "nl") is not None
+    assert live_edit(parts) is not None
     assert engine.scripts.for_language("nl").questions["goed_in"].text == "Waar blink je in uit?"
 
     again = text.replace(QUESTION, "text: Waar ben jij sterk in?", 1)
@@ -82,6 +101,8 @@ async def test_an_edit_is_checked_refused_while_wrong_then_saved_and_used(
     assert engine.scripts.for_language("nl").questions["goed_in"].text == "Waar blink je in uit?"
     audit = await (await client.get("/console/audit")).text()
     assert audit.count("heeft het script pop.nl opgeslagen") == 3
+    if not parts.edits_in_files:  # on PostgreSQL the versions are rows: no folder was made
+        assert not parts.data_dir.exists()
 
 
 async def test_only_hr_edits_scripts_and_only_the_known_ones(client: Client) -> None:

@@ -22,16 +22,19 @@ from storage.atomic import AtomicFile
 
 async def _chat(parts: Parts, user: str, inbox: bool = True) -> None:
     engine = parts.engine
-    async with watching(engine):
-        await run_console(
-            engine,
-            user,
-            language=parts.language,
-            inbox=ConsoleInbox(parts.store) if inbox else None,
-            save=(lambda name, content: parts.store.save_file(user, name, content, export=True))
-            if inbox
-            else None,
-        )
+    box = ConsoleInbox(parts.store) if inbox else None
+
+    def save(name: str, content: bytes) -> Path | None:
+        assert box is not None
+        parts.store.save_file(user, name, content, export=True)
+        return box.where(user, name, export=True)
+
+    try:
+        async with watching(engine, parts.polled_edits()):
+            await run_console(engine, user, language=parts.language, inbox=box, save=save if box else None)
+    finally:
+        if box is not None:
+            box.close()
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

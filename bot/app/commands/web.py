@@ -25,8 +25,8 @@ def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
         raise web.HTTPSeeOther("/console/")
 
     app.router.add_get("/", home)
-    print(f"the console: http://{args.host}:{args.port}/console/", file=sys.stderr)
-    web.run_app(app, host=args.host, port=args.port, print=None)
+    print(f"the console: http://{args.listen}:{args.port}/console/", file=sys.stderr)
+    web.run_app(app, host=args.listen, port=args.port, print=None)
     return 0
 
 

@@ -223,6 +223,12 @@ class Console:
             )
         return session
 
+    def refused(self, reason: str) -> None:
+        """A sign-in refused, counted by reason where this process has `/metrics` (`serve`)."""
+        metrics = self.parts.__dict__.get("metrics")
+        if metrics is not None:
+            metrics.signin_failed(reason)
+
     def audit(self, event: str, **params: object) -> None:
         """One line for the audit log: when, `console`, what happened (a code) and its values as
         JSON — so the audit page tells it in its reader's language (`audit_<code>` in YAML)."""
@@ -300,11 +306,13 @@ class Console:
         client = f"device:{device['n']}" if known and device else self.client(request)
         wait = self.accounts.throttle.wait(email, client)
         if wait > 0:
+            self.refused("throttled")
             return await self.signin_page(request, failed=t["signin_throttled"].format(seconds=int(wait) + 1))
         # argon2 takes a CPU for a while: in a thread, so the chats go on meanwhile
         account = await asyncio.to_thread(self.accounts.sign_in, email, password, client)
         if account is None:
             self.audit("signin_refused")  # no address: a mistyped one may be someone's password
+            self.refused("password")
             return await self.signin_page(request, failed=t["signin_failed"])
         self.audit("signed_in", email=account.email, role=account.role)
         response = await self._signed_in(request, account.email, account.role, "local", done_with=CSRF_COOKIE)
@@ -363,10 +371,12 @@ class Console:
         except (PopbotError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("OpenID Connect sign-in refused: %s", exc)
             self.audit("oidc_refused")
+            self.refused("provider")
             return await self.signin_page(request, failed=t["signin_failed"])
         role = await asyncio.to_thread(self.role_of, email)
         if role is None:
             self.audit("oidc_no_role")
+            self.refused("no_role")
             return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
         self.audit("oidc_signed_in", email=email, role=role)
         raise await self._signed_in(request, email, role, "oidc", done_with=FLOW_COOKIE)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import difflib
-import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.app.web.pages import Console, read_form
 from bot.dialog.loaded import LoadedScript
 from bot.dialog.problems import ScriptError
 from bot.dialog.script import bundled_script_path, parse_script
+from bot.ports import ScriptEdits
 
 FAMILIES = ("pop", "manager", "followup", "evaluation", "organisation")
 MAX_SCRIPT = 512 * 1024  # bytes of YAML
@@ -60,33 +60,36 @@ class ScriptsPage:
             raise web.HTTPNotFound(text=self.console.t(request)["not_found"])
         return name, lang
 
-    def _current(self, name: str, lang: str) -> Path:
-        return self.parts.script_path(name, lang) or bundled_script_path(name, lang)
+    def _current(self, name: str, lang: str) -> str:
+        edited = self.edits.edited_script(name, lang)
+        return edited if edited is not None else bundled_script_path(name, lang).read_text(encoding="utf-8")
 
-    def _history(self, name: str, lang: str) -> Path:
-        return self.parts.scripts_dir / "history" / f"{name}.{lang}"
+    @property
+    def edits(self) -> ScriptEdits:
+        """Where the edits are kept: a folder, or the database every replica reads."""
+        return self.parts.stores.edits
 
     def _versions(self, name: str, lang: str) -> list[str]:
-        folder = self._history(name, lang)
-        return sorted((p.stem for p in folder.glob("*.yaml")), reverse=True) if folder.exists() else []
+        return self.edits.script_edit_history(name, lang)
 
     # ------------------------------------------------------------ pages
 
     async def index(self, request: web.Request) -> web.StreamResponse:
         self.console.need(request, "hr")
         rows = [
-            {"name": name, "lang": lang, "edited": self.parts.script_path(name, lang) is not None,
+            {"name": name, "lang": lang, "edited": self.edits.edited_script(name, lang) is not None,
              "versions": len(self._versions(name, lang))}
             for name in FAMILIES for lang in LANGUAGES
         ]  # fmt: skip
-        return self.console.page(request, "scripts.html", rows=rows, folder=str(self.parts.scripts_dir))
+        folder = str(self.parts.scripts_dir) if self.parts.edits_in_files else ""
+        return self.console.page(request, "scripts.html", rows=rows, folder=folder)
 
     async def edit(self, request: web.Request, **values: Any) -> web.StreamResponse:
         self.console.need(request, "hr")
         name, lang = self._which(request)
         text = values.pop("text", None)
         if text is None:
-            text = self._current(name, lang).read_text(encoding="utf-8")
+            text = self._current(name, lang)
         problems = values.pop("problems", None)
         loaded = None
         if problems is None:
@@ -95,7 +98,7 @@ class ScriptsPage:
         chosen = request.query.get("version", "")
         diff = ""
         if chosen in versions:
-            old = (self._history(name, lang) / f"{chosen}.yaml").read_text(encoding="utf-8")
+            old = self.edits.script_edit_text(name, lang, chosen) or ""
             diff = "\n".join(
                 difflib.unified_diff(old.splitlines(), text.splitlines(), f"{chosen}", "now", lineterm="")
             )
@@ -141,7 +144,7 @@ class ScriptsPage:
         loaded, problems = self._check(text, name, lang, self.console.lang(request))
         if loaded is None:  # refused: nothing written, the live version stays
             return await self.edit(request, text=text, problems=problems, refused=True)
-        self._write(name, lang, text)
+        self.edits.save_script_edit(name, lang, text)
         live = self._reload(name, lang)
         self.console.audit("script_saved", email=session.email, name=name, lang=lang, version=loaded.version)
         saved = self.console.t(request)["script_saved"].format(version=loaded.version)
@@ -153,7 +156,7 @@ class ScriptsPage:
         version = str((await read_form(request)).get("version", ""))
         if version not in self._versions(name, lang):
             raise web.HTTPNotFound(text=self.console.t(request)["not_found"])
-        text = (self._history(name, lang) / f"{version}.yaml").read_text(encoding="utf-8")
+        text = self.edits.script_edit_text(name, lang, version) or ""
         return await self.save(request, text=text)
 
     async def preview(self, request: web.Request) -> web.StreamResponse:
@@ -175,27 +178,16 @@ class ScriptsPage:
 
     # ------------------------------------------------------------ writing and reloading
 
-    def _write(self, name: str, lang: str, text: str) -> None:
-        """The script file (atomically: a watcher never reads half of it) and a copy in its
-        history, named by the time it was saved."""
-        target = self.parts.scripts_dir / f"{name}.{lang}.yaml"
-        history = self._history(name, lang)
-        history.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        (history / f"{stamp}.yaml").write_text(text, encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-
     def _reload(self, name: str, lang: str) -> bool:
         """This process's registry of the script reads it now (a bot in this process, `serve`,
         uses it from the next turn); True if one was loaded here."""
         engine = self.parts.__dict__.get("engine")
         if engine is None:
             return False  # `popbot web` alone: the bot's own watcher reads the file
+        if not self.parts.edits_in_files:  # in the database: read again from there (other
+            for registry in engine.registries:  # replicas poll it)
+                registry.reload()
+            return True
         target = self.parts.scripts_dir / f"{name}.{lang}.yaml"
         bundled = bundled_script_path(name, lang)
         for registry in engine.registries:

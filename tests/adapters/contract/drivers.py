@@ -532,9 +532,10 @@ class ConsoleDriver(Driver):
         self.last = out
         self.shown.append(render(out, 100, self._save))
 
-    def _save(self, name: str, content: bytes) -> Path:
+    def _save(self, name: str, content: bytes) -> Path | None:
         self.saved.append(name)
-        return self.parts.store.save_file("anna", name, content, export=True)
+        self.parts.store.save_file("anna", name, content, export=True)
+        return self.channel.where("anna", name, export=True)
 
     async def begin(self) -> None:
         self._show(await self.parts.engine.start("anna", "nl"))

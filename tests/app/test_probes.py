@@ -1,0 +1,88 @@
+"""What IT's probes and dashboards see of `popbot serve` on PostgreSQL, with the database
+stopped under it: `/healthz` answers at once, `/readyz` says 503 and why within 2 s,
+`/metrics` keeps answering without waiting and soon says the database is down — and all
+recover when it is back, without a restart. The console alone is served (no chat token:
+IT tries this first), nothing is written to a data folder, and SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+from storage.postgres.database import Database, upgrade
+from tests.app.test_replicas_serve import wait_ready
+from tests.app.test_serve_cli import base_env
+from tests.postgres_server import Cluster
+from tests.schedule_world import free_port
+
+
+async def timed(http: aiohttp.ClientSession, url: str) -> tuple[float, int, str]:
+    began = time.monotonic()
+    async with http.get(url) as r:
+        return time.monotonic() - began, r.status, await r.text()
+
+
+async def test_probes_and_metrics_while_the_database_is_stopped(tmp_path: Path) -> None:
+    cluster = Cluster()  # its own: stopping it must not stop anyone else's tests
+    try:
+        url = cluster.fresh_database()
+        db = Database(url)
+        db.open()
+        upgrade(db)
+        db.close()
+        port = free_port()
+        env = base_env(tmp_path) | {"POPBOT_DATABASE_URL": url, "POPBOT_LOG_FORMAT": "json"}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.app.cli", "serve", "--listen", "127.0.0.1", "--port", str(port),
+            "--only", "console", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as http:
+            await wait_ready(http, port, proc)
+            _s, status, _t = await timed(http, f"{base}/console/")
+            assert status == 200
+            _s, _st, metrics = await timed(http, f"{base}/metrics")
+            for name in (
+                'popbot_build_info{python="', "process_resident_memory_bytes", "popbot_database_up 1.0",
+                'popbot_http_requests_total{method="GET",route="/readyz",status="200"}',
+                "popbot_database_pool_size", "popbot_platform_throttled", "popbot_console_signin_failures",
+            ):  # fmt: skip
+                assert name in metrics, name
+
+            cluster.stop("immediate")
+            healthz = await timed(http, f"{base}/healthz")
+            readyz = await timed(http, f"{base}/readyz")
+            assert healthz[1] == 200 and healthz[0] < 0.5, healthz
+            assert readyz[1] == 503 and "cannot reach the database" in readyz[2] and readyz[0] < 2.5, readyz
+            down, scrapes = "", []
+            for _ in range(40):  # the reading is taken again every few seconds
+                took, status, down = await timed(http, f"{base}/metrics")
+                scrapes.append(took)
+                assert status == 200
+                if "popbot_database_up 0.0" in down:
+                    break
+                await asyncio.sleep(0.25)
+            assert "popbot_database_up 0.0" in down and max(scrapes) < 1.0, scrapes
+            ms = [round(t * 1000) for t in (healthz[0], readyz[0], max(scrapes))]
+            print("\ndatabase stopped: /healthz {} ms, /readyz {} ms, /metrics at most {} ms".format(*ms))
+
+            cluster.start()
+            for _ in range(100):
+                if (await timed(http, f"{base}/readyz"))[1] == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert (await timed(http, f"{base}/readyz"))[1] == 200
+        proc.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, err.decode()
+        lines = err.decode().splitlines()
+        assert any('"serving: console on 127.0.0.1' in line for line in lines), lines
+        assert all(line.startswith("{") for line in lines), lines  # one JSON object a line
+        assert not (tmp_path / "data").exists()  # on PostgreSQL nothing on local disk
+    finally:
+        cluster.remove()
