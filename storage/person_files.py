@@ -33,6 +33,49 @@ def file_name(name: str) -> str:
     return name
 
 
+class FileKeeping(Protocol):
+    """What keeps a person's files: `PersonFiles`, or `storage.postgres.files.DatabaseFiles`."""
+
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None: ...
+
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None: ...
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]: ...
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None: ...
+
+    def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None: ...
+
+
+class KeepsFiles:
+    """A store's kept files (`bot.ports.InboxStore`), handed to what keeps them (its `_files`):
+    the folder (`PersonFiles`) or the database's rows (`DatabaseFiles`)."""
+
+    @property
+    def _keeper(self) -> FileKeeping:
+        return self._files  # type: ignore[attr-defined,no-any-return]
+
+    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
+        """A file kept for the person (their inbox, or their saved exports), written whole."""
+        self._keeper.save_file(person_id, name, content, export=export)
+
+    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
+        """A kept file's content, or None."""
+        return self._keeper.read_file(person_id, name, export=export)
+
+    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
+        """The names of the person's kept files."""
+        return self._keeper.file_names(person_id, export=export)
+
+    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
+        """Where a kept file is on this machine's disk (None: in the database, or none)."""
+        return self._keeper.local_path(person_id, name, export=export)
+
+    def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None:
+        """Some of the person's kept files, gone."""
+        self._keeper.delete_files(person_id, names, export=export)
+
+
 class PersonFiles:
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -20,12 +20,12 @@ from bot.domain import EmployeeRecord
 from storage.atomic import damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 from storage.locks import PersonLocks
-from storage.person_files import PersonFiles, attachment_names, drop_kept_exports
+from storage.person_files import KeepsFiles, PersonFiles, attachment_names, drop_kept_exports
 from storage.progress_log import ProgressLog
 from storage.roster_file import RosterFile
 
 
-class TinyDBStore:
+class TinyDBStore(KeepsFiles):
     """Implements `bot.ports.Store`, `bot.ports.AccessStore`, `bot.ports.RosterStore`
     and the console inbox."""
 
@@ -180,23 +180,6 @@ class TinyDBStore:
 
     def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None:
         self._inbox.put(person_id, {"items": items})
-
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
-        """A file kept for the person (their inbox, or their saved exports), written whole."""
-        self._files.save_file(person_id, name, content, export=export)
-
-    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
-        return self._files.read_file(person_id, name, export=export)
-
-    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
-        return self._files.file_names(person_id, export=export)
-
-    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
-        """Where the file is under the data folder (a folder per person, named by hash)."""
-        return self._files.local_path(person_id, name, export=export)
-
-    def delete_files(self, person_id: str, names: Any, *, export: bool = False) -> None:
-        self._files.delete_files(person_id, names, export=export)
 
     def inbox_folder(self, person_id: str) -> Path:
         """The folder of the person's inbox files (the files store's own detail)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -19,12 +18,12 @@ from pydantic import ValidationError
 from bot.domain import EmployeeRecord
 from bot.errors import StorageError
 from bot.people.roster import normal_doc
-from storage.person_files import attachment_names, drop_kept_exports
+from storage.person_files import KeepsFiles, attachment_names, drop_kept_exports
 from storage.postgres.database import Database, lock_id
 from storage.postgres.files import DatabaseFiles
 
 
-class PostgresStore:
+class PostgresStore(KeepsFiles):
     """Implements `bot.ports.Store`, `RosterStore`, `ProgressStore`, `AccessStore`,
     `PersonalStore` and `InboxStore`. The files a person has beside their data (the console
     inbox's PDFs, exports) are rows too: no replica keeps anything on its own disk."""
@@ -279,22 +278,6 @@ class PostgresStore:
                 "ON CONFLICT (person) DO UPDATE SET items = excluded.items",
                 (person_id, Jsonb(items)),
             )
-
-    def save_file(self, person_id: str, name: str, content: bytes, *, export: bool = False) -> None:
-        """A file kept for the person (their inbox, or their saved exports), written whole."""
-        self._files.save_file(person_id, name, content, export=export)
-
-    def read_file(self, person_id: str, name: str, *, export: bool = False) -> bytes | None:
-        return self._files.read_file(person_id, name, export=export)
-
-    def file_names(self, person_id: str, *, export: bool = False) -> list[str]:
-        return self._files.file_names(person_id, export=export)
-
-    def local_path(self, person_id: str, name: str, *, export: bool = False) -> Path | None:
-        return None  # in the database, on no replica's disk
-
-    def delete_files(self, person_id: str, names: Any, *, export: bool = False) -> None:
-        self._files.delete_files(person_id, names, export=export)
 
     def delete_inbox(self, person_id: str) -> bool:
         self._files.delete_area(person_id, export=False)

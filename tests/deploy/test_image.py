@@ -26,6 +26,7 @@ import pytest
 from bot.app.platforms import accounts
 from bot.people.access import Access
 from storage import TinyDBStore
+from tests.app.test_replicas_serve import wait_ready
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, message
 from tests.schedule_world import free_port
 
@@ -115,17 +116,7 @@ async def test_popbot_runs_from_the_image_read_only(
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(600):
-                assert proc.returncode is None, (
-                    "popbot stopped: " + (await proc.stderr.read()).decode()[-2000:]
-                )  # type: ignore[union-attr]
-                try:
-                    async with http.get(f"{base}/readyz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                await asyncio.sleep(0.1)
+            await wait_ready(http, port, proc)
             async with http.get(f"{base}/healthz") as r:
                 assert r.status == 200
             async with http.get(f"{base}/console/signin") as r:
