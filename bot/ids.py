@@ -15,6 +15,7 @@ Goals are numbered from 0 here (the order of the POP's goals).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -66,3 +67,8 @@ def parse(record_id: str) -> RecordId:
         return RecordId(kind, owner, owner)
     goal = int(rest[-1]) if len(rest) > 1 and rest[-1].isdigit() else None
     return RecordId(kind, owner, owner, rest[0], goal)
+
+
+# The chat turn in progress in this task (and the threads it hands work to): a random id the
+# operator's log lines carry (`bot.app.logs`), never who is talking or what they said.
+TURN_ID: ContextVar[str] = ContextVar("popbot_turn_id", default="")

@@ -15,6 +15,8 @@ from typing import Any
 
 import structlog
 
+from bot.ids import TURN_ID
+
 FORMATS = ("text", "json")
 
 
@@ -28,6 +30,14 @@ def _text(_logger: Any, _name: str, event: dict[str, Any]) -> str:
     return f"{line}\n{failure}" if failure else line
 
 
+def _turn(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The chat turn a line belongs to (`bot.ids.TURN_ID`), when it does."""
+    turn = TURN_ID.get()
+    if turn:
+        event.setdefault("turn_id", turn)
+    return event
+
+
 def configure(level: str = "INFO", form: str = "text") -> None:
     """Every log line through one handler on standard error, in `form`; popbot's own loggers
     at `level`, everyone else's at WARNING."""
@@ -36,6 +46,7 @@ def configure(level: str = "INFO", form: str = "text") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.contextvars.merge_contextvars,  # the request id, bound by the HTTP server
+        _turn,
     ]
     renderer: Any = structlog.processors.JSONRenderer(ensure_ascii=False) if form == "json" else _text
     handler = logging.StreamHandler(sys.stderr)

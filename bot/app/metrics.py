@@ -11,7 +11,6 @@ by a thread of its own at most every `REFRESH` seconds, and a scrape shows the l
 
 from __future__ import annotations
 
-import contextlib
 import platform
 import threading
 import time
@@ -167,10 +166,46 @@ class _Metered:
         return getattr(self.channel, name)
 
 
+class _Reading:
+    """Families read by a thread of their own, at most every REFRESH seconds; `shown` gives
+    the last reading at once and asks for the next when it is due."""
+
+    def __init__(self, read: Callable[[], list[GaugeMetricFamily]]) -> None:
+        self.read = read
+        self._lock = threading.Lock()
+        self._families: list[GaugeMetricFamily] = []
+        self.at = 0.0  # monotonic time of the last reading (0: none yet)
+        self._asked_at = -REFRESH
+        self._busy = False
+        self.take()  # the first scrape has a reading (a server starts with its database up)
+
+    def take(self) -> None:
+        """Read now, in the caller's thread."""
+        try:
+            families = self.read()
+        finally:
+            with self._lock:
+                self._busy = False
+        with self._lock:
+            self._families, self.at = families, time.monotonic()
+
+    def shown(self) -> list[GaugeMetricFamily]:
+        with self._lock:
+            now = time.monotonic()
+            due = not self._busy and now - self._asked_at >= REFRESH
+            if due:
+                self._busy, self._asked_at = True, now
+            families = list(self._families)
+        if due:
+            threading.Thread(target=self.take, name="popbot-metrics", daemon=True).start()
+        return families
+
+
 class _OutboxCollector(Collector):
-    """The outbox's gauges and whether the database answers: read from the due index (no
-    entry is loaded) by a thread of its own, at most every REFRESH seconds; a scrape shows
-    the last reading and never waits for the next (see the module)."""
+    """Whether the database answers, and the outbox's gauges (from the due index: no entry is
+    loaded): each read by a thread of its own, at most every REFRESH seconds — the probe is
+    never held up by a query the pool makes wait for a connection. A scrape shows the last
+    readings and never waits for the next (see the module)."""
 
     def __init__(
         self, outbox: OutboxStore, clock: Callable[[], Any], up: Callable[[], object] | None = None
@@ -178,52 +213,32 @@ class _OutboxCollector(Collector):
         self.outbox = outbox
         self.clock = clock
         self.up = up
-        self._lock = threading.Lock()
-        self._reading: list[GaugeMetricFamily] = []
-        self._read_at = 0.0  # monotonic time of the last reading (0: none yet)
-        self._asked_at = -REFRESH
-        self._busy = False
-        self.read()  # the first scrape has a reading (a server starts with its database up)
+        self._up = _Reading(self._probe) if up is not None else None
+        self._counts = _Reading(self._counted)
 
-    def read(self) -> None:
-        """Take the readings now (in the caller's thread)."""
-        families: list[GaugeMetricFamily] = []
-        answers = True
-        if self.up is not None:
-            try:
-                self.up()
-            except StorageError:
-                answers = False
-            families.append(
-                GaugeMetricFamily(
-                    "popbot_database_up", "1 if the database answers, else 0", value=int(answers)
-                )
-            )
-        if answers:
-            # gone between the probe and the query: the others still go out
-            with contextlib.suppress(StorageError):
-                families += list(self._outbox())
-        with self._lock:
-            self._reading, self._read_at, self._busy = families, time.monotonic(), False
+    def _probe(self) -> list[GaugeMetricFamily]:
+        assert self.up is not None
+        try:
+            self.up()
+            answers = True
+        except StorageError:
+            answers = False
+        return [GaugeMetricFamily("popbot_database_up", "1 if the database answers, else 0", value=answers)]
 
-    def _refresh_soon(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if self._busy or now - self._asked_at < REFRESH:
-                return
-            self._busy, self._asked_at = True, now
-        threading.Thread(target=self.read, name="popbot-metrics", daemon=True).start()
+    def _counted(self) -> list[GaugeMetricFamily]:
+        try:
+            return list(self._outbox())
+        except StorageError:  # the database is down: the other metrics still go out
+            return []
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        self._refresh_soon()
-        with self._lock:
-            families, read_at = list(self._reading), self._read_at
-        yield from families
-        if self.up is not None:
+        yield from self._counts.shown()
+        if self._up is not None:
+            yield from self._up.shown()
             yield GaugeMetricFamily(
                 "popbot_database_seconds_since_reading",
-                "Age of the database readings shown (they are taken in the background)",
-                value=time.monotonic() - read_at,
+                "Age of the database's reading shown (taken in the background)",
+                value=time.monotonic() - self._up.at,
             )
 
     def _outbox(self) -> Iterator[GaugeMetricFamily]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -264,6 +265,7 @@ class Engine:
         file is left as it is, and everyone else goes on as usual.
         """
         began = time.perf_counter()
+        turn = ids.TURN_ID.set(secrets.token_hex(6))  # every log line of this turn names it
         try:
             out = await work
         except StorageError as exc:
@@ -271,6 +273,8 @@ class Engine:
             self.observe(time.perf_counter() - began, False)
             messages = self.messages_for(language)
             return [Text(messages.data_damaged if isinstance(exc, DamagedData) else messages.not_saved)]
+        finally:
+            ids.TURN_ID.reset(turn)
         self.observe(time.perf_counter() - began, True)
         return out
 

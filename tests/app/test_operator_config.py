@@ -93,6 +93,10 @@ import logging, sys
 from bot.app.logs import configure
 configure("INFO", sys.argv[1])
 logging.getLogger("popbot.test").info("served %s", "a page")
+from bot.ids import TURN_ID
+token = TURN_ID.set("abc123")  # as the engine does for a chat turn
+logging.getLogger("popbot.engine").warning("in a turn")
+TURN_ID.reset(token)
 try:
     1 / 0
 except ZeroDivisionError:
@@ -110,9 +114,11 @@ def test_log_lines_have_a_timestamp_and_json_is_one_object_a_line() -> None:
 
     text = run("text").splitlines()
     assert text[0].endswith("INFO popbot.test: served a page") and text[0][:4].isdigit(), text
-    assert "ERROR popbot: it failed" in text[1] and "ZeroDivisionError" in text[-1]
+    assert text[1].endswith("WARNING popbot.engine: in a turn turn_id=abc123"), text
+    assert "ERROR popbot: it failed" in text[2] and "ZeroDivisionError" in text[-1]
     assert not any("not shown" in line for line in text)
     records = [json.loads(line) for line in run("json").splitlines()]
-    assert len(records) == 2 and records[0]["message"] == "served a page"
+    assert len(records) == 3 and records[0]["message"] == "served a page" and "turn_id" not in records[0]
+    assert records[1]["turn_id"] == "abc123"
     assert {"time", "level", "logger", "message"} <= records[0].keys() and records[0]["level"] == "info"
-    assert "ZeroDivisionError" in records[1]["exception"]
+    assert "ZeroDivisionError" in records[2]["exception"]

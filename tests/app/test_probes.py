@@ -86,3 +86,60 @@ async def test_probes_and_metrics_while_the_database_is_stopped(tmp_path: Path) 
         assert not (tmp_path / "data").exists()  # on PostgreSQL nothing on local disk
     finally:
         cluster.remove()
+
+
+def test_a_slow_outbox_query_never_holds_up_the_database_probe_or_a_scrape() -> None:
+    """The outbox's counts wait on the pool (up to its 30 s) when the server is gone; the
+    probe has its own connection and bound. A scrape answers at once either way, and says
+    the database is down as soon as the probe does."""
+    import threading
+
+    from prometheus_client import generate_latest
+
+    from bot.app import metrics as metrics_module
+    from bot.app.metrics import Metrics
+    from bot.errors import StorageError
+
+    release, stall, down = threading.Event(), threading.Event(), threading.Event()
+
+    class SlowOutbox:
+        def due_counts(self, _since: object, _until: object) -> dict[tuple[str, str], int]:
+            if stall.is_set():  # the server went away while this query waited for the pool
+                release.wait(30)
+                raise StorageError("the pool timed out")
+            return {}
+
+        def failed_entries(self) -> list[object]:
+            return []
+
+    def probe() -> int:
+        if down.is_set():
+            raise StorageError("cannot reach the database")
+        return 6
+
+    refresh, metrics_module.REFRESH = metrics_module.REFRESH, 0.05
+    try:
+        metrics = Metrics("test")
+        metrics.watch_outbox(SlowOutbox(), lambda: datetime_now(), up=probe)  # type: ignore[arg-type]
+        assert b"popbot_database_up 1.0" in generate_latest(metrics.registry)
+        stall.set()
+        time.sleep(0.1)
+        generate_latest(metrics.registry)  # a reading starts: its probe answers, its query hangs
+        time.sleep(0.1)
+        down.set()
+        text, began = b"", time.monotonic()
+        while time.monotonic() - began < 5 and b"popbot_database_up 0.0" not in text:
+            scrape = time.monotonic()
+            text = generate_latest(metrics.registry)
+            assert time.monotonic() - scrape < 0.5  # never waits for the stuck query
+            time.sleep(0.05)
+        assert b"popbot_database_up 0.0" in text
+    finally:
+        metrics_module.REFRESH = refresh
+        release.set()
+
+
+def datetime_now() -> object:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
