@@ -213,7 +213,9 @@ def parser() -> argparse.ArgumentParser:
     # what a command does with the data folder, when the files hold the data (see `_data_folder`)
     for reads in (draft, rshow, sstatus, splan, srun, pexport, perase, ppurge, dcheck, drestore, removeuser):
         reads.set_defaults(data="reads")
-    for creates in (chat, rimport, adduser):  # a server says where its data is as it starts
+    # they say where they started one; `chat` does not: in the employee's terminal every
+    # sentence is the script's (README: answers go to ./data), and a server says it in its log
+    for creates in (rimport, adduser):
         creates.set_defaults(data="creates")
     _defaults_in_help(p)
     return p
