@@ -46,6 +46,8 @@ WORKDIR /data
 ENV PATH=/opt/popbot/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     POPBOT_DATA_DIR=/data POPBOT_LOG_FORMAT=json
 EXPOSE 3000
+# the health check asks port 3000, the default command's: run `serve --port N` and give your
+# orchestrator's own probe instead (Kubernetes ignores HEALTHCHECK and uses its probes)
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/healthz', timeout=2)"]
 STOPSIGNAL SIGTERM

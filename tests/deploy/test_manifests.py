@@ -136,6 +136,6 @@ def test_the_compose_file() -> None:
     checked = subprocess.run(
         ["docker-compose", "-f", "deploy/compose.yaml", "config", "-q"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "POPBOT_IMAGE": "popbot:test"},
+        env={**os.environ, "POPBOT_IMAGE": "popbot:test", "POPBOT_PUBLIC_URL": "https://popbot.example.nl"},
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
