@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     popbot_web_secret: SecretStr = SecretStr("")  # signs its sessions: the same on every replica
     popbot_web_min_group: int = Field(default=5, ge=1)  # smaller groups' counts are not shown
     popbot_web_hr: str = ""  # e-mail addresses (comma-separated) that sign in as HR by OpenID Connect
+    popbot_oidc_hr_group: str = ""  # directory groups (ids or names, comma-separated) whose members are HR
+    popbot_oidc_hr_role: str = ""  # app roles (comma-separated) in the ID token that make someone HR
     popbot_web_idle_minutes: int = Field(default=30, ge=1)  # a console session unused that long ends
     popbot_web_session_hours: int = Field(default=8, ge=1)  # and any session ends this long after sign-in
     popbot_web_max_upload_mb: int = Field(default=20, ge=1, le=1024)  # the largest roster upload

@@ -252,3 +252,90 @@ def test_hr_edits_a_script_into_an_error_and_back_and_sees_the_diagram(
     assert browser.find_element(By.CSS_SELECTOR, "img.flow")
     accessible(browser)
     browser.save_screenshot(str(folder / "script-saved.png"))
+
+
+@pytest.fixture
+def provider() -> Iterator[Any]:
+    """The fake OpenID Connect provider, on a loop of its own (the browser tests are not async)."""
+    import asyncio
+    import threading
+
+    from tests.fakes.oidc import FakeOidc
+
+    loop = asyncio.new_event_loop()
+    idp = FakeOidc()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    asyncio.run_coroutine_threadsafe(idp.start(), loop).result(10)
+    yield idp
+    asyncio.run_coroutine_threadsafe(idp.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+
+
+PROVIDERS = {  # each provider's ID token for Lisa, whom only the directory makes HR
+    "entra": (
+        {"POPBOT_OIDC_EMAIL_CLAIM": "preferred_username", "POPBOT_OIDC_HR_ROLE": "POP.HR"},
+        {"email": None, "email_verified": None, "preferred_username": "lisa.hr@example.org",
+         "tid": "72f988bf-86f1-41af-91ab-2d7cd011db47", "ver": "2.0", "roles": ["POP.HR"]},
+    ),
+    "keycloak": (
+        {"POPBOT_OIDC_HR_GROUP": "HR"},
+        {"preferred_username": "lisa", "groups": ["/HR"], "realm_access": {"roles": ["offline_access"]}},
+    ),
+    "google": (  # no groups in Google's tokens: HR by the address list
+        {"POPBOT_WEB_HR": "lisa.hr@example.org"},
+        {"hd": "example.org", "azp": "popbot-console"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", sorted(PROVIDERS))
+async def test_hr_signs_in_through_the_organisations_provider(
+    browser: Any, provider: Any, tmp_path: Path, shape: str
+) -> None:
+    """The browser goes to the provider and back (the fake signs Lisa in at once), with the
+    provider's own token shape; the directory's role, group or the address list makes her HR;
+    a colleague with none of them is refused."""
+    from selenium.webdriver.common.by import By
+
+    from tests.fakes.oidc import CLIENT_ID, CLIENT_SECRET
+
+    settings, claims = PROVIDERS[shape]
+    data = await console_data(tmp_path)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POPBOT_")} | {
+        "POPBOT_DATA_DIR": str(data), "POPBOT_WEB_SECRET": "browser-test-secret",
+        "POPBOT_OIDC_ISSUER": provider.url, "POPBOT_OIDC_CLIENT_ID": CLIENT_ID,
+        "POPBOT_OIDC_CLIENT_SECRET": CLIENT_SECRET, "POPBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **settings,
+    }  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.app", "web", "--port", str(port)], env=env, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}/console/"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "signin", timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                time.sleep(0.1)
+        provider.user, provider.claims = "lisa.hr@example.org", claims
+        browser.get(url + "signin")
+        click(browser, "a.button[href$='oidc/start']")
+        assert browser.current_url == url + "round", browser.current_url
+        assert "lisa.hr@example.org" in browser.find_element(By.TAG_NAME, "header").text
+        browser.save_screenshot(str(shots(tmp_path) / f"oidc-{shape}.png"))
+        browser.delete_all_cookies()
+        provider.user = "sam@example.org"  # no role, no group, not on the list, no reports
+        provider.claims = {k: v for k, v in claims.items() if k not in ("roles", "groups")}
+        if "preferred_username" in claims and shape == "entra":
+            provider.claims["preferred_username"] = "sam@example.org"
+        browser.get(url + "signin")
+        click(browser, "a.button[href$='oidc/start']")
+        assert "round" not in browser.current_url
+        refused = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text  # the browser asks English
+        assert refused == "You are signed in, but this console is for HR and managers only.", refused
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -146,3 +146,96 @@ def test_openid_connect_without_a_public_address_does_not_start(tmp_path: Path) 
     )  # type: ignore[call-arg]
     with pytest.raises(PopbotError, match="POPBOT_PUBLIC_URL"):
         console_app(Parts(settings))
+
+
+# ID tokens shaped as each provider issues them (their claims; the issuer is the fake's own)
+ENTRA_TID, HR_GROUP_OID = "72f988bf-86f1-41af-91ab-2d7cd011db47", "8f3c2b1e-5d7a-4c1b-9e2f-0a1b2c3d4e5f"
+
+
+def entra(user: str, **more: object) -> dict[str, object]:
+    """A v2.0 ID token of an Entra ID member: no `email_verified`; `preferred_username` is the
+    sign-in name; app roles in `roles`, group object ids in `groups` (when configured)."""
+    return {"email_verified": None, "email": None, "preferred_username": user, "tid": ENTRA_TID,
+            "oid": "00000000-0000-0000-66f3-3332eca7ea81", "ver": "2.0", **more}  # fmt: skip
+
+
+def keycloak(user: str, **more: object) -> dict[str, object]:
+    """Keycloak: realm roles under `realm_access`, the client's under `resource_access`, and
+    the group mapper's full paths in `groups`."""
+    realm = {"roles": ["offline_access", "uma_authorization"]}
+    return {"email": user, "email_verified": True, "preferred_username": user.split("@")[0],
+            "realm_access": realm, "typ": "ID", **more}  # fmt: skip
+
+
+ROLES = {"popbot_oidc_email_claim": "preferred_username", "popbot_oidc_hr_role": "POP.HR",
+         "popbot_oidc_hr_group": HR_GROUP_OID}  # fmt: skip
+
+
+@pytest.mark.parametrize("client", [ROLES], indirect=True)
+async def test_entra_id_hr_by_app_role_or_group_and_not_by_the_overage(
+    client: Client, provider: FakeOidc
+) -> None:
+    for claims in ({"roles": ["POP.HR"]}, {"groups": [HR_GROUP_OID, "another-group"]}):
+        client.session.cookie_jar.clear()
+        provider.claims = entra("lisa.hr@example.org", **claims)  # not in POPBOT_WEB_HR, no account
+        answer = await through_provider(client)
+        assert answer.headers["Location"] == "/console/round", claims  # type: ignore[attr-defined]
+        assert (await client.get("/console/round")).status == 200
+    client.session.cookie_jar.clear()
+    provider.claims = entra("lisa.hr@example.org", roles=["pop.hr"], groups=["another-group"])
+    assert (await through_provider(client)).status == 403  # type: ignore[attr-defined]  # a role is exact
+    client.session.cookie_jar.clear()  # more than 200 groups: Entra sends a link instead of them
+    provider.claims = entra("lisa.hr@example.org", _claim_names={"groups": "src1"},
+                            _claim_sources={"src1": {"endpoint": "https://graph.invalid/x"}})  # fmt: skip
+    assert (await through_provider(client)).status == 403  # type: ignore[attr-defined]
+    client.session.cookie_jar.clear()  # a manager is one by the roster, whatever the directory says
+    provider.claims = entra("rob@example.org", roles=["Some.Other.Role"])
+    assert (await through_provider(client)).headers["Location"] == "/console/reports"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "client", [{"popbot_oidc_hr_role": "popbot-hr", "popbot_oidc_hr_group": "HR"}], indirect=True
+)
+async def test_keycloak_hr_by_realm_or_client_role_or_group_path(client: Client, provider: FakeOidc) -> None:
+    for claims in (
+        {"realm_access": {"roles": ["offline_access", "popbot-hr"]}},
+        {"resource_access": {CLIENT_ID: {"roles": ["popbot-hr"]}}},
+        {"groups": ["/HR"]},  # the group mapper's full path
+    ):
+        client.session.cookie_jar.clear()
+        provider.user = "lisa.hr@example.org"
+        provider.claims = keycloak("lisa.hr@example.org", **claims)
+        answer = await through_provider(client)
+        assert answer.headers["Location"] == "/console/round", claims  # type: ignore[attr-defined]
+    client.session.cookie_jar.clear()  # another client's role is not ours
+    provider.claims = keycloak("lisa.hr@example.org", resource_access={"other-app": {"roles": ["popbot-hr"]}})
+    assert (await through_provider(client)).status == 403  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("client", [ROLES], indirect=True)
+async def test_a_directory_hr_session_outlives_the_recheck(
+    client: Client, provider: FakeOidc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console asks again, now and then, whether a session's role is still theirs; HR by
+    the directory stays HR for the session (no token to ask again): a change there counts
+    from the next sign-in. A manager's session still follows the roster."""
+    from bot.app.web import session
+
+    monkeypatch.setattr(session, "RECHECK", 0)  # every request checks
+    provider.claims = entra("lisa.hr@example.org", roles=["POP.HR"])
+    assert (await through_provider(client)).headers["Location"] == "/console/round"  # type: ignore[attr-defined]
+    for _ in range(3):
+        assert (await client.get("/console/round", allow_redirects=False)).status == 200
+
+
+@pytest.mark.parametrize("client", [{"popbot_oidc_hr_group": "hr@example.org"}], indirect=True)
+async def test_google_workspace_sends_no_groups_hr_by_the_address_list(
+    client: Client, provider: FakeOidc
+) -> None:
+    """Google's ID token has `hd` and a verified `email`, never groups: HR is POPBOT_WEB_HR."""
+    provider.user = "chief.hr@example.org"
+    provider.claims = {"hd": "example.org", "azp": CLIENT_ID, "at_hash": "x"}
+    assert (await through_provider(client)).headers["Location"] == "/console/round"  # type: ignore[attr-defined]
+    client.session.cookie_jar.clear()
+    provider.user = "lisa.hr@example.org"
+    assert (await through_provider(client)).status == 403  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from bot.app.published import figures, per_stage
 from bot.app.views import entry_row, schedule_summary, schedule_view, standings, team_counts
 from bot.app.web.accounts import Accounts
 from bot.app.web.hr_pages import HrPages
-from bot.app.web.oidc import Flow, Oidc
+from bot.app.web.oidc import Flow, Identity, Oidc
 from bot.app.web.pages import read_form
 from bot.app.web.scripts_page import ScriptsPage
 from bot.app.web.session import COOKIE, Session, Sessions, same
@@ -45,6 +45,7 @@ from bot.schedule.timeline import Texts
 log = logging.getLogger("popbot")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SESSION: web.RequestKey[Session | None] = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
+DIRECTORY = "directory"  # a session's source: HR by the directory's group or app role (OIDC)
 FLOW_COOKIE = "popbot_oidc"  # the OpenID Connect flow's state, nonce and PKCE verifier, signed
 CSRF_COOKIE = "popbot_signin_csrf"  # the sign-in form's token, before there is a session
 LANG_COOKIE = "popbot_lang"
@@ -113,6 +114,8 @@ class Console:
             else None
         )
         self.hr_emails = {e.strip().lower() for e in settings.popbot_web_hr.split(",") if e.strip()}
+        self.hr_groups = [g.strip() for g in settings.popbot_oidc_hr_group.split(",") if g.strip()]
+        self.hr_roles = {r.strip() for r in settings.popbot_oidc_hr_role.split(",") if r.strip()}
         self.min_group = min_group
         self.templates = Environment(
             loader=PackageLoader("bot.app.web", "templates"),
@@ -267,7 +270,20 @@ class Console:
         if session.source == "local":
             account = self.parts.store.load_account(session.email)
             return str(account["role"]) if account else None
+        if session.source == DIRECTORY:  # HR by the directory's group or role: until the
+            return "hr"  # session ends (a change there counts from the next sign-in)
         return self.role_of(session.email)
+
+    def directory_hr(self, identity: Identity) -> bool:
+        """Whether the directory makes this person HR: an app role or a group the settings name."""
+        if identity.roles & self.hr_roles or any(identity.has_group(g) for g in self.hr_groups):
+            return True
+        if self.hr_groups and identity.overage:
+            log.warning(
+                "an ID token listed no groups (too many for the token): HR by group cannot be "
+                "seen for this sign-in; give HR an app role (POPBOT_OIDC_HR_ROLE) instead"
+            )
+        return False
 
     # ------------------------------------------------------------ sign-in
 
@@ -367,19 +383,25 @@ class Console:
         if flow.until < time.time() or not same(given, str(flow.state)) or "code" not in request.query:
             return self.page(request, "message.html", status=400, message=t["bad_request"])
         try:
-            email = await self.oidc.finish(self._callback_url(request), request.query["code"], flow)
+            identity = await self.oidc.finish(self._callback_url(request), request.query["code"], flow)
         except (PopbotError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("OpenID Connect sign-in refused: %s", exc)
             self.audit("oidc_refused")
             self.refused("provider")
             return await self.signin_page(request, failed=t["signin_failed"])
-        role = await asyncio.to_thread(self.role_of, email)
+        email = identity.email
+        local = await asyncio.to_thread(self.parts.store.load_account, email)
+        source, role = "oidc", None
+        if local is None and email not in self.hr_emails and self.directory_hr(identity):
+            role, source = "hr", DIRECTORY
+        else:
+            role = await asyncio.to_thread(self.role_of, email)
         if role is None:
             self.audit("oidc_no_role")
             self.refused("no_role")
             return self.page(request, "message.html", status=403, message=t["signin_not_allowed"])
         self.audit("oidc_signed_in", email=email, role=role)
-        raise await self._signed_in(request, email, role, "oidc", done_with=FLOW_COOKIE)
+        raise await self._signed_in(request, email, role, source, done_with=FLOW_COOKIE)
 
     async def _signed_in(
         self, request: web.Request, email: str, role: str, source: str, done_with: str

@@ -31,6 +31,41 @@ class SignInRefused(PopbotError):
     """The provider's answer did not prove who this is (said to the log, not to the page)."""
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who signed in, as the ID token says: the vouched address, and the directory's app roles
+    and groups (Entra ID's `roles` and `groups`; Keycloak's `realm_access`/`resource_access`
+    roles and its `groups` mapper). `overage`: the token says there were too many groups to
+    list (Entra ID past 200: a link to Microsoft Graph instead) — none are known then."""
+
+    email: str
+    roles: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    overage: bool = False
+
+    def has_group(self, wanted: str) -> bool:
+        """A group by its id (Entra: the object id) or its name; Keycloak's full path (`/hr`) too."""
+        return wanted in self.groups or f"/{wanted.lstrip('/')}" in self.groups
+
+
+def _strings(value: object) -> frozenset[str]:
+    return frozenset(v for v in value if isinstance(v, str)) if isinstance(value, list) else frozenset()
+
+
+def directory_of(claims: dict[str, Any], client_id: str) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(roles, groups, overage) from an ID token's claims, in each provider's shape."""
+    roles = _strings(claims.get("roles"))
+    realm = claims.get("realm_access")
+    if isinstance(realm, dict):
+        roles |= _strings(realm.get("roles"))
+    mine = claims.get("resource_access")
+    if isinstance(mine, dict) and isinstance(mine.get(client_id), dict):
+        roles |= _strings(mine[client_id].get("roles"))
+    names = claims.get("_claim_names")
+    overage = (isinstance(names, dict) and "groups" in names) or claims.get("hasgroups") is True
+    return roles, _strings(claims.get("groups")), overage
+
+
 @dataclass
 class Flow:
     """What the browser carries (signed) between the start and the callback."""
@@ -86,8 +121,8 @@ class Oidc:
         }
         return f"{(await self.config())['authorization_endpoint']}?{urlencode(query)}", flow
 
-    async def finish(self, redirect_uri: str, code: str, flow: Flow) -> str:
-        """The verified e-mail address of who signed in at the provider."""
+    async def finish(self, redirect_uri: str, code: str, flow: Flow) -> Identity:
+        """Who signed in at the provider: the verified e-mail address, the directory's roles and groups."""
         config = await self.config()
         form = {
             "grant_type": "authorization_code",
@@ -112,7 +147,8 @@ class Oidc:
         email = vouched.strip().lower() if isinstance(vouched, str) else ""
         if "@" not in email or len(email) > 254:
             raise SignInRefused("the ID token holds no e-mail address the provider vouches for")
-        return email
+        roles, groups, overage = directory_of(claims, self.client_id)
+        return Identity(email, roles, groups, overage)
 
     async def _verified(self, id_token: str, nonce: str) -> dict[str, Any]:
         try:

@@ -48,7 +48,8 @@ class Session:
     email: str
     role: str
     csrf: str
-    source: str  # "local" (a console account) or "oidc" (the identity provider)
+    # "local" (a console account), "oidc" (the identity provider), "directory" (HR by its group or role)
+    source: str
     began: float
     seen: float
     checked: float
