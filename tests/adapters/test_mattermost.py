@@ -15,6 +15,7 @@ import pytest
 from adapters.mattermost import PLATFORM
 from adapters.mattermost.settings import MattermostSettings
 from bot.messages import Part
+from bot.platform import CALLS
 from tests.adapters.contract.drivers import MM_USER, MattermostDriver, mattermost
 from tests.helpers import FULL_ROUTE
 
@@ -87,6 +88,7 @@ async def test_after_the_socket_drops_popbot_connects_again_and_answers_a_post_o
 
 async def test_a_pdf_goes_as_a_file_and_a_429_is_waited_out(anna: MattermostDriver) -> None:
     anna.api.fail("POST /posts", 429)  # the server's rate limit, once
+    before = CALLS.throttled.get("mattermost", 0)
     part = Part(
         kind="document",
         text="Het concept-POP",
@@ -96,6 +98,7 @@ async def test_a_pdf_goes_as_a_file_and_a_429_is_waited_out(anna: MattermostDriv
     )
     await anna.channel.send(anna.address, [part], "contract:pdf", "Concept")
     assert [f["filename"] for f in anna.api.files.values()] == ["pop.pdf"]
+    assert CALLS.throttled["mattermost"] == before + 1  # counted for /metrics
     assert anna.api.files[next(iter(anna.api.files))]["content"].startswith(b"%PDF")
     posts = anna.api.of("POST /posts")
     assert posts[-2].failed and not posts[-1].failed and posts[-1].params["file_ids"]

@@ -20,6 +20,7 @@ from adapters.slack.adapter import SlackAdapter
 from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
+from bot.platform import CALLS
 from storage import TinyDBStore
 from tests.fakes.server import serving
 from tests.fakes.slack_api import BOT_TOKEN, SECRET, FakeSlack, dm, event_body, form, signed
@@ -306,6 +307,7 @@ async def test_a_429_is_waited_out_and_retried(slack: Slack) -> None:
     await started(slack)
     await slack.press("Volledig")
     slack.api.fail("chat.postMessage", 429, retry_after=1)
+    before = CALLS.throttled.get("slack", 0), CALLS.retried.get("slack", 0)
     await slack.event(dm(ANNA, "voortgang"))
     await slack.api.wait_for(
         lambda: (
@@ -320,6 +322,7 @@ async def test_a_429_is_waited_out_and_retried(slack: Slack) -> None:
         c for c in slack.api.of("chat.postMessage") if "Je voortgang" in str(c.params.get("text"))
     ]
     assert second.at - first.at >= 1.0
+    assert (CALLS.throttled["slack"], CALLS.retried["slack"]) == (before[0] + 1, before[1] + 1)  # /metrics
 
 
 async def test_mrkdwn_specials_ping_nobody(slack: Slack) -> None:

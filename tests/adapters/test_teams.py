@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.teams.channel import TeamsChannel
+from bot.platform import CALLS
 from bot.schedule.recipients import Recipients
 from tests.adapters.teams_world import ANNA, MILA, ROSTER, Teams, User, content, dumps, teams_world
 from tests.adapters.test_slack import Slack
@@ -234,12 +235,14 @@ async def test_a_429_is_waited_out_and_retried(tmp_path: Path) -> None:
     async with teams_world(tmp_path) as teams:
         await started(teams)
         teams.connector.fail("reply", 429, retry_after=1)
+        before = CALLS.throttled.get("teams", 0)
         await teams.say("voortgang")
         throttled = [c for c in teams.connector.calls if c.kind == "reply" and c.failed]
         answered = [c for c in teams.connector.of("reply") if "voortgang" in texts(c.body).lower()]
         assert len(throttled) == 1 and answered
         assert answered[-1].at - throttled[0].at >= 1.0
         assert teams.adapter.pacer.throttled == 1
+        assert CALLS.throttled["teams"] == before + 1  # and exported: /metrics
 
 
 async def test_the_same_employee_on_teams_and_slack_at_once_one_press_wins(tmp_path: Path) -> None:

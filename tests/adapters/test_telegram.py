@@ -17,6 +17,7 @@ from adapters.telegram.adapter import TelegramAdapter
 from bot.app.platforms import accounts
 from bot.people.access import Access
 from bot.people.roster import Person, Roster
+from bot.platform import CALLS
 from storage import TinyDBStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, button, edited, message, sticker
 from tests.helpers import FULL_ROUTE, NOW, make_engine
@@ -230,6 +231,7 @@ async def test_a_sticker_and_an_edited_message(bot: Bot) -> None:
 async def test_a_429_is_waited_out_and_retried(bot: Bot) -> None:
     await invited(bot)
     bot.api.fail("sendMessage", 429, retry_after=1)
+    before = CALLS.throttled.get("telegram", 0)
     bot.say("voortgang")
 
     def attempts() -> list[Any]:
@@ -240,6 +242,7 @@ async def test_a_429_is_waited_out_and_retried(bot: Bot) -> None:
     assert len(attempts()) == 2
     first, second = attempts()
     assert second.at - first.at >= 1.0  # retry_after was respected
+    assert CALLS.throttled["telegram"] == before + 1  # counted for /metrics
 
 
 async def test_special_characters_show_literally_and_long_drafts_are_split(bot: Bot) -> None:
