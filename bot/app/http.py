@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot.app.metrics import Metrics
 
 log = logging.getLogger("popbot")
+READY_WITHIN = 1.5  # seconds /readyz waits for its checks: a probe answers within 2 s
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -83,8 +84,13 @@ def operations(app: web.Application, ready: Callable[[], list[str]], metrics: Me
         return web.Response(text="ok\n")
 
     async def readyz(_request: web.Request) -> web.Response:
-        # in a thread: the database's probe waits on the network, the loop serves the chats
-        problems = await asyncio.to_thread(ready)
+        # in a thread: the database's probe waits on the network, the loop serves the chats.
+        # libpq's shortest connect timeout is 2 s: the answer does not wait that long (the
+        # probe's thread ends on its own at its timeout)
+        try:
+            problems = await asyncio.wait_for(asyncio.to_thread(ready), READY_WITHIN)
+        except TimeoutError:
+            problems = [f"the database did not answer within {READY_WITHIN:g} s"]
         if problems:
             return web.Response(status=503, text="".join(f"{p}\n" for p in problems))
         return web.Response(text="ready\n")

@@ -143,3 +143,57 @@ def datetime_now() -> object:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_the_probe_of_a_database_that_never_answers_gives_up_within_its_bound() -> None:
+    """A server that takes the connection and says nothing (a hung database, a half-open
+    firewall): the probe `/readyz` uses gives up within its 2 s, with the reason."""
+    import socket
+
+    from bot.errors import StorageError
+    from storage.postgres.database import PROBE_TIMEOUT
+
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts (the backlog), never answers
+    try:
+        port = silent.getsockname()[1]
+        db = Database(f"postgresql://popbot@127.0.0.1:{port}/popbot")
+        began = time.monotonic()
+        try:
+            db.probe()
+            raise AssertionError("a silent server answered")
+        except StorageError as exc:
+            took = time.monotonic() - began
+            assert "cannot reach the database" in str(exc)
+        assert took < PROBE_TIMEOUT + 1.0, took
+        print(f"\na silent database: the probe gave up after {took * 1000:.0f} ms")
+    finally:
+        silent.close()
+
+
+async def test_readyz_answers_before_a_silent_database_s_probe_gives_up() -> None:
+    """/readyz does not wait for the probe's 2 s: 503 and why within 1.5 s."""
+    import threading
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.http import READY_WITHIN, operations
+    from bot.app.metrics import Metrics
+
+    hung = threading.Event()
+
+    def ready() -> list[str]:
+        hung.wait(3)  # a probe stuck on the network
+        return []
+
+    app = web.Application()
+    operations(app, ready, Metrics("test"))
+    async with TestClient(TestServer(app)) as client:
+        began = time.monotonic()
+        answer = await client.get("/readyz")
+        took = time.monotonic() - began
+        assert answer.status == 503 and "did not answer within" in await answer.text()
+        assert took < READY_WITHIN + 0.4, took
+        healthz = time.monotonic()
+        assert (await client.get("/healthz")).status == 200 and time.monotonic() - healthz < 0.3
+    hung.set()
