@@ -59,6 +59,14 @@ async def console(tmp_path: Path) -> Any:
         "POPBOT_DATA_DIR": str(data),
         "POPBOT_WEB_SECRET": "browser-test-secret",
     }
+    proc, url = start_console(env, port)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def start_console(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """`popbot web` on `port`, once its sign-in page answers; the process and the console's address."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.app", "web", "--port", str(port)], env=env, stderr=subprocess.PIPE
     )
@@ -70,9 +78,7 @@ async def console(tmp_path: Path) -> Any:
         except OSError:
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    return proc, url
 
 
 def shots(tmp_path: Path) -> Path:
@@ -308,18 +314,8 @@ async def test_hr_signs_in_through_the_organisations_provider(
         "POPBOT_OIDC_CLIENT_SECRET": CLIENT_SECRET, "POPBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
         **settings,
     }  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.app", "web", "--port", str(port)], env=env, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}/console/"
+    proc, url = start_console(env, port)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "signin", timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                time.sleep(0.1)
         provider.user, provider.claims = "lisa.hr@example.org", claims
         browser.get(url + "signin")
         click(browser, "a.button[href$='oidc/start']")
