@@ -14,18 +14,6 @@ from bot.errors import StorageError
 from storage.atomic import AtomicFile, confined
 
 
-class KeptFiles(Protocol):
-    """What `drop_kept_exports` and `delete_attachments` need of either kind of file keeping."""
-
-    def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None: ...
-
-
-class InboxItems(Protocol):
-    def load_inbox(self, person_id: str) -> list[dict[str, Any]]: ...
-
-    def save_inbox(self, person_id: str, items: list[dict[str, Any]]) -> None: ...
-
-
 def file_name(name: str) -> str:
     """A file's name as given, if it is one name (no folder in it); else refused."""
     if name in ("", ".", "..") or name != Path(name).name or "\\" in name or "\x00" in name:
@@ -74,6 +62,17 @@ class KeepsFiles:
     def delete_files(self, person_id: str, names: Iterable[str], *, export: bool = False) -> None:
         """Some of the person's kept files, gone."""
         self._keeper.delete_files(person_id, names, export=export)
+
+    def _drop_kept_exports(self, person_id: str, dropped_folder: bool) -> bool:
+        """The person's saved exports kept in their inbox for a chat platform, which are marked
+        `export` (either store's inbox), with their files; True if any (or `dropped_folder`)."""
+        items: list[dict[str, Any]] = self.load_inbox(person_id)  # type: ignore[attr-defined]
+        kept = [i for i in items if not i.get("export")]
+        if len(kept) < len(items):
+            self.delete_files(person_id, attachment_names(i for i in items if i.get("export")))
+            self.save_inbox(person_id, kept)  # type: ignore[attr-defined]
+            return True
+        return dropped_folder
 
 
 class PersonFiles:
@@ -140,18 +139,6 @@ def attachment_names(items: Iterable[dict[str, object]]) -> list[str]:
         given = item.get("files") or named_files(str(item.get("text", "")))
         names += [str(n) for n in given] if isinstance(given, list) else []
     return names
-
-
-def drop_kept_exports(files: KeptFiles, inbox: InboxItems, person_id: str, dropped_folder: bool) -> bool:
-    """The person's saved exports kept in their inbox for a chat platform, which are marked
-    `export` (either store's inbox), with their files; True if any (or `dropped_folder`)."""
-    items = inbox.load_inbox(person_id)
-    kept = [i for i in items if not i.get("export")]
-    if len(kept) < len(items):
-        files.delete_files(person_id, attachment_names(i for i in items if i.get("export")))
-        inbox.save_inbox(person_id, kept)
-        return True
-    return dropped_folder
 
 
 def remove_folder(folder: Path, root: Path) -> bool:

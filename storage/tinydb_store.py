@@ -20,7 +20,7 @@ from bot.domain import EmployeeRecord
 from storage.atomic import damaged, sweep_leftovers
 from storage.documents import DocumentFiles, remove_with_copies
 from storage.locks import PersonLocks
-from storage.person_files import KeepsFiles, PersonFiles, attachment_names, drop_kept_exports
+from storage.person_files import KeepsFiles, PersonFiles, attachment_names
 from storage.progress_log import ProgressLog
 from storage.roster_file import RosterFile
 
@@ -215,7 +215,7 @@ class TinyDBStore(KeepsFiles):
 
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat platform."""
-        return drop_kept_exports(self, self, person_id, self._files.delete_exports(person_id))
+        return self._drop_kept_exports(person_id, self._files.delete_exports(person_id))
 
     # An erasure in progress: a journal file per person, there from the first deletion to the
     # audit line, so a crash midway is finished at the next start (and said so).

@@ -17,8 +17,6 @@ import structlog
 
 from bot.ids import TURN_ID
 
-FORMATS = ("text", "json")
-
 
 def _text(_logger: Any, _name: str, event: dict[str, Any]) -> str:
     """`2026-12-02T15:20:01.123Z INFO popbot: serving … request_id=…`."""

@@ -28,6 +28,7 @@ from prometheus_client.registry import Collector
 from bot.clock import Clock
 from bot.errors import StorageError
 from bot.messages import Part
+from bot.platform import CALLS
 from bot.ports import Channel, OutboxStore
 
 REFRESH = 5.0  # seconds: how often the database's readings are taken again, at most
@@ -103,8 +104,6 @@ class _CallsCollector(Collector):
     """Each platform's 429s and retries, as its client counted them (`bot.platform.CALLS`)."""
 
     def collect(self) -> Iterator[CounterMetricFamily]:
-        from bot.platform import CALLS
-
         throttled = CounterMetricFamily(
             "popbot_platform_throttled",
             "Calls a platform answered with 429 (waited out)",
@@ -180,14 +179,15 @@ class _Reading:
         self.take()  # the first scrape has a reading (a server starts with its database up)
 
     def take(self) -> None:
-        """Read now, in the caller's thread."""
+        """Read now, in the caller's thread (a reading that raises keeps the last one)."""
+        families = None
         try:
             families = self.read()
         finally:
             with self._lock:
                 self._busy = False
-        with self._lock:
-            self._families, self.at = families, time.monotonic()
+                if families is not None:
+                    self._families, self.at = families, time.monotonic()
 
     def shown(self) -> list[GaugeMetricFamily]:
         with self._lock:

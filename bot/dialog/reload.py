@@ -19,6 +19,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from bot.dialog.registry import ScriptRegistry
+from bot.errors import StorageError
 
 log = logging.getLogger("popbot.scripts")
 POLL = 5.0  # seconds between two looks at the database's edits
@@ -37,8 +38,6 @@ async def poll_edits(
 ) -> None:
     """Reload the registries whenever the edits' marker changes (another replica saved one),
     until `stop` is set. A database that does not answer is tried again at the next look."""
-    from bot.errors import StorageError
-
     seen: str | None = None
     while not stop.is_set():
         now: str | None

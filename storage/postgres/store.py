@@ -18,9 +18,10 @@ from pydantic import ValidationError
 from bot.domain import EmployeeRecord
 from bot.errors import StorageError
 from bot.people.roster import normal_doc
-from storage.person_files import KeepsFiles, attachment_names, drop_kept_exports
+from storage.person_files import KeepsFiles, attachment_names
 from storage.postgres.database import Database, lock_id
 from storage.postgres.files import DatabaseFiles
+from storage.script_edits import stamp_now
 
 
 class PostgresStore(KeepsFiles):
@@ -306,7 +307,7 @@ class PostgresStore(KeepsFiles):
 
     def delete_exports(self, person_id: str) -> bool:
         """The person's saved exports: the console's files, and those kept for a chat platform."""
-        return drop_kept_exports(self, self, person_id, self._files.delete_area(person_id, export=True))
+        return self._drop_kept_exports(person_id, self._files.delete_area(person_id, export=True))
 
     def begin_erasure(self, person_id: str) -> None:
         with self.db.connection() as conn:
@@ -345,8 +346,6 @@ class PostgresStore(KeepsFiles):
         return str(row[0]) if row else None
 
     def save_script_edit(self, name: str, language: str, text: str) -> str:
-        from storage.script_edits import stamp_now
-
         stamp = stamp_now()
         with self.db.connection() as conn:
             conn.execute("INSERT INTO script_edits VALUES (%s, %s, %s, %s)", (name, language, stamp, text))

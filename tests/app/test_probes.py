@@ -197,3 +197,26 @@ async def test_readyz_answers_before_a_silent_database_s_probe_gives_up() -> Non
         healthz = time.monotonic()
         assert (await client.get("/healthz")).status == 200 and time.monotonic() - healthz < 0.3
     hung.set()
+
+
+async def test_a_request_id_is_echoed_only_when_sane_and_no_path_becomes_a_label() -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+    from prometheus_client import generate_latest
+
+    from bot.app.http import operations, server_app
+    from bot.app.metrics import Metrics
+
+    metrics = Metrics("test")
+    app = server_app(1024, metrics)
+    operations(app, lambda: [], metrics)
+    async with TestClient(TestServer(app)) as client:
+        given = await client.get("/healthz", headers={"X-Request-ID": "lb-4f2a.9"})
+        assert given.headers["X-Request-ID"] == "lb-4f2a.9"
+        for hostile in ("x" * 65, "<script>", "a b", "é"):
+            answer = await client.get("/healthz", headers={"X-Request-ID": hostile})
+            assert answer.status == 200 and answer.headers["X-Request-ID"] != hostile
+            assert len(answer.headers["X-Request-ID"]) == 16
+        assert (await client.get("/employees/anna/secret-token")).status == 404
+    text = generate_latest(metrics.registry).decode()
+    assert 'route="/healthz",status="200"' in text and 'route="unmatched",status="404"' in text
+    assert "anna" not in text and "secret-token" not in text
